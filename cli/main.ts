@@ -1,0 +1,65 @@
+import { Command, CommanderError } from 'commander';
+import { isMlpipelineError } from '../core/errors.js';
+import { packageVersion } from '../core/package-root.js';
+import { type CliContext, type CliIo, processIo } from './context.js';
+import { commandModules } from './commands/index.js';
+
+export interface RunCliOptions {
+  io?: CliIo;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Exit code for bugs in mlpipeline itself (sysexits EX_SOFTWARE), distinct from 1 and 2. */
+const INTERNAL_ERROR = 70;
+
+export function buildProgram(ctx: CliContext): Command {
+  const program = new Command('mlpipeline')
+    .description('GitOps CI/CD for ML pipelines: validate data, run cached stages, gate ONNX models, promote with Git tags.')
+    .version(packageVersion(), '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .showSuggestionAfterError(true)
+    .enablePositionalOptions();
+  program.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  for (const mod of commandModules) mod.register(program, ctx);
+  // Every (sub)command reports through ctx.io and throws typed errors rather than exiting.
+  const configure = (c: Command): void => {
+    c.exitOverride();
+    c.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    c.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
+
+/** Run the CLI in-process; returns the exit code. Used by bin/mlpipeline.js and by tests. */
+export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<number> {
+  const ctx: CliContext = {
+    io: opts.io ?? processIo(),
+    cwd: opts.cwd ?? process.cwd(),
+    env: opts.env ?? process.env,
+    exitCode: 0,
+  };
+  const program = buildProgram(ctx);
+  try {
+    if (argv.length === 0) {
+      program.outputHelp();
+      return 2;
+    }
+    await program.parseAsync(argv, { from: 'user' });
+    return ctx.exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // help and version are successful exits; everything else commander rejects is usage.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 2;
+    }
+    if (isMlpipelineError(e)) {
+      ctx.io.err(`mlpipeline: ${e.format()}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    ctx.io.err(`mlpipeline: internal error (please report it): ${err?.stack ?? String(e)}\n`);
+    return INTERNAL_ERROR;
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * Escaping for untrusted text (data values, column, model and metric names) rendered into
+ * GitHub-flavoured Markdown. The output can contain no HTML, no images, no links or autolinks,
+ * no @mentions and no #references that we did not make ourselves, and cannot break a table.
+ */
+
+const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
+
+/** Escape text for inline Markdown (paragraphs and table cells). */
+export function escapeMarkdown(text: unknown): string {
+  const s = String(text ?? '');
+  return (
+    s
+      // Control characters and newlines would end a table row or a line of prose.
+      .replace(/\r\n|\r|\n/g, ' ')
+      .replace(/[\u0000-\u001f\u007f]/g, '')
+      // Every punctuation character Markdown or GFM autolinking might act on is escaped with a
+      // backslash (or an entity where backslashes are not honoured).
+      .replace(MD_SPECIAL, (c) => {
+        switch (c) {
+          case '<':
+            return '&lt;';
+          case '>':
+            return '&gt;';
+          case '&':
+            return '&amp;';
+          case '|':
+            return '\\|';
+          case '@':
+            // A zero-width joiner is not enough for GitHub; an entity keeps the text but not the mention.
+            return '&#64;';
+          case ':':
+            // Breaks autolinks such as https://… and www. detection needs a dot, which is escaped too.
+            return '&#58;';
+          default:
+            return '\\' + c;
+        }
+      })
+  );
+}
+
+/** Text shown inside an inline code span, which is safe for any content that has no backticks or newlines. */
+export function codeSpan(text: unknown): string {
+  const s = String(text ?? '').replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
+  const fence = '`'.repeat(ticks + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${s.replace(/\|/g, '\\|')}${pad}${fence}`;
+}
+
+/** A GFM table from already-escaped cells. */
+export function markdownTable(header: string[], rows: string[][], align?: ('left' | 'right' | 'center')[]): string {
+  const sep = header.map((_, i) => {
+    const a = align?.[i] ?? 'left';
+    return a === 'right' ? '---:' : a === 'center' ? ':---:' : '---';
+  });
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(sep), ...rows.map(line)].join('\n') + '\n';
+}
