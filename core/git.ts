@@ -35,6 +35,8 @@ export function gitRaw(args: string[], opts: GitOptions): Promise<GitResult> {
       if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve(res);
       else reject(new GitError(`git ${args[0]} failed: ${res.stderr.trim() || `exit code ${res.code}`}`));
     });
+    // git may exit before reading its input (e.g. outside a repository); that EPIPE is not an error.
+    child.stdin.on('error', () => undefined);
     child.stdin.end(opts.input ?? '');
   });
 }

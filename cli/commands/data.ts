@@ -1,5 +1,191 @@
+/**
+ * Data commands: `validate-data` (checks + profile + drift, exit 1 when an error-severity check or
+ * the drift verdict fails), `profile` (write a profile document usable as a baseline) and
+ * `infer-schema` (print a starting `validation:` block).
+ */
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { ConfigError, UsageError } from '../../core/errors.js';
+import type { DataFormat, DatasetSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
+import { inferValidation, validationYaml } from '../../runners/data/infer-schema.js';
+import { scanDataset } from '../../runners/data/scan.js';
+import type { DataSource } from '../../runners/data/source.js';
+import { validateData, type BaselineChoice, type ValidationDocument } from '../../runners/data/validate.js';
 import type { CliContext } from '../context.js';
+import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
 
-// Placeholder: the owning capability registers its commands here.
-export function register(_program: Command, _ctx: CliContext): void {}
+interface ReadFlags {
+  delimiter?: string;
+  format?: string;
+}
+
+function formatFlag(f: string | undefined): DataFormat | undefined {
+  if (f === undefined) return undefined;
+  if (f === 'csv' || f === 'jsonl' || f === 'parquet') return f;
+  throw new UsageError(`unknown --format '${f}'`, { fix: 'use csv, jsonl or parquet' });
+}
+
+function delimiterFlag(d: string | undefined): string | undefined {
+  if (d === undefined) return undefined;
+  return d === '\\t' || d === 'tab' ? '\t' : d;
+}
+
+/** The dataset `validation.data` names (or the only one, or `train`). */
+function pickDataset(loaded: LoadedPipeline): { name: string; spec: DatasetSpec } {
+  const data = loaded.pipeline.data ?? {};
+  const names = Object.keys(data);
+  const wanted = loaded.pipeline.validation?.data ?? (names.length === 1 ? names[0] : data.train ? 'train' : undefined);
+  if (!wanted || !data[wanted]) {
+    throw new ConfigError([
+      {
+        message: wanted
+          ? `validation.data names '${wanted}', which is not under data:`
+          : 'no dataset to validate: declare one under data: (or name it with validation.data)',
+        location: { file: loaded.file, ...(loaded.locate('/validation/data') ?? {}) },
+        fix: names.length ? `use one of: ${names.join(', ')}` : 'add data: {train: {path: data/train.csv}}',
+      },
+    ]);
+  }
+  return { name: wanted, spec: data[wanted]! };
+}
+
+async function maybePipeline(ctx: CliContext, file: string | undefined, required: boolean): Promise<LoadedPipeline | undefined> {
+  if (file || required || existsSync(resolve(ctx.cwd, PIPELINE_FILE_NAME))) return loadPipelineForCli(ctx, file);
+  return undefined;
+}
+
+function baselineFromFlag(value: string, cwd: string): BaselineChoice {
+  const abs = resolve(cwd, value);
+  return value.toLowerCase().endsWith('.json') ? { profile: abs } : { path: abs };
+}
+
+export function register(program: Command, ctx: CliContext): void {
+  program
+    .command('validate-data')
+    .description('check data against the validation block of mlpipeline.yaml, profile it, and test drift against a baseline')
+    .option('-f, --file <path>', `pipeline file (default ./${PIPELINE_FILE_NAME})`)
+    .option('--data <file>', 'data file to validate instead of the one mlpipeline.yaml names')
+    .option('--baseline <file>', 'baseline for drift: a data file, or a profile JSON written by `mlpipeline profile`')
+    .option('--baseline-ref <ref>', 'baseline for drift: the same dataset at this git ref (e.g. origin/main)')
+    .option('--no-drift', 'skip drift even when mlpipeline.yaml declares a baseline')
+    .option('--delimiter <char>', 'CSV delimiter (default , or tab for .tsv)')
+    .option('--format <format>', 'csv, jsonl or parquet (default: from the extension)')
+    .option('--out <file>', 'also write the validation document (JSON) to this file')
+    .option('--json', 'print the validation document as JSON')
+    .action(async (o: ReadFlags & { file?: string; data?: string; baseline?: string; baselineRef?: string; drift: boolean; out?: string; json?: boolean }) => {
+      if (o.baseline && o.baselineRef) throw new UsageError('give either --baseline or --baseline-ref, not both');
+      const loaded = await maybePipeline(ctx, o.file, !o.data);
+      const spec = loaded?.pipeline.validation;
+      let src: DataSource;
+      let types: DatasetSpec['types'];
+      if (o.data) {
+        src = { path: o.data, cwd: ctx.cwd, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) };
+        // Reuse declared types when --data points at the configured dataset's format family.
+        types = loaded ? safePick(loaded)?.spec.types : undefined;
+      } else {
+        const ds = pickDataset(loaded!).spec;
+        src = { path: ds.path, cwd: loaded!.dir, format: formatFlag(o.format) ?? ds.format, delimiter: delimiterFlag(o.delimiter) ?? ds.delimiter };
+        types = ds.types;
+      }
+      let baseline: BaselineChoice | undefined;
+      if (o.baseline) baseline = baselineFromFlag(o.baseline, ctx.cwd);
+      else if (o.baselineRef) baseline = { ref: o.baselineRef };
+      else if (o.drift && spec?.drift?.baseline && loaded) {
+        const b = spec.drift.baseline;
+        if (b.profile) baseline = { profile: resolve(loaded.dir, b.profile) };
+        else if (b.path) baseline = { path: resolve(loaded.dir, b.path) };
+        else if (b.ref) baseline = { ref: b.ref };
+      }
+      if (!o.drift) baseline = undefined;
+      const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
+      if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(document));
+      if (o.json) ctx.io.out(toJsonText(document));
+      else ctx.io.out(renderText(document));
+      if (!document.ok) ctx.exitCode = 1;
+    });
+
+  program
+    .command('profile')
+    .description('profile a dataset in one pass (types, missing, distinct, moments, quantiles, histograms, top values) and write the profile document')
+    .requiredOption('--data <file>', 'data file (CSV, JSON Lines or Parquet; .gz for the text formats)')
+    .option('--out <file>', 'write the profile document here (usable as a drift baseline); default: print it')
+    .option('--ref <ref>', 'profile the file as it is at this git ref (path relative to the repository root)')
+    .option('--delimiter <char>', 'CSV delimiter')
+    .option('--format <format>', 'csv, jsonl or parquet')
+    .option('--json', 'print the profile document as JSON (the default when --out is not given)')
+    .action(async (o: ReadFlags & { data: string; out?: string; ref?: string; json?: boolean }) => {
+      const src: DataSource = { path: o.data, cwd: ctx.cwd, ref: o.ref, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) };
+      const { profile } = await scanDataset(src);
+      if (o.out) {
+        await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(profile));
+        if (!o.json) ctx.io.out(`profile of ${o.data}: ${profile.rows} rows, ${Object.keys(profile.columns).length} columns → ${o.out}\n`);
+      }
+      if (o.json || !o.out) ctx.io.out(toJsonText(profile));
+    });
+
+  program
+    .command('infer-schema')
+    .description('print a starting `validation:` block (types, nullability, ranges, small category sets) for mlpipeline.yaml')
+    .argument('<data>', 'data file to infer from')
+    .option('--delimiter <char>', 'CSV delimiter')
+    .option('--format <format>', 'csv, jsonl or parquet')
+    .option('--max-categories <n>', 'largest category set written as `in:`', '10')
+    .option('--json', 'print the block as JSON instead of YAML')
+    .action(async (data: string, o: ReadFlags & { maxCategories: string; json?: boolean }) => {
+      const maxCategories = Number(o.maxCategories);
+      if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`);
+      const { profile } = await scanDataset({ path: data, cwd: ctx.cwd, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) });
+      const spec = inferValidation(profile, { maxCategories });
+      if (o.json) ctx.io.out(toJsonText({ validation: spec }));
+      else ctx.io.out(validationYaml(spec, `# inferred by mlpipeline infer-schema from ${data} (${profile.rows} rows); review before use`));
+    });
+}
+
+function safePick(loaded: LoadedPipeline): { name: string; spec: DatasetSpec } | undefined {
+  try {
+    return pickDataset(loaded);
+  } catch {
+    return undefined;
+  }
+}
+
+function fmtNum(x: unknown): string {
+  if (typeof x !== 'number') return x === null || x === undefined ? '-' : String(x);
+  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
+}
+
+/** Plain-text report for terminals. */
+export function renderText(doc: ValidationDocument): string {
+  const lines: string[] = [];
+  lines.push(`data: ${doc.data.path} (${doc.profile.rows} rows, ${Object.keys(doc.profile.columns).length} columns)`);
+  const failed = doc.checks.filter((c) => !c.passed);
+  lines.push(`checks: ${doc.checks.length - failed.length}/${doc.checks.length} passed`);
+  for (const c of failed) {
+    const where = c.column === null ? 'table' : c.column;
+    const ex = c.examples
+      .slice(0, 3)
+      .map((e) => `row ${e.row}${e.line !== null ? ` (line ${e.line})` : ''}: ${JSON.stringify(e.value)}`)
+      .join('; ');
+    lines.push(
+      `  ${c.severity === 'error' ? 'FAIL' : 'WARN'} ${where} ${c.check} (expected ${c.expected}): ${c.failed_count} failing (${(c.failed_fraction * 100).toFixed(2)}%)` +
+        (c.observed !== undefined ? `, observed ${JSON.stringify(c.observed)}` : '') +
+        (ex ? ` — ${ex}` : ''),
+    );
+  }
+  if (doc.drift) {
+    const d = doc.drift;
+    lines.push(
+      `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.values(d.columns).filter((c) => c.kind !== 'skipped').length} columns drifted (share ${d.share.toFixed(2)}, threshold ${d.share_threshold}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
+    );
+    for (const [name, c] of Object.entries(d.columns)) {
+      if (c.kind === 'skipped') lines.push(`  ${name}: skipped (${c.reason})`);
+      else lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${c.method} = ${fmtNum(c.value)} (threshold ${c.threshold})`);
+    }
+    if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
+    if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
+  }
+  lines.push(doc.ok ? 'result: passed' : 'result: FAILED');
+  return lines.join('\n') + '\n';
+}

@@ -1,0 +1,178 @@
+/**
+ * One column's one-pass statistics: missing count, type inference, moments (Welford), min/max,
+ * the numeric sample (exact ≤ 100,000 values, then a sketch), value counts and date range.
+ * Memory per column is bounded (sample ≤ 100,000 numbers or the sketch; counts ≤ 100,000 keys).
+ */
+import type { ColumnType } from '../../pipeline-schema/types.js';
+import { NumberCounter, ValueCounter } from './stats/distinct.js';
+import { NumericSampler, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
+import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
+import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
+
+const TOP_N = 20;
+/** Category counts are stored in profiles (for drift) when a column has at most this many distinct values. */
+const STORE_COUNTS_LIMIT = 100_000;
+
+export class ColumnAccumulator {
+  missing = 0;
+  readonly tracker = new TypeTracker();
+  readonly sampler = new NumericSampler();
+  readonly numCounts = new NumberCounter();
+  readonly strCounts = new ValueCounter<string>();
+  private mean = 0;
+  private m2 = 0;
+  private min = Infinity;
+  private max = -Infinity;
+  private dateMin = Infinity;
+  private dateMax = -Infinity;
+
+  constructor(private readonly declared?: ColumnType) {}
+
+  /** Add one raw value; returns its number (NaN when not numeric) so checks can reuse it. */
+  add(v: unknown): number {
+    if (v === null || v === undefined || v === '') {
+      this.missing++;
+      return NaN;
+    }
+    const x = toNumber(v);
+    if (x === x) {
+      this.tracker.observe(v, x);
+      const n = this.sampler.count + 1;
+      const d = x - this.mean;
+      this.mean += d / n;
+      this.m2 += d * (x - this.mean);
+      if (x < this.min) this.min = x;
+      if (x > this.max) this.max = x;
+      this.sampler.add(x);
+      this.numCounts.add(x);
+    } else {
+      const wantDate = this.declared === 'datetime' || (this.declared === undefined && this.tracker.date);
+      const t = wantDate ? toDateMs(v) : NaN;
+      this.tracker.observe(v, x, t);
+      this.strCounts.add(toText(v));
+      if (t === t) {
+        if (t < this.dateMin) this.dateMin = t;
+        if (t > this.dateMax) this.dateMax = t;
+      }
+    }
+    return x;
+  }
+
+  numericSample(): WeightedSample {
+    return this.sampler.sample();
+  }
+
+  finish(rows: number): ColumnProfile {
+    const inferred = this.tracker.result();
+    const type = this.declared ?? inferred;
+    const count = rows - this.missing;
+    const distinctExact = this.numCounts.exact && this.strCounts.exact;
+    const base: ColumnProfile = {
+      type,
+      inferred_type: inferred,
+      count,
+      missing: this.missing,
+      missing_fraction: rows ? this.missing / rows : 0,
+      distinct: this.numCounts.distinct() + this.strCounts.distinct(),
+      distinct_exact: distinctExact,
+      min: null,
+      max: null,
+      mean: null,
+      std: null,
+      std_sample: null,
+      quantiles: null,
+      quantiles_exact: true,
+      histogram: null,
+      top: [],
+    };
+    const counts = this.categoryCounts(type);
+    base.top = counts.top;
+    if (isNumericType(type)) {
+      const n = this.sampler.count;
+      if (n > 0) {
+        const sample = this.sampler.sample();
+        base.min = this.min;
+        base.max = this.max;
+        base.mean = this.mean;
+        base.std = Math.sqrt(this.m2 / n);
+        base.std_sample = n > 1 ? Math.sqrt(this.m2 / (n - 1)) : null;
+        base.quantiles = Object.fromEntries(QUANTILE_KEYS.map((k) => [k, sampleQuantile(sample, QUANTILE_PROBS[k])]));
+        base.quantiles_exact = sample.exact;
+        base.histogram = { equal_width: equalWidthHistogram(sample, this.min, this.max), quantile: quantileHistogram(sample) };
+        base.sample = {
+          values: Array.from(sample.values),
+          ...(sample.weights ? { weights: Array.from(sample.weights) } : {}),
+          n: sample.n,
+        };
+      }
+    } else if (type === 'datetime' && this.dateMin <= this.dateMax) {
+      base.min = new Date(this.dateMin).toISOString();
+      base.max = new Date(this.dateMax).toISOString();
+    }
+    if (counts.all) {
+      base.counts = counts.all;
+      if (counts.other) base.other_count = counts.other;
+    }
+    return base;
+  }
+
+  /** Counts by value text, merged over numeric and text values. */
+  private categoryCounts(type: ColumnType): {
+    top: { value: string | number; count: number }[];
+    all?: Record<string, number>;
+    other: number;
+  } {
+    const numeric = isNumericType(type);
+    const merged = new Map<string, number>();
+    // Many distinct numbers: only the top needs text keys, so keep the 1,000 most frequent.
+    const nums: [number, number][] = [];
+    this.numCounts.forEach((k, c) => nums.push([k, c]));
+    if (nums.length > 1000) nums.sort((a, b) => b[1] - a[1] || a[0] - b[0]).length = 1000;
+    for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
+    for (const [k, c] of this.strCounts.counts) merged.set(k, (merged.get(k) ?? 0) + c);
+    const sorted = [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const top = sorted.slice(0, TOP_N).map(([value, count]) => ({
+      value: numeric && !Number.isNaN(Number(value)) ? Number(value) : value,
+      count,
+    }));
+    const other = this.numCounts.otherCount + this.strCounts.otherCount;
+    // Numeric columns with many values drift on their sample; store counts only when they may be categorical.
+    const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : merged.size <= STORE_COUNTS_LIMIT;
+    return { top, all: store ? Object.fromEntries(sorted) : undefined, other };
+  }
+}
+
+function binIndex(x: number, edges: number[]): number {
+  const last = edges.length - 2;
+  if (x >= edges[last + 1]!) return last;
+  let lo = 0;
+  let hi = last;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (edges[mid]! <= x) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
+function countInto(sample: WeightedSample, edges: number[]): number[] {
+  const counts = new Array(edges.length - 1).fill(0);
+  const v = sample.values;
+  for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)] += sample.weights ? sample.weights[i]! : 1;
+  return counts;
+}
+
+/** 10 bins of equal width over [min, max] (numpy.histogram's rule: the last bin is closed). */
+export function equalWidthHistogram(sample: WeightedSample, min: number, max: number, bins = 10): Histogram {
+  if (min === max) return { edges: [min, max], counts: [sample.n] };
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (i === bins ? max : min + ((max - min) * i) / bins));
+  return { edges, counts: countInto(sample, edges) };
+}
+
+/** Edges at the 0, 10 %, …, 100 % quantiles (duplicates merged), with the count in each bin. */
+export function quantileHistogram(sample: WeightedSample, bins = 10): Histogram {
+  const raw = Array.from({ length: bins + 1 }, (_, i) => sampleQuantile(sample, i / bins));
+  const edges = raw.filter((e, i) => i === 0 || e > raw[i - 1]!);
+  if (edges.length === 1) return { edges: [edges[0]!, edges[0]!], counts: [sample.n] };
+  return { edges, counts: countInto(sample, edges) };
+}

@@ -1,0 +1,140 @@
+/** CSV bytes → strict UTF-8 text → CsvParser → RowBatch, with every problem as a located InputError. */
+import { InputError } from '../../core/errors.js';
+import { CsvParser, CsvSyntaxProblem } from './csv-parser.js';
+import { openBytes, sourceLabel, type ResolvedFormat } from './open.js';
+import type { DataSource, RowBatch } from './source.js';
+import { firstInvalidUtf8, lineAndColumn } from './utf8.js';
+
+export async function* readCsvBatches(
+  src: DataSource,
+  fmt: ResolvedFormat,
+  batchSize: number,
+  maxFieldChars?: number,
+): AsyncIterable<RowBatch> {
+  const file = sourceLabel(src);
+  const stream = await openBytes(src, fmt.gzip);
+  let header: string[] | undefined;
+  let width = 0;
+  let rows: unknown[][] = [];
+  let lines: number[] = [];
+  let nextRow = 1;
+  let emitted = 0;
+  let sawBytes = false;
+
+  const onRow = (cells: (string | null)[], line: number): void => {
+    if (!header) {
+      header = checkHeader(cells, file, line);
+      width = header.length;
+      return;
+    }
+    if (cells.length !== width) {
+      throw new InputError(
+        `line ${line} has ${cells.length} field${cells.length === 1 ? '' : 's'}, but the header has ${width}`,
+        {
+          location: { file, line },
+          fix: `every row needs exactly ${width} fields separated by ${JSON.stringify(fmt.delimiter)}; quote fields that contain the delimiter ("a${fmt.delimiter}b")`,
+        },
+      );
+    }
+    rows.push(cells);
+    lines.push(line);
+  };
+  const parser = new CsvParser(fmt.delimiter, onRow, maxFieldChars);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+
+  const take = function* (all: boolean): Generator<RowBatch> {
+    while (rows.length >= batchSize || (all && rows.length > 0)) {
+      const n = Math.min(batchSize, rows.length);
+      const batch: RowBatch = { columns: header!, rows: rows.slice(0, n), firstRow: nextRow, lines: lines.slice(0, n) };
+      rows = rows.slice(n);
+      lines = lines.slice(n);
+      nextRow += n;
+      emitted += n;
+      yield batch;
+    }
+  };
+
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (chunk.length === 0) continue;
+      sawBytes = true;
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        const at = parser.position();
+        throw invalidUtf8(file, chunk, at.line, at.column);
+      }
+      parser.push(text);
+      if (rows.length >= batchSize) yield* take(false);
+    }
+    let tail: string;
+    try {
+      tail = decoder.decode();
+    } catch {
+      const at = parser.position();
+      throw new InputError(`${file} ends in the middle of a UTF-8 character (line ${at.line})`, {
+        location: { file, line: at.line, column: at.column },
+        fix: 'save the file as UTF-8; it looks truncated or written in another encoding',
+      });
+    }
+    if (tail) parser.push(tail);
+    parser.end();
+  } catch (e) {
+    throw asInputError(e, file);
+  }
+  if (!sawBytes || !header) {
+    throw new InputError(`${file} is empty: expected a header line with the column names`, {
+      location: { file, line: 1 },
+      fix: 'write the column names on the first line, then one row per line',
+    });
+  }
+  yield* take(true);
+  // A header without rows still tells consumers the columns.
+  if (emitted === 0) yield { columns: header, rows: [], firstRow: 1, lines: [] };
+}
+
+function checkHeader(cells: (string | null)[], file: string, line: number): string[] {
+  const names = cells.map((c, i) => (c === null || c.trim() === '' ? `unnamed_${i + 1}` : c));
+  const seen = new Map<string, number>();
+  names.forEach((name, i) => {
+    const first = seen.get(name);
+    if (first !== undefined) {
+      throw new InputError(`duplicate column name ${JSON.stringify(name)} in the header (columns ${first + 1} and ${i + 1})`, {
+        location: { file, line, column: i + 1 },
+        fix: 'give every column a distinct name',
+      });
+    }
+    seen.set(name, i);
+  });
+  return names;
+}
+
+function invalidUtf8(file: string, chunk: Buffer, line: number, column: number): InputError {
+  const off = Math.max(0, firstInvalidUtf8(chunk, false));
+  const at = lineAndColumn(chunk, off, line, column);
+  return new InputError(
+    `invalid UTF-8 at line ${at.line}, column ${at.column} (byte 0x${chunk[off]!.toString(16).padStart(2, '0')})`,
+    {
+      location: { file, line: at.line, column: at.column },
+      fix: 'save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 in.csv > out.csv`)',
+    },
+  );
+}
+
+/** Map parser problems, stream failures (gzip, git) to InputError; keep our own errors as they are. */
+export function asInputError(e: unknown, file: string): unknown {
+  if (e instanceof CsvSyntaxProblem) {
+    return new InputError(e.message, { location: { file, line: e.line, column: e.column }, fix: e.fix });
+  }
+  if (e instanceof Error && 'code' in e && typeof (e as { code: unknown }).code === 'string') {
+    const code = (e as { code: string }).code;
+    if (code.startsWith('Z_') || code === 'ERR_ZLIB') {
+      return new InputError(`${file} is not valid gzip data: ${e.message}`, {
+        location: { file },
+        fix: 'the .gz file is corrupt or truncated; re-create it with gzip',
+      });
+    }
+  }
+  return e;
+}

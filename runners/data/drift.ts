@@ -1,0 +1,209 @@
+/**
+ * Drift between a baseline profile R and a current profile C, column by column, with the `auto`
+ * choice of DESIGN.md, per-column methods and thresholds, and the dataset share rule.
+ *
+ * auto: numeric (integer/number) with > 5 distinct values in R → KS (p < 0.05 drifts) when R has
+ * ≤ 1000 rows, else Wasserstein normed (≥ 0.1 drifts); every other column → χ² (p < 0.05) when R
+ * has ≤ 1000 rows, else JSD (≥ 0.1). Explicit methods: ks and chi2 drift when p < threshold
+ * (default 0.05); wasserstein, psi, jsd, linf when the value ≥ threshold (default 0.1).
+ * Datetime columns are left out (dates move forward by nature) unless a method is set for them.
+ * A column whose type is numeric in one side and not the other is compared as categories.
+ */
+import { ConfigError } from '../../core/errors.js';
+import type { DriftMethod, DriftSpec, Severity } from '../../pipeline-schema/types.js';
+import {
+  alignCounts,
+  chiSquareHomogeneity,
+  jsd,
+  ksTest,
+  linf,
+  psiCategorical,
+  psiNumeric,
+  wassersteinNormed,
+} from './drift-measures.js';
+import type { ColumnProfile, ProfileDocument } from './profile-types.js';
+import { sampleFrom, type WeightedSample } from './stats/quantiles.js';
+import { isNumericType } from './values.js';
+
+export interface NumericDrift {
+  kind: 'numeric';
+  method: Exclude<DriftMethod, 'auto'>;
+  threshold: number;
+  drifted: boolean;
+  /** The measure the decision used. */
+  value: number;
+  ks_statistic: number;
+  ks_p_value: number;
+  /** `exact` or `asymptotic` (see special.ts). */
+  ks_p_method: 'exact' | 'asymptotic';
+  wasserstein_normed: number;
+  psi: number;
+  exact: boolean;
+}
+
+export interface CategoricalDrift {
+  kind: 'categorical';
+  method: Exclude<DriftMethod, 'auto'>;
+  threshold: number;
+  drifted: boolean;
+  value: number;
+  chi2_p_value: number;
+  chi2_statistic: number;
+  jsd: number;
+  linf: number;
+  psi: number;
+  new_categories: string[];
+  vanished_categories: string[];
+}
+
+export interface SkippedDrift {
+  kind: 'skipped';
+  reason: string;
+  drifted: false;
+}
+
+export type ColumnDrift = NumericDrift | CategoricalDrift | SkippedDrift;
+
+export interface DriftResult {
+  drifted: boolean;
+  share: number;
+  share_threshold: number;
+  severity: Severity;
+  drifted_columns: string[];
+  new_columns: string[];
+  vanished_columns: string[];
+  baseline: { path: string; ref?: string; profile?: string; rows: number };
+  columns: Record<string, ColumnDrift>;
+}
+
+const P_VALUE_METHODS = new Set(['ks', 'chi2']);
+const MAX_LISTED = 20;
+
+export function defaultThreshold(method: string): number {
+  return P_VALUE_METHODS.has(method) ? 0.05 : 0.1;
+}
+
+function decide(method: string, value: number, threshold: number): boolean {
+  return P_VALUE_METHODS.has(method) ? value < threshold : value >= threshold;
+}
+
+function numericSample(p: ColumnProfile): WeightedSample | undefined {
+  if (!p.sample) return undefined;
+  return sampleFrom(p.sample.values, p.sample.weights);
+}
+
+function countsOf(p: ColumnProfile): Map<string, number> {
+  const m = new Map<string, number>(Object.entries(p.counts ?? {}));
+  if (!p.counts) for (const t of p.top) m.set(String(t.value), t.count);
+  if (p.other_count) m.set('(other)', (m.get('(other)') ?? 0) + p.other_count);
+  return m;
+}
+
+export function computeDrift(
+  baseline: ProfileDocument,
+  current: ProfileDocument,
+  spec: DriftSpec = {},
+  baselineInfo: { path: string; ref?: string; profile?: string } = { path: baseline.source.path },
+  configFile = 'mlpipeline.yaml',
+): DriftResult {
+  const rCols = Object.keys(baseline.columns);
+  const cCols = Object.keys(current.columns);
+  const result: DriftResult = {
+    drifted: false,
+    share: 0,
+    share_threshold: spec.share ?? 0.5,
+    severity: spec.severity ?? 'error',
+    drifted_columns: [],
+    new_columns: cCols.filter((c) => !(c in baseline.columns)),
+    vanished_columns: rCols.filter((c) => !(c in current.columns)),
+    baseline: { ...baselineInfo, rows: baseline.rows },
+    columns: {},
+  };
+  let considered = 0;
+  for (const name of rCols) {
+    const r = baseline.columns[name]!;
+    const c = current.columns[name];
+    if (!c) continue;
+    const colSpec = spec.columns?.[name] ?? {};
+    if (colSpec.skip) {
+      result.columns[name] = { kind: 'skipped', reason: 'skip: true in validation.drift.columns', drifted: false };
+      continue;
+    }
+    const requested = colSpec.method ?? spec.method ?? 'auto';
+    if (r.count === 0 || c.count === 0) {
+      result.columns[name] = { kind: 'skipped', reason: r.count === 0 ? 'no values in the baseline' : 'no values in the current data', drifted: false };
+      continue;
+    }
+    if ((r.type === 'datetime' || c.type === 'datetime') && requested === 'auto') {
+      result.columns[name] = { kind: 'skipped', reason: 'datetime column (set a method to compare it)', drifted: false };
+      continue;
+    }
+    const bothNumeric = isNumericType(r.type) && isNumericType(c.type) && r.sample && c.sample;
+    const useNumeric = requested === 'auto' ? bothNumeric && r.distinct > 5 : bothNumeric && ['ks', 'wasserstein', 'psi'].includes(requested);
+    if (!bothNumeric && (requested === 'ks' || requested === 'wasserstein')) {
+      throw new ConfigError([
+        {
+          message: `drift method '${requested}' needs a numeric column, but '${name}' is ${r.type === c.type ? r.type : `${r.type} in the baseline and ${c.type} now`}`,
+          location: { file: configFile },
+          fix: `use chi2, jsd, linf or psi for validation.drift.columns.${name}.method`,
+        },
+      ]);
+    }
+    considered++;
+    const small = baseline.rows <= 1000;
+    if (useNumeric) {
+      const method = (requested === 'auto' ? (small ? 'ks' : 'wasserstein') : requested) as NumericDrift['method'];
+      const threshold = colSpec.threshold ?? (requested !== 'auto' && requested === spec.method ? spec.threshold : undefined) ?? defaultThreshold(method);
+      const rs = numericSample(r)!;
+      const cs = numericSample(c)!;
+      const ks = ksTest(rs, cs);
+      const wn = wassersteinNormed(rs, cs, r.std ?? 0);
+      const psi = psiNumeric(rs, cs);
+      const value = method === 'ks' ? ks.pValue : method === 'wasserstein' ? wn : psi;
+      const drifted = decide(method, value, threshold);
+      result.columns[name] = {
+        kind: 'numeric',
+        method,
+        threshold,
+        drifted,
+        value,
+        ks_statistic: ks.statistic,
+        ks_p_value: ks.pValue,
+        ks_p_method: ks.pMethod,
+        wasserstein_normed: wn,
+        psi,
+        exact: rs.exact && cs.exact,
+      };
+    } else {
+      const method = (requested === 'auto' ? (small ? 'chi2' : 'jsd') : requested) as CategoricalDrift['method'];
+      const threshold = colSpec.threshold ?? (requested !== 'auto' && requested === spec.method ? spec.threshold : undefined) ?? defaultThreshold(method);
+      const rc = countsOf(r);
+      const cc = countsOf(c);
+      const t = alignCounts(rc, cc);
+      const chi = chiSquareHomogeneity(t.r, t.c);
+      const j = jsd(t.r, t.c);
+      const l = linf(t.r, t.c);
+      const psi = psiCategorical(t.r, t.c);
+      const value = method === 'chi2' ? chi.pValue : method === 'jsd' ? j : method === 'linf' ? l : psi;
+      const drifted = decide(method, value, threshold);
+      result.columns[name] = {
+        kind: 'categorical',
+        method,
+        threshold,
+        drifted,
+        value,
+        chi2_p_value: chi.pValue,
+        chi2_statistic: chi.statistic,
+        jsd: j,
+        linf: l,
+        psi,
+        new_categories: [...cc.keys()].filter((k) => !rc.has(k)).slice(0, MAX_LISTED),
+        vanished_categories: [...rc.keys()].filter((k) => !cc.has(k)).slice(0, MAX_LISTED),
+      };
+    }
+    if (result.columns[name]!.drifted) result.drifted_columns.push(name);
+  }
+  result.share = considered ? result.drifted_columns.length / considered : 0;
+  result.drifted = considered > 0 && result.share >= result.share_threshold;
+  return result;
+}

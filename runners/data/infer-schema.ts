@@ -1,0 +1,41 @@
+/**
+ * A starting `validation:` block from a profile: types, nullability (or a max_missing with
+ * headroom), observed numeric ranges, and `in` for small category sets. People paste it into
+ * mlpipeline.yaml and tighten it.
+ */
+import { stringify } from 'yaml';
+import type { ColumnCheckSpec, ValidationSpec } from '../../pipeline-schema/types.js';
+import type { ProfileDocument } from './profile-types.js';
+
+export interface InferOptions {
+  /** Largest category set written as `in:`; default 10. */
+  maxCategories?: number;
+}
+
+export function inferValidation(profile: ProfileDocument, opts: InferOptions = {}): ValidationSpec {
+  const maxCats = opts.maxCategories ?? 10;
+  const columns: Record<string, ColumnCheckSpec> = {};
+  for (const [name, p] of Object.entries(profile.columns)) {
+    const spec: ColumnCheckSpec = { type: p.type };
+    if (p.missing === 0) spec.nullable = false;
+    else spec.max_missing = Math.min(1, Math.ceil(p.missing_fraction * 2 * 100) / 100);
+    if ((p.type === 'integer' || p.type === 'number') && typeof p.min === 'number' && typeof p.max === 'number') {
+      spec.min = p.min;
+      spec.max = p.max;
+    }
+    if ((p.type === 'string' || p.type === 'boolean') && p.distinct_exact && p.distinct <= maxCats && p.count > 0) {
+      spec.in = p.top.map((t) => t.value).sort((a, b) => String(a).localeCompare(String(b)));
+    }
+    if (p.type === 'string' && p.distinct_exact && p.distinct === p.count && p.count > maxCats) spec.unique = true;
+    columns[name] = spec;
+  }
+  return {
+    columns,
+    table: { rows: { min: 1 }, required: Object.keys(profile.columns), allow_extra_columns: true },
+  };
+}
+
+/** The YAML text to paste: a top-level `validation:` key. */
+export function validationYaml(spec: ValidationSpec, header: string): string {
+  return `${header}\n${stringify({ validation: spec }, { lineWidth: 0, flowCollectionPadding: false })}`;
+}

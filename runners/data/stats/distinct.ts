@@ -1,0 +1,189 @@
+/**
+ * Value counts per column: exact while at most EXACT_DISTINCT distinct values were seen, then a
+ * HyperLogLog (2^14 registers, standard error 1.04/√16384 ≈ 0.81 %) for the distinct count. Counts
+ * of values first seen after the overflow go to `otherCount` (they still count in the HLL).
+ */
+
+export const EXACT_DISTINCT = 100_000;
+const P = 14;
+const M = 1 << P;
+
+/** 53-bit string hash (cyrb53); good enough spread for HyperLogLog. */
+function hash53(str: string): number {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < str.length; i++) {
+    const ch = str.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+}
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** 53-bit hash of a double's bits (murmur3 finalizers over both halves). */
+function hashNumber(x: number): number {
+  f64[0] = x === 0 ? 0 : x; // -0 and 0 are one value
+  let h1 = u32[0]! ^ 0x9e3779b9;
+  let h2 = u32[1]! ^ 0x85ebca6b;
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x85ebca6b);
+  h1 = Math.imul(h1 ^ (h1 >>> 13), 0xc2b2ae35) ^ h2;
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 0x85ebca6b) ^ h1;
+  h2 = Math.imul(h2 ^ (h2 >>> 13), 0xc2b2ae35);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 0x2246822b) ^ h2;
+  return 4294967296 * (2097151 & (h2 ^ (h2 >>> 16))) + (h1 >>> 0);
+}
+
+export class HyperLogLog {
+  private readonly reg = new Uint8Array(M);
+
+  add(key: string | number): void {
+    this.addHash(typeof key === 'number' ? hashNumber(key) : hash53(key));
+  }
+
+  private addHash(h: number): void {
+    const idx = h & (M - 1);
+    // Remaining 39 bits: rank = position of the first 1 bit.
+    let w = Math.floor(h / M);
+    let rank = 1;
+    while ((w & 1) === 0 && rank <= 39) {
+      rank++;
+      w = Math.floor(w / 2);
+    }
+    if (rank > this.reg[idx]!) this.reg[idx] = rank;
+  }
+
+  estimate(): number {
+    let sum = 0;
+    let zeros = 0;
+    for (let i = 0; i < M; i++) {
+      sum += 2 ** -this.reg[i]!;
+      if (this.reg[i] === 0) zeros++;
+    }
+    const alpha = 0.7213 / (1 + 1.079 / M);
+    const e = (alpha * M * M) / sum;
+    if (e <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
+    return Math.round(e);
+  }
+}
+
+/** Counts of values keyed by their text (numbers by their JS text). */
+export class ValueCounter<K extends string | number> {
+  readonly counts = new Map<K, number>();
+  private hll: HyperLogLog | undefined;
+  otherCount = 0;
+
+  add(key: K): void {
+    const c = this.counts.get(key);
+    if (c !== undefined) {
+      this.counts.set(key, c + 1);
+      return;
+    }
+    if (this.hll) {
+      this.hll.add(key);
+      this.otherCount++;
+      return;
+    }
+    this.counts.set(key, 1);
+    if (this.counts.size > EXACT_DISTINCT) {
+      this.hll = new HyperLogLog();
+      for (const k of this.counts.keys()) this.hll.add(k);
+    }
+  }
+
+  get exact(): boolean {
+    return this.hll === undefined;
+  }
+
+  distinct(): number {
+    return this.hll ? Math.max(this.hll.estimate(), this.counts.size) : this.counts.size;
+  }
+
+  /** Most frequent values, ties broken by value text so the order is stable. */
+  top(n: number): { value: K; count: number }[] {
+    return [...this.counts.entries()]
+      .sort((a, b) => b[1] - a[1] || (String(a[0]) < String(b[0]) ? -1 : String(a[0]) > String(b[0]) ? 1 : 0))
+      .slice(0, n)
+      .map(([value, count]) => ({ value, count }));
+  }
+}
+
+/**
+ * Counts of numbers in an open-addressing table over typed arrays (no boxing, one probe
+ * sequence per add), exact up to EXACT_DISTINCT distinct values, then HyperLogLog.
+ */
+export class NumberCounter {
+  private keys = new Float64Array(1024);
+  private cnt = new Uint32Array(1024);
+  private used = new Uint8Array(1024);
+  private size = 0;
+  private hll: HyperLogLog | undefined;
+  otherCount = 0;
+
+  add(x: number): void {
+    if (x === 0) x = 0; // fold -0
+    const mask = this.keys.length - 1;
+    let i = hashNumber(x) & mask;
+    const keys = this.keys;
+    const used = this.used;
+    while (used[i]) {
+      if (keys[i] === x) {
+        this.cnt[i]++;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    if (this.hll) {
+      this.hll.add(x);
+      this.otherCount++;
+      return;
+    }
+    used[i] = 1;
+    keys[i] = x;
+    this.cnt[i] = 1;
+    this.size++;
+    if (this.size > EXACT_DISTINCT) {
+      this.hll = new HyperLogLog();
+      this.forEach((k) => this.hll!.add(k));
+    } else if (this.size * 2 > keys.length) this.grow();
+  }
+
+  private grow(): void {
+    const oldKeys = this.keys;
+    const oldCnt = this.cnt;
+    const oldUsed = this.used;
+    const cap = oldKeys.length * 2;
+    this.keys = new Float64Array(cap);
+    this.cnt = new Uint32Array(cap);
+    this.used = new Uint8Array(cap);
+    const mask = cap - 1;
+    for (let j = 0; j < oldKeys.length; j++) {
+      if (!oldUsed[j]) continue;
+      let i = hashNumber(oldKeys[j]!) & mask;
+      while (this.used[i]) i = (i + 1) & mask;
+      this.used[i] = 1;
+      this.keys[i] = oldKeys[j]!;
+      this.cnt[i] = oldCnt[j]!;
+    }
+  }
+
+  forEach(fn: (key: number, count: number) => void): void {
+    for (let i = 0; i < this.keys.length; i++) if (this.used[i]) fn(this.keys[i]!, this.cnt[i]!);
+  }
+
+  get exact(): boolean {
+    return this.hll === undefined;
+  }
+
+  get tracked(): number {
+    return this.size;
+  }
+
+  distinct(): number {
+    return this.hll ? Math.max(this.hll.estimate(), this.size) : this.size;
+  }
+}

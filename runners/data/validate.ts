@@ -1,0 +1,144 @@
+/**
+ * `validate-data` as a function: one pass over the current data (profile + checks), table checks,
+ * and drift against a baseline (a data file, a stored profile, or the dataset at a git ref).
+ * Returns the validation document (schema: pipeline-schema/validation.schema.json).
+ */
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, relative, resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { repoRoot, resolveCommit } from '../../core/git.js';
+import type { ColumnType, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
+import { missingColumnResult, tableChecks, type CheckResult } from './checks.js';
+import { computeDrift, type DriftResult } from './drift.js';
+import { PROFILE_SCHEMA_ID, type ColumnProfile, type ProfileDocument } from './profile-types.js';
+import { scanDataset } from './scan.js';
+import type { DataSource } from './source.js';
+
+export const VALIDATION_SCHEMA_ID = 'mlpipeline/validation@1';
+
+export type BaselineChoice = { path: string } | { profile: string } | { ref: string };
+
+export interface ValidateOptions {
+  data: DataSource;
+  spec?: ValidationSpec;
+  /** Dataset `types`. */
+  types?: Record<string, ColumnType>;
+  /** Baseline to compare with; none = no drift section. Paths resolve against data.cwd. */
+  baseline?: BaselineChoice;
+  configFile?: string;
+}
+
+/** A column's profile without the drift material (samples and full counts). */
+export type ColumnSummary = Omit<ColumnProfile, 'sample' | 'counts' | 'other_count'>;
+
+export interface ValidationDocument {
+  schema: typeof VALIDATION_SCHEMA_ID;
+  ok: boolean;
+  data: { path: string; ref?: string; format: string };
+  summary: { checks: number; failed_errors: number; failed_warnings: number; drift_failed: boolean };
+  checks: CheckResult[];
+  profile: { rows: number; columns: Record<string, ColumnSummary> };
+  drift: DriftResult | null;
+}
+
+export function summarizeProfile(p: ProfileDocument): ValidationDocument['profile'] {
+  const columns: Record<string, ColumnSummary> = {};
+  for (const [name, col] of Object.entries(p.columns)) {
+    const { sample: _s, counts: _c, other_count: _o, ...rest } = col;
+    columns[name] = rest;
+  }
+  return { rows: p.rows, columns };
+}
+
+export async function validateData(opts: ValidateOptions): Promise<{ document: ValidationDocument; profile: ProfileDocument }> {
+  const spec = opts.spec ?? {};
+  const scan = await scanDataset(opts.data, { types: opts.types, columns: spec.columns, configFile: opts.configFile });
+  const checks: CheckResult[] = [];
+  for (const [name, colSpec] of Object.entries(spec.columns ?? {})) {
+    if (!scan.columns.includes(name)) checks.push(missingColumnResult(name, colSpec));
+  }
+  checks.push(...scan.checks);
+  checks.push(...tableChecks(spec.table, scan.columns, scan.profile.rows, Object.keys(spec.columns ?? {})));
+  let drift: DriftResult | null = null;
+  if (opts.baseline) {
+    const { profile: base, info } = await loadBaseline(opts.baseline, opts.data, opts.types, spec);
+    drift = computeDrift(base, scan.profile, spec.drift ?? {}, info, opts.configFile);
+  }
+  const failedErrors = checks.filter((c) => !c.passed && c.severity === 'error').length;
+  const failedWarnings = checks.filter((c) => !c.passed && c.severity === 'warn').length;
+  const driftFailed = Boolean(drift?.drifted && drift.severity === 'error');
+  const document: ValidationDocument = {
+    schema: VALIDATION_SCHEMA_ID,
+    ok: failedErrors === 0 && !driftFailed,
+    data: { path: opts.data.path, ...(opts.data.ref ? { ref: opts.data.ref } : {}), format: scan.profile.source.format },
+    summary: { checks: checks.length, failed_errors: failedErrors, failed_warnings: failedWarnings, drift_failed: driftFailed },
+    checks,
+    profile: summarizeProfile(scan.profile),
+    drift,
+  };
+  return { document, profile: scan.profile };
+}
+
+/** Read a stored profile document, with clear errors for other JSON. */
+export async function readProfileFile(path: string, label = path): Promise<ProfileDocument> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new InputError(`baseline profile not found: ${label}`, { location: { file: label }, fix: 'create it with `mlpipeline profile --data FILE --out PROFILE.json`' });
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${label} is not valid JSON: ${(e as Error).message}`, { location: { file: label }, fix: 'pass a profile written by `mlpipeline profile --out`' });
+  }
+  const d = doc as Partial<ProfileDocument>;
+  if (!d || d.schema !== PROFILE_SCHEMA_ID || typeof d.columns !== 'object' || typeof d.rows !== 'number') {
+    throw new InputError(`${label} is not an mlpipeline profile (expected "schema": "${PROFILE_SCHEMA_ID}")`, {
+      location: { file: label },
+      fix: 'pass a profile written by `mlpipeline profile --out`, or a data file',
+    });
+  }
+  return d as ProfileDocument;
+}
+
+async function loadBaseline(
+  choice: BaselineChoice,
+  data: DataSource,
+  types: Record<string, ColumnType> | undefined,
+  spec: ValidationSpec,
+): Promise<{ profile: ProfileDocument; info: { path: string; ref?: string; profile?: string } }> {
+  const checkTypes = { ...types, ...Object.fromEntries(Object.entries(spec.columns ?? {}).flatMap(([k, v]) => (v.type ? [[k, v.type]] : []))) };
+  if ('profile' in choice) {
+    const abs = resolve(data.cwd, choice.profile);
+    return { profile: await readProfileFile(abs, choice.profile), info: { path: choice.profile, profile: choice.profile } };
+  }
+  if ('path' in choice) {
+    const base: DataSource = { path: choice.path, cwd: data.cwd, delimiter: data.delimiter };
+    const scan = await scanDataset(base, { types: checkTypes });
+    return { profile: scan.profile, info: { path: choice.path } };
+  }
+  // The same dataset as it is at a git ref; its path relative to the repository root.
+  const root = await repoRoot(data.cwd);
+  if (!root) {
+    throw new InputError(`--baseline-ref needs a git repository, and ${data.cwd} is not in one`, {
+      location: { file: data.path },
+      fix: 'run inside the repository, or pass --baseline FILE',
+    });
+  }
+  await resolveCommit(data.cwd, choice.ref);
+  const abs = isAbsolute(data.path) ? data.path : resolve(data.cwd, data.path);
+  const rel = relative(root, abs).split('\\').join('/');
+  if (rel.startsWith('..')) {
+    throw new InputError(`${data.path} is outside the repository, so it has no version at ${choice.ref}`, {
+      location: { file: data.path },
+      fix: 'keep the dataset inside the repository, or pass --baseline FILE',
+    });
+  }
+  const base: DataSource = { path: rel, cwd: root, ref: choice.ref, format: data.format, delimiter: data.delimiter };
+  const scan = await scanDataset(base, { types: checkTypes });
+  return { profile: scan.profile, info: { path: rel, ref: choice.ref } };
+}
+
+export type { DriftSpec };

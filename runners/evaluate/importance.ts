@@ -1,0 +1,45 @@
+/**
+ * Permutation feature importance (as scikit-learn's `permutation_importance`): on a seeded
+ * sample of rows, shuffle one feature column at a time and record how much the chosen metric
+ * worsens; `repeats` shuffles per feature, mean and population std of the drop.
+ */
+import { METRIC_DIRECTIONS } from '../../pipeline-schema/metrics.js';
+import type { ImportanceEntry } from './document.js';
+import { mulberry32, shuffle } from './random.js';
+import { mean, std } from './metrics/summary.js';
+
+export interface ImportanceInput {
+  features: string[];
+  /** Column index (in the raw rows) of each feature. */
+  columnOf: number[];
+  rows: unknown[][];
+  metric: string;
+  repeats: number;
+  seed: number;
+  /** The metric on these rows as given (rows in the same order as `rows`). */
+  score(rows: unknown[][]): Promise<number | undefined>;
+}
+
+export async function permutationImportance(input: ImportanceInput): Promise<ImportanceEntry[]> {
+  const base = await input.score(input.rows);
+  if (base === undefined) return [];
+  const sign = (METRIC_DIRECTIONS[input.metric] ?? 'higher') === 'higher' ? 1 : -1;
+  const rand = mulberry32(input.seed);
+  const out: ImportanceEntry[] = [];
+  for (let f = 0; f < input.features.length; f++) {
+    const col = input.columnOf[f]!;
+    const drops: number[] = [];
+    for (let r = 0; r < input.repeats; r++) {
+      const shuffled = shuffle(input.rows.map((row) => row[col]), rand);
+      const permuted = input.rows.map((row, i) => {
+        const copy = row.slice();
+        copy[col] = shuffled[i];
+        return copy;
+      });
+      const s = await input.score(permuted);
+      drops.push(s === undefined ? 0 : sign * (base - s));
+    }
+    out.push({ feature: input.features[f]!, drop: mean(drops), std: std(drops) });
+  }
+  return out.sort((a, b) => b.drop - a.drop);
+}

@@ -1,0 +1,162 @@
+/**
+ * From mlpipeline.yaml plus command-line overrides to an EvaluateInput: which model, which rows,
+ * which baselines, and where the document goes. The CLI and the action both call runEvaluation.
+ */
+import { readFile } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { InputError, UsageError } from '../../core/errors.js';
+import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import type { LoadedPipeline, Task } from '../../pipeline-schema/types.js';
+import { readBatches, type DataSource } from '../data/source.js';
+import { baselineFromFile, baselineFromRef, baselineFromStage, readModelFile, type StageModelResolver } from './baseline.js';
+import type { EvaluationDocument } from './document.js';
+import { DEFAULTS, evaluateModels, type BaselineInput, type EvaluateInput } from './evaluate.js';
+
+export const DEFAULT_EVALUATION_OUTPUT = '.mlpipeline/evaluation.json';
+export const TASKS: readonly Task[] = ['binary-classification', 'multiclass-classification', 'regression'];
+
+export interface EvaluateOptions {
+  cwd: string;
+  pipeline?: LoadedPipeline;
+  model?: string;
+  data?: string;
+  label?: string;
+  task?: string;
+  features?: string[];
+  baselineModel?: string;
+  baselineRef?: string;
+  /** Where to write the document; default evaluation.output or .mlpipeline/evaluation.json. */
+  output?: string;
+  stageResolver?: StageModelResolver;
+}
+
+/** A path for messages: relative to cwd when inside it. */
+function shown(cwd: string, abs: string): string {
+  const r = relative(cwd, abs);
+  return r && !r.startsWith('..') ? r : abs;
+}
+
+/** Where the evaluation document lives for this pipeline (or folder). */
+export function evaluationOutputPath(cwd: string, pipeline?: LoadedPipeline, override?: string): string {
+  if (override) return resolve(cwd, override);
+  const base = pipeline?.dir ?? cwd;
+  return resolve(base, pipeline?.pipeline.evaluation?.output ?? DEFAULT_EVALUATION_OUTPUT);
+}
+
+function getDotted(obj: unknown, key: string): unknown {
+  if (obj && typeof obj === 'object' && key in (obj as Record<string, unknown>)) return (obj as Record<string, unknown>)[key];
+  let cur: unknown = obj;
+  for (const part of key.split('.')) {
+    if (!cur || typeof cur !== 'object') return undefined;
+    cur = (cur as Record<string, unknown>)[part];
+  }
+  return cur;
+}
+
+async function customMetrics(pipeline: LoadedPipeline | undefined, warnings: string[]): Promise<EvaluateInput['custom']> {
+  const spec = pipeline?.pipeline.evaluation?.custom_metrics;
+  if (!spec) return undefined;
+  const values: Record<string, number> = {};
+  const directions: Record<string, 'higher' | 'lower'> = {};
+  for (const [name, c] of Object.entries(spec)) {
+    directions[name] = c.higher_is_better ? 'higher' : 'lower';
+    if (!c.file) continue;
+    const abs = resolve(pipeline!.dir, c.file);
+    let text: string;
+    try {
+      text = await readFile(abs, 'utf8');
+    } catch {
+      warnings.push(`custom metric ${name}: ${c.file} does not exist (run the stage that writes it)`);
+      continue;
+    }
+    let parsed: unknown;
+    try {
+      parsed = parseYaml(text);
+    } catch (e) {
+      throw new InputError(`cannot parse metrics file ${c.file}: ${(e as Error).message.split('\n')[0]}`, { location: { file: c.file } });
+    }
+    const v = getDotted(parsed, c.key ?? name);
+    if (typeof v === 'number' && Number.isFinite(v)) values[name] = v;
+    else warnings.push(`custom metric ${name}: ${c.file} has no number at '${c.key ?? name}'`);
+  }
+  return { values, directions };
+}
+
+export interface EvaluationRun {
+  document: EvaluationDocument;
+  outputPath: string;
+}
+
+export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRun> {
+  const { cwd } = opts;
+  const lp = opts.pipeline;
+  const p = lp?.pipeline;
+  const dir = lp?.dir ?? cwd;
+  const spec = p?.model;
+  const ev = p?.evaluation;
+
+  const modelAbs = opts.model ? resolve(cwd, opts.model) : spec?.path ? resolve(dir, spec.path) : undefined;
+  const task = (opts.task ?? spec?.task) as Task | undefined;
+  const label = opts.label ?? spec?.label;
+  const missing: string[] = [];
+  if (!modelAbs) missing.push('a model (--model FILE or model.path)');
+  if (!task) missing.push('a task (--task or model.task)');
+  if (!label) missing.push('a label column (--label COL or model.label)');
+  let data: DataSource | undefined;
+  if (opts.data) data = { path: opts.data, cwd };
+  else if (ev?.data) {
+    const ds = p?.data?.[ev.data];
+    data = ds ? { path: ds.path, format: ds.format, delimiter: ds.delimiter, cwd: dir } : { path: ev.data, cwd: dir };
+  } else missing.push('evaluation data (--data FILE or evaluation.data)');
+  if (missing.length) {
+    throw new UsageError(`nothing to evaluate: missing ${missing.join(', ')}`, {
+      fix: lp ? `set them in ${shown(cwd, lp.file)} or pass the flags` : 'pass the flags, or run where mlpipeline.yaml declares model: and evaluation:',
+    });
+  }
+  if (!TASKS.includes(task!)) {
+    throw new UsageError(`unknown task '${task}'`, { fix: `use one of ${TASKS.join(', ')}` });
+  }
+  const modelDisplay = shown(cwd, modelAbs!);
+  const dataDisplay = shown(cwd, resolve(data!.cwd, data!.path));
+  const modelBytes = await readModelFile(modelAbs!, modelDisplay);
+
+  // Baselines: flags replace evaluation.baseline's model/ref; a registry stage is kept.
+  const baselines: BaselineInput[] = [];
+  const bModel = opts.baselineModel ? resolve(cwd, opts.baselineModel) : opts.baselineRef ? undefined : ev?.baseline?.model ? resolve(dir, ev.baseline.model) : undefined;
+  const bRef = opts.baselineRef ?? (opts.baselineModel ? undefined : ev?.baseline?.ref);
+  if (opts.baselineModel && opts.baselineRef) {
+    throw new UsageError('--baseline-model and --baseline-ref both name the base baseline', { fix: 'pass only one of them' });
+  }
+  if (bModel) baselines.push(await baselineFromFile(bModel, shown(cwd, bModel)));
+  else if (bRef) baselines.push(await baselineFromRef(dir, bRef, modelAbs!));
+  if (ev?.baseline?.stage) {
+    baselines.push(await baselineFromStage({ stage: ev.baseline.stage, modelName: spec?.name, cwd, pipeline: lp }, opts.stageResolver));
+  }
+
+  const warnings: string[] = [];
+  const custom = await customMetrics(lp, warnings);
+  const batchSize = ev?.batch_size ?? DEFAULTS.batchSize;
+  const document = await evaluateModels({
+    task: task!,
+    label: label!,
+    features: opts.features ?? spec?.features,
+    classes: spec?.classes,
+    threshold: spec?.threshold,
+    input: spec?.input,
+    outputs: spec?.outputs,
+    model: { bytes: modelBytes, display: modelDisplay },
+    baselines,
+    data: { display: dataDisplay, batches: readBatches(data!, { batchSize }) },
+    slices: ev?.slices,
+    metrics: ev?.metrics,
+    latency: ev?.latency,
+    importance: ev?.importance,
+    custom,
+    batchSize,
+  });
+  document.warnings.push(...warnings);
+  const outputPath = evaluationOutputPath(cwd, lp, opts.output);
+  await writeFileAtomic(outputPath, toJsonText(document));
+  return { document, outputPath };
+}

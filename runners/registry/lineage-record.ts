@@ -1,0 +1,131 @@
+/**
+ * The lineage record each registry tag carries. A tag message is one human line, a blank line,
+ * then the record as a fenced block whose info string is `mlpipeline-lineage`:
+ *
+ *   Promote churn v1.4.0 to production (by alice)
+ *
+ *   ```mlpipeline-lineage
+ *   { "schema": "mlpipeline/lineage@1", ... }
+ *   ```
+ *
+ * A fence renders readably on GitHub's tag and release pages and is trivial to find again; the
+ * JSON inside follows pipeline-schema/lineage.schema.json.
+ */
+
+export const LINEAGE_SCHEMA = 'mlpipeline/lineage@1';
+const FENCE_OPEN = '```mlpipeline-lineage';
+
+export type Scalar = number | string | boolean | null;
+
+export interface Actor {
+  /** GitHub login or another handle the policy matches against `allowed`. */
+  login: string | null;
+  name: string;
+  email: string;
+  /** Where the identity came from: `--actor`, `GITHUB_ACTOR`, `GIT_COMMITTER_NAME` or `git config`. */
+  source: string;
+}
+
+export interface FileDigest {
+  /** Path relative to the repository root, with `/` separators. */
+  path: string;
+  sha256: string;
+  size: number;
+  /** `git` when read from the commit's objects, `workspace` when the file is not committed. */
+  source: 'git' | 'workspace';
+}
+
+export interface RunSummary {
+  pipeline: string;
+  finished_at: string;
+  ok: boolean;
+  git: { commit: string | null; dirty: boolean };
+  stages: { name: string; status: string; fingerprint: string; deps: Record<string, string>; outs: Record<string, string>; params: Record<string, unknown> }[];
+  /** Every stage's params merged, keyed by dotted name. */
+  params: Record<string, unknown>;
+  /** Flattened metrics, keyed by metrics file then dotted key. */
+  metrics: Record<string, Record<string, Scalar>>;
+}
+
+export interface GateResult {
+  metric: string;
+  slice?: unknown;
+  kind?: string;
+  threshold?: unknown;
+  value?: unknown;
+  baseline?: unknown;
+  delta?: unknown;
+  status: string;
+  reason?: string;
+}
+
+export interface VerdictSummary {
+  passed: boolean;
+  gates: GateResult[];
+}
+
+export interface PolicyCheck {
+  rule: 'order' | 'allowed' | 'min_soak' | 'require_gates' | 'not_deprecated';
+  ok: boolean;
+  detail: string;
+}
+
+export interface LineageRecord {
+  schema: typeof LINEAGE_SCHEMA;
+  action: 'register' | 'assign' | 'unassign' | 'deregister' | 'deprecate';
+  model: string;
+  version: string | null;
+  environment: string | null;
+  /** The commit the tag points at. */
+  commit: string;
+  /** ISO 8601 time of the action. */
+  time: string;
+  actor: Actor;
+  /** Pull request number when known (GITHUB_REF refs/pull/N/merge or --pr). */
+  pr: number | null;
+  /** CI run that performed the action, when run in CI. */
+  ci: { provider: 'github-actions'; repository: string | null; run_id: string | null; workflow_ref: string | null; server_url: string } | null;
+  /** register only: the model file, the data and dependency files, the run record, the gate verdict. */
+  model_file?: FileDigest | null;
+  materials?: FileDigest[];
+  run?: RunSummary | null;
+  verdict?: VerdictSummary | null;
+  /** assign only: what held the environment before, the policy checks, and whether this was a rollback. */
+  replaces?: { version: string; tag: string } | null;
+  rollback_of?: string | null;
+  policy?: PolicyCheck[];
+  /** deregister/deprecate: why, when given. */
+  reason?: string | null;
+}
+
+/** The full tag message: the human line, a blank line, the fenced record. */
+export function formatTagMessage(subject: string, record: LineageRecord): string {
+  const line = subject.replace(/[\r\n]+/g, ' ').trim();
+  return `${line}\n\n${FENCE_OPEN}\n${JSON.stringify(record, null, 2)}\n\`\`\`\n`;
+}
+
+export function messageSubject(message: string): string {
+  const nl = message.indexOf('\n');
+  return (nl < 0 ? message : message.slice(0, nl)).trim();
+}
+
+/**
+ * The record inside a tag message, or null when there is none (GTO tags, hand-made tags).
+ * Throws nothing: a record that does not parse is reported as `error`.
+ */
+export function parseTagMessage(message: string): { record: LineageRecord | null; error?: string } {
+  const start = message.indexOf(FENCE_OPEN + '\n');
+  if (start < 0) return { record: null };
+  const bodyStart = start + FENCE_OPEN.length + 1;
+  const end = message.indexOf('\n```', bodyStart - 1);
+  if (end < 0) return { record: null, error: 'lineage block is not closed' };
+  try {
+    const value = JSON.parse(message.slice(bodyStart, end)) as LineageRecord;
+    if (!value || typeof value !== 'object' || value.schema !== LINEAGE_SCHEMA) {
+      return { record: null, error: `lineage block is not ${LINEAGE_SCHEMA}` };
+    }
+    return { record: value };
+  } catch (e) {
+    return { record: null, error: `lineage block is not valid JSON: ${(e as Error).message}` };
+  }
+}

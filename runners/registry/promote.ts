@@ -1,0 +1,152 @@
+/**
+ * `mlpipeline promote` and `mlpipeline rollback`: assign a version to an environment with a
+ * `name#env#N` tag, after the policy allows it. A rollback re-assigns the version that held the
+ * environment before (checking only who may act there: that version already passed the rest).
+ */
+import { UsageError } from '../../core/errors.js';
+import type { LoadedPipeline } from '../../pipeline-schema/types.js';
+import { actorMatches, resolveActor, type ActorContext, type ActorOptions } from './actor.js';
+import { assertName, assignTag } from './grammar.js';
+import { formatTagMessage, LINEAGE_SCHEMA, type LineageRecord, type PolicyCheck } from './lineage-record.js';
+import { enforcePolicy, environmentSpec, evaluatePolicy } from './policy.js';
+import { requireRepo } from './repo.js';
+import { rollbackTarget, type ModelState, type RegistryState, type VersionState } from './state.js';
+import { writeRegistryTag, type TagPlan, type WriteResult } from './tag-writer.js';
+
+export interface StageOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  remote?: string;
+  dryRun: boolean;
+  actor: ActorOptions;
+  maxAttempts?: number;
+}
+
+export interface PromoteResult extends WriteResult {
+  checks: PolicyCheck[];
+  /** Set in a dry run whose decision is "refused": the first failed check. */
+  refused: PolicyCheck | null;
+}
+
+export function requireModel(state: RegistryState, name: string): ModelState {
+  const model = state.models.get(name);
+  if (!model || model.versions.size === 0) {
+    const known = [...state.models.values()].filter((m) => m.versions.size > 0).map((m) => m.name);
+    throw new UsageError(`unknown model '${name}': no version of it is registered`, {
+      fix: known.length ? `known models: ${known.join(', ')}` : `register one first: mlpipeline register ${name}`,
+    });
+  }
+  return model;
+}
+
+export function requireVersion(model: ModelState, version: string, forWhat: string): VersionState {
+  const v = model.versions.get(version);
+  if (!v) {
+    const known = [...model.versions.keys()];
+    throw new UsageError(`${model.name} ${version} is not registered, so it cannot be ${forWhat}`, {
+      fix: `register it first (mlpipeline register ${model.name} --version ${version}); registered: ${known.slice(-10).join(', ')}`,
+    });
+  }
+  if (model.deprecated) {
+    throw new UsageError(`model '${model.name}' is deprecated (${model.deprecated.tag}), so ${version} cannot be ${forWhat}`, {
+      fix: 'use a model that is not deprecated',
+    });
+  }
+  if (v.deregistered) {
+    throw new UsageError(`${model.name} ${version} is deprecated (${v.deregistered.tag}), so it cannot be ${forWhat}`, {
+      fix: 'choose a version that is not deprecated (mlpipeline registry lists them)',
+    });
+  }
+  return v;
+}
+
+function assignRecord(actor: ActorContext, model: ModelState, v: VersionState, environment: string, extra: Partial<LineageRecord>): LineageRecord {
+  const env = model.environments.get(environment);
+  const replaces = env?.current && env.current !== v.version && env.since ? { version: env.current, tag: env.since.tag } : null;
+  return {
+    schema: LINEAGE_SCHEMA,
+    action: 'assign',
+    model: model.name,
+    version: v.version,
+    environment,
+    commit: v.commit,
+    time: new Date(actor.now).toISOString(),
+    actor: actor.actor,
+    pr: actor.pr,
+    ci: actor.ci,
+    replaces,
+    rollback_of: null,
+    policy: [],
+    ...extra,
+  };
+}
+
+export async function promoteVersion(loaded: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
+  assertName(environment, 'environment');
+  environmentSpec(loaded, environment); // unknown environment → usage error before any git work
+  const root = await requireRepo(opts.cwd);
+  const actor = await resolveActor(root, opts.env, opts.actor);
+  let checks: PolicyCheck[] = [];
+  let refused: PolicyCheck | null = null;
+  const result = await writeRegistryTag(
+    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts },
+    (state): TagPlan => {
+      const model = requireModel(state, name);
+      const v = requireVersion(model, version, `promoted to ${environment}`);
+      const input = { loaded, model, version: v, environment, actor };
+      checks = evaluatePolicy(input);
+      refused = checks.find((c) => !c.ok) ?? null;
+      if (!opts.dryRun) enforcePolicy(input, checks);
+      const n = model.maxCounter + 1;
+      const record = assignRecord(actor, model, v, environment, { policy: checks });
+      const who = actor.actor.login ?? actor.actor.name;
+      const subject = `Promote ${name} ${version} to ${environment}${record.replaces ? `, replacing ${record.replaces.version}` : ''} (by ${who})`;
+      return { tag: assignTag(name, environment, n), commit: v.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
+    },
+  );
+  return { ...result, checks, refused };
+}
+
+export async function rollbackEnvironment(loaded: LoadedPipeline, name: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
+  assertName(name, 'model');
+  assertName(environment, 'environment');
+  const spec = environmentSpec(loaded, environment);
+  const root = await requireRepo(opts.cwd);
+  const actor = await resolveActor(root, opts.env, opts.actor);
+  let checks: PolicyCheck[] = [];
+  let refused: PolicyCheck | null = null;
+  const result = await writeRegistryTag(
+    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts },
+    (state): TagPlan => {
+      const model = requireModel(state, name);
+      const env = model.environments.get(environment);
+      if (!env?.current) {
+        throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {
+          fix: `see mlpipeline history ${name}`,
+        });
+      }
+      const target = rollbackTarget(model, env);
+      if (!target) {
+        throw new UsageError(`${name} ${env.current} is the only version ${environment} has held; there is nothing to roll back to`, {
+          fix: `promote another version instead: mlpipeline promote ${name}@vX.Y.Z --to ${environment}`,
+        });
+      }
+      const v = requireVersion(model, target, `rolled back to in ${environment}`);
+      const allowed = spec?.allowed ?? [];
+      checks = [];
+      if (allowed.length > 0) {
+        const ok = allowed.some((a) => actorMatches(a, actor));
+        const who = actor.actor.login ?? actor.actor.name;
+        checks.push({ rule: 'allowed', ok, detail: ok ? `${who} may act on ${environment}` : `${who} may not act on ${environment}; allowed: ${allowed.join(', ')}` });
+      }
+      refused = checks.find((c) => !c.ok) ?? null;
+      if (!opts.dryRun) enforcePolicy({ loaded, model, version: v, environment, actor }, checks);
+      const n = model.maxCounter + 1;
+      const record = assignRecord(actor, model, v, environment, { policy: checks, rollback_of: env.current });
+      const who = actor.actor.login ?? actor.actor.name;
+      const subject = `Roll back ${name} in ${environment} from ${env.current} to ${target} (by ${who})`;
+      return { tag: assignTag(name, environment, n), commit: v.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
+    },
+  );
+  return { ...result, checks, refused };
+}

@@ -1,0 +1,152 @@
+/**
+ * The stage graph: an edge A → B when one of B's deps equals, lies inside or contains one of A's
+ * outs (metrics files included). Order is topological, ties broken by declaration order so runs
+ * are reproducible.
+ */
+import { ConfigError, UsageError, type ConfigProblem } from '../../core/errors.js';
+import type { LoadedPipeline } from '../../pipeline-schema/types.js';
+import type { StageInstance, StagePath } from './expand.js';
+import { overlaps } from './paths.js';
+
+export interface StageGraph {
+  /** Stages in run order. */
+  order: StageInstance[];
+  /** Direct upstream stage names of each stage. */
+  upstream: Map<string, string[]>;
+  /** For each stage, which of its deps come from which upstream stage. */
+  producers: Map<string, Map<string, string>>;
+}
+
+function problemAt(loaded: LoadedPipeline, base: string, message: string, fix?: string): ConfigProblem {
+  const pos = loaded.locate(`/stages/${base}`);
+  return { message, location: { file: loaded.file, line: pos?.line, column: pos?.column }, ...(fix ? { fix } : {}) };
+}
+
+export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): StageGraph {
+  const problems: ConfigProblem[] = [];
+  // Two stages writing the same (or nested) outs would make the cache and the order ambiguous.
+  for (let i = 0; i < stages.length; i++) {
+    for (let j = i + 1; j < stages.length; j++) {
+      const a = stages[i]!;
+      const b = stages[j]!;
+      for (const oa of a.outs) {
+        const ob = b.outs.find((o) => overlaps(o.abs, oa.abs));
+        if (ob) {
+          problems.push(
+            problemAt(loaded, b.base, `stages '${a.name}' and '${b.name}' both write ${ob.rel === oa.rel ? oa.rel : `${oa.rel} / ${ob.rel}`}`, 'give each stage its own outs'),
+          );
+        }
+      }
+    }
+  }
+  const upstream = new Map<string, string[]>();
+  const producers = new Map<string, Map<string, string>>();
+  for (const s of stages) {
+    const ups = new Set<string>();
+    const byDep = new Map<string, string>();
+    for (const dep of s.deps) {
+      for (const other of stages) {
+        if (other === s) continue;
+        if (other.outs.some((o: StagePath) => overlaps(dep.abs, o.abs))) {
+          ups.add(other.name);
+          byDep.set(dep.rel, other.name);
+        }
+      }
+    }
+    for (const o of s.outs) {
+      if (s.deps.some((d) => overlaps(d.abs, o.abs))) {
+        problems.push(problemAt(loaded, s.base, `stage '${s.name}' depends on its own out ${o.rel}`, 'a stage cannot read what it writes; split it into two stages'));
+      }
+    }
+    upstream.set(s.name, [...ups]);
+    producers.set(s.name, byDep);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  // Kahn's algorithm; the ready set is kept in declaration order.
+  const index = new Map(stages.map((s, i) => [s.name, i]));
+  const remaining = new Map(stages.map((s) => [s.name, new Set(upstream.get(s.name))]));
+  const order: StageInstance[] = [];
+  while (remaining.size > 0) {
+    const ready = [...remaining.entries()].filter(([, ups]) => ups.size === 0).map(([n]) => n);
+    if (ready.length === 0) {
+      const cycle = findCycle(remaining);
+      const first = stages.find((s) => s.name === cycle[0])!;
+      throw new ConfigError([
+        problemAt(loaded, first.base, `dependency cycle between stages: ${[...cycle, cycle[0]].join(' → ')}`, 'a stage cannot depend, directly or indirectly, on its own outs'),
+      ]);
+    }
+    ready.sort((a, b) => index.get(a)! - index.get(b)!);
+    const next = ready[0]!;
+    order.push(stages[index.get(next)!]!);
+    remaining.delete(next);
+    for (const ups of remaining.values()) ups.delete(next);
+  }
+  return { order, upstream, producers };
+}
+
+function findCycle(remaining: Map<string, Set<string>>): string[] {
+  // Walk upstream links from any remaining stage until one repeats.
+  const start = remaining.keys().next().value as string;
+  const path: string[] = [];
+  const seen = new Map<string, number>();
+  let cur = start;
+  while (!seen.has(cur)) {
+    seen.set(cur, path.length);
+    path.push(cur);
+    cur = [...remaining.get(cur)!][0]!;
+  }
+  return path.slice(seen.get(cur)!).reverse();
+}
+
+/**
+ * The stages to run for `--stage NAME ...`: each named stage plus everything upstream of it.
+ * A base name of a matrix stage selects all its instances. No names selects everything.
+ */
+export function selectStages(graph: StageGraph, names: string[] | undefined): Set<string> {
+  const all = graph.order.map((s) => s.name);
+  if (!names || names.length === 0) return new Set(all);
+  const wanted = new Set<string>();
+  for (const n of names) {
+    const matches = graph.order.filter((s) => s.name === n || s.base === n).map((s) => s.name);
+    if (matches.length === 0) {
+      const hint = suggest(n, [...new Set([...all, ...graph.order.map((s) => s.base)])]);
+      throw new UsageError(`unknown stage '${n}'`, { fix: hint ? `did you mean '${hint}'? stages: ${all.join(', ')}` : `stages: ${all.join(', ') || '(none)'}` });
+    }
+    matches.forEach((m) => wanted.add(m));
+  }
+  const stack = [...wanted];
+  while (stack.length) {
+    for (const up of graph.upstream.get(stack.pop()!) ?? []) {
+      if (!wanted.has(up)) {
+        wanted.add(up);
+        stack.push(up);
+      }
+    }
+  }
+  return wanted;
+}
+
+function suggest(name: string, candidates: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const c of candidates) {
+    const d = editDistance(name, c);
+    if (d < bestD) [best, bestD] = [c, d];
+  }
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = dp[0]!;
+    dp[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = dp[j]!;
+      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = tmp;
+    }
+  }
+  return dp[b.length]!;
+}

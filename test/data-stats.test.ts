@@ -1,0 +1,232 @@
+/**
+ * Drift measures and profile statistics against independent values. Reference numbers marked
+ * "scipy" were computed once with scipy 1.10.1 / numpy / pandas 1.5.3 (Debian python3-scipy) by
+ * the calls named in each comment and pasted here as literals; the others are worked by hand.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  chiSquareHomogeneity,
+  jsd,
+  ksTest,
+  linf,
+  psiCategorical,
+  psiNumeric,
+  wasserstein,
+  wassersteinNormed,
+} from '../runners/data/drift-measures.js';
+import { chiSquareSf, gammaQ, ksTwoSamplePValue } from '../runners/data/stats/special.js';
+import { NumericSampler, quantileSorted, sampleFrom, sampleQuantile } from '../runners/data/stats/quantiles.js';
+import { HyperLogLog, NumberCounter } from '../runners/data/stats/distinct.js';
+import { ColumnAccumulator } from '../runners/data/column-accumulator.js';
+
+const A = [0.61, 0.29, 0.06, 0.59, -1.73, -0.74, 0.51, -0.56, 0.39, 1.64, 0.05, -0.06, 0.64, -0.82, 0.37, 1.77, 1.09, -1.28, 2.36, 1.31, 1.05, -0.32, -0.4, 1.06, -2.47];
+const B = [2.2, 1.66, 1.38, 0.2, 0.36, 0.0, 0.96, 1.56, 0.44, 1.5, -0.3, 0.66, 2.31, 3.29, -0.27, 1.04, 1.69, 0.66, 2.81, 1.42, 2.91, -0.21, 0.55, 1.77, 0.85, 1.12, 0.72, 1.36];
+const s = (xs: number[]) => sampleFrom(xs);
+
+describe('Kolmogorov–Smirnov', () => {
+  it('matches scipy.stats.ks_2samp (exact method, unequal sizes)', () => {
+    // scipy: ks_2samp(A, B) → statistic 0.4342857142857143, pvalue 0.008928137154538269
+    const r = ksTest(s(A), s(B));
+    expect(r.statistic).toBeCloseTo(0.4342857142857143, 12);
+    expect(r.pValue).toBeCloseTo(0.008928137154538269, 10);
+    expect(r.pMethod).toBe('exact');
+  });
+
+  it('hand-computed D and scipy p for small samples', () => {
+    // F_R(10) = 1, F_C(10) = 8/12: D = 1/3 by hand. scipy ks_2samp p = 0.4769564800524554
+    const r = ksTest(s([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]), s([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]));
+    expect(r.statistic).toBeCloseTo(1 / 3, 12);
+    expect(r.pValue).toBeCloseTo(0.4769564800524554, 10);
+  });
+
+  it('equal sizes use the closed form (scipy p = 0.571336004933722 for 1..20 vs 6..25)', () => {
+    const e = Array.from({ length: 20 }, (_, i) => i + 1);
+    const r = ksTest(s(e), s(e.map((x) => x + 5)));
+    expect(r.statistic).toBeCloseTo(0.25, 12);
+    expect(r.pValue).toBeCloseTo(0.571336004933722, 10);
+  });
+
+  it('exact p for 3000 vs 2000 values (scipy 3.62300781711536e-05)', () => {
+    const x = Array.from({ length: 3000 }, (_, i) => i / 3000);
+    const y = Array.from({ length: 2000 }, (_, i) => (i / 2000) ** 1.2);
+    const r = ksTest(s(x), s(y));
+    expect(r.statistic).toBeCloseTo(0.06733333333333333, 12);
+    expect(r.pValue / 3.62300781711536e-5).toBeCloseTo(1, 6);
+  });
+
+  it('asymptotic p above 10,000 values is close to scipy (kstwo) — documented approximation', () => {
+    // scipy: ks_2samp(i/12000 for 12000, (i/15000)**1.1 for 15000) → D 0.0351, p 1.4279788715353123e-07
+    const x = Array.from({ length: 12000 }, (_, i) => i / 12000);
+    const y = Array.from({ length: 15000 }, (_, i) => (i / 15000) ** 1.1);
+    const r = ksTest(s(x), s(y));
+    expect(r.statistic).toBeCloseTo(0.0351, 10);
+    expect(r.pMethod).toBe('asymptotic');
+    expect(Math.abs(Math.log10(r.pValue) - Math.log10(1.4279788715353123e-7))).toBeLessThan(0.1);
+  });
+
+  it('D = 0 gives p = 1', () => {
+    expect(ksTwoSamplePValue(0, 10, 12).p).toBe(1);
+  });
+});
+
+describe('Wasserstein and PSI', () => {
+  it('W1 matches scipy.stats.wasserstein_distance', () => {
+    // scipy docs example: wasserstein_distance([0, 1, 3], [5, 6, 8]) = 5.0
+    expect(wasserstein(s([0, 1, 3]), s([5, 6, 8]))).toBeCloseTo(5, 12);
+    // scipy: wasserstein_distance(A, B) = 0.9493142857142858
+    expect(wasserstein(s(A), s(B))).toBeCloseTo(0.9493142857142858, 12);
+  });
+
+  it('normed by the population std of R (numpy std ddof=0 of A = 1.0890835780600128)', () => {
+    expect(wassersteinNormed(s(A), s(B), 1.0890835780600128)).toBeCloseTo(0.9493142857142858 / 1.0890835780600128, 12);
+    // std below 0.001 is floored: W1([0,1,3],[5,6,8]) = 5 → 5 / 0.001
+    expect(wassersteinNormed(s([0, 1, 3]), s([5, 6, 8]), 0)).toBeCloseTo(5000, 9);
+  });
+
+  it('PSI with decile edges of R, open outer bins, floor 1e-4 (numpy reference 1.8392818949667462)', () => {
+    // numpy: edges = np.quantile(A, [.1..,.9]); props = bincount(searchsorted(edges, x, 'left'))/n;
+    // floor 1e-4; Σ (c−r)·ln(c/r) = 1.8392818949667462
+    expect(psiNumeric(s(A), s(B))).toBeCloseTo(1.8392818949667462, 10);
+  });
+
+  it('PSI of a sample with itself is 0', () => {
+    expect(psiNumeric(s(A), s(A))).toBe(0);
+  });
+});
+
+describe('categorical measures', () => {
+  it('chi-squared homogeneity without continuity correction (scipy chi2_contingency: 4.0, dof 2, p 0.1353352832366127)', () => {
+    const r = chiSquareHomogeneity([30, 20, 50], [20, 30, 50]);
+    expect(r.statistic).toBeCloseTo(4, 12);
+    expect(r.dof).toBe(2);
+    // By hand: dof 2 → p = e^{-x/2} = e^{-2}.
+    expect(r.pValue).toBeCloseTo(Math.exp(-2), 12);
+    expect(r.pValue).toBeCloseTo(0.1353352832366127, 12);
+  });
+
+  it('chi-squared survival function (scipy chi2.sf)', () => {
+    expect(chiSquareSf(3.84, 1)).toBeCloseTo(0.05004352124870519, 12);
+    expect(chiSquareSf(10, 4)).toBeCloseTo(0.04042768199451279, 12);
+    expect(chiSquareSf(0.5, 3)).toBeCloseTo(0.9188914116546758, 12);
+    expect(chiSquareSf(150, 100) / 0.0009039320423540184).toBeCloseTo(1, 8);
+    // Q(1, x) = e^{-x}
+    expect(gammaQ(1, 2.5)).toBeCloseTo(Math.exp(-2.5), 14);
+  });
+
+  it('JSD base 2: hand value and scipy jensenshannon(p, q, base=2)**2 = 0.09581560200335833', () => {
+    expect(jsd([50, 30, 20], [20, 30, 50])).toBeCloseTo(0.09581560200335833, 12);
+    expect(jsd([1, 0], [0, 1])).toBeCloseTo(1, 12); // disjoint supports → 1 bit
+    expect(jsd([3, 7], [3, 7])).toBe(0);
+  });
+
+  it('L∞ and categorical PSI by hand', () => {
+    expect(linf([50, 30, 20], [20, 30, 50])).toBeCloseTo(0.3, 12);
+    // (0.2−0.5)ln(0.2/0.5) + 0 + (0.5−0.2)ln(0.5/0.2) = 0.6·ln 2.5
+    expect(psiCategorical([50, 30, 20], [20, 30, 50])).toBeCloseTo(0.6 * Math.log(2.5), 12);
+    // A vanished category is floored at 1e-4: (1e-4 − 0.5)·ln(1e-4/0.5) + (1 − 0.5)·ln(1/0.5)
+    expect(psiCategorical([1, 1], [2, 0])).toBeCloseTo((1e-4 - 0.5) * Math.log(1e-4 / 0.5) + 0.5 * Math.log(2), 12);
+  });
+});
+
+describe('profile statistics', () => {
+  it('count, missing, mean, population and sample std, quantiles match numpy/pandas describe', () => {
+    const acc = new ColumnAccumulator();
+    for (const x of A) acc.add(String(x));
+    acc.add(null);
+    acc.add('');
+    const p = acc.finish(A.length + 2);
+    expect(p.type).toBe('number');
+    expect(p.count).toBe(25);
+    expect(p.missing).toBe(2);
+    expect(p.min).toBe(-2.47);
+    expect(p.max).toBe(2.36);
+    // pandas describe(): mean 0.216400, std 1.111541 (ddof=1); numpy std (ddof=0) 1.0890835780600128
+    expect(p.mean!).toBeCloseTo(0.2164, 12);
+    expect(p.std!).toBeCloseTo(1.0890835780600128, 12);
+    expect(p.std_sample!).toBeCloseTo(1.1115412722881683, 12);
+    // numpy.quantile(A, [.01,.05,.25,.5,.75,.95,.99]) (linear)
+    expect(p.quantiles!.p1).toBeCloseTo(-2.2924, 12);
+    expect(p.quantiles!.p5).toBeCloseTo(-1.64, 12);
+    expect(p.quantiles!.p25).toBeCloseTo(-0.4, 12);
+    expect(p.quantiles!.p50).toBeCloseTo(0.37, 12);
+    expect(p.quantiles!.p75).toBeCloseTo(1.05, 12);
+    expect(p.quantiles!.p95).toBeCloseTo(1.744, 12);
+    expect(p.quantiles!.p99).toBeCloseTo(2.2184, 12);
+    expect(p.distinct).toBe(25);
+    expect(p.quantiles_exact).toBe(true);
+  });
+
+  it('histograms and top values by hand', () => {
+    const acc = new ColumnAccumulator();
+    for (const x of [0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]) acc.add(String(x));
+    const p = acc.finish(12);
+    expect(p.type).toBe('integer');
+    // Equal width over [0, 10]: edges 0,1,…,10; the last bin [9, 10] is closed.
+    expect(p.histogram!.equal_width.edges).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(p.histogram!.equal_width.counts).toEqual([1, 2, 1, 1, 1, 1, 1, 1, 1, 2]);
+    expect(p.top[0]).toEqual({ value: 1, count: 2 });
+    expect(p.histogram!.quantile.counts.reduce((a, b) => a + b, 0)).toBe(12);
+  });
+
+  it('strings: top values with counts, distinct, type inference order', () => {
+    const acc = new ColumnAccumulator();
+    for (const v of ['b', 'a', 'b', 'c', 'b', 'a']) acc.add(v);
+    const p = acc.finish(6);
+    expect(p.type).toBe('string');
+    expect(p.top).toEqual([
+      { value: 'b', count: 3 },
+      { value: 'a', count: 2 },
+      { value: 'c', count: 1 },
+    ]);
+    expect(p.distinct).toBe(3);
+    const infer = (vals: unknown[]) => {
+      const a = new ColumnAccumulator();
+      vals.forEach((v) => a.add(v));
+      return a.finish(vals.length).type;
+    };
+    expect(infer(['1', '2', '-3'])).toBe('integer');
+    expect(infer(['1', '2.5', '1e3'])).toBe('number');
+    expect(infer(['true', 'False'])).toBe('boolean');
+    expect(infer(['2024-01-31', '2024-02-01T10:00:00Z'])).toBe('datetime');
+    expect(infer(['2024-02-30'])).toBe('string');
+    expect(infer(['12', '2024-01-01'])).toBe('string');
+    expect(infer([null, null])).toBe('string');
+  });
+
+  it('quantileSorted is numpy linear interpolation', () => {
+    // numpy.quantile([1,2,3,4], 0.5) = 2.5; 0.1 → 1.3
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0.1)).toBeCloseTo(1.3, 12);
+  });
+});
+
+describe('sketches beyond 100,000 values', () => {
+  it('quantile sketch rank error ≤ 0.005 on 1,000,000 values (checked against the exact sorted ranks)', () => {
+    const sampler = new NumericSampler();
+    const n = 1_000_000;
+    // A permutation of 0..n−1 (multiplicative stride), so the exact rank of value v is v.
+    const stride = 7919;
+    for (let i = 0; i < n; i++) sampler.add((i * stride) % n);
+    const sample = sampler.sample();
+    expect(sample.exact).toBe(false);
+    expect(sample.n).toBe(n);
+    for (const p of [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) {
+      const q = sampleQuantile(sample, p);
+      expect(Math.abs(q / (n - 1) - p)).toBeLessThan(0.005);
+    }
+  });
+
+  it('distinct: exact up to 100,000, HyperLogLog within 3 % above', () => {
+    const c = new NumberCounter();
+    for (let i = 0; i < 100_000; i++) c.add(i % 50_000);
+    expect(c.exact).toBe(true);
+    expect(c.distinct()).toBe(50_000);
+    const h = new HyperLogLog();
+    for (let i = 0; i < 300_000; i++) h.add(`k${i}`);
+    expect(Math.abs(h.estimate() / 300_000 - 1)).toBeLessThan(0.03);
+    const big = new NumberCounter();
+    for (let i = 0; i < 250_000; i++) big.add(i * 1.5);
+    expect(big.exact).toBe(false);
+    expect(Math.abs(big.distinct() / 250_000 - 1)).toBeLessThan(0.03);
+  });
+});

@@ -1,0 +1,139 @@
+/** Throw-away Git repositories for the registry tests (not a test file itself). */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runCli } from '../cli/main.js';
+import { bufferIo } from '../cli/context.js';
+
+/** Published SHA-256 test vectors (FIPS 180-2 examples and the classic "message digest"). */
+export const SHA256_ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
+export const SHA256_MESSAGE_DIGEST = 'f7846f55cf23e14eebeab5b4e1550cad5b509e3348fbc4efa3a1413d393cb650';
+
+export const ENVIRONMENTS_YAML = `environments:
+  staging: {}
+  production:
+    after: staging
+    allowed: [alice, "@acme/ml-leads"]
+    min_soak: 1h
+`;
+
+export function pipelineYaml(environments = ENVIRONMENTS_YAML, model = 'churn'): string {
+  return `version: 1
+name: churn-pipeline
+model:
+  name: ${model}
+  path: model.onnx
+  task: binary-classification
+  label: churned
+data:
+  train:
+    path: data/train.csv
+${environments}`;
+}
+
+export const PASSED_VERDICT = { passed: true, gates: [{ metric: 'f1', slice: null, kind: 'min', threshold: 0.7, value: 0.81, baseline: null, delta: null, status: 'passed', reason: 'f1 0.81 >= 0.7' }] };
+export const FAILED_VERDICT = { passed: false, gates: [{ metric: 'roc_auc', slice: null, kind: 'min', threshold: 0.9, value: 0.62, baseline: null, delta: null, status: 'failed', reason: 'roc_auc 0.62 < 0.9' }] };
+
+export function runRecord(commit: string | null) {
+  return {
+    schema: 'mlpipeline/run@1',
+    pipeline: 'churn-pipeline',
+    started_at: '2024-05-01T10:00:00.000Z',
+    finished_at: '2024-05-01T10:01:00.000Z',
+    git: { commit, dirty: false },
+    ok: true,
+    stages: [
+      {
+        name: 'train',
+        status: 'ran',
+        fingerprint: 'fp-train-1',
+        duration_ms: 1000,
+        cmd: 'node train.js',
+        deps: { 'data/train.csv': 'md5:whatever', 'train.js': 'md5:other' },
+        params: { 'train.lr': 0.1, 'train.epochs': 5 },
+        outs: { 'model.onnx': 'md5:model' },
+        metrics: { 'metrics.json': { f1: 0.81 } },
+      },
+    ],
+    metrics: { 'metrics.json': { f1: 0.81, roc_auc: 0.9 } },
+  };
+}
+
+export interface Repo {
+  dir: string;
+  git(...args: string[]): string;
+  write(path: string, text: string): void;
+  commit(message: string): string;
+  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>;
+}
+
+export const BASE_ENV: NodeJS.ProcessEnv = (() => {
+  const env = { ...process.env };
+  for (const k of Object.keys(env)) if (k.startsWith('GITHUB_') || k.startsWith('GIT_') || k === 'MLPIPELINE_ACTOR_TEAMS') delete env[k];
+  return { ...env, GIT_COMMITTER_NAME: 'Alice Example', GIT_COMMITTER_EMAIL: 'alice@example.com' };
+})();
+
+export function tempDir(): { path: string; cleanup(): void } {
+  const path = mkdtempSync(join(tmpdir(), 'mlp-registry-'));
+  return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
+}
+
+export function openRepo(dir: string): Repo {
+  const repo: Repo = {
+    dir,
+    git: (...args) => execFileSync('git', args, { cwd: dir, encoding: 'utf8', env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'] }),
+    write(path, text) {
+      mkdirSync(join(dir, path, '..'), { recursive: true });
+      writeFileSync(join(dir, path), text);
+    },
+    commit(message) {
+      repo.git('add', '-A');
+      repo.git('commit', '-q', '-m', message);
+      return repo.git('rev-parse', 'HEAD').trim();
+    },
+    async cli(args, env = {}) {
+      const io = bufferIo();
+      const code = await runCli(args, { io, cwd: dir, env: { ...BASE_ENV, ...env } });
+      return { code, stdout: io.stdout, stderr: io.stderr };
+    },
+  };
+  return repo;
+}
+
+/**
+ * A repository with the churn pipeline committed: model.onnx = "abc", data/train.csv =
+ * "message digest", a passed verdict and a run record in the (ignored) .mlpipeline folder.
+ */
+export function makeRepo(dir: string, opts: { environments?: string; modelCommitted?: boolean } = {}): Repo {
+  mkdirSync(dir, { recursive: true });
+  const repo = openRepo(dir);
+  repo.git('init', '-q', '-b', 'main');
+  repo.git('config', 'user.name', 'Alice Example');
+  repo.git('config', 'user.email', 'alice@example.com');
+  repo.write('mlpipeline.yaml', pipelineYaml(opts.environments));
+  repo.write('.gitignore', `.mlpipeline/\n${opts.modelCommitted === false ? 'model.onnx\n' : ''}`);
+  repo.write('model.onnx', 'abc');
+  repo.write('data/train.csv', 'message digest');
+  repo.write('train.js', '// trains\n');
+  repo.write('.mlpipeline/verdict.json', JSON.stringify(PASSED_VERDICT));
+  const commit = repo.commit('initial pipeline');
+  repo.write('.mlpipeline/run.json', JSON.stringify(runRecord(commit)));
+  return repo;
+}
+
+/** Tag message of `tag` (git's own reading, independent of our parser). */
+export function tagMessage(repo: Repo, tag: string): string {
+  return repo.git('for-each-ref', '--format=%(contents)', `refs/tags/${tag}`);
+}
+
+export function lineageOf(repo: Repo, tag: string): Record<string, any> {
+  const msg = tagMessage(repo, tag);
+  const m = /```mlpipeline-lineage\n([\s\S]*?)\n```/.exec(msg);
+  if (!m) throw new Error(`no lineage block in ${tag}:\n${msg}`);
+  return JSON.parse(m[1]!);
+}
+
+export function unixAgo(ms: number): string {
+  return `@${Math.floor((Date.now() - ms) / 1000)} +0000`;
+}
