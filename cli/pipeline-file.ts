@@ -21,5 +21,5 @@ export function pipelinePath(ctx: CliContext, file?: string): string {
 }
 
 export function loadPipelineForCli(ctx: CliContext, file?: string): Promise<LoadedPipeline> {
-  return loadPipelineFile(pipelinePath(ctx, file));
+  return loadPipelineFile(pipelinePath(ctx, file), { cwd: ctx.cwd });
 }

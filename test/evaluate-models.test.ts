@@ -120,8 +120,8 @@ describe('input and output conventions', () => {
     expect(doc!.importance.find((i) => i.feature === 'n')!.drop).toBe(0);
   });
   it('multiclass: probabilities [N, C] with a label tensor', async () => {
-    // class = argmax(3a, 3b, 0): rows -> 0, 1, 1, 0 (tie a=b -> first), 2, 2, 0, 1
-    const csv = 'a,b,y\n1,0,0\n0.5,1,1\n0,1,1\n1,1,1\n-1,0,2\n0,-1,2\n0.2,0,0\n-0.5,0.5,1\n';
+    // class = argmax(3a, 3b, 0): rows -> 0, 1, 1, 0 (tie a=b -> first, as numpy), 2, 2, 0, 1
+    const csv = 'a,b,y\n1,0,0\n0.5,1,1\n0,1,1\n1,1,1\n-1,-1,2\n-1,-2,2\n0.2,0,0\n-0.5,0.5,1\n';
     writeFileSync(join(dir, 'multi.csv'), csv);
     writeFileSync(join(dir, 'multi.onnx'), multiclassModel());
     const io = bufferIo();

@@ -3,7 +3,7 @@
  * headroom), observed numeric ranges, and `in` for small category sets. People paste it into
  * mlpipeline.yaml and tighten it.
  */
-import { stringify } from 'yaml';
+import { Document, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { ColumnCheckSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import type { ProfileDocument } from './profile-types.js';
 
@@ -23,7 +23,7 @@ export function inferValidation(profile: ProfileDocument, opts: InferOptions = {
       spec.min = p.min;
       spec.max = p.max;
     }
-    if ((p.type === 'string' || p.type === 'boolean') && p.distinct_exact && p.distinct <= maxCats && p.count > 0) {
+    if ((p.type === 'string' || p.type === 'boolean') && p.distinct_exact && p.distinct <= maxCats && p.distinct < p.count) {
       spec.in = p.top.map((t) => t.value).sort((a, b) => String(a).localeCompare(String(b)));
     }
     if (p.type === 'string' && p.distinct_exact && p.distinct === p.count && p.count > maxCats) spec.unique = true;
@@ -37,5 +37,14 @@ export function inferValidation(profile: ProfileDocument, opts: InferOptions = {
 
 /** The YAML text to paste: a top-level `validation:` key. */
 export function validationYaml(spec: ValidationSpec, header: string): string {
-  return `${header}\n${stringify({ validation: spec }, { lineWidth: 0, flowCollectionPadding: false })}`;
+  const doc = new Document({ validation: spec });
+  // Short lists (`in`, `required`) read best on one line: in: [basic, pro]
+  visit(doc, {
+    Pair(_key, pair) {
+      if (isPair(pair) && isScalar(pair.key) && (pair.key.value === 'in' || pair.key.value === 'required') && isSeq(pair.value)) {
+        pair.value.flow = true;
+      }
+    },
+  });
+  return `${header}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
 }
