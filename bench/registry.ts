@@ -60,7 +60,7 @@ function git(cwd: string, args: string[], input?: string): string {
 }
 
 /** One fast-import stream: a commit, then `n` registry tags across MODELS models and `n` unrelated tags. */
-function buildRepo(dir: string, n: number): void {
+export function buildRepo(dir: string, n: number): void {
   git(dir, ['init', '-q', '-b', 'main']);
   const parts: string[] = [];
   const data = (s: string) => `data ${Buffer.byteLength(s)}\n${s}\n`;

@@ -3,7 +3,7 @@
  * the user's own repository (and its tags) are never touched. Every step is the real CLI.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../core/package-root.js';
@@ -60,10 +60,14 @@ try {
     recursive: true,
     filter: (src) => !/[/\\](data|model|metrics|\.mlpipeline)([/\\]|$)/.test(src.slice(join(root, 'examples', 'churn').length)),
   });
-  // The example resolves `mlpipeline/onnx` through the package; link it into the throw-away repo.
-  sh('mkdir', ['-p', 'node_modules']);
-  sh('ln', ['-s', root, join('node_modules', 'mlpipeline')]);
-  sh('ln', ['-s', join(root, 'node_modules', 'onnxruntime-node'), join('node_modules', 'onnxruntime-node')]);
+  // The example's scripts import `mlpipeline/onnx`, `yaml` and `onnxruntime-node`, as a user's
+  // project would with mlpipeline installed: link this package and its dependencies in.
+  mkdirSync(join(repo, 'node_modules'));
+  symlinkSync(root, join(repo, 'node_modules', 'mlpipeline'));
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    if (entry.startsWith('.')) continue;
+    symlinkSync(join(root, 'node_modules', entry), join(repo, 'node_modules', entry));
+  }
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n.mlpipeline/\n');
   sh('git', ['init', '-q', '-b', 'main']);
   process.stdout.write(`repository: ${repo}\n`);

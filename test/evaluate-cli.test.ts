@@ -10,6 +10,7 @@ import { bufferIo } from '../cli/context.js';
 import { logisticRegressionOnnx } from '../core/onnx-builder.js';
 import type { EvaluationDocument } from '../runners/evaluate/document.js';
 import type { Verdict } from '../runners/gates/verdict.js';
+import { validateDocument } from '../pipeline-schema/documents.js';
 
 // Row i: a, tenure, contract, y. The good model scores sigmoid(4a), the weak one sigmoid(−a) (inverted).
 const CSV =
@@ -99,6 +100,8 @@ describe('evaluate from mlpipeline.yaml', () => {
     expect(doc.baseline!.metrics.accuracy).toBeCloseTo(2 / 6, 12);
     expect(doc.baseline!.deltas.accuracy).toBeCloseTo(4 / 6 - 2 / 6, 12);
     expect(doc.importance.map((i) => i.feature)).toEqual(['a']);
+    expect(validateDocument('evaluation', doc)).toEqual([]);
+    expect(validateDocument('evaluation', { ...doc, rows: 'six' })).toEqual(['/rows: must be integer']);
   });
 
   it('gate: verdict JSON, one failed gate -> exit 1, verdict file written', async () => {
@@ -118,6 +121,7 @@ describe('evaluate from mlpipeline.yaml', () => {
     expect(v.gates[3]!.vs).toBe('base');
     expect(v.gates[3]!.delta).toBeGreaterThan(0);
     expect(existsSync(join(dir, '.mlpipeline/verdict.json'))).toBe(true);
+    expect(validateDocument('verdict', v)).toEqual([]);
     const text = await cli(['gate']);
     expect(text.code).toBe(1);
     expect(text.out).toMatch(/^gates FAILED: 3 passed, 1 failed, 0 skipped/);

@@ -82,7 +82,8 @@ export function register(program: Command, ctx: CliContext): void {
       }
       for (const m of doc.baselines_missing) lines.push(`  baseline ${m.name}: none (${m.reason})`);
       for (const w of doc.warnings) lines.push(`  warning: ${w}`);
-      lines.push(`wrote ${relative(ctx.cwd, outputPath) || outputPath}`);
+      const rel = relative(ctx.cwd, outputPath);
+      lines.push(`wrote ${rel && !rel.startsWith('..') ? rel : outputPath}`);
       ctx.io.out(lines.join('\n') + '\n');
     });
 
