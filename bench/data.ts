@@ -25,7 +25,7 @@ async function writeCsv(path: string, rows: number): Promise<void> {
     const ratio = rnd() < 0.01 ? '' : rnd().toFixed(3);
     buf += `${i},${18 + Math.floor(rnd() * 70)},${(rnd() * 100000).toFixed(2)},${rnd().toFixed(4)},${CITIES[i % 8]},${i % 3 === 0 ? 'basic' : 'pro'},${rnd() < 0.2},2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')},${Math.floor(rnd() * 10)},${ratio}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }

@@ -58,7 +58,7 @@ async function maybePipeline(ctx: CliContext, file: string | undefined, required
 
 function baselineFromFlag(value: string, cwd: string): BaselineChoice {
   const abs = resolve(cwd, value);
-  return value.toLowerCase().endsWith('.json') ? { profile: abs } : { path: abs };
+  return value.toLowerCase().endsWith('.json') ? { profile: abs, label: value } : { path: abs, label: value };
 }
 
 export function register(program: Command, ctx: CliContext): void {
@@ -94,8 +94,8 @@ export function register(program: Command, ctx: CliContext): void {
       else if (o.baselineRef) baseline = { ref: o.baselineRef };
       else if (o.drift && spec?.drift?.baseline && loaded) {
         const b = spec.drift.baseline;
-        if (b.profile) baseline = { profile: resolve(loaded.dir, b.profile) };
-        else if (b.path) baseline = { path: resolve(loaded.dir, b.path) };
+        if (b.profile) baseline = { profile: resolve(loaded.dir, b.profile), label: b.profile };
+        else if (b.path) baseline = { path: resolve(loaded.dir, b.path), label: b.path };
         else if (b.ref) baseline = { ref: b.ref };
       }
       if (!o.drift) baseline = undefined;

@@ -16,7 +16,8 @@ import type { DataSource } from './source.js';
 
 export const VALIDATION_SCHEMA_ID = 'mlpipeline/validation@1';
 
-export type BaselineChoice = { path: string } | { profile: string } | { ref: string };
+/** Where the drift baseline comes from; `label` is how to show a path (as the user wrote it). */
+export type BaselineChoice = { path: string; label?: string } | { profile: string; label?: string } | { ref: string };
 
 export interface ValidateOptions {
   data: DataSource;
@@ -112,12 +113,13 @@ async function loadBaseline(
   const checkTypes = { ...types, ...Object.fromEntries(Object.entries(spec.columns ?? {}).flatMap(([k, v]) => (v.type ? [[k, v.type]] : []))) };
   if ('profile' in choice) {
     const abs = resolve(data.cwd, choice.profile);
-    return { profile: await readProfileFile(abs, choice.profile), info: { path: choice.profile, profile: choice.profile } };
+    const label = choice.label ?? choice.profile;
+    return { profile: await readProfileFile(abs, label), info: { path: label, profile: label } };
   }
   if ('path' in choice) {
     const base: DataSource = { path: choice.path, cwd: data.cwd, delimiter: data.delimiter };
     const scan = await scanDataset(base, { types: checkTypes });
-    return { profile: scan.profile, info: { path: choice.path } };
+    return { profile: scan.profile, info: { path: choice.label ?? choice.path } };
   }
   // The same dataset as it is at a git ref; its path relative to the repository root.
   const root = await repoRoot(data.cwd);

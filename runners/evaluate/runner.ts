@@ -55,13 +55,14 @@ export class ModelRunner {
   }
 
   /** Run one batch and keep its results. `feeds` may be shared with another model of the same input plan. */
-  async consume(rows: unknown[][], meta: Meta, feeds?: Feeds): Promise<void> {
+  async consume(rows: ArrayLike<unknown>, meta: Meta, feeds?: Feeds): Promise<void> {
+    const f = feeds ?? this.encoder.encode(rows as unknown[][], meta);
     if (!this.warmed) {
       // The first run initialises kernels and buffers; keep it out of the throughput figure.
       this.warmed = true;
-      await this.model.session.run(this.encoder.encode(rows.slice(0, 1), meta), this.fetch);
+      await this.model.session.run(f, this.fetch);
     }
-    const out = await this.predict(rows, meta, feeds);
+    const out = await this.predict(rows, meta, f);
     if (out.values) {
       const v = out.values;
       this.values.pushMany(v.length, (t, o) => t.set(v, o));
@@ -72,9 +73,9 @@ export class ModelRunner {
     }
   }
 
-  async predict(rows: unknown[][], meta: Meta, feeds?: Feeds): Promise<BatchOutput> {
+  async predict(rows: ArrayLike<unknown>, meta: Meta, feeds?: Feeds): Promise<BatchOutput> {
     const n = rows.length;
-    const f = feeds ?? this.encoder.encode(rows, meta);
+    const f = feeds ?? this.encoder.encode(rows as unknown[][], meta);
     const t0 = performance.now();
     let res: Record<string, Tensor>;
     try {
