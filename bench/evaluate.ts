@@ -123,17 +123,27 @@ const columns = [...Array.from({ length: ${F} }, (_, j) => 'f' + j), 'y'];
 const plan = planInputs(m, { columns, label: 'y', dataFile: 'data' });
 const feeds = []; const sizes = [];
 for (let o = 0; o < ${rows}; o += ${BATCH}) { const n = Math.min(${BATCH}, ${rows} - o); sizes.push(n); feeds.push({ input: new m.ort.Tensor('float32', x.subarray(o * ${F}, (o + n) * ${F}), [n, ${F}]) }); }
-const ids = [interner.id('0'), interner.id('1')];
 const dummy = sizes.map((n) => ({ length: n }));
 await m.session.run(feeds[0]);
-const t0 = performance.now();
-for (let k = 0; k < feeds.length; k++) await runner.consume(dummy[k], { firstRow: 1 + k * ${BATCH} }, feeds[k]);
-const tRun = performance.now();
-const yIds = new Int32Array(${rows}); for (let i = 0; i < ${rows}; i++) yIds[i] = ids[y[i]];
-const order = resolveClasses({ task: 'binary-classification', interner, trueIds: new Set(ids), label: 'y', modelDisplay: 'model.onnx', probColumns: runner.probColumns });
-const metrics = taskMetrics(classificationOutcome(runner.predictions(), yIds, order, 0.5, false, [])).metrics;
-const sec = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ rowsPerS: ${rows} / sec, sec, runSec: (tRun - t0) / 1000, roc_auc: metrics.roc_auc }) + '\\n');
+// Best of 3 passes, each with a fresh runner (as the bare loop's best of 3).
+let sec = Infinity; let runSec = 0; let metrics; let bareSec = Infinity;
+for (let rep = 0; rep < 3; rep++) {
+  const interner = new LabelInterner();
+  const ids = [interner.id('0'), interner.id('1')];
+  const runner = new ModelRunner(m, plan, planOutputs(m, 'binary-classification'), 'binary-classification', columns, 'data', interner);
+  const b0 = performance.now();
+  for (let k = 0; k < feeds.length; k++) await m.session.run(feeds[k]);
+  bareSec = Math.min(bareSec, (performance.now() - b0) / 1000);
+  const t0 = performance.now();
+  for (let k = 0; k < feeds.length; k++) await runner.consume(dummy[k], { firstRow: 1 + k * ${BATCH} }, feeds[k]);
+  const tRun = performance.now();
+  const yIds = new Int32Array(${rows}); for (let i = 0; i < ${rows}; i++) yIds[i] = ids[y[i]];
+  const order = resolveClasses({ task: 'binary-classification', interner, trueIds: new Set(ids), label: 'y', modelDisplay: 'model.onnx', probColumns: runner.probColumns });
+  metrics = taskMetrics(classificationOutcome(runner.predictions(), yIds, order, 0.5, false, [])).metrics;
+  const s = (performance.now() - t0) / 1000;
+  if (s < sec) { sec = s; runSec = (tRun - t0) / 1000; }
+}
+process.stdout.write(JSON.stringify({ rowsPerS: ${rows} / sec, sec, runSec, bareSec, roc_auc: metrics.roc_auc }) + '\\n');
 `;
 }
 
@@ -156,7 +166,7 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
       const run = (script: string) => {
         const m = measure('node', ['--input-type=module', '-e', script], { cwd: root });
         if (m.code !== 0) throw new Error(`bench child failed: ${m.stderr.slice(-2000)}`);
-        return { ...m, out: JSON.parse(m.stdout.trim().split('\n').pop()!) as { rowsPerS: number; sec: number; runSec?: number; roc_auc?: number } };
+        return { ...m, out: JSON.parse(m.stdout.trim().split('\n').pop()!) as { rowsPerS: number; sec: number; runSec?: number; bareSec?: number; roc_auc?: number } };
       };
       const bare = run(bareScript(file, rows));
       const core = run(coreScript(root, file, rows));
@@ -166,7 +176,10 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
       const cliRowsPerS = rows / cli.seconds;
       table.push(
         { name: `${name}: bare session.run loop (tensors)`, seconds: bare.out.sec, 'rows/s': Math.round(bare.out.rowsPerS), 'vs bare': '1.00', 'peak MB': Math.round(bare.maxRssMb) },
-        { name: `${name}: evaluation core (same tensors)`, seconds: core.out.sec, 'rows/s': Math.round(core.out.rowsPerS), 'vs bare': (core.out.rowsPerS / bare.out.rowsPerS).toFixed(2), 'peak MB': Math.round(core.maxRssMb) },
+        // Judged against the bare loop interleaved in the same child (same process, same moment).
+        { name: `${name}: bare loop, interleaved in the core child`, seconds: core.out.bareSec!, 'rows/s': Math.round(rows / core.out.bareSec!), 'vs bare': '1.00', 'peak MB': '-' },
+        { name: `${name}: core inference path (run + read + store)`, seconds: core.out.runSec!, 'rows/s': Math.round(rows / core.out.runSec!), 'vs bare': (core.out.bareSec! / core.out.runSec!).toFixed(2), 'peak MB': Math.round(core.maxRssMb) },
+        { name: `${name}: core incl. exact metrics (sorts)`, seconds: core.out.sec, 'rows/s': Math.round(core.out.rowsPerS), 'vs bare': (core.out.bareSec! / core.out.sec).toFixed(2), 'peak MB': Math.round(core.maxRssMb) },
         { name: `${name}: mlpipeline evaluate (CSV, end to end)`, seconds: cli.seconds, 'rows/s': Math.round(cliRowsPerS), 'vs bare': (cliRowsPerS / bare.out.rowsPerS).toFixed(2), 'peak MB': Math.round(cli.maxRssMb) },
       );
     }

@@ -201,7 +201,7 @@ describe('profile statistics', () => {
 });
 
 describe('sketches beyond 100,000 values', () => {
-  it('quantile sketch rank error ≤ 0.005 on 1,000,000 values (checked against the exact sorted ranks)', () => {
+  it('quantile rank error ≤ 0.005 on 1,000,000 values (checked against the exact sorted ranks)', () => {
     const sampler = new NumericSampler();
     const n = 1_000_000;
     // A permutation of 0..n−1 (multiplicative stride), so the exact rank of value v is v.
@@ -230,3 +230,4 @@ describe('sketches beyond 100,000 values', () => {
     expect(Math.abs(big.distinct() / 250_000 - 1)).toBeLessThan(0.03);
   });
 });
+

@@ -161,3 +161,14 @@ describe('calibration and percentiles', () => {
     expect(percentileSorted(F([1, 2, 3, 4]), 95)).toBeCloseTo(3.85, 12);
   });
 });
+
+describe('decimal parsing of CSV cells', async () => {
+  const { parseDecimal } = await import('../runners/evaluate/cells.js');
+  it('equals Number(s) for plain decimals, and falls back for the rest', () => {
+    for (const s of ['0', '-0.5', '1.25', '+3', '123456789012345', '0.1', '-2.000', '.5', '5.', '1e3', '1234567890123456789', 'Infinity', ' 7 '])
+      expect(Object.is(parseDecimal(s), Number(s))).toBe(true);
+    expect(parseDecimal('abc')).toBeNaN();
+    expect(parseDecimal('-')).toBeNaN();
+    expect(parseDecimal('1.2.3')).toBeNaN();
+  });
+});

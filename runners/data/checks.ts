@@ -5,15 +5,14 @@
  * checks (nullable, max_missing) count null rows; aggregate checks (mean, std, quantiles) read
  * the finished profile; table checks (rows, required, allow_extra_columns) read the shape.
  *
- * Semantics: min/max are inclusive and apply to values that are numbers (or ISO dates when the
- * bound column is datetime: not supported, bounds are numeric); a value that is not a number is
- * the `type` check's failure, not min/max's. `in` compares numbers numerically and everything
+ * Semantics: min/max are inclusive and apply to values that are numbers; a value that is not a
+ * number is the `type` check's failure, not min/max's. `in` compares numbers numerically and everything
  * else by text. `pattern` is a JavaScript regular expression searched in the text (anchor it
  * with ^…$ for a full match). `length` bounds the text length in characters. `unique` reports
  * every repeat after the first occurrence (it keeps the set of seen values: memory grows with
  * distinct values). `std` bounds use the population std, as the profile does.
  */
-import type { ColumnCheckSpec, ColumnType, Scalar, Severity, TableCheckSpec } from '../../pipeline-schema/types.js';
+import type { ColumnCheckSpec, ColumnType, Severity, TableCheckSpec } from '../../pipeline-schema/types.js';
 import { ConfigError } from '../../core/errors.js';
 import type { ColumnProfile } from './profile-types.js';
 import { conforms, toNumber, toText } from './values.js';
@@ -61,7 +60,6 @@ export class ColumnChecker {
   private nonNull = 0;
   private nulls = 0;
   private readonly seen: Set<string> | undefined;
-  private readonly uniqueCheck: ValueCheck | undefined;
   readonly severity: Severity;
 
   constructor(
@@ -116,7 +114,6 @@ export class ColumnChecker {
         seen.add(t);
         return true;
       });
-      this.uniqueCheck = this.valueChecks[this.valueChecks.length - 1];
     }
   }
 
@@ -159,7 +156,6 @@ export class ColumnChecker {
         examples: c.examples,
       });
     }
-    void this.uniqueCheck;
     const missFrac = rows ? this.nulls / rows : 0;
     if (this.spec.nullable === false) {
       out.push({
@@ -253,4 +249,3 @@ export function tableChecks(spec: TableCheckSpec | undefined, columns: string[],
   return out;
 }
 
-export type { Scalar };

@@ -1,11 +1,11 @@
 /**
  * One column's one-pass statistics: missing count, type inference, moments (Welford), min/max,
- * the numeric sample (exact ≤ 100,000 values, then a sketch), value counts and date range.
- * Memory per column is bounded (sample ≤ 100,000 numbers or the sketch; counts ≤ 100,000 keys).
+ * the numeric sample (every value up to 200,000, then a uniform reservoir), value counts and date range.
+ * Memory per column is bounded (sample ≤ 200,000 numbers; counts ≤ 100,000 keys).
  */
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
-import { NumericSampler, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
+import { NumericSampler, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
 
@@ -159,7 +159,9 @@ function countInto(sample: WeightedSample, edges: number[]): number[] {
   const counts = new Array(edges.length - 1).fill(0);
   const v = sample.values;
   for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)] += sample.weights ? sample.weights[i]! : 1;
-  return counts;
+  // A reservoir sample stands for n rows: scale its counts to estimates of the full data's.
+  const scale = sample.n / sampleMass(sample);
+  return scale === 1 ? counts : counts.map((c) => Math.round(c * scale));
 }
 
 /** 10 bins of equal width over [min, max] (numpy.histogram's rule: the last bin is closed). */

@@ -3,7 +3,7 @@
  * samples have unit weights) and on category counts.
  */
 import { chiSquareSf, ksTwoSamplePValue } from './stats/special.js';
-import { sampleQuantile, type WeightedSample } from './stats/quantiles.js';
+import { sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 
 const PSI_FLOOR = 1e-4;
 
@@ -19,12 +19,14 @@ function walkCdfs(r: WeightedSample, c: WeightedSample, step: (x: number, next: 
   let cc = 0;
   const rv = r.values;
   const cv = c.values;
+  const mr = sampleMass(r);
+  const mc = sampleMass(c);
   while (i < rv.length || j < cv.length) {
     const x = Math.min(i < rv.length ? rv[i]! : Infinity, j < cv.length ? cv[j]! : Infinity);
     while (i < rv.length && rv[i] === x) cr += weightAt(r, i++);
     while (j < cv.length && cv[j] === x) cc += weightAt(c, j++);
     const next = Math.min(i < rv.length ? rv[i]! : Infinity, j < cv.length ? cv[j]! : Infinity);
-    step(x, next, cr / r.n, cc / c.n);
+    step(x, next, cr / mr, cc / mc);
   }
 }
 
@@ -71,7 +73,8 @@ export function psiProportions(s: WeightedSample, edges: number[]): number[] {
     while (k < edges.length && v[i]! > edges[k]!) k++;
     counts[k] += weightAt(s, i);
   }
-  return counts.map((x) => x / s.n);
+  const mass = sampleMass(s);
+  return counts.map((x) => x / mass);
 }
 
 /** Σ (c − r)·ln(c/r) with both proportions floored at 1e-4. */

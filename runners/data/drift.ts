@@ -89,7 +89,7 @@ function decide(method: string, value: number, threshold: number): boolean {
 
 function numericSample(p: ColumnProfile): WeightedSample | undefined {
   if (!p.sample) return undefined;
-  return sampleFrom(p.sample.values, p.sample.weights);
+  return sampleFrom(p.sample.values, p.sample.weights, p.sample.n);
 }
 
 function countsOf(p: ColumnProfile): Map<string, number> {

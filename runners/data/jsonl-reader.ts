@@ -101,8 +101,7 @@ export async function* readJsonlBatches(
         text = decoder.decode(chunk, { stream: true });
       } catch {
         const off = Math.max(0, firstInvalidUtf8(chunk, false));
-        let startCol = carry.length + 1;
-        const at = lineAndColumn(chunk, off, line, startCol);
+        const at = lineAndColumn(chunk, off, line, carry.length + 1);
         throw new InputError(`invalid UTF-8 at line ${at.line}, column ${at.column}`, {
           location: { file, line: at.line, column: at.column },
           fix: 'JSON Lines files must be UTF-8',
@@ -111,7 +110,16 @@ export async function* readJsonlBatches(
       consume(carry + text, false);
       if (rows.length >= batchSize) yield* take(false);
     }
-    consume(carry + decoder.decode(), true);
+    let tail: string;
+    try {
+      tail = decoder.decode();
+    } catch {
+      throw new InputError(`${file} ends in the middle of a UTF-8 character (line ${line})`, {
+        location: { file, line },
+        fix: 'JSON Lines files must be UTF-8; the file looks truncated',
+      });
+    }
+    consume(carry + tail, true);
   } catch (e) {
     throw asInputError(e, file);
   }

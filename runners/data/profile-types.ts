@@ -39,12 +39,12 @@ export interface ColumnProfile {
   /** Sample standard deviation (ddof = 1), what pandas' describe() prints as `std`. */
   std_sample: number | null;
   quantiles: Record<string, number> | null;
-  /** False when quantiles come from the sketch (more than 100,000 values; rank error ≤ 0.005). */
+  /** False when quantiles come from the 200,000-value reservoir sample (rank error ≤ 0.005 with probability ≥ 1 − 1e-4). */
   quantiles_exact: boolean;
   histogram: { equal_width: Histogram; quantile: Histogram } | null;
   /** Up to 20 most frequent values with their counts. */
   top: { value: string | number; count: number }[];
-  /** Drift material for numeric columns: the sorted values (exact) or the sketch's weighted items. */
+  /** Drift material for numeric columns: every value (up to 200,000) or a uniform reservoir sample of 200,000; n = values in the data. */
   sample?: { values: number[]; weights?: number[]; n: number };
   /** Drift material for categories: counts per value text (up to 100,000 distinct values). */
   counts?: Record<string, number>;

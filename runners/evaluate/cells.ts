@@ -81,3 +81,37 @@ export function canonicalKey(v: unknown): string {
   }
   return JSON.stringify(v);
 }
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * Decimal text → number, fast and exact for the common CSV shape `-123.456` (≤ 15 digits, no
+ * exponent): the digits form an integer below 2^53 and one division by an exact power of ten is
+ * correctly rounded, so the result equals Number(s). Anything else falls back to `+s`; NaN means
+ * "not a number" either way.
+ */
+export function parseDecimal(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 45 /* - */) {
+    neg = true;
+    i = 1;
+  } else if (c0 === 43 /* + */) i = 1;
+  let mant = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      mant = mant * 10 + (c - 48);
+      digits++;
+    } else if (c === 46 /* . */ && frac < 0) frac = 0;
+    else return s.trim() === '' ? NaN : +s;
+    if (frac >= 0 && c !== 46) frac++;
+  }
+  if (digits === 0 || digits > 15) return s.trim() === '' ? NaN : +s;
+  const v = frac > 0 ? mant / POW10[frac]! : mant;
+  return neg ? -v : v;
+}

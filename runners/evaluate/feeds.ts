@@ -1,7 +1,7 @@
 /** Encoding a batch of raw rows into the tensors an InputPlan describes. */
 import type { Tensor } from 'onnxruntime-node';
 import type { RowBatch } from '../data/source.js';
-import { toBool, toInteger, toNumber, toText, type CellPlace } from './cells.js';
+import { parseDecimal, toBool, toInteger, toNumber, toText, type CellPlace } from './cells.js';
 import type { InputPlan, InputType } from './io-plan.js';
 import type { Feeds, Ort } from './onnx-session.js';
 
@@ -54,7 +54,7 @@ export class FeedEncoder {
           for (let j = 0; j < width; j++) {
             const v = row[cols[from + j]!];
             // Fast path for the common case (numbers and numeric strings); toNumber explains failures.
-            const x = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? +v : NaN;
+            const x = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? parseDecimal(v) : NaN;
             data[r * width + j] = Number.isFinite(x) ? x : toNumber(v, place(r, from + j));
           }
         }

@@ -195,7 +195,12 @@ function describe(model: LoadedModel): string {
   return model.outputs.map((o) => (o.isTensor ? `${o.name} ${o.type}[${o.shape.join(', ')}]` : `${o.name} (not a tensor)`)).join('; ');
 }
 
-/** The outputs to fetch from session.run (only what is read, so non-tensor extras are never materialised). */
+/**
+ * The outputs to fetch from session.run: only what is read, so non-tensor extras are never
+ * materialised. With probabilities or a score, predictions come from them (argmax / threshold),
+ * so a label output is not fetched (it would cost a BigInt per row).
+ */
 export function fetchNames(plan: OutputPlan): string[] {
-  return [plan.probabilities, plan.probabilitiesOrScore, plan.score, plan.label, plan.prediction].filter((x): x is string => x !== undefined);
+  const scores = plan.probabilities ?? plan.probabilitiesOrScore ?? plan.score;
+  return [scores, scores ? undefined : plan.label, plan.prediction].filter((x): x is string => x !== undefined);
 }

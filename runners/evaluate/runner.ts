@@ -128,7 +128,7 @@ export class ModelRunner {
         }
         values = this.floats(res[o.score]!, n, o.score, 1, meta);
       }
-      if (o.label) labelIds = this.labels(res[o.label]!, n);
+      if (o.label && res[o.label]) labelIds = this.labels(res[o.label]!, n);
     }
     if (values && this.task === 'binary-classification' && this.scoreIsProbability) {
       for (let i = 0; i < values.length; i++) {
