@@ -231,3 +231,18 @@ describe('sketches beyond 100,000 values', () => {
   });
 });
 
+
+describe('number parsing', () => {
+  it('toNumber equals Number() on decimal text, including the fast path edge cases', async () => {
+    const { toNumber } = await import('../runners/data/values.js');
+    const texts = ['0', '-0', '007', '1.', '.5', '-.5', '0.1', '123456789012345', '1234567890123456', '0.30000000000000004', '99999.99', '-42.4200', '1e3', '+5', '9007199254740993'];
+    for (const t of texts) expect(Object.is(toNumber(t), Number(t))).toBe(true);
+    for (const t of ['-', '.', '1.2.3', '12a', 'Infinity', '0x1F', ' 1']) expect(toNumber(t)).toBeNaN();
+    let seed = 7;
+    for (let i = 0; i < 2000; i++) {
+      seed = (seed * 16807) % 2147483647;
+      const t = ((seed / 2147483647 - 0.5) * 10 ** ((seed % 12) - 4)).toFixed(seed % 9);
+      expect(toNumber(t)).toBe(Number(t));
+    }
+  });
+});

@@ -53,8 +53,11 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (flags: EvaluateFlags) => {
       const pipeline = await optionalPipeline(ctx, flags.file);
       const { runEvaluation } = await import('../../runners/evaluate/request.js');
+      const { resolveStageModel } = await import('../../runners/registry/stage-model.js');
       const { document: doc, outputPath } = await runEvaluation({
         cwd: ctx.cwd,
+        // `baseline: {stage: production}` is looked up in the Git-tag registry.
+        stageResolver: resolveStageModel,
         pipeline,
         model: flags.model,
         data: flags.data,

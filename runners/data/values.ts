@@ -18,6 +18,11 @@ export function toNumber(v: unknown): number {
     const c = v.charCodeAt(0);
     // digits, '+', '-', '.'
     if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
+      const fast = simpleDecimal(v);
+      if (fast === fast) return fast;
+      // Number() also reads 0x1F, 0o17 and 0b11; in data files those are text.
+      const c1 = v.charCodeAt(1) | 32;
+      if (c === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) return NaN;
       const x = +v;
       return x === x && x !== Infinity && x !== -Infinity ? x : NaN;
     }
@@ -25,6 +30,40 @@ export function toNumber(v: unknown): number {
   }
   if (typeof v === 'bigint') return Number(v);
   return NaN;
+}
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * `-123.45`-style text with at most 15 digits, parsed without Number(): the digits form an exact
+ * integer below 2^53 and dividing by an exact power of ten rounds correctly (Clinger's fast path),
+ * so the result equals Number(s). NaN means "not this simple shape; use Number()".
+ */
+function simpleDecimal(s: string): number {
+  const n = s.length;
+  let i = 0;
+  let neg = false;
+  const c0 = s.charCodeAt(0);
+  if (c0 === 45) {
+    neg = true;
+    i = 1;
+  }
+  if (i >= n || n - i > 16) return NaN;
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < n; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (d === -2 && frac < 0) frac = 0; // '.'
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const x = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -x : x;
 }
 
 export function isIntegerText(s: string): boolean {

@@ -71,16 +71,16 @@ export class HyperLogLog {
   }
 }
 
-/** Counts of values keyed by their text (numbers by their JS text). */
+/** Counts of values keyed by their text. One Map lookup per add: counts live in small boxes. */
 export class ValueCounter<K extends string | number> {
-  readonly counts = new Map<K, number>();
+  private readonly boxes = new Map<K, { n: number }>();
   private hll: HyperLogLog | undefined;
   otherCount = 0;
 
   add(key: K): void {
-    const c = this.counts.get(key);
-    if (c !== undefined) {
-      this.counts.set(key, c + 1);
+    const box = this.boxes.get(key);
+    if (box !== undefined) {
+      box.n++;
       return;
     }
     if (this.hll) {
@@ -88,11 +88,16 @@ export class ValueCounter<K extends string | number> {
       this.otherCount++;
       return;
     }
-    this.counts.set(key, 1);
-    if (this.counts.size > EXACT_DISTINCT) {
+    this.boxes.set(key, { n: 1 });
+    if (this.boxes.size > EXACT_DISTINCT) {
       this.hll = new HyperLogLog();
-      for (const k of this.counts.keys()) this.hll.add(k);
+      for (const k of this.boxes.keys()) this.hll.add(k);
     }
+  }
+
+  /** Value → count, for the values counted exactly. */
+  get counts(): Map<K, number> {
+    return new Map([...this.boxes].map(([k, b]) => [k, b.n]));
   }
 
   get exact(): boolean {
@@ -100,7 +105,7 @@ export class ValueCounter<K extends string | number> {
   }
 
   distinct(): number {
-    return this.hll ? Math.max(this.hll.estimate(), this.counts.size) : this.counts.size;
+    return this.hll ? Math.max(this.hll.estimate(), this.boxes.size) : this.boxes.size;
   }
 
   /** Most frequent values, ties broken by value text so the order is stable. */
