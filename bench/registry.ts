@@ -37,8 +37,8 @@ function record(model: string, action: 'register' | 'assign', version: string, e
     action,
     model_file: { path: 'models/model.onnx', sha256: 'a'.repeat(64), size: 123456, source: 'git' },
     materials: [
-      { path: 'data/train.csv', sha256: 'b'.repeat(64), size: 9_000_000, source: 'git' },
-      { path: 'src/train.py', sha256: 'c'.repeat(64), size: 4000, source: 'git' },
+      { path: 'data/train.csv', sha256: 'b'.repeat(64), size: 9_000_000, source: 'git', role: 'data', dataset: 'train' },
+      { path: 'src/train.py', sha256: 'c'.repeat(64), size: 4000, source: 'git', role: 'dependency' },
     ],
     run: {
       pipeline: 'bench',

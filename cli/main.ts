@@ -50,8 +50,10 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     return ctx.exitCode;
   } catch (e) {
     if (e instanceof CommanderError) {
-      // help and version are successful exits; everything else commander rejects is usage.
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      // --help and --version are successful exits. Commander also shows help, with a non-zero
+      // code, for a command group given no subcommand (`mlpipeline params`): that is usage.
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+      if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
       return 2;
     }
     if (isMlpipelineError(e)) {

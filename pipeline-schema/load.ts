@@ -115,6 +115,7 @@ export function loadPipelineText(text: string, file: string, opts: LoadOptions =
   return {
     pipeline: doc as unknown as Pipeline,
     file: abs,
+    displayFile: shown,
     dir,
     locate: (ptr: string) => index.locate(ptr),
   };

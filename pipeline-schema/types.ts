@@ -213,6 +213,8 @@ export interface LoadedPipeline {
   pipeline: Pipeline;
   /** Absolute path of mlpipeline.yaml. */
   file: string;
+  /** How messages name the file: relative to the loader's cwd when that is shorter, else absolute. */
+  displayFile?: string;
   /** Folder of mlpipeline.yaml; all relative paths in the pipeline resolve against it. */
   dir: string;
   /** Source positions for JSON pointers into the document (e.g. `/stages/train/cmd`), when known. */

@@ -4,6 +4,7 @@
  * through escapeMarkdown/codeSpan: no HTML, no links, no @mentions we did not make.
  */
 import type { LineageReport } from '../runners/registry/lineage.js';
+import type { FileDigest } from '../runners/registry/lineage-record.js';
 import { codeSpan, escapeMarkdown, markdownTable } from './markdown.js';
 
 const e = escapeMarkdown;
@@ -40,12 +41,19 @@ export function renderLineageMarkdown(r: LineageReport): string {
   out.push(markdownTable(['', ''], facts.map(([k, v]) => [`**${k}**`, v!])));
   if (r.record_missing) out.push('\n> The registration tag carries no mlpipeline lineage record (made by another tool or by hand).\n');
 
-  out.push('\n## Artifacts\n');
-  const files = [
-    ...(r.model_file ? [['model', codeSpan(r.model_file.path), codeSpan(r.model_file.sha256), e(r.model_file.source)]] : []),
-    ...r.materials.map((m) => ['data / dependency', codeSpan(m.path), codeSpan(m.sha256), e(m.source)]),
+  const row = (label: string, d: FileDigest) => [
+    label,
+    codeSpan(d.kind === 'directory' ? `${d.path}/` : d.path) + (d.kind === 'directory' ? ` (${d.files ?? 0} files)` : ''),
+    codeSpan(d.sha256),
+    e(d.source),
   ];
-  out.push(files.length ? markdownTable(['role', 'path', 'sha256', 'read from'], files) : 'No file digests recorded.\n');
+  const headers = ['', 'path', 'sha256', 'read from'];
+  out.push('\n## Model\n');
+  out.push(r.model_file ? markdownTable(headers, [row('model', r.model_file)]) : 'No model digest recorded.\n');
+  out.push('\n## Trained on (data)\n');
+  out.push(r.data.length ? markdownTable(['dataset', ...headers.slice(1)], r.data.map((d) => row(d.dataset ? e(d.dataset) : '–', d))) : 'No dataset digests recorded.\n');
+  out.push('\n## Code and other dependencies\n');
+  out.push(r.dependencies.length ? markdownTable(headers, r.dependencies.map((d) => row('dependency', d))) : 'None recorded.\n');
 
   out.push('\n## Training run\n');
   if (r.run) {

@@ -246,3 +246,18 @@ describe('number parsing', () => {
     }
   });
 });
+
+describe('declared types', () => {
+  it('a column declared string keeps number-looking text as text', () => {
+    const acc = new ColumnAccumulator('string');
+    for (const v of ['00123', '00123', '7']) acc.add(v);
+    const p = acc.finish(3);
+    expect(p.type).toBe('string');
+    expect(p.inferred_type).toBe('integer');
+    expect(p.top).toEqual([
+      { value: '00123', count: 2 },
+      { value: '7', count: 1 },
+    ]);
+    expect(p.mean).toBeNull();
+  });
+});

@@ -154,6 +154,43 @@ describe('evaluate from mlpipeline.yaml', () => {
     expect(doc.baseline!.slices).toHaveLength(5);
   });
 
+  it('--json shapes are the ones the issue documents (extra fields allowed)', async () => {
+    const e = await cli(['evaluate', '--baseline-model', 'old.onnx', '--json']);
+    expect(e.code).toBe(0);
+    const doc = JSON.parse(e.out) as Record<string, unknown>;
+    // {"task", "rows", "metrics": {NAME: value}, "slices": [{"slice": {COL: value}, "rows", "metrics"}],
+    //  "baseline": {"metrics": {...}} | null, "importance": [{"feature", "drop"}]}
+    expect(doc).toMatchObject({ task: 'binary-classification', rows: 6 });
+    const isNumberMap = (m: unknown) => typeof m === 'object' && m !== null && Object.values(m).every((v) => typeof v === 'number');
+    expect(isNumberMap(doc.metrics)).toBe(true);
+    const slices = doc.slices as Record<string, unknown>[];
+    expect(slices.length).toBeGreaterThan(0);
+    for (const s of slices) {
+      expect(Object.keys(s.slice as object)).toHaveLength(1);
+      expect(typeof s.rows).toBe('number');
+      expect(isNumberMap(s.metrics)).toBe(true);
+    }
+    expect(isNumberMap((doc.baseline as { metrics: unknown }).metrics)).toBe(true);
+    for (const i of doc.importance as Record<string, unknown>[]) {
+      expect(typeof i.feature).toBe('string');
+      expect(typeof i.drop).toBe('number');
+    }
+    const g = await cli(['gate', '--json']);
+    const v = JSON.parse(g.out) as { passed: unknown; gates: Record<string, unknown>[] };
+    expect(typeof v.passed).toBe('boolean');
+    expect(g.code).toBe(v.passed ? 0 : 1);
+    expect(v.gates.length).toBe(4);
+    for (const gate of v.gates) {
+      for (const k of ['metric', 'slice', 'kind', 'threshold', 'value', 'baseline', 'delta', 'status', 'reason']) expect(gate).toHaveProperty(k);
+      expect(['passed', 'failed', 'skipped']).toContain(gate.status);
+      expect(typeof gate.reason).toBe('string');
+      expect((gate.reason as string).includes('\n')).toBe(false);
+    }
+    // The baseline comparison carries the baseline value and candidate − baseline.
+    const cmp = v.gates.find((x) => x.kind === 'max_drop')!;
+    expect(cmp.delta).toBeCloseTo((cmp.value as number) - (cmp.baseline as number), 12);
+  });
+
   it('gate without an evaluation document: exit 2 with the fix', async () => {
     const r = await cli(['gate', '--evaluation', 'nope.json']);
     expect(r.code).toBe(2);

@@ -172,3 +172,115 @@ describe('decimal parsing of CSV cells', async () => {
     expect(parseDecimal('1.2.3')).toBeNaN();
   });
 });
+
+// Reference values from scikit-learn 1.2.1 (Debian python3-sklearn, numpy 1.24.2), computed with
+//   roc_auc_score, average_precision_score, log_loss, brier_score_loss, accuracy_score,
+//   precision_score / recall_score / f1_score (average='macro' | 'weighted', zero_division=0),
+//   balanced_accuracy_score, roc_auc_score(multi_class='ovr', average='macro'),
+//   mean_absolute_error, mean_squared_error, r2_score, mean_absolute_percentage_error,
+//   median_absolute_error, max_error
+// on the literal inputs below, and pasted here as literals (repr of the float64 result).
+describe('scikit-learn reference values', () => {
+  it('binary with tied scores (ties inside and across classes)', () => {
+    const y = [1, 0, 1, 1, 0, 0, 1, 0, 1, 0];
+    const s = [0.9, 0.9, 0.7, 0.5, 0.5, 0.5, 0.3, 0.3, 0.1, 0.05];
+    const m = bin(y, s).metrics;
+    expect(m.roc_auc).toBeCloseTo(0.5599999999999999, 12);
+    expect(m.pr_auc).toBeCloseTo(0.5444444444444444, 12);
+    expect(m.log_loss).toBeCloseTo(0.8758588229916704, 12);
+    expect(m.brier_score).toBeCloseTo(0.30525, 12);
+    expect(m.accuracy).toBeCloseTo(0.5, 12);
+    expect(m.precision).toBeCloseTo(0.5, 12);
+    expect(m.recall).toBeCloseTo(0.6, 12);
+    expect(m.f1).toBeCloseTo(0.5454545454545454, 12);
+  });
+  it('multiclass probabilities with argmax ties (first maximum wins)', () => {
+    const y = [0, 1, 2, 2, 1, 0, 2, 1, 0, 2, 1];
+    const P = [
+      [0.7, 0.2, 0.1],
+      [0.2, 0.5, 0.3],
+      [0.1, 0.3, 0.6],
+      [0.3, 0.3, 0.4],
+      [0.4, 0.4, 0.2],
+      [0.5, 0.25, 0.25],
+      [0.2, 0.5, 0.3],
+      [0.1, 0.8, 0.1],
+      [0.3, 0.4, 0.3],
+      [0.25, 0.25, 0.5],
+      [0.6, 0.3, 0.1],
+    ];
+    // numpy argmax of each row: [0, 1, 2, 2, 0, 0, 1, 1, 1, 2, 0]
+    const pred = [0, 1, 2, 2, 0, 0, 1, 1, 1, 2, 0];
+    const m = multiclassMetrics({ y: I(y), pred: I(pred), probs: F(P.flat()), classes: 3 }).metrics;
+    expect(m.accuracy).toBeCloseTo(0.6363636363636364, 12);
+    expect(m.balanced_accuracy).toBeCloseTo(0.6388888888888888, 12);
+    expect(m.precision_macro).toBeCloseTo(0.6666666666666666, 12);
+    expect(m.recall_macro).toBeCloseTo(0.6388888888888888, 12);
+    expect(m.f1_macro).toBeCloseTo(0.6428571428571429, 12);
+    expect(m.f1_weighted).toBeCloseTo(0.6493506493506493, 12);
+    expect(m.log_loss).toBeCloseTo(0.7831441397658988, 12);
+    expect(m.roc_auc_ovr).toBeCloseTo(0.8799603174603176, 12);
+  });
+  it('a predicted class absent from y_true: zero division 0 in macro averages; balanced accuracy over true classes', () => {
+    // f1_score([0,0,1,1], [0,2,1,1], average='macro', zero_division=0) etc.
+    const m = multiclassMetrics({ y: I([0, 0, 1, 1]), pred: I([0, 2, 1, 1]), probs: null, classes: 3 }).metrics;
+    expect(m.f1_macro).toBeCloseTo(0.5555555555555555, 12);
+    expect(m.precision_macro).toBeCloseTo(0.6666666666666666, 12);
+    expect(m.balanced_accuracy).toBeCloseTo(0.75, 12);
+  });
+  it('regression, including y = 0 in MAPE (|y| floored at float64 eps)', () => {
+    const m = regressionMetrics(F([3.0, -0.5, 2.0, 7.0, 0.0, 1.5]), F([2.5, 0.0, 2.1, 8.0, 0.25, 1.0]));
+    expect(m.mae).toBeCloseTo(0.47500000000000003, 12);
+    expect(m.mse).toBeCloseTo(0.30375, 12);
+    expect(m.rmse).toBeCloseTo(0.5511351921262151, 12);
+    expect(m.r2).toBeCloseTo(0.9498394495412844, 12);
+    expect(m.median_ae).toBeCloseTo(0.5, 12);
+    expect(m.max_error).toBe(1);
+    expect(m.mape / 187649984473770.9).toBeCloseTo(1, 12);
+  });
+});
+
+describe('roc_auc_ovr with a class absent from the rows', () => {
+  it('averages over the classes whose one-vs-rest AUC is defined, with a warning', () => {
+    // Class 2 has no rows. Class 0 (rows 0, 2 vs 1, 3): scores .7,.4 vs .2,.1 -> 1.
+    // Class 1 (rows 1, 3 vs 0, 2): scores .5,.6 vs .2,.4 -> 1. Mean over the two defined classes: 1.
+    const probs = F([0.7, 0.2, 0.1, 0.2, 0.5, 0.3, 0.4, 0.4, 0.2, 0.1, 0.6, 0.3]);
+    const r = multiclassMetrics({ y: I([0, 1, 0, 1]), pred: I([0, 1, 0, 1]), probs, classes: 3 });
+    expect(r.metrics.roc_auc_ovr).toBe(1);
+    expect(r.warnings.join()).toMatch(/1 class\(es\) are absent from .* the mean is over the other 2/);
+  });
+  it('a single-class set gives 0 with a warning', () => {
+    const r = multiclassMetrics({ y: I([1, 1]), pred: I([1, 0]), probs: F([0.2, 0.5, 0.3, 0.4, 0.4, 0.2]), classes: 3 });
+    expect(r.metrics.roc_auc_ovr).toBe(0);
+    expect(r.warnings.join()).toMatch(/single class/);
+  });
+});
+
+describe('radix sort of scores', async () => {
+  const { sortFloat64 } = await import('../runners/evaluate/metrics/sort.js');
+  const { mulberry32 } = await import('../runners/evaluate/random.js');
+  it('orders exactly as Float64Array.prototype.sort (negatives, −0, ±Infinity, ties, subnormals, float32 values)', () => {
+    const rand = mulberry32(42);
+    const special = [0, -0, Infinity, -Infinity, 5e-324, -5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 0.5, 0.5, -1];
+    for (const n of [0, 1, 7, 1500, 20000]) {
+      const a = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const r = rand();
+        a[i] = i < special.length ? special[i]! : r < 0.3 ? Math.fround(r) : r < 0.6 ? (r - 0.45) * 1e6 : Math.round(r * 10) / 10;
+      }
+      const expected = Float64Array.from(a).sort();
+      const got = sortFloat64(Float64Array.from(a));
+      expect(got.length).toBe(n);
+      for (let i = 0; i < n; i++) if (!Object.is(got[i], expected[i])) expect([i, got[i]]).toEqual([i, expected[i]]);
+    }
+  });
+  it('sorts a view in place without touching the rest of its buffer', () => {
+    const buf = new Float64Array(3000).map((_, i) => 3000 - i);
+    const view = buf.subarray(1000, 2500);
+    sortFloat64(view);
+    expect(view[0]).toBe(501);
+    expect(view[1499]).toBe(2000);
+    expect(buf[999]).toBe(2001);
+    expect(buf[2500]).toBe(500);
+  });
+});

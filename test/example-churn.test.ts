@@ -42,7 +42,7 @@ function pairAuc(labels: number[], scores: number[]): number {
   return good / pairs;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   if (!existsSync(join(repo, 'dist', 'core', 'onnx-builder.js'))) {
     throw new Error('dist/ is missing: run `npm run build` first (npm test does it for you)');
   }
@@ -52,19 +52,34 @@ beforeAll(() => {
   mkdirSync(join(work, 'node_modules'));
   symlinkSync(repo, join(work, 'node_modules', 'mlpipeline'), 'dir');
   for (const dep of ['yaml', 'onnxruntime-node']) symlinkSync(join(repo, 'node_modules', dep), join(work, 'node_modules', dep), 'dir');
-  // Run the stage commands exactly as mlpipeline.yaml declares them (in file order, which is a
-  // valid dependency order), each matrix instance substituted, as the stage engine would.
+  // The declared outs, matrix instances substituted here independently of the engine.
   const pipeline = parse(readFileSync(join(example, 'mlpipeline.yaml'), 'utf8'));
-  for (const stage of Object.values(pipeline.stages) as { cmd: string; matrix?: Record<string, unknown[]>; outs?: string[]; metrics?: string[] }[]) {
+  for (const stage of Object.values(pipeline.stages) as { matrix?: Record<string, unknown[]>; outs?: string[]; metrics?: string[] }[]) {
     for (const combo of instances(stage.matrix)) {
       const sub = (s: string) => s.replace(/\$\{matrix\.(\w+)\}/g, (_, k: string) => String(combo[k]));
-      execFileSync('sh', ['-c', sub(stage.cmd)], { cwd: work, stdio: 'pipe' });
       for (const out of [...(stage.outs ?? []), ...(stage.metrics ?? [])]) declared.push(sub(out));
     }
   }
+  firstRun = await runJson();
 });
 
 const declared: string[] = [];
+
+interface RunJson {
+  ok: boolean;
+  stages: { name: string; status: string; fingerprint: string; duration_ms: number }[];
+}
+let firstRun: RunJson;
+
+/** `mlpipeline run --json` in the temp copy; the stage commands need PATH to find node. */
+async function runJson(): Promise<RunJson> {
+  const io = bufferIo();
+  const code = await runCli(['run', '--json'], { io, cwd: work, env: process.env });
+  if (code !== 0) throw new Error(`mlpipeline run exited ${code}: ${io.stderr}`);
+  return JSON.parse(io.stdout) as RunJson;
+}
+
+const statuses = (r: RunJson) => Object.fromEntries(r.stages.map((s) => [s.name, s.status]));
 
 function instances(matrix: Record<string, unknown[]> | undefined): Record<string, unknown>[] {
   let combos: Record<string, unknown>[] = [{}];
@@ -93,6 +108,15 @@ describe('examples/churn', () => {
     expect(p.gates.map((g: Record<string, unknown>) => Object.keys(g).filter((k) => k !== 'metric' && k !== 'name').sort().join('+'))).toEqual([
       'min', 'max', 'max_drop+vs', 'min+slice', 'across+max_gap+severity',
     ]);
+  });
+
+  it('runs end to end with mlpipeline run, then skips every stage when nothing changed', async () => {
+    expect(firstRun.ok).toBe(true);
+    expect(firstRun.stages.map((s) => s.name)).toEqual(['generate', 'split', 'train', 'sweep[l2=0.001]', 'sweep[l2=0.1]', 'evaluate']);
+    expect(new Set(firstRun.stages.map((s) => s.status))).toEqual(new Set(['ran']));
+    const again = await runJson();
+    expect(new Set(again.stages.map((s) => s.status))).toEqual(new Set(['skipped']));
+    expect(again.stages.map((s) => s.fingerprint)).toEqual(firstRun.stages.map((s) => s.fingerprint));
   });
 
   it('writes every out and metrics file its stages declare', () => {
@@ -178,8 +202,14 @@ describe('examples/churn', () => {
     const sh = (cmd: string) => execFileSync('sh', ['-c', cmd], { cwd: work, stdio: 'pipe' });
     sh('git init -q -b main && git config user.name T && git config user.email t@example.com && git config commit.gpgsign false');
     sh('printf "node_modules\\n" > .gitignore && git add -A && git commit -q -m baseline');
-    writeFileSync(join(work, 'params.yaml'), readFileSync(join(work, 'params.yaml'), 'utf8').replace('epochs: 400', 'epochs: 20'));
-    sh('node src/train.mjs && node src/evaluate.mjs');
+    const original = readFileSync(join(work, 'params.yaml'), 'utf8');
+    const modelBefore = readFileSync(join(work, 'model', 'model.onnx'));
+    writeFileSync(join(work, 'params.yaml'), original.replace('epochs: 400', 'epochs: 20'));
+    // Only the stages that name train.epochs, and what reads their outs, run again.
+    expect(statuses(await runJson())).toEqual({
+      generate: 'skipped', split: 'skipped', train: 'ran', 'sweep[l2=0.001]': 'ran', 'sweep[l2=0.1]': 'ran', evaluate: 'ran',
+    });
+    expect(readFileSync(join(work, 'model', 'model.onnx')).equals(modelBefore)).toBe(false);
     const run = async (...argv: string[]) => {
       const io = bufferIo();
       const code = await runCli(argv, { io, cwd: work, env: {} });
@@ -194,5 +224,13 @@ describe('examples/churn', () => {
     const auc = metrics.find((r) => r.file === 'metrics/test.json' && r.key === 'roc_auc');
     expect(auc).toBeDefined();
     expect(auc!.a).not.toBe(auc!.b);
+
+    // Putting the param back restores the earlier model from the cache, byte for byte, without training.
+    writeFileSync(join(work, 'params.yaml'), original);
+    expect(statuses(await runJson())).toEqual({
+      generate: 'skipped', split: 'skipped', train: 'restored', 'sweep[l2=0.001]': 'restored', 'sweep[l2=0.1]': 'restored', evaluate: 'restored',
+    });
+    expect(readFileSync(join(work, 'model', 'model.onnx')).equals(modelBefore)).toBe(true);
+    expect((await run('metrics', 'diff', '--json')).rows).toEqual([]);
   });
 });

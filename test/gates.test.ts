@@ -128,6 +128,25 @@ describe('comparison gates', () => {
     expect(one({ metric: 'custom', vs: 'production', min_gain: 1, higher_is_better: true }, d).status).toBe('passed');
     expect(one({ metric: 'custom', vs: 'production', min_gain: 1 }, { ...d, directions: { custom: 'lower' } }).status).toBe('failed');
   });
+  it('a missing metric fails even when the baseline is missing too (it is the candidate that lacks it)', () => {
+    const r = one({ metric: 'roc_auc', vs: 'base', max_drop: 0.01 });
+    expect(r.status).toBe('failed');
+    expect(r.reason).toBe('metric roc_auc is missing from the evaluation');
+  });
+  it('max_drop_pct on a lower-is-better metric: log_loss 0.4 -> 0.42 is a 5% drop (inclusive)', () => {
+    const d = doc({ metrics: { log_loss: 0.42 } });
+    const r = one({ metric: 'log_loss', vs: 'production', max_drop_pct: 5 }, d);
+    expect(r).toMatchObject({ status: 'passed', value: 0.42, baseline: 0.4 });
+    expect(r.delta).toBeCloseTo(0.02, 12);
+    const f = one({ metric: 'log_loss', vs: 'production', max_drop_pct: 4.9 }, d);
+    expect(f.status).toBe('failed');
+    expect(f.reason).toBe('log_loss dropped 5% vs production (0.4 → 0.42), more than the allowed 4.9%');
+  });
+  it('a gate without a threshold fails and says so', () => {
+    const r = one({ metric: 'f1' });
+    expect(r.status).toBe('failed');
+    expect(r.reason).toMatch(/sets no threshold/);
+  });
   it('the baseline lacking the metric fails', () => {
     expect(one({ metric: 'custom', vs: 'production', max_drop: 1, higher_is_better: true }).reason).toBe(
       'the production baseline has no custom to compare with',

@@ -17,7 +17,7 @@ describe('tag grammar (Git Tag Ops)', () => {
     ['churn@deprecated#4', { action: 'deprecate', name: 'churn', counter: 4 }],
     ['churn@v1.2.3!#7', { action: 'deregister', name: 'churn', version: 'v1.2.3', counter: 7 }],
     ['churn#prod', { action: 'assign', name: 'churn', stage: 'prod' }],
-    ['churn.v2@v0.0.1', { action: 'register', name: 'churn.v2', version: 'v0.0.1' }],
+    ['churn-v2@v0.0.1', { action: 'register', name: 'churn-v2', version: 'v0.0.1' }],
   ])('parses %s', (tag, expected) => {
     expect(parseTagName(tag)).toEqual(expected);
   });
@@ -97,7 +97,8 @@ describe('lineage Markdown escapes hostile text', () => {
       commit: 'a'.repeat(40),
       registration: { tag: 'churn@v1.0.0', time: '2024-01-01T00:00:00.000Z', tagger: { name: hostile, email: 'x@y' }, actor: { login: '@everyone', name: hostile, email: 'x@y', source: 'x' }, pr: 7, ci: null },
       model_file: { path: `models/${hostile}.onnx`, sha256: 'b'.repeat(64), size: 1, source: 'git' },
-      materials: [],
+      data: [{ path: `data/${hostile}.csv`, sha256: 'c'.repeat(64), size: 1, source: 'git', role: 'data', dataset: hostile }],
+      dependencies: [{ path: `${hostile}/`, sha256: 'd'.repeat(64), size: 2, source: 'workspace', kind: 'directory', files: 2, role: 'dependency' }],
       run: { pipeline: hostile, finished_at: 'x', ok: true, git: { commit: null, dirty: false }, stages: [{ name: hostile, status: 'ran', fingerprint: 'f', deps: {}, outs: {}, params: {} }], params: { [hostile]: hostile }, metrics: { 'm.json': { [hostile]: 1 } } },
       verdict: { passed: false, gates: [{ metric: hostile, status: 'failed', reason: hostile }] },
       promotions: [],

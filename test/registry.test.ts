@@ -53,8 +53,8 @@ describe('register → promote through two environments → rollback → depreca
     expect(rec.commit).toBe(c1);
     expect(rec.pr).toBe(42);
     expect(rec.model_file).toEqual({ path: 'model.onnx', sha256: SHA256_ABC, size: 3, source: 'git' });
-    expect(rec.materials).toContainEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST, size: 14, source: 'git' });
-    expect(rec.materials.map((m: { path: string }) => m.path)).toEqual(['data/train.csv', 'train.js']);
+    expect(rec.materials).toContainEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST, size: 14, source: 'git', role: 'data', dataset: 'train' });
+    expect(rec.materials.map((m: { path: string; role: string }) => `${m.path}:${m.role}`)).toEqual(['data/train.csv:data', 'train.js:dependency']);
     expect(rec.run.stages[0].fingerprint).toBe('fp-train-1');
     expect(rec.run.params).toEqual({ 'train.lr': 0.1, 'train.epochs': 5 });
     expect(rec.run.metrics['metrics.json'].f1).toBe(0.81);
@@ -129,11 +129,17 @@ describe('register → promote through two environments → rollback → depreca
     expect(doc.verdict.gates[0].metric).toBe('f1');
     expect(doc.promotions.map((p: { tag: string }) => p.tag)).toEqual(['churn#staging#1', 'churn#production#2', 'churn#production#5']);
     expect(doc.promotions[2].rollback_of).toBe('v1.1.0');
+    // "Trained on which data" is answered apart from the code the stages depended on.
+    expect(doc.data).toEqual([{ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST, size: 14, source: 'git', role: 'data', dataset: 'train' }]);
+    expect(doc.dependencies.map((d: { path: string }) => d.path)).toEqual(['train.js']);
     const text = await repo.cli(['lineage', 'churn@v1.1.0']);
     expect(text.stdout).toContain(`commit:      ${c2}`);
+    expect(text.stdout).toContain(`  data:        train: data/train.csv sha256:${SHA256_MESSAGE_DIGEST}\n  depends on:  train.js sha256:`);
     const md = await repo.cli(['lineage', 'churn#production', '--md']);
     expect(md.stdout).toMatch(/^# Lineage of churn v1\\\.0\\\.0/);
     expect(md.stdout).toContain('| **Pull request** | \\#42 |');
+    expect(md.stdout).toContain(`## Trained on (data)\n| dataset | path | sha256 | read from |\n| --- | --- | --- | --- |\n| train | \`data/train.csv\` | \`${SHA256_MESSAGE_DIGEST}\` | git |\n`);
+    expect(md.stdout).toContain('## Code and other dependencies\n');
   });
 
   it('dry run shows the decision and writes nothing', async () => {
@@ -164,7 +170,11 @@ describe('register → promote through two environments → rollback → depreca
     expect(st.predicateType).toBe('https://slsa.dev/provenance/v1');
     expect(st.subject).toEqual([{ name: 'model.onnx', digest: { sha256: SHA256_ABC } }]);
     expect(st.predicate.buildDefinition.resolvedDependencies).toContainEqual({ name: 'source', digest: { gitCommit: c1 } });
-    expect(st.predicate.buildDefinition.resolvedDependencies).toContainEqual({ name: 'data/train.csv', digest: { sha256: SHA256_MESSAGE_DIGEST } });
+    expect(st.predicate.buildDefinition.resolvedDependencies).toContainEqual({
+      name: 'data/train.csv',
+      digest: { sha256: SHA256_MESSAGE_DIGEST },
+      annotations: { 'mlpipeline.role': 'data', 'mlpipeline.dataset': 'train' },
+    });
     expect(st.predicate.runDetails.builder.id).toBe('urn:mlpipeline:builder:local');
   });
 
@@ -292,11 +302,11 @@ describe('verify with files that are not committed', () => {
     expect(lineageOf(repo, 'churn@v0.1.0').model_file).toEqual({ path: 'model.onnx', sha256: SHA256_ABC, size: 3, source: 'workspace' });
     const ok = await repo.cli(['verify', 'churn@v0.1.0']);
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain('ok       model    model.onnx (not committed: compared the work tree file)');
+    expect(ok.stdout).toContain('ok       model      model.onnx (not committed: compared the work tree file)');
     repo.write('model.onnx', 'tampered');
     const bad = await repo.cli(['verify', 'churn@v0.1.0']);
     expect(bad.code).toBe(1);
-    expect(bad.stdout).toContain(`MISMATCH model    model.onnx (not committed: compared the work tree file)\n         recorded sha256 ${SHA256_ABC}`);
+    expect(bad.stdout).toContain(`MISMATCH model      model.onnx (not committed: compared the work tree file)\n         recorded sha256 ${SHA256_ABC}`);
     expect(bad.stderr).toBe(
       'mlpipeline: verification FAILED for churn v0.1.0: 1 file differ from the recorded lineage (model.onnx)\n' +
         '  fix: do not deploy this version; find out how the files changed since registration (git log, the work tree), or register a new version\n',

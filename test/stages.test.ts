@@ -253,7 +253,7 @@ describe('mlpipeline run', () => {
     const r = await cli('run');
     expect(r.code).toBe(2);
     // Line 16, column 24 of PIPELINE is `raw.csv` in prepare's deps.
-    expect(r.err).toContain(`mlpipeline: ${join(dir, 'mlpipeline.yaml')}:16:24: stage 'prepare' depends on raw.csv, which does not exist and no stage produces it\n`);
+    expect(r.err).toContain(`mlpipeline: mlpipeline.yaml:16:24: stage 'prepare' depends on raw.csv, which does not exist and no stage produces it\n`);
     expect(r.err).toContain('fix: create raw.csv, correct the path under stages.prepare.deps, or add the stage that writes it as an out');
     expect(runsLog()).toBe('');
   });
@@ -262,11 +262,35 @@ describe('mlpipeline run', () => {
     writeFileSync(join(dir, 'params.yaml'), 'train:\n  rate: 0.1\n');
     const r = await cli('run');
     expect(r.code).toBe(2);
+    // Line 11, column 14 of PIPELINE is `train.lr` in train's params.
     expect(r.err).toBe(
-      "mlpipeline: params.yaml: stage 'train' names param 'train.lr', which is not in params.yaml\n" +
-        "  fix: add 'train.lr' to params.yaml, or write the param as FILE#train.lr to read it from another file\n",
+      "mlpipeline: mlpipeline.yaml:11:14: stage 'train' names param 'train.lr', which is not in params.yaml\n" +
+        "  fix: add 'train.lr' to params.yaml, correct the name under the stage's params, or write it as FILE#train.lr to read it from another file\n",
     );
     expect(runsLog()).toBe('');
+  });
+
+  it('names the line and column of a params file that does not parse (exit 2), before running anything', async () => {
+    // Line 3, column 3 is the second `lr:`.
+    writeFileSync(join(dir, 'params.yaml'), 'train:\n  lr: 0.1\n  lr: 0.2\n');
+    const r = await cli('run');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe('mlpipeline: params.yaml:3:3: cannot parse params file as YAML: Map keys must be unique\n  fix: fix the YAML syntax at that position\n');
+    expect(runsLog()).toBe('');
+  });
+
+  it('names params and pipeline files relative to the current folder when run with -f from elsewhere', async () => {
+    execFileSync('mkdir', ['-p', join(dir, 'proj')]);
+    for (const f of Object.keys(FILES)) execFileSync('mv', [join(dir, f), join(dir, 'proj', f)]);
+    writeFileSync(join(dir, 'proj/params.yaml'), 'train: [1\n');
+    const r = await cli('run', '-f', 'proj/mlpipeline.yaml');
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('mlpipeline: proj/params.yaml:2:1: cannot parse params file as YAML: Flow sequence in block collection must be sufficiently indented and end with a ]');
+    writeFileSync(join(dir, 'proj/params.yaml'), 'train:\n  lr: 0.1\n');
+    rmSync(join(dir, 'proj/raw.csv'));
+    const d = await cli('status', '-f', 'proj/mlpipeline.yaml');
+    expect(d.code).toBe(2);
+    expect(d.err.split('\n')[0]).toBe("mlpipeline: proj/mlpipeline.yaml:16:24: stage 'prepare' depends on raw.csv, which does not exist and no stage produces it");
   });
 
   it('reads file#key params from JSON and re-runs only when that key changes', async () => {

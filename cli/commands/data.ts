@@ -186,6 +186,7 @@ export function renderText(doc: ValidationDocument): string {
     if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
     if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
   }
+  if (doc.drift_skipped) lines.push(`drift: skipped (${doc.drift_skipped})`);
   lines.push(doc.ok ? 'result: passed' : 'result: FAILED');
   return lines.join('\n') + '\n';
 }

@@ -28,13 +28,13 @@ export function register(program: Command, ctx: CliContext): void {
       program.commands.find((c) => c.name() === kind) ??
       program
         .command(kind)
-        .description(kind === 'params' ? "Work with the pipeline's params files." : 'Work with the metrics files the stages write.');
+        .description(kind === 'params' ? "work with the pipeline's params files" : 'work with the metrics files the stages write');
     group
       .command('diff')
       .description(
         kind === 'params'
-          ? 'Compare params (the pipeline\'s params files and every file#key a stage names) between two git refs or a ref and the workspace.'
-          : 'Compare every stage\'s metrics files between two git refs or a ref and the workspace.',
+          ? 'compare params (the pipeline\'s params files and every file#key a stage names) between two git refs, or a ref and the workspace'
+          : 'compare every stage\'s metrics files between two git refs, or a ref and the workspace',
       )
       .argument('[a]', 'git ref (branch, tag, sha) or `workspace`', 'HEAD')
       .argument('[b]', 'git ref or `workspace`', WORKSPACE)

@@ -23,7 +23,7 @@ import { buildProvenance } from '../../runners/registry/provenance.js';
 import { buildRegistryState, latestVersion, type RegistryState } from '../../runners/registry/state.js';
 import { requireRepo } from '../../runners/registry/repo.js';
 import type { WriteResult } from '../../runners/registry/tag-writer.js';
-import type { PolicyCheck } from '../../runners/registry/lineage-record.js';
+import type { FileDigest, PolicyCheck } from '../../runners/registry/lineage-record.js';
 
 interface WriterFlags {
   file?: string;
@@ -102,10 +102,20 @@ function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriteResult & Par
   if (refused) ctx.exitCode = 1;
 }
 
-async function readState(ctx: CliContext): Promise<{ root: string; state: RegistryState; skipped: { tag: string; reason: string }[] }> {
+/**
+ * The registry state; with `model`, only that model's tags are read (one narrow for-each-ref).
+ * When that model has no version, everything is read after all, so the error can list the
+ * models that do exist.
+ */
+async function readState(ctx: CliContext, model?: string): Promise<{ root: string; state: RegistryState; skipped: { tag: string; reason: string }[] }> {
   const root = await requireRepo(ctx.cwd);
-  const { events, skipped } = await readRegistryEvents(root);
-  return { root, state: buildRegistryState(events), skipped };
+  let read = await readRegistryEvents(root, { model });
+  let state = buildRegistryState(read.events);
+  if (model !== undefined && !state.models.get(model)?.versions.size) {
+    read = await readRegistryEvents(root);
+    state = buildRegistryState(read.events);
+  }
+  return { root, state, skipped: read.skipped };
 }
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
@@ -208,8 +218,8 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<name>', 'model name')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: { json?: boolean }) => {
-      parseModelRef(name, ['model']);
-      const { state } = await readState(ctx);
+      parseModelRef(name, ['model'], 'read');
+      const { state } = await readState(ctx, name);
       const model = requireModel(state, name);
       const events = model.events.map((e) => ({
         time: iso(e.time),
@@ -241,8 +251,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the output to a file instead of stdout')
     .action(async (refText: string, flags: { json?: boolean; md?: boolean; out?: string }) => {
       if (flags.json && flags.md) throw new UsageError('choose one of --json and --md', { fix: 'drop one of them' });
-      const ref = parseModelRef(refText, ['version', 'environment']) as Parameters<typeof buildLineage>[1];
-      const { state } = await readState(ctx);
+      const ref = parseModelRef(refText, ['version', 'environment'], 'read') as Parameters<typeof buildLineage>[1];
+      const { state } = await readState(ctx, ref.name);
       const report = buildLineage(state, ref, refText);
       const text = flags.json ? toJsonText(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
       if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text);
@@ -255,14 +265,14 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<version>', 'NAME@vX.Y.Z')
     .option('--json', 'print JSON')
     .action(async (refText: string, flags: { json?: boolean }) => {
-      const ref = parseModelRef(refText, ['version']) as { name: string; version: string };
-      const { root, state } = await readState(ctx);
+      const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
+      const { root, state } = await readState(ctx, ref.name);
       const report = await verifyVersion(root, state, ref.name, ref.version);
       if (flags.json) ctx.io.out(toJsonText(report));
       else {
         for (const f of report.files) {
           const where = f.source === 'workspace' ? ' (not committed: compared the work tree file)' : f.source === 'missing' ? ' (missing at the commit and in the work tree)' : '';
-          ctx.io.out(`${f.ok ? 'ok      ' : 'MISMATCH'} ${f.role.padEnd(8)} ${f.path}${where}\n`);
+          ctx.io.out(`${f.ok ? 'ok      ' : 'MISMATCH'} ${f.role.padEnd(10)} ${f.path}${where}\n`);
           if (!f.ok) ctx.io.out(`         recorded sha256 ${f.recorded_sha256}\n         actual   sha256 ${f.actual_sha256 ?? '(none)'}\n`);
         }
       }
@@ -283,8 +293,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--out <file>', 'write the statement to a file instead of stdout')
     .option('--remote <name>', 'remote whose URL names the source repository', 'origin')
     .action(async (refText: string, flags: { out?: string; remote: string }) => {
-      const ref = parseModelRef(refText, ['version']) as { name: string; version: string };
-      const { root, state } = await readState(ctx);
+      const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
+      const { root, state } = await readState(ctx, ref.name);
       const url = await gitRaw(['remote', 'get-url', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = toJsonText(statement);
@@ -301,8 +311,11 @@ export function renderLineageText(r: LineageReport): string {
   lines.push(`  commit:      ${r.commit}`);
   lines.push(`  PR:          ${r.registration?.pr ? '#' + r.registration.pr : 'unknown'}`);
   if (r.registration) lines.push(`  registered:  ${r.registration.time} by ${r.registration.actor?.login ?? r.registration.tagger.name} (${r.registration.tag})`);
-  if (r.model_file) lines.push(`  model:       ${r.model_file.path} sha256:${r.model_file.sha256}`);
-  for (const m of r.materials) lines.push(`  data:        ${m.path} sha256:${m.sha256}`);
+  const digest = (d: FileDigest) => `${d.path}${d.kind === 'directory' ? `/ (${d.files} files)` : ''} sha256:${d.sha256}`;
+  if (r.model_file) lines.push(`  model:       ${digest(r.model_file)}`);
+  if (r.data.length === 0) lines.push('  data:        none recorded');
+  for (const d of r.data) lines.push(`  data:        ${d.dataset ? `${d.dataset}: ` : ''}${digest(d)}`);
+  for (const d of r.dependencies) lines.push(`  depends on:  ${digest(d)}`);
   if (r.run) {
     for (const s of r.run.stages) lines.push(`  stage:       ${s.name} ${s.status} ${s.fingerprint}`);
     for (const [k, v] of Object.entries(r.run.params)) lines.push(`  param:       ${k} = ${JSON.stringify(v)}`);

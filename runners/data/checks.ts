@@ -44,11 +44,14 @@ export interface CheckResult {
 }
 
 type ValueTest = (v: unknown, x: number) => boolean;
+/** The same test on a number read from CSV text without its string; undefined = "need the text". */
+type NumberTest = (x: number, integerText: boolean) => boolean | undefined;
 
 interface ValueCheck {
   name: string;
   expected: string;
   test: ValueTest;
+  num?: NumberTest;
   failed: number;
   examples: CheckExample[];
 }
@@ -70,17 +73,25 @@ export class ColumnChecker {
   ) {
     this.severity = spec.severity ?? 'error';
     const type = spec.type ?? declaredType;
-    const add = (name: string, expected: string, test: ValueTest) =>
-      this.valueChecks.push({ name, expected, test, failed: 0, examples: [] });
-    if (spec.type) add('type', spec.type, (v) => conforms(v, spec.type!));
-    if (spec.min !== undefined) add('min', `>= ${spec.min}`, (_v, x) => x !== x || x >= spec.min!);
-    if (spec.max !== undefined) add('max', `<= ${spec.max}`, (_v, x) => x !== x || x <= spec.max!);
+    const add = (name: string, expected: string, test: ValueTest, num?: NumberTest) =>
+      this.valueChecks.push({ name, expected, test, num, failed: 0, examples: [] });
+    if (spec.type) {
+      const t = spec.type;
+      add('type', t, (v) => conforms(v, t), (x, integerText) =>
+        t === 'integer' ? integerText && Number.isInteger(x) : t === 'number' || t === 'string',
+      );
+    }
+    if (spec.min !== undefined) add('min', `>= ${spec.min}`, (_v, x) => x !== x || x >= spec.min!, (x) => x >= spec.min!);
+    if (spec.max !== undefined) add('max', `<= ${spec.max}`, (_v, x) => x !== x || x <= spec.max!, (x) => x <= spec.max!);
     if (spec.in) {
       const texts = new Set(spec.in.map((a) => String(a)));
       const nums = new Set(spec.in.filter((a): a is number => typeof a === 'number'));
       const numericColumn = type === 'integer' || type === 'number';
-      add('in', `in [${spec.in.map((a) => JSON.stringify(a)).join(', ')}]`, (v, x) =>
-        texts.has(toText(v)) || (x === x && (nums.has(x) || (numericColumn && spec.in!.some((a) => toNumber(String(a)) === x)))),
+      add(
+        'in',
+        `in [${spec.in.map((a) => JSON.stringify(a)).join(', ')}]`,
+        (v, x) => texts.has(toText(v)) || (x === x && (nums.has(x) || (numericColumn && spec.in!.some((a) => toNumber(String(a)) === x)))),
+        (x) => (nums.has(x) ? true : undefined),
       );
     }
     if (spec.pattern !== undefined) {
@@ -124,6 +135,20 @@ export class ColumnChecker {
       if (!c.test(v, x)) {
         c.failed++;
         if (c.examples.length < MAX_EXAMPLES) c.examples.push({ row, line, value: v });
+      }
+    }
+  }
+
+  /** A number the CSV fast path read from s[from, to); the text is cut only when a check needs it. */
+  numberFromText(s: string, from: number, to: number, x: number, integerText: boolean, row: number, line: number | null): void {
+    this.nonNull++;
+    let text: string | undefined;
+    for (const c of this.valueChecks) {
+      let ok = c.num ? c.num(x, integerText) : undefined;
+      if (ok === undefined) ok = c.test((text ??= s.slice(from, to)), x);
+      if (!ok) {
+        c.failed++;
+        if (c.examples.length < MAX_EXAMPLES) c.examples.push({ row, line, value: (text ??= s.slice(from, to)) });
       }
     }
   }

@@ -26,7 +26,12 @@ export class ColumnAccumulator {
   private dateMin = Infinity;
   private dateMax = -Infinity;
 
-  constructor(private readonly declared?: ColumnType) {}
+  /** Declared string/boolean/datetime: numbers-looking text stays text ("00123" keeps its zeros). */
+  readonly textOnly: boolean;
+
+  constructor(private readonly declared?: ColumnType) {
+    this.textOnly = declared !== undefined && !isNumericType(declared);
+  }
 
   /** Add one raw value; returns its number (NaN when not numeric) so checks can reuse it. */
   add(v: unknown): number {
@@ -35,16 +40,9 @@ export class ColumnAccumulator {
       return NaN;
     }
     const x = toNumber(v);
-    if (x === x) {
+    if (x === x && !this.textOnly) {
       this.tracker.observe(v, x);
-      const n = this.sampler.count + 1;
-      const d = x - this.mean;
-      this.mean += d / n;
-      this.m2 += d * (x - this.mean);
-      if (x < this.min) this.min = x;
-      if (x > this.max) this.max = x;
-      this.sampler.add(x);
-      this.numCounts.add(x);
+      this.addNumberStats(x);
     } else {
       const wantDate = this.declared === 'datetime' || (this.declared === undefined && this.tracker.date);
       const t = wantDate ? toDateMs(v) : NaN;
@@ -56,6 +54,23 @@ export class ColumnAccumulator {
       }
     }
     return x;
+  }
+
+  /** A number parsed by the CSV fast path (no string was made for it). */
+  addParsedNumber(x: number, integerText: boolean): void {
+    this.tracker.observeNumber(x, integerText);
+    this.addNumberStats(x);
+  }
+
+  private addNumberStats(x: number): void {
+    const n = this.sampler.count + 1;
+    const d = x - this.mean;
+    this.mean += d / n;
+    this.m2 += d * (x - this.mean);
+    if (x < this.min) this.min = x;
+    if (x > this.max) this.max = x;
+    this.sampler.add(x);
+    this.numCounts.add(x);
   }
 
   numericSample(): WeightedSample {
@@ -126,7 +141,8 @@ export class ColumnAccumulator {
     const merged = new Map<string, number>();
     // Many distinct numbers: only the top needs text keys, so keep the 1,000 most frequent.
     const nums: [number, number][] = [];
-    this.numCounts.forEach((k, c) => nums.push([k, c]));
+    // Past 100,000 distinct numbers the counts stopped being kept: no top values then.
+    if (this.numCounts.exact) this.numCounts.forEach((k, c) => nums.push([k, c]));
     if (nums.length > 1000) nums.sort((a, b) => b[1] - a[1] || a[0] - b[0]).length = 1000;
     for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
     for (const [k, c] of this.strCounts.counts) merged.set(k, (merged.get(k) ?? 0) + c);

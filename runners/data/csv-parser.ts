@@ -34,6 +34,8 @@ export class CsvSyntaxProblem {
 }
 
 export type CsvRowSink = (cells: (string | null)[], line: number) => void;
+/** Receives a quote-free record as the text range s[start, end) (no trailing CR), to cut it itself. */
+export type CsvLineSink = (s: string, start: number, end: number, line: number) => void;
 
 const LF = 10;
 const CR = 13;
@@ -51,6 +53,7 @@ export class CsvParser {
     delimiter: string,
     private readonly onRow: CsvRowSink,
     private readonly maxFieldChars: number = MAX_FIELD_CHARS,
+    private readonly onLine?: CsvLineSink,
   ) {
     this.delim = delimiter;
     this.delimCode = delimiter.charCodeAt(0);
@@ -80,7 +83,6 @@ export class CsvParser {
   private parse(s: string, final: boolean): void {
     const n = s.length;
     const delim = this.delim;
-    const onRow = this.onRow;
     let pos = 0;
     let line = this.line;
     let q = s.indexOf('"');
@@ -97,9 +99,15 @@ export class CsvParser {
         if (end > pos && s.charCodeAt(end - 1) === CR) end--;
         if (end > pos) {
           if (end - pos > this.maxFieldChars) this.checkUnquotedLengths(s, pos, end, line);
+          if (this.onLine) {
+            this.onLine(s, pos, end, line);
+            line++;
+            pos = nl + 1;
+            continue;
+          }
           const cells: (string | null)[] = s.slice(pos, end).split(delim);
           for (let k = 0; k < cells.length; k++) if (cells[k] === '') cells[k] = null;
-          onRow(cells, line);
+          this.onRow(cells, line);
         }
         line++;
         pos = nl + 1;
@@ -107,7 +115,7 @@ export class CsvParser {
       }
       const r = this.parseQuotedRecord(s, pos, line, final);
       if (r === undefined) break; // the record continues in the next chunk
-      onRow(r.cells, line);
+      this.onRow(r.cells, line);
       line = r.nextLine;
       pos = r.nextPos;
     }

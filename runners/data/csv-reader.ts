@@ -12,14 +12,12 @@ export async function* readCsvBatches(
   maxFieldChars?: number,
 ): AsyncIterable<RowBatch> {
   const file = sourceLabel(src);
-  const stream = await openBytes(src, fmt.gzip);
   let header: string[] | undefined;
   let width = 0;
   let rows: unknown[][] = [];
   let lines: number[] = [];
   let nextRow = 1;
   let emitted = 0;
-  let sawBytes = false;
 
   const onRow = (cells: (string | null)[], line: number): void => {
     if (!header) {
@@ -27,20 +25,11 @@ export async function* readCsvBatches(
       width = header.length;
       return;
     }
-    if (cells.length !== width) {
-      throw new InputError(
-        `line ${line} has ${cells.length} field${cells.length === 1 ? '' : 's'}, but the header has ${width}`,
-        {
-          location: { file, line },
-          fix: `every row needs exactly ${width} fields separated by ${JSON.stringify(fmt.delimiter)}; quote fields that contain the delimiter ("a${fmt.delimiter}b")`,
-        },
-      );
-    }
+    if (cells.length !== width) throw raggedRow(file, line, cells.length, width, fmt.delimiter);
     rows.push(cells);
     lines.push(line);
   };
   const parser = new CsvParser(fmt.delimiter, onRow, maxFieldChars);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
 
   const take = function* (all: boolean): Generator<RowBatch> {
     while (rows.length >= batchSize || (all && rows.length > 0)) {
@@ -54,10 +43,27 @@ export async function* readCsvBatches(
     }
   };
 
+  for await (const _ of pumpCsv(src, fmt, parser)) {
+    if (rows.length >= batchSize) yield* take(false);
+  }
+  if (!header) throw emptyCsv(file);
+  yield* take(true);
+  // A header without rows still tells consumers the columns.
+  if (emitted === 0) yield { columns: header, rows: [], firstRow: 1, lines: [] };
+}
+
+/**
+ * Stream the source's bytes through strict UTF-8 decoding into `parser`, yielding after each
+ * chunk (so callers can hand out what the chunk completed) and ending the parser at the end.
+ * Every problem becomes a located InputError.
+ */
+export async function* pumpCsv(src: DataSource, fmt: ResolvedFormat, parser: CsvParser): AsyncGenerator<void> {
+  const file = sourceLabel(src);
+  const stream = await openBytes(src, fmt.gzip);
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       if (chunk.length === 0) continue;
-      sawBytes = true;
       let text: string;
       try {
         text = decoder.decode(chunk, { stream: true });
@@ -66,7 +72,7 @@ export async function* readCsvBatches(
         throw invalidUtf8(file, chunk, at.line, at.column);
       }
       parser.push(text);
-      if (rows.length >= batchSize) yield* take(false);
+      yield;
     }
     let tail: string;
     try {
@@ -83,18 +89,23 @@ export async function* readCsvBatches(
   } catch (e) {
     throw asInputError(e, file);
   }
-  if (!sawBytes || !header) {
-    throw new InputError(`${file} is empty: expected a header line with the column names`, {
-      location: { file, line: 1 },
-      fix: 'write the column names on the first line, then one row per line',
-    });
-  }
-  yield* take(true);
-  // A header without rows still tells consumers the columns.
-  if (emitted === 0) yield { columns: header, rows: [], firstRow: 1, lines: [] };
 }
 
-function checkHeader(cells: (string | null)[], file: string, line: number): string[] {
+export function emptyCsv(file: string): InputError {
+  return new InputError(`${file} is empty: expected a header line with the column names`, {
+    location: { file, line: 1 },
+    fix: 'write the column names on the first line, then one row per line',
+  });
+}
+
+export function raggedRow(file: string, line: number, got: number, width: number, delimiter: string): InputError {
+  return new InputError(`line ${line} has ${got} field${got === 1 ? '' : 's'}, but the header has ${width}`, {
+    location: { file, line },
+    fix: `every row needs exactly ${width} fields separated by ${JSON.stringify(delimiter)}; quote fields that contain the delimiter ("a${delimiter}b")`,
+  });
+}
+
+export function checkHeader(cells: (string | null)[], file: string, line: number): string[] {
   const names = cells.map((c, i) => (c === null || c.trim() === '' ? `unnamed_${i + 1}` : c));
   const seen = new Map<string, number>();
   names.forEach((name, i) => {

@@ -1,7 +1,8 @@
 /**
- * A starting `validation:` block from a profile: types, nullability (or a max_missing with
- * headroom), observed numeric ranges, and `in` for small category sets. People paste it into
- * mlpipeline.yaml and tighten it.
+ * A starting `validation:` block from a profile: types, nullability (or max_missing at twice the
+ * observed fraction, rounded up to 0.01), observed numeric ranges, `in` for string columns with
+ * at most 10 repeated categories and for two-valued integers, `unique` for all-distinct strings.
+ * People paste it into mlpipeline.yaml and tighten it.
  */
 import { Document, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { ColumnCheckSpec, ValidationSpec } from '../../pipeline-schema/types.js';
@@ -23,8 +24,12 @@ export function inferValidation(profile: ProfileDocument, opts: InferOptions = {
       spec.min = p.min;
       spec.max = p.max;
     }
-    if ((p.type === 'string' || p.type === 'boolean') && p.distinct_exact && p.distinct <= maxCats && p.distinct < p.count) {
+    if (p.type === 'string' && p.distinct_exact && p.distinct <= maxCats && p.distinct < p.count) {
       spec.in = p.top.map((t) => t.value).sort((a, b) => String(a).localeCompare(String(b)));
+    }
+    // Two-valued integers are flags or binary labels: pin the values.
+    if (p.type === 'integer' && p.distinct_exact && p.distinct <= 2 && p.distinct < p.count) {
+      spec.in = p.top.map((t) => t.value).sort((a, b) => Number(a) - Number(b));
     }
     if (p.type === 'string' && p.distinct_exact && p.distinct === p.count && p.count > maxCats) spec.unique = true;
     columns[name] = spec;

@@ -1,22 +1,26 @@
 /**
  * The one pass over a dataset: profile every column and run the value-level checks at once.
- * Loops are column-major inside a batch so each accumulator's code stays monomorphic and hot.
+ * CSV goes through a fast path (csv-scan.ts) that reads numbers straight from the text without
+ * making a string per cell; JSON Lines and Parquet go through readBatches.
  */
 import type { ColumnCheckSpec, ColumnType } from '../../pipeline-schema/types.js';
 import { ColumnAccumulator } from './column-accumulator.js';
 import { ColumnChecker, type CheckResult } from './checks.js';
+import { scanCsv } from './csv-scan.js';
 import { resolveFormat } from './open.js';
 import { PROFILE_SCHEMA_ID, type ProfileDocument } from './profile-types.js';
-import { readBatches, type DataSource } from './source.js';
+import { readBatches, type DataSource, type RowBatch } from './source.js';
 
 export interface ScanOptions {
-  /** Column types to use instead of inferring (dataset `types` merged with checks' `type`). */
+  /** Column types to use instead of inferring (dataset `types`; a check's `type` wins). */
   types?: Record<string, ColumnType>;
   /** Column checks to run during the pass. */
   columns?: Record<string, ColumnCheckSpec>;
   /** File named in config errors (a bad regex). */
   configFile?: string;
   batchSize?: number;
+  /** Longest CSV field accepted (default 1 MiB). */
+  maxFieldChars?: number;
 }
 
 export interface ScanResult {
@@ -26,58 +30,85 @@ export interface ScanResult {
   columns: string[];
 }
 
-export async function scanDataset(src: DataSource, opts: ScanOptions = {}): Promise<ScanResult> {
-  const declared = (c: string): ColumnType | undefined => opts.columns?.[c]?.type ?? opts.types?.[c];
-  const accs: ColumnAccumulator[] = [];
-  const checkers: (ColumnChecker | undefined)[] = [];
-  let columns: string[] = [];
-  let rows = 0;
-  for await (const b of readBatches(src, { batchSize: opts.batchSize ?? 8192 })) {
-    // JSONL may add columns later: earlier rows count as missing for them.
-    while (accs.length < b.columns.length) {
-      const name = b.columns[accs.length]!;
-      const acc = new ColumnAccumulator(declared(name));
-      acc.missing = rows;
-      accs.push(acc);
-      const spec = opts.columns?.[name];
-      checkers.push(spec ? new ColumnChecker(name, spec, declared(name), opts.configFile ?? 'mlpipeline.yaml') : undefined);
+/** Accumulators and checkers of every column, fed cell by cell or batch by batch. */
+export class ScanState {
+  readonly accs: ColumnAccumulator[] = [];
+  readonly checkers: (ColumnChecker | undefined)[] = [];
+  columns: string[] = [];
+  rows = 0;
+
+  constructor(private readonly opts: ScanOptions) {}
+
+  private declared(c: string): ColumnType | undefined {
+    return this.opts.columns?.[c]?.type ?? this.opts.types?.[c];
+  }
+
+  /** Add accumulators for columns not seen yet (JSONL may add some later: earlier rows count as missing). */
+  ensureColumns(names: string[]): void {
+    while (this.accs.length < names.length) {
+      const name = names[this.accs.length]!;
+      const acc = new ColumnAccumulator(this.declared(name));
+      acc.missing = this.rows;
+      this.accs.push(acc);
+      const spec = this.opts.columns?.[name];
+      this.checkers.push(spec ? new ColumnChecker(name, spec, this.declared(name), this.opts.configFile ?? 'mlpipeline.yaml') : undefined);
     }
-    columns = b.columns;
+    this.columns = names;
+  }
+
+  /** One raw cell of column c at data row `row`. */
+  cell(c: number, v: unknown, row: number, line: number | null): void {
+    const x = this.accs[c]!.add(v);
+    const chk = this.checkers[c];
+    if (!chk) return;
+    if (v === null || v === undefined || v === '') chk.missing(row, line);
+    else chk.value(v, x, row, line);
+  }
+
+  addBatch(b: RowBatch): void {
+    this.ensureColumns(b.columns);
     const data = b.rows;
     const lines = b.lines;
     const n = data.length;
-    for (let c = 0; c < accs.length; c++) {
-      const acc = accs[c]!;
-      const chk = checkers[c];
-      if (!chk) {
+    // Column-major: each accumulator's code stays monomorphic and hot.
+    for (let c = 0; c < this.accs.length; c++) {
+      const acc = this.accs[c]!;
+      if (!this.checkers[c]) {
         for (let r = 0; r < n; r++) acc.add(data[r]![c]);
         continue;
       }
-      for (let r = 0; r < n; r++) {
-        const v = data[r]![c];
-        const x = acc.add(v);
-        const row = b.firstRow + r;
-        const line = lines ? lines[r]! : null;
-        if (v === null || v === undefined || v === '') chk.missing(row, line);
-        else chk.value(v, x, row, line);
-      }
+      for (let r = 0; r < n; r++) this.cell(c, data[r]![c], b.firstRow + r, lines ? lines[r]! : null);
     }
-    rows += n;
+    this.rows += n;
   }
+
+  finish(src: DataSource): ScanResult {
+    const fmt = resolveFormat(src);
+    const profile: ProfileDocument = {
+      schema: PROFILE_SCHEMA_ID,
+      source: { path: src.path, ...(src.ref ? { ref: src.ref } : {}), format: fmt.format + (fmt.gzip ? '+gzip' : '') },
+      rows: this.rows,
+      columns: {},
+    };
+    this.columns.forEach((name, i) => {
+      profile.columns[name] = this.accs[i]!.finish(this.rows);
+    });
+    const checks: CheckResult[] = [];
+    this.columns.forEach((name, i) => {
+      const chk = this.checkers[i];
+      if (chk) checks.push(...chk.finish(profile.columns[name], this.rows));
+    });
+    return { profile, checks, columns: this.columns };
+  }
+}
+
+export async function scanDataset(src: DataSource, opts: ScanOptions = {}): Promise<ScanResult> {
+  const state = new ScanState(opts);
   const fmt = resolveFormat(src);
-  const profile: ProfileDocument = {
-    schema: PROFILE_SCHEMA_ID,
-    source: { path: src.path, ...(src.ref ? { ref: src.ref } : {}), format: fmt.format + (fmt.gzip ? '+gzip' : '') },
-    rows,
-    columns: {},
-  };
-  columns.forEach((name, i) => {
-    profile.columns[name] = accs[i]!.finish(rows);
-  });
-  const checks: CheckResult[] = [];
-  columns.forEach((name, i) => {
-    const chk = checkers[i];
-    if (chk) checks.push(...chk.finish(profile.columns[name], rows));
-  });
-  return { profile, checks, columns };
+  if (fmt.format === 'csv') {
+    await scanCsv(src, fmt, state, opts.maxFieldChars);
+  } else {
+    for await (const b of readBatches(src, { batchSize: opts.batchSize ?? 8192, maxFieldChars: opts.maxFieldChars })) state.addBatch(b);
+  }
+  return state.finish(src);
 }

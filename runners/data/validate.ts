@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
-import { repoRoot, resolveCommit } from '../../core/git.js';
+import { gitRaw, repoRoot, resolveCommit } from '../../core/git.js';
 import type { ColumnType, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import { missingColumnResult, tableChecks, type CheckResult } from './checks.js';
 import { computeDrift, type DriftResult } from './drift.js';
@@ -40,6 +40,8 @@ export interface ValidationDocument {
   checks: CheckResult[];
   profile: { rows: number; columns: Record<string, ColumnSummary> };
   drift: DriftResult | null;
+  /** Why there is no drift section although a baseline was asked for (e.g. the file is new in this PR). */
+  drift_skipped?: string;
 }
 
 export function summarizeProfile(p: ProfileDocument): ValidationDocument['profile'] {
@@ -61,9 +63,11 @@ export async function validateData(opts: ValidateOptions): Promise<{ document: V
   checks.push(...scan.checks);
   checks.push(...tableChecks(spec.table, scan.columns, scan.profile.rows, Object.keys(spec.columns ?? {})));
   let drift: DriftResult | null = null;
+  let driftSkipped: string | undefined;
   if (opts.baseline) {
-    const { profile: base, info } = await loadBaseline(opts.baseline, opts.data, opts.types, spec);
-    drift = computeDrift(base, scan.profile, spec.drift ?? {}, info, opts.configFile);
+    const loaded = await loadBaseline(opts.baseline, opts.data, opts.types, spec);
+    if ('skipped' in loaded) driftSkipped = loaded.skipped;
+    else drift = computeDrift(loaded.profile, scan.profile, spec.drift ?? {}, loaded.info, opts.configFile);
   }
   const failedErrors = checks.filter((c) => !c.passed && c.severity === 'error').length;
   const failedWarnings = checks.filter((c) => !c.passed && c.severity === 'warn').length;
@@ -76,6 +80,7 @@ export async function validateData(opts: ValidateOptions): Promise<{ document: V
     checks,
     profile: summarizeProfile(scan.profile),
     drift,
+    ...(driftSkipped ? { drift_skipped: driftSkipped } : {}),
   };
   return { document, profile: scan.profile };
 }
@@ -109,7 +114,7 @@ async function loadBaseline(
   data: DataSource,
   types: Record<string, ColumnType> | undefined,
   spec: ValidationSpec,
-): Promise<{ profile: ProfileDocument; info: { path: string; ref?: string; profile?: string } }> {
+): Promise<{ profile: ProfileDocument; info: { path: string; ref?: string; profile?: string } } | { skipped: string }> {
   const checkTypes = { ...types, ...Object.fromEntries(Object.entries(spec.columns ?? {}).flatMap(([k, v]) => (v.type ? [[k, v.type]] : []))) };
   if ('profile' in choice) {
     const abs = resolve(data.cwd, choice.profile);
@@ -129,7 +134,6 @@ async function loadBaseline(
       fix: 'run inside the repository, or pass --baseline FILE',
     });
   }
-  await resolveCommit(data.cwd, choice.ref);
   const abs = isAbsolute(data.path) ? data.path : resolve(data.cwd, data.path);
   const rel = relative(root, abs).split('\\').join('/');
   if (rel.startsWith('..')) {
@@ -138,6 +142,10 @@ async function loadBaseline(
       fix: 'keep the dataset inside the repository, or pass --baseline FILE',
     });
   }
+  // A dataset added by this change has no baseline yet: that is not an error, just no drift.
+  const commit = await resolveCommit(data.cwd, choice.ref);
+  const exists = await gitRaw(['cat-file', '-e', `${commit}:${rel}`], { cwd: root, okCodes: [1, 128] });
+  if (exists.code !== 0) return { skipped: `${rel} does not exist at ${choice.ref}; no baseline to compare with yet` };
   const base: DataSource = { path: rel, cwd: root, ref: choice.ref, format: data.format, delimiter: data.delimiter };
   const scan = await scanDataset(base, { types: checkTypes });
   return { profile: scan.profile, info: { path: rel, ref: choice.ref } };

@@ -11,6 +11,9 @@ import type { ColumnType } from '../../pipeline-schema/types.js';
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
+/** Side result of the last toNumber() on text: was it written as an integer (no '.', 'e', 'E')? */
+export const lastParse = { integerText: false };
+
 /** The number a raw value stands for, or NaN. */
 export function toNumber(v: unknown): number {
   if (typeof v === 'number') return v;
@@ -20,6 +23,7 @@ export function toNumber(v: unknown): number {
     if ((c >= 48 && c <= 57) || c === 45 || c === 43 || c === 46) {
       const fast = simpleDecimal(v);
       if (fast === fast) return fast;
+      lastParse.integerText = isIntegerText(v);
       // Number() also reads 0x1F, 0o17 and 0b11; in data files those are text.
       const c1 = v.charCodeAt(1) | 32;
       if (c === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) return NaN;
@@ -32,7 +36,7 @@ export function toNumber(v: unknown): number {
   return NaN;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
  * `-123.45`-style text with at most 15 digits, parsed without Number(): the digits form an exact
@@ -62,6 +66,7 @@ function simpleDecimal(s: string): number {
     else return NaN;
   }
   if (digits === 0 || digits > 15) return NaN;
+  lastParse.integerText = frac < 0;
   const x = frac > 0 ? m / POW10[frac]! : m;
   return neg ? -x : x;
 }
@@ -109,10 +114,11 @@ function plainDateMs(s: string): number {
   const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
   const m = digit(s, 5) * 10 + digit(s, 6);
   const d = digit(s, 8) * 10 + digit(s, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return NaN;
-  const t = Date.UTC(y, m - 1, d);
+  if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
   // Reject 2024-02-30 and the like (Date.UTC would roll over).
-  return new Date(t).getUTCDate() === d ? t : NaN;
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 ? (leap ? 29 : 28) : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days ? Date.UTC(y, m - 1, d) : NaN;
 }
 
 /** The text of a raw value, as used for categories, patterns and lengths. */
@@ -150,7 +156,7 @@ export class TypeTracker {
   date = true;
   seen = 0;
 
-  /** Feed a non-null value; `x` is toNumber(v) already computed by the caller. */
+  /** Feed a non-null value; `x` is toNumber(v), computed by the caller just before (lastParse is its side result). */
   observe(v: unknown, x: number, dateMs = NaN): void {
     this.seen++;
     if (this.num) {
@@ -159,10 +165,18 @@ export class TypeTracker {
         this.int = false;
         // Earlier values were numbers, which are never ISO dates.
         if (this.seen > 1) this.date = false;
-      } else if (this.int && !(Number.isInteger(x) && (typeof v !== 'string' || isIntegerText(v)))) this.int = false;
+      } else if (this.int && !(Number.isInteger(x) && (typeof v !== 'string' || lastParse.integerText))) this.int = false;
     }
     if (this.bool && toBoolean(v) === undefined) this.bool = false;
     if (this.date && !this.num && dateMs !== dateMs) this.date = false;
+  }
+
+  /** Feed a number read straight from CSV text (`integerText`: written without '.', 'e'). */
+  observeNumber(x: number, integerText: boolean): void {
+    this.seen++;
+    this.bool = false;
+    if (!this.num) this.date = false;
+    else if (this.int && !(integerText && Number.isInteger(x))) this.int = false;
   }
 
   result(): ColumnType {

@@ -2,6 +2,19 @@
  * The evaluation engine: stream rows once, feed every model (candidate and baselines) the very
  * same batches, keep compact per-row results, then compute metrics overall and per slice,
  * latency, throughput and permutation importance, and assemble the evaluation document.
+ *
+ * Memory. Raw rows live only for one batch (`evaluation.batch_size`, default 4096), plus two
+ * bounded samples: `latency.samples` rows (100) for single-row timing and a seeded reservoir of
+ * 2000 rows for permutation importance. What grows with the dataset is only
+ * what the exact metrics need, in typed arrays (no per-row JS objects):
+ *   - the true label: 4 bytes per row (class index), or 8 (regression value);
+ *   - per model: 8 bytes per row for a score / prediction (8 × C for multiclass probabilities),
+ *     or 4 for a label-only model;
+ *   - per slice column: 4 bytes per row (the slice id).
+ * Exact ROC AUC, average precision and the median need every score, so this cannot be a
+ * constant; a binary evaluation with one baseline and two slice columns holds 28 bytes per row
+ * (28 MB per million rows; up to twice that while a growable array doubles), plus about 16 bytes
+ * per row per model transiently while the metrics are computed (class indices, sort buffers).
  */
 import { InputError } from '../../core/errors.js';
 import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
@@ -278,7 +291,7 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
     const overall = taskMetrics(outcome);
     w.push(...overall.warnings);
     const metrics: Record<string, number> = { ...overall.metrics };
-    const throughput = e.runner.runSeconds > 0 ? rows / e.runner.runSeconds : 0;
+    const throughput = await e.runner.throughput();
     if (samples > 0) {
       const times = Float64Array.from(await e.runner.latency(latencyRows, latencyMetas, samples, warmup)).sort();
       metrics.latency_p50_ms = percentileSorted(times, 50);

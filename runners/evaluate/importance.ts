@@ -12,6 +12,7 @@ export interface ImportanceInput {
   features: string[];
   /** Column index (in the raw rows) of each feature. */
   columnOf: number[];
+  /** The sample rows; permuted in place while scoring and restored before returning. */
   rows: unknown[][];
   metric: string;
   repeats: number;
@@ -26,18 +27,22 @@ export async function permutationImportance(input: ImportanceInput): Promise<Imp
   const sign = (METRIC_DIRECTIONS[input.metric] ?? 'higher') === 'higher' ? 1 : -1;
   const rand = mulberry32(input.seed);
   const out: ImportanceEntry[] = [];
+  // Each permutation is written into the sample rows' own cells and undone afterwards, instead
+  // of copying every row per shuffle (features × repeats × rows arrays).
+  const rows = input.rows;
   for (let f = 0; f < input.features.length; f++) {
     const col = input.columnOf[f]!;
+    const original = rows.map((row) => row[col]);
     const drops: number[] = [];
-    for (let r = 0; r < input.repeats; r++) {
-      const shuffled = shuffle(input.rows.map((row) => row[col]), rand);
-      const permuted = input.rows.map((row, i) => {
-        const copy = row.slice();
-        copy[col] = shuffled[i];
-        return copy;
-      });
-      const s = await input.score(permuted);
-      drops.push(s === undefined ? 0 : sign * (base - s));
+    try {
+      for (let r = 0; r < input.repeats; r++) {
+        const shuffled = shuffle(original.slice(), rand);
+        for (let i = 0; i < rows.length; i++) rows[i]![col] = shuffled[i];
+        const s = await input.score(rows);
+        drops.push(s === undefined ? 0 : sign * (base - s));
+      }
+    } finally {
+      for (let i = 0; i < rows.length; i++) rows[i]![col] = original[i];
     }
     out.push({ feature: input.features[f]!, drop: mean(drops), std: std(drops) });
   }

@@ -6,25 +6,21 @@
 import { InputError, type SourceLocation } from '../../core/errors.js';
 import type { Scalar, Task } from '../../pipeline-schema/types.js';
 import { canonicalKey } from './cells.js';
+import { Interner } from './interner.js';
 
 export class LabelInterner {
-  readonly keys: string[] = [];
+  private readonly interned = new Interner<unknown>();
+  /** Canonical key of each id. */
+  readonly keys = this.interned.keys;
   /** A raw value per key, to report classes as numbers when they were numbers. */
-  readonly raw: unknown[] = [];
+  readonly raw = this.interned.values;
   /** Where each key was first seen as a true label (undefined when only a model predicted it). */
   readonly firstSeen: ({ row: number; location: SourceLocation } | undefined)[] = [];
-  private readonly ids = new Map<string, number>();
 
   id(v: unknown, seen?: () => { row: number; location: SourceLocation }): number {
-    const k = canonicalKey(v);
-    let id = this.ids.get(k);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.ids.set(k, id);
-      this.keys.push(k);
-      this.raw.push(v);
-      this.firstSeen.push(seen?.());
-    } else if (seen && this.firstSeen[id] === undefined) this.firstSeen[id] = seen();
+    const id = this.interned.id(canonicalKey(v), v);
+    if (id === this.firstSeen.length) this.firstSeen.push(seen?.());
+    else if (seen && this.firstSeen[id] === undefined) this.firstSeen[id] = seen();
     return id;
   }
 }

@@ -41,11 +41,16 @@ function infos(meta: readonly InferenceSession.ValueMetadata[]): TensorInfo[] {
   );
 }
 
+export const SESSION_OPTIONS: InferenceSession.SessionOptions = { graphOptimizationLevel: 'all', logSeverityLevel: 3 };
+
 export async function loadOnnxModel(bytes: Uint8Array, display: string): Promise<LoadedModel> {
   const ort = await loadOrt();
   let session: InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, { graphOptimizationLevel: 'all' });
+    // logSeverityLevel 3 (errors only): onnxruntime's internal warnings (e.g. "Removing
+    // initializer ...", which graph optimisation prints for harmless leftovers) are noise to users;
+    // real failures still arrive as exceptions below.
+    session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
   } catch (e) {
     const msg = (e as Error).message ?? String(e);
     if (/protobuf parsing failed|Failed to load model/i.test(msg) && /protobuf/i.test(msg)) {

@@ -8,6 +8,7 @@ import type { RowBatch } from '../data/source.js';
 import { canonicalKey, toNumber } from './cells.js';
 import type { SliceValue } from './document.js';
 import { i32 } from './growable.js';
+import { Interner } from './interner.js';
 import { sortKeys } from './labels.js';
 
 /** More distinct values than this in a by-value slice column are cut (the largest slices are kept). */
@@ -21,9 +22,9 @@ export function binLabel(v: number, edges: number[]): string {
 
 export class SliceColumn {
   readonly ids = i32();
-  private readonly keyIds = new Map<string, number>();
-  readonly values: SliceValue[] = [];
-  private readonly keys: string[] = [];
+  private readonly interned = new Interner<SliceValue>();
+  private readonly keys = this.interned.keys;
+  readonly values = this.interned.values;
   private readonly col: number;
   private readonly edges?: number[];
 
@@ -44,14 +45,7 @@ export class SliceColumn {
   }
 
   private id(key: string, value: SliceValue): number {
-    let id = this.keyIds.get(key);
-    if (id === undefined) {
-      id = this.keys.length;
-      this.keyIds.set(key, id);
-      this.keys.push(key);
-      this.values.push(value);
-    }
-    return id;
+    return this.interned.id(key, value);
   }
 
   add(batch: RowBatch): void {

@@ -44,15 +44,30 @@ const FIELDS = [
 export const FOR_EACH_REF_FORMAT = FIELDS.join('%00') + '%00%00';
 export const REGISTRY_REF_PATTERNS = ['refs/tags/**/*@*', 'refs/tags/**/*#*'];
 
+/**
+ * Patterns for one model's tags only: git then formats (and we parse) that model's tags and
+ * nothing else, which keeps `lineage`, `history`, `verify` and `provenance` cheap in a repository
+ * with thousands of other registry tags. `*` does not cross `/` in for-each-ref patterns, hence
+ * the extra pattern for GTO stage names that contain one. Names never hold glob characters.
+ */
+export function modelRefPatterns(model: string): string[] {
+  const inTag = model.replace(':', '=');
+  return [`refs/tags/${inTag}@*`, `refs/tags/${inTag}#*`, `refs/tags/${inTag}#*/**`];
+}
+
 export interface ReadResult {
   events: RegistryEvent[];
   /** Tags in the grammar that were skipped, and why (lightweight, not pointing at a commit). */
   skipped: { tag: string; reason: string }[];
 }
 
-export async function readRegistryEvents(cwd: string): Promise<ReadResult> {
-  const r = await gitRaw(['for-each-ref', `--format=${FOR_EACH_REF_FORMAT}`, ...REGISTRY_REF_PATTERNS], { cwd });
-  return parseForEachRef(r.stdout.toString('utf8'));
+/** Every registry event, or with `model` only that model's (still one for-each-ref call). */
+export async function readRegistryEvents(cwd: string, opts: { model?: string } = {}): Promise<ReadResult> {
+  const patterns = opts.model === undefined ? REGISTRY_REF_PATTERNS : modelRefPatterns(opts.model);
+  const r = await gitRaw(['for-each-ref', `--format=${FOR_EACH_REF_FORMAT}`, ...patterns], { cwd });
+  const result = parseForEachRef(r.stdout.toString('utf8'));
+  if (opts.model !== undefined) result.events = result.events.filter((e) => e.model === opts.model);
+  return result;
 }
 
 export function parseForEachRef(text: string): ReadResult {

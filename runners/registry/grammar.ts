@@ -3,29 +3,48 @@
  * already using GTO keep their history:
  *
  *   name@v1.2.3        register a version (annotated tag on the version's commit)
- *   name@v1.2.3!       deregister (deprecate) that version
+ *   name@v1.2.3!       deregister that version (GTO: `gto deprecate name v1.2.3`)
  *   name#stage#N       assign the version to a stage (environment); N = 1 + the highest counter of `name`
- *   name#stage!#N      unassign it
- *   name@deprecated    deprecate the whole model
+ *   name#stage!#N      unassign it (GTO: `gto deprecate name v1.2.3 stage`)
+ *   name@deprecated    deprecate the whole model (GTO: `gto deprecate name`)
  *
- * GTO also accepts an optional `#N` counter after any form and a `name@created` tag; the reader
- * accepts them too. Names we write are stricter than what we read, so every tag we create is one
- * GTO can read back.
+ * Checked against GTO's own patterns (gto/constants.py `tag_re`, gto/tag.py `TagTemplates`):
+ *   name      [a-z0-9]([a-z0-9-/]*[a-z0-9])?      (lower case, digits, `-`, `/`; no `.` or `_`)
+ *   artifact  (dirname=)?name, dirname [a-z0-9-_./]+ (GTO shows it as `dirname:name`)
+ *   tag       ^artifact((#stage|@vSEMVER)(!?)|@(deprecated|created))(#counter)?$
+ * GTO appends the `#N` counter to every non-"simple" tag and computes N over all counted tags of
+ * the artifact; we read a counter on any form and take the same maximum.
+ *
+ * Deliberate differences (all on the writing side, so every tag we write is one GTO reads):
+ *   - Names we write are GTO's `name` without `/` and without a `dirname=` prefix, at most 100
+ *     characters: a `/` would also nest our counter claim refs (refs/mlpipeline/counters/<model>/N)
+ *     inside each other. Tags GTO wrote with `/` or `dirname=` are read (the model is then named
+ *     `dirname:name`, like GTO shows it) and can be inspected with registry, history, lineage,
+ *     verify and provenance, but not written to.
+ *   - We write deregister and deprecate tags in GTO's simple form (`name@v1.2.3!`,
+ *     `name@deprecated`, the forms GTO's documentation shows) and assign/unassign with the counter.
+ *   - `name@created` is parsed (GTO reserves it) and otherwise ignored; we never write it.
+ *   - GTO orders events by tagger time; for stage tags we order by the counter N, which a
+ *     concurrent writer can never reuse (see tag-writer.ts), so skewed CI clocks cannot reorder them.
  */
 import { UsageError } from '../../core/errors.js';
 import { VERSION_PATTERN, VERSION_RULE, isVersion } from './semver.js';
 
-/** Names (models and environments) that mlpipeline writes: `tagName` in mlpipeline.schema.json. */
-const WRITE_NAME_RE = /^(?!.*\.\.)(?!.*\.lock$)(?!.*\.$)[a-z0-9][a-z0-9._-]{0,99}$/;
-/** Names we read: ours plus what GTO may have written (upper case, `/`). */
-const READ_NAME = '[a-zA-Z0-9][a-zA-Z0-9._/-]*';
+/** GTO's `name` (gto/constants.py). */
+const GTO_NAME = '[a-z0-9](?:[a-z0-9/-]*[a-z0-9])?';
+/** GTO's artifact part of a tag: an optional `dirname=` then the name. */
+const GTO_ARTIFACT_IN_TAG = `(?:[a-z0-9_./-]+=)?${GTO_NAME}`;
+/** Names (models and environments) that mlpipeline writes: GTO's name without `/`, <= 100 characters. */
+const WRITE_NAME_RE = /^[a-z0-9](?:[a-z0-9-]{0,98}[a-z0-9])?$/;
+/** Names a reader command accepts: anything GTO may have written, as GTO shows it (`dirname:name`). */
+const READ_NAME_RE = new RegExp(`^(?:[a-z0-9_./-]+:)?${GTO_NAME}$`);
 
 export const NAME_RULE =
-  'names are 1-100 characters of lower-case letters, digits, `.`, `_` and `-`, starting with a letter or digit, without `..` or a trailing `.` or `.lock` (no `@`, `#`, `!`, `/` or spaces)';
+  'names are 1-100 characters of lower-case letters, digits and `-`, starting and ending with a letter or digit (the Git Tag Ops name rule; no `.`, `_`, `@`, `#`, `!`, `/` or spaces)';
 
 const TAG_RE = new RegExp(
-  `^(?<name>${READ_NAME})` +
-    `(?:(?:#(?<stage>${READ_NAME})|@(?<version>${VERSION_PATTERN}))(?<cancel>!?)|@(?<special>deprecated|created))` +
+  `^(?<name>${GTO_ARTIFACT_IN_TAG})` +
+    `(?:(?:#(?<stage>${GTO_NAME})|@(?<version>${VERSION_PATTERN}))(?<cancel>!?)|@(?<special>deprecated|created))` +
     `(?:#(?<counter>[0-9]+))?$`,
 );
 
@@ -45,7 +64,7 @@ export function parseTagName(tag: string): ParsedTag | undefined {
   if (!m?.groups) return undefined;
   const g = m.groups;
   const counter = g.counter !== undefined ? Number(g.counter) : undefined;
-  const base = { name: g.name!, ...(counter !== undefined ? { counter } : {}) };
+  const base = { name: g.name!.replace('=', ':'), ...(counter !== undefined ? { counter } : {}) };
   if (g.special) return { ...base, action: g.special === 'deprecated' ? 'deprecate' : 'create' };
   if (g.version) return { ...base, action: g.cancel ? 'deregister' : 'register', version: g.version };
   return { ...base, action: g.cancel ? 'unassign' : 'assign', stage: g.stage! };
@@ -55,9 +74,12 @@ export function isValidName(name: string): boolean {
   return WRITE_NAME_RE.test(name);
 }
 
-/** Refuse a model or environment name outside the grammar, quoting the rule. */
-export function assertName(name: string, what: 'model' | 'environment'): void {
-  if (!isValidName(name)) {
+/**
+ * Refuse a model or environment name outside the grammar, quoting the rule. `read` also accepts
+ * names only GTO writes (`/`, `dirname:`), for commands that only read the registry.
+ */
+export function assertName(name: string, what: 'model' | 'environment', mode: 'write' | 'read' = 'write'): void {
+  if (!(isValidName(name) || (mode === 'read' && READ_NAME_RE.test(name)))) {
     throw new UsageError(`invalid ${what} name '${name}': ${NAME_RULE}`, {
       fix: what === 'model' ? 'set model.name in mlpipeline.yaml to a name that fits the rule' : 'use an environment name that fits the rule',
     });
@@ -84,7 +106,7 @@ export type ModelRef =
   | { kind: 'version'; name: string; version: string }
   | { kind: 'environment'; name: string; environment: string };
 
-export function parseModelRef(text: string, accept: ModelRef['kind'][]): ModelRef {
+export function parseModelRef(text: string, accept: ModelRef['kind'][], mode: 'write' | 'read' = 'write'): ModelRef {
   const forms = accept
     .map((k) => (k === 'model' ? 'NAME' : k === 'version' ? 'NAME@vX.Y.Z' : 'NAME#ENV'))
     .join(' or ');
@@ -94,17 +116,17 @@ export function parseModelRef(text: string, accept: ModelRef['kind'][]): ModelRe
   if (at >= 0 && (hash < 0 || at < hash)) {
     const name = text.slice(0, at);
     const version = text.slice(at + 1);
-    assertName(name, 'model');
+    assertName(name, 'model', mode);
     assertVersion(version);
     ref = { kind: 'version', name, version };
   } else if (hash >= 0) {
     const name = text.slice(0, hash);
     const environment = text.slice(hash + 1);
-    assertName(name, 'model');
-    assertName(environment, 'environment');
+    assertName(name, 'model', mode);
+    assertName(environment, 'environment', mode);
     ref = { kind: 'environment', name, environment };
   } else {
-    assertName(text, 'model');
+    assertName(text, 'model', mode);
     ref = { kind: 'model', name: text };
   }
   if (!accept.includes(ref.kind)) {

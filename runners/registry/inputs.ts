@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { gitRaw, streamFileAtRef } from '../../core/git.js';
@@ -77,12 +77,29 @@ export function repoPath(root: string, loaded: LoadedPipeline, path: string): st
   return rel.split(sep).join('/');
 }
 
-/** Data files (datasets) and every file a stage depends on, repository-relative, de-duplicated. */
-export function materialPaths(root: string, loaded: LoadedPipeline, run: RunSummary | null): string[] {
-  const paths = new Set<string>();
-  for (const d of Object.values(loaded.pipeline.data ?? {})) paths.add(repoPath(root, loaded, d.path));
-  for (const s of run?.stages ?? []) for (const dep of Object.keys(s.deps)) paths.add(repoPath(root, loaded, dep));
-  return [...paths].sort();
+export interface MaterialPath {
+  path: string;
+  role: 'data' | 'dependency';
+  dataset?: string;
+}
+
+/**
+ * The datasets declared under `data:` (role `data`) and every other path a stage depends on
+ * (role `dependency`: code, params, other files), repository-relative, de-duplicated, sorted.
+ */
+export function materialPaths(root: string, loaded: LoadedPipeline, run: RunSummary | null): MaterialPath[] {
+  const byPath = new Map<string, MaterialPath>();
+  for (const [name, d] of Object.entries(loaded.pipeline.data ?? {})) {
+    const path = repoPath(root, loaded, d.path);
+    if (!byPath.has(path)) byPath.set(path, { path, role: 'data', dataset: name });
+  }
+  for (const s of run?.stages ?? []) {
+    for (const dep of Object.keys(s.deps)) {
+      const path = repoPath(root, loaded, dep);
+      if (!byPath.has(path)) byPath.set(path, { path, role: 'dependency' });
+    }
+  }
+  return [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
 async function sha256Stream(stream: NodeJS.ReadableStream): Promise<{ sha256: string; size: number }> {
@@ -95,20 +112,91 @@ async function sha256Stream(stream: NodeJS.ReadableStream): Promise<{ sha256: st
   return { sha256: h.digest('hex'), size };
 }
 
-export async function isInCommit(root: string, commit: string, path: string): Promise<boolean> {
+const sha256Of = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
+
+/** What `path` is at `commit`: a file (blob), a directory (tree), or not there. */
+async function objectType(root: string, commit: string, path: string): Promise<'blob' | 'tree' | undefined> {
   const r = await gitRaw(['cat-file', '-t', `${commit}:${path}`], { cwd: root, okCodes: [128] });
-  return r.code === 0 && r.stdout.toString('utf8').trim() === 'blob';
+  const type = r.stdout.toString('utf8').trim();
+  return r.code === 0 && (type === 'blob' || type === 'tree') ? type : undefined;
+}
+
+/** One file of a directory: its path below the directory and its digest. */
+interface ManifestEntry {
+  rel: string;
+  sha256: string;
+  size: number;
+}
+
+/**
+ * A directory's digest: sha256 of `<sha256>  <rel>\n` lines for its regular files sorted by path
+ * (byte order). This is in-toto's `dirHash` (Go's dirhash Hash1 in hex), i.e. what
+ * `find . -type f | cut -c3- | LC_ALL=C sort | xargs -r sha256sum | sha256sum` prints inside it,
+ * so anyone can recompute it without mlpipeline. Symlinks are not files there, so not here either.
+ */
+function directoryDigest(path: string, entries: ManifestEntry[], source: FileDigest['source']): FileDigest {
+  entries.sort((a, b) => Buffer.compare(Buffer.from(a.rel), Buffer.from(b.rel)));
+  const manifest = entries.map((e) => `${e.sha256}  ${e.rel}\n`).join('');
+  const size = entries.reduce((n, e) => n + e.size, 0);
+  return { path, sha256: sha256Of(manifest), size, source, kind: 'directory', files: entries.length };
+}
+
+/**
+ * A committed directory, read in two git calls whatever its size: `ls-tree -r` for the regular
+ * files below it, then one `cat-file --batch` for their contents (symlinks and submodules are
+ * not regular files and are left out, as `find -type f` leaves them out of a checkout).
+ */
+async function gitDirectoryDigest(root: string, commit: string, path: string): Promise<FileDigest> {
+  const list = await gitRaw(['ls-tree', '-r', '-z', '--full-tree', commit, '--', `${path}/`], { cwd: root });
+  const blobs: { rel: string; oid: string }[] = [];
+  for (const line of list.stdout.toString('utf8').split('\0')) {
+    const m = /^100(?:644|755) blob ([0-9a-f]+)\t(.*)$/s.exec(line);
+    if (m) blobs.push({ oid: m[1]!, rel: m[2]!.slice(path.length + 1) });
+  }
+  if (blobs.length === 0) return directoryDigest(path, [], 'git');
+  const out = (await gitRaw(['cat-file', '--batch'], { cwd: root, input: blobs.map((b) => b.oid).join('\n') + '\n' })).stdout;
+  const entries: ManifestEntry[] = [];
+  let pos = 0;
+  for (const b of blobs) {
+    const nl = out.indexOf(10, pos);
+    const size = Number(out.subarray(pos, nl).toString('latin1').split(' ')[2]);
+    const body = out.subarray(nl + 1, nl + 1 + size);
+    entries.push({ rel: b.rel, sha256: sha256Of(body), size });
+    pos = nl + 1 + size + 1;
+  }
+  return directoryDigest(path, entries, 'git');
+}
+
+/** A work-tree directory: its regular files, without following symlinks. */
+async function workspaceDirectoryDigest(root: string, path: string): Promise<FileDigest> {
+  const entries: ManifestEntry[] = [];
+  const walk = async (rel: string): Promise<void> => {
+    for (const d of await readdir(join(root, path, rel), { withFileTypes: true })) {
+      const r = rel ? `${rel}/${d.name}` : d.name;
+      const abs = join(root, path, r);
+      if (d.isDirectory()) {
+        if (d.name !== '.git') await walk(r);
+      } else if (d.isFile()) {
+        entries.push({ rel: r, ...(await sha256Stream(createReadStream(abs))) });
+      }
+    }
+  };
+  await walk('');
+  return directoryDigest(path, entries, 'workspace');
 }
 
 /**
  * Digest of `path` at `commit`: from git objects when committed there, else from the work tree.
- * undefined when the file is in neither (or is a directory in the work tree).
+ * Directories get a manifest digest (see FileDigest.kind). undefined when the path is in neither.
  */
 export async function digestFile(root: string, commit: string, path: string): Promise<FileDigest | undefined> {
-  if (await isInCommit(root, commit, path)) {
-    return { path, ...(await sha256Stream(streamFileAtRef(root, commit, path))), source: 'git' };
-  }
+  const type = await objectType(root, commit, path);
+  if (type === 'blob') return { path, ...(await sha256Stream(streamFileAtRef(root, commit, path))), source: 'git' };
+  if (type === 'tree') return gitDirectoryDigest(root, commit, path);
   const abs = join(root, path);
-  if (!existsSync(abs) || !statSync(abs).isFile()) return undefined;
+  if (!existsSync(abs)) return undefined;
+  const st = statSync(abs);
+  if (st.isDirectory()) return workspaceDirectoryDigest(root, path);
+  if (!st.isFile()) return undefined;
   return { path, ...(await sha256Stream(createReadStream(abs))), source: 'workspace' };
 }

@@ -33,6 +33,21 @@ export interface FileDigest {
   size: number;
   /** `git` when read from the commit's objects, `workspace` when the file is not committed. */
   source: 'git' | 'workspace';
+  /**
+   * Set for a directory (e.g. a stage that depends on `data/images/`): `sha256` is then the
+   * sha256 of its manifest, one line `<sha256 of the file>  <path below the directory>\n` per
+   * file sorted by path (what `sha256sum` prints), `size` the total and `files` the count.
+   */
+  kind?: 'directory';
+  files?: number;
+  /**
+   * Materials only: `data` for a dataset declared under `data:` in mlpipeline.yaml (what the model
+   * was trained and evaluated on), `dependency` for every other stage dependency (code, params,
+   * other files). Absent in records written before the distinction existed.
+   */
+  role?: 'data' | 'dependency';
+  /** For `data`: the dataset's name under `data:`. */
+  dataset?: string;
 }
 
 export interface RunSummary {

@@ -43,7 +43,10 @@ export interface LineageReport {
   commit: string;
   registration: (EventSummary & { ci: LineageRecord['ci'] }) | null;
   model_file: FileDigest | null;
-  materials: FileDigest[];
+  /** "Trained on which data": the datasets declared under `data:`, with their digests. */
+  data: FileDigest[];
+  /** Every other recorded stage dependency: code, params and other files. */
+  dependencies: FileDigest[];
   run: RunSummary | null;
   verdict: VerdictSummary | null;
   promotions: PromotionEntry[];
@@ -113,7 +116,9 @@ export function buildLineage(state: RegistryState, ref: Extract<ModelRef, { kind
     commit: v.commit,
     registration: { ...summary(v.event, rec), ci: rec?.ci ?? null },
     model_file: rec?.model_file ?? null,
-    materials: rec?.materials ?? [],
+    data: (rec?.materials ?? []).filter((m) => m.role === 'data'),
+    // Records made before materials carried a role count as dependencies: we cannot tell.
+    dependencies: (rec?.materials ?? []).filter((m) => m.role !== 'data'),
     run: rec?.run ?? null,
     verdict: rec?.verdict ?? null,
     promotions,

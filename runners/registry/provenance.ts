@@ -1,12 +1,14 @@
 /**
  * An in-toto Statement v1 with a SLSA v1 provenance predicate for a registered version: the
- * subject is the model file (sha256), the resolved dependencies are the commit and every data
- * and dependency file with its digest. Ready for `cosign attest --type slsaprovenance1` or
+ * subject is the model file (sha256), the resolved dependencies are the commit (gitCommit) and
+ * every data and dependency file with its digest (sha256, or dirHash for a directory), annotated
+ * with its role (`data` for the pipeline's datasets, `dependency` otherwise). Ready for `cosign attest --type slsaprovenance1` or
  * GitHub's attest action, which sign it; we only state the facts recorded in the tag.
  */
 import { InputError } from '../../core/errors.js';
 import { recordOf } from './events.js';
 import { requireModel } from './promote.js';
+import type { FileDigest } from './lineage-record.js';
 import type { RegistryState } from './state.js';
 
 export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
@@ -53,10 +55,12 @@ export function buildProvenance(state: RegistryState, name: string, version: str
   }
   const ci = rec.ci;
   const builderId = ci?.workflow_ref ? `${ci.server_url}/${ci.workflow_ref}` : LOCAL_BUILDER;
-  const commitUri = repoUrl ? `git+${repoUrl}@refs/tags/${v.event.tag}` : undefined;
+  const repo = repoUrl ? gitUri(repoUrl) : undefined;
+  // The ref goes in percent-encoded: registry tags hold `@` (and `#`), which would otherwise split the URI.
+  const commitUri = repo ? `${repo}@refs/tags/${encodeURIComponent(v.event.tag)}` : undefined;
   return {
     _type: STATEMENT_TYPE,
-    subject: [{ name: rec.model_file.path, digest: { sha256: rec.model_file.sha256 } }],
+    subject: [descriptor(rec.model_file)],
     predicateType: SLSA_PROVENANCE_V1,
     predicate: {
       buildDefinition: {
@@ -71,8 +75,10 @@ export function buildProvenance(state: RegistryState, name: string, version: str
           stages: (rec.run?.stages ?? []).map((s) => ({ name: s.name, fingerprint: s.fingerprint })),
         },
         resolvedDependencies: [
-          { ...(commitUri ? { uri: commitUri } : { name: 'source' }), digest: { gitCommit: v.commit } },
-          ...(rec.materials ?? []).map((m) => ({ name: m.path, digest: { sha256: m.sha256 } })),
+          { name: 'source', ...(commitUri ? { uri: commitUri } : {}), digest: { gitCommit: v.commit } },
+          ...(rec.materials ?? []).map((m) =>
+            descriptor(m, m.role ? { 'mlpipeline.role': m.role, ...(m.dataset ? { 'mlpipeline.dataset': m.dataset } : {}) } : undefined),
+          ),
         ],
       },
       runDetails: {
@@ -84,4 +90,28 @@ export function buildProvenance(state: RegistryState, name: string, version: str
       },
     },
   };
+}
+
+/**
+ * A file as an in-toto ResourceDescriptor: `sha256` of its bytes, or for a directory in-toto's
+ * `dirHash` (which is exactly how the lineage record digests directories; see inputs.ts).
+ */
+function descriptor(d: FileDigest, annotations?: Record<string, unknown>): ResourceDescriptor {
+  return {
+    name: d.kind === 'directory' ? `${d.path}/` : d.path,
+    digest: d.kind === 'directory' ? { dirHash: d.sha256 } : { sha256: d.sha256 },
+    ...(annotations ? { annotations } : {}),
+  };
+}
+
+/**
+ * `git+<url>` for a remote URL (the SLSA convention for git sources): URLs with a scheme as they
+ * are, scp-like `user@host:path` as `ssh://user@host/path`; local paths name no portable
+ * location, so they give no URI.
+ */
+export function gitUri(remote: string): string | undefined {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(remote)) return `git+${remote}`;
+  const scp = /^([^@/:\s]+@)?([^/:\s]+):(?!\/)(.+)$/.exec(remote);
+  if (scp) return `git+ssh://${scp[1] ?? ''}${scp[2]}/${scp[3]}`;
+  return undefined;
 }

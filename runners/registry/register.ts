@@ -81,10 +81,10 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
     });
   }
   const materials: FileDigest[] = [];
-  for (const p of materialPaths(root, loaded, run)) {
-    const d = await digestFile(root, commit, p);
-    if (d) materials.push(d);
-    else warnings.push(`${p} is neither committed nor a file in the work tree; not recorded`);
+  for (const m of materialPaths(root, loaded, run)) {
+    const d = await digestFile(root, commit, m.path);
+    if (d) materials.push({ ...d, role: m.role, ...(m.dataset !== undefined ? { dataset: m.dataset } : {}) });
+    else warnings.push(`${m.path} is neither committed nor in the work tree; not recorded`);
   }
   const fromWorkspace = [modelFile, ...materials].filter((d) => d.source === 'workspace');
   if (fromWorkspace.length && commit !== head) {

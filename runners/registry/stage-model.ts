@@ -20,7 +20,7 @@ export async function resolveStageModel(req: StageModelRequest): Promise<StageMo
   if (!root) return { missing: `${req.cwd} is not a Git repository, so there is no registry to hold a ${req.stage} model` };
   const name = req.modelName ?? req.pipeline?.pipeline.model?.name ?? req.pipeline?.pipeline.name;
   if (!name) return { missing: 'model.name is not set, so the registry cannot be searched' };
-  const { events } = await readRegistryEvents(root);
+  const { events } = await readRegistryEvents(root, { model: name });
   const model = buildRegistryState(events).models.get(name);
   const env = model?.environments.get(req.stage);
   if (!model || !env?.current) return { missing: `no version of ${name} is in ${req.stage} yet` };

@@ -8,7 +8,7 @@
  * `--force-with-lease=<claim>:` (empty = "must not exist yet"). Exactly one pusher can create a
  * claim; the loser's whole push is rejected, it deletes its local tag, fetches the remote's
  * tags, recomputes N (and re-checks the policy against the new state) and tries again after a
- * random delay. After `maxAttempts` it fails with a clear error; nothing half-written remains.
+ * random, growing delay. After `maxAttempts` it fails with a clear error; nothing half-written remains.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { GitError } from '../../core/errors.js';
@@ -76,8 +76,9 @@ export async function writeRegistryTag(opts: WriteOptions, plan: (state: Registr
         fix: 'nothing was written; run the command again (other promotions of this model are in progress)',
       });
     }
-    // Random back-off so racing writers stop colliding in lock-step.
-    await sleep(10 + Math.random() * 40 * attempt);
+    // Exponential back-off with full jitter (capped at 2 s) so racing writers stop colliding in
+    // lock-step: a round trip (fetch + push) can take longer than a fixed small delay.
+    await sleep(Math.random() * Math.min(2000, 25 * 2 ** attempt));
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * `mlpipeline verify NAME@vX.Y.Z`: recompute the sha256 of the model file and of every recorded
- * data/dependency file at the version's commit — from git objects when the file is committed
+ * data/dependency file or directory at the version's commit — from git objects when the file is committed
  * there, else from the work tree (and say so) — and compare them with the lineage record.
  */
 import { InputError } from '../../core/errors.js';
@@ -13,7 +13,8 @@ export const VERIFY_SCHEMA = 'mlpipeline/verify@1';
 
 export interface VerifiedFile {
   path: string;
-  role: 'model' | 'material';
+  /** `material` for records made before data and other dependencies were told apart. */
+  role: 'model' | 'data' | 'dependency' | 'material';
   recorded_sha256: string;
   actual_sha256: string | null;
   /** Where the bytes were read now: the commit's objects, the work tree, or nowhere. */
@@ -46,7 +47,7 @@ export async function verifyVersion(root: string, state: RegistryState, name: st
   }
   const wanted = [
     { role: 'model' as const, d: rec.model_file },
-    ...(rec.materials ?? []).map((d) => ({ role: 'material' as const, d })),
+    ...(rec.materials ?? []).map((d) => ({ role: d.role ?? ('material' as const), d })),
   ];
   const files: VerifiedFile[] = [];
   for (const { role, d } of wanted) {

@@ -4,6 +4,7 @@
  * are reproducible.
  */
 import { ConfigError, UsageError, type ConfigProblem } from '../../core/errors.js';
+import { closest } from '../../pipeline-schema/did-you-mean.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import type { StageInstance, StagePath } from './expand.js';
 import { overlaps } from './paths.js';
@@ -19,7 +20,7 @@ export interface StageGraph {
 
 function problemAt(loaded: LoadedPipeline, base: string, message: string, fix?: string): ConfigProblem {
   const pos = loaded.locate(`/stages/${base}`);
-  return { message, location: { file: loaded.file, line: pos?.line, column: pos?.column }, ...(fix ? { fix } : {}) };
+  return { message, location: { file: loaded.displayFile ?? loaded.file, line: pos?.line, column: pos?.column }, ...(fix ? { fix } : {}) };
 }
 
 export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): StageGraph {
@@ -110,7 +111,7 @@ export function selectStages(graph: StageGraph, names: string[] | undefined): Se
   for (const n of names) {
     const matches = graph.order.filter((s) => s.name === n || s.base === n).map((s) => s.name);
     if (matches.length === 0) {
-      const hint = suggest(n, [...new Set([...all, ...graph.order.map((s) => s.base)])]);
+      const hint = closest(n, new Set([...all, ...graph.order.map((s) => s.base)]));
       throw new UsageError(`unknown stage '${n}'`, { fix: hint ? `did you mean '${hint}'? stages: ${all.join(', ')}` : `stages: ${all.join(', ') || '(none)'}` });
     }
     matches.forEach((m) => wanted.add(m));
@@ -125,28 +126,4 @@ export function selectStages(graph: StageGraph, names: string[] | undefined): Se
     }
   }
   return wanted;
-}
-
-function suggest(name: string, candidates: string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const c of candidates) {
-    const d = editDistance(name, c);
-    if (d < bestD) [best, bestD] = [c, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  const dp = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = dp[0]!;
-    dp[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const tmp = dp[j]!;
-      dp[j] = Math.min(dp[j]! + 1, dp[j - 1]! + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
-      prev = tmp;
-    }
-  }
-  return dp[b.length]!;
 }

@@ -7,6 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { InputError } from '../../core/errors.js';
 import { headCommit, isDirty } from '../../core/git.js';
 import type { LoadedPipeline, RunRecord, RunStageRecord, StageStatus } from '../../pipeline-schema/types.js';
 import { commandText, decide, type Action } from './decide.js';
@@ -222,9 +223,11 @@ async function collectMetrics(s: StageInstance, log: EngineLog): Promise<Record<
   const out: Record<string, Record<string, FlatValue>> = {};
   for (const m of s.metrics) {
     try {
-      out[m.rel] = await readMetricsFile(m.abs);
+      out[m.rel] = await readMetricsFile(m.abs, m.rel);
     } catch (e) {
-      log.warn(`${s.name}: cannot read metrics file ${m.rel}: ${(e as Error).message.split('\n')[0]}`);
+      // A broken metrics file does not undo a stage that succeeded; say where it is broken.
+      const said = e instanceof InputError ? e.format().split('\n')[0] : `cannot read metrics file ${m.rel}: ${(e as Error).message.split('\n')[0]}`;
+      log.warn(`${s.name}: ${said}`);
     }
   }
   return out;

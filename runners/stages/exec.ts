@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
+import { StringDecoder } from 'node:string_decoder';
 
 export interface ExecResult {
   /** Exit code; for a command killed by a signal, 128 + the signal number, as shells report it. */
@@ -19,9 +20,11 @@ export interface LineSink {
 
 function lineSplitter(stream: 'stdout' | 'stderr', sink: LineSink): { push(b: Buffer): void; end(): void } {
   let pending = '';
+  // Pipe chunks end anywhere, also inside a multi-byte character; the decoder carries those bytes over.
+  const decoder = new StringDecoder('utf8');
   return {
     push(b) {
-      pending += b.toString('utf8');
+      pending += decoder.write(b);
       let nl: number;
       while ((nl = pending.indexOf('\n')) >= 0) {
         sink(stream, pending.slice(0, nl).replace(/\r$/, ''));
@@ -29,6 +32,7 @@ function lineSplitter(stream: 'stdout' | 'stderr', sink: LineSink): { push(b: Bu
       }
     },
     end() {
+      pending += decoder.end();
       if (pending) sink(stream, pending);
       pending = '';
     },

@@ -36,7 +36,7 @@ const MATRIX_REF = /\$\{\s*matrix\.([A-Za-z0-9_-]+)\s*\}/g;
 
 function location(loaded: LoadedPipeline, pointer: string): ConfigProblem['location'] {
   const pos = loaded.locate(pointer);
-  return { file: loaded.file, line: pos?.line, column: pos?.column };
+  return { file: loaded.displayFile ?? loaded.file, line: pos?.line, column: pos?.column };
 }
 
 function commandsOf(spec: StageSpec): string[] {

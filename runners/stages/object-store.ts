@@ -7,7 +7,7 @@
  * corrupt the cache).
  */
 import { constants } from 'node:fs';
-import { access, copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { access, copyFile, mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
@@ -127,5 +127,5 @@ export class ObjectStore {
 export async function ensureStateDir(stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true });
   const gi = join(stateDir, '.gitignore');
-  if (!(await exists(gi))) await writeFile(gi, '# local state of mlpipeline: caches and run records\n*\n');
+  if (!(await exists(gi))) await writeFileAtomic(gi, '# local state of mlpipeline: caches and run records\n*\n');
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.js';
 import { lookup, ParamsReader } from './params.js';
-import { flatten } from './metrics-files.js';
+import { readMetricsFile } from './metrics-files.js';
 
 let dir: string;
 beforeEach(async () => {
@@ -43,7 +43,7 @@ describe('params', () => {
   it('uses the pipeline-level params files in order', async () => {
     await writeFile(join(dir, 'a.yaml'), 'x: 1\n');
     await writeFile(join(dir, 'b.json'), '{"y": 2, "x": 9}');
-    const r = new ParamsReader(dir, ['a.yaml', 'b.json']);
+    const r = new ParamsReader(dir, { defaults: ['a.yaml', 'b.json'] });
     expect(await r.values('s', ['x', 'y'])).toEqual({ x: 1, y: 2 });
   });
 
@@ -53,20 +53,30 @@ describe('params', () => {
     const r = new ParamsReader(dir);
     const e1 = await caught(r.values('train', ['train.epochs']));
     expect(e1.format()).toBe(
-      "params.yaml: stage 'train' names param 'train.epochs', which is not in params.yaml\n  fix: add 'train.epochs' to params.yaml, or write the param as FILE#train.epochs to read it from another file",
+      "params.yaml: stage 'train' names param 'train.epochs', which is not in params.yaml\n" +
+        "  fix: add 'train.epochs' to params.yaml, correct the name under the stage's params, or write it as FILE#train.epochs to read it from another file",
     );
     expect(e1.exitCode).toBe(2);
     const e2 = await caught(r.values('train', ['p.json#lr']));
     expect(e2.message).toBe("stage 'train' names param 'lr', which is not in p.json");
+    // With a locator, the error points at the reference in mlpipeline.yaml instead.
+    const e3 = await caught(r.values('train', ['train.epochs'], () => ({ file: 'mlpipeline.yaml', line: 9, column: 14 })));
+    expect(e3.format().split('\n')[0]).toBe("mlpipeline.yaml:9:14: stage 'train' names param 'train.epochs', which is not in params.yaml");
   });
 
   it('reports a missing or broken params file', async () => {
     const r = new ParamsReader(dir);
     expect((await caught(r.values('train', ['lr']))).message).toBe("cannot read params file params.yaml (needed by stage 'train'): ENOENT");
-    await writeFile(join(dir, 'bad.yaml'), 'a: [1, 2\n');
+    // The second `a:` (line 3, column 1) repeats a key.
+    await writeFile(join(dir, 'bad.yaml'), 'a: 1\nb: 2\na: 3\n');
     const e = await caught(r.values('train', ['bad.yaml#a']));
-    expect(e.message).toMatch(/^params file bad.yaml is not valid YAML: /);
-    expect(e.location?.line).toBeGreaterThanOrEqual(1);
+    expect(e.message).toBe('cannot parse params file as YAML: Map keys must be unique');
+    expect(e.location).toEqual({ file: 'bad.yaml', line: 3, column: 1 });
+    expect(e.exitCode).toBe(2);
+    // Line 2, column 12 is the stray `x` after the number.
+    await writeFile(join(dir, 'bad.json'), '{\n  "lr": 0.1x\n}\n');
+    const j = await caught(r.values('train', ['bad.json#lr']));
+    expect(j.format()).toBe('bad.json:2:12: cannot parse params file as JSON: unexpected character "x"\n  fix: fix the JSON syntax at that position');
   });
 
   it('looks up literal dotted keys before descending', () => {
@@ -76,15 +86,26 @@ describe('params', () => {
   });
 });
 
-describe('metrics flattening', () => {
-  it('flattens nested objects and arrays with dotted keys', () => {
-    expect(flatten({ acc: 0.9, per_class: { yes: { f1: 0.5 } }, hist: [1, 2], note: null, ok: true })).toEqual({
+describe('metrics files', () => {
+  it('flattens nested objects and arrays with dotted keys, as metrics diff does', async () => {
+    await writeFile(join(dir, 'm.json'), JSON.stringify({ acc: 0.9, per_class: { yes: { f1: 0.5 } }, hist: [1, 2], note: null, ok: true, empty: [] }));
+    expect(await readMetricsFile(join(dir, 'm.json'), 'm.json')).toEqual({
       acc: 0.9,
       'per_class.yes.f1': 0.5,
       'hist.0': 1,
       'hist.1': 2,
       note: null,
       ok: true,
+      empty: '[]',
     });
+    await writeFile(join(dir, 'm.yaml'), 'loss: .nan\nsteps: 3\n');
+    expect(await readMetricsFile(join(dir, 'm.yaml'), 'm.yaml')).toEqual({ loss: 'NaN', steps: 3 });
+  });
+
+  it('names the line and column of a broken metrics file', async () => {
+    await writeFile(join(dir, 'm.json'), '{"acc": 0.9,}');
+    const e = await caught(readMetricsFile(join(dir, 'm.json'), 'metrics/m.json'));
+    // Column 13 is the `}` after the trailing comma.
+    expect(e.location).toEqual({ file: 'metrics/m.json', line: 1, column: 13 });
   });
 });

@@ -2,7 +2,9 @@
  * Everything a run, a dry run and `status` share: expand and order the stages, select the
  * requested ones, resolve params, check that deps exist, and open the local state.
  */
-import { InputError } from '../../core/errors.js';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InputError, type SourceLocation } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { buildGraph, selectStages, type StageGraph } from './dag.js';
 import { expandStages, type StageInstance } from './expand.js';
@@ -10,8 +12,8 @@ import { HashCache } from './hash-cache.js';
 import { type LockDoc, readLock, LOCK_FILE_NAME } from './lock-file.js';
 import { ObjectStore } from './object-store.js';
 import { ParamsReader } from './params.js';
+import { relPosix } from './paths.js';
 import { statePaths, type StatePaths } from './state.js';
-import { existsSync } from 'node:fs';
 
 export interface Prepared {
   loaded: LoadedPipeline;
@@ -32,18 +34,34 @@ export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] 
   const stages = graph.order.filter((s) => selected.has(s.name));
   const paths = statePaths(loaded.dir);
 
-  const reader = new ParamsReader(loaded.dir, loaded.pipeline.params ?? ['params.yaml']);
+  const shownFile = loaded.displayFile ?? loaded.file;
+  const at = (pointer: string): SourceLocation => {
+    const pos = loaded.locate(pointer);
+    return { file: shownFile, line: pos?.line, column: pos?.column };
+  };
+  // Params files are named as the user would reach them from where mlpipeline was started.
+  const shownDir = dirname(shownFile);
+  const reader = new ParamsReader(loaded.dir, {
+    defaults: loaded.pipeline.params ?? ['params.yaml'],
+    label: (abs) => join(shownDir, relPosix(loaded.dir, abs)),
+  });
   const params = new Map<string, Record<string, unknown>>();
-  for (const s of stages) params.set(s.name, await reader.values(s.name, s.params));
+  for (const s of stages) {
+    const written = (loaded.pipeline.stages?.[s.base]?.params ?? []).map(String);
+    const locate = (ref: string): SourceLocation => {
+      const i = written.indexOf(ref);
+      return at(`/stages/${s.base}/params${i >= 0 ? `/${i}` : ''}`);
+    };
+    params.set(s.name, await reader.values(s.name, s.params, locate));
+  }
 
   // A dep nobody produces must exist before anything runs; otherwise say which stage and path.
   for (const s of stages) {
     const produced = graph.producers.get(s.name)!;
     s.deps.forEach((d, i) => {
       if (produced.has(d.rel) || existsSync(d.abs)) return;
-      const pos = loaded.locate(`/stages/${s.base}/deps/${i}`);
       throw new InputError(`stage '${s.name}' depends on ${d.rel}, which does not exist and no stage produces it`, {
-        location: { file: loaded.file, line: pos?.line, column: pos?.column },
+        location: at(`/stages/${s.base}/deps/${i}`),
         fix: `create ${d.rel}, correct the path under stages.${s.base}.deps, or add the stage that writes it as an out`,
       });
     });

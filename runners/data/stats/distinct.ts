@@ -26,7 +26,7 @@ const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
 
 /** 53-bit hash of a double's bits (murmur3 finalizers over both halves). */
-function hashNumber(x: number): number {
+export function hashNumber(x: number): number {
   f64[0] = x === 0 ? 0 : x; // -0 and 0 are one value
   let h1 = u32[0]! ^ 0x9e3779b9;
   let h2 = u32[1]! ^ 0x85ebca6b;
@@ -45,15 +45,12 @@ export class HyperLogLog {
     this.addHash(typeof key === 'number' ? hashNumber(key) : hash53(key));
   }
 
-  private addHash(h: number): void {
-    const idx = h & (M - 1);
-    // Remaining 39 bits: rank = position of the first 1 bit.
-    let w = Math.floor(h / M);
-    let rank = 1;
-    while ((w & 1) === 0 && rank <= 39) {
-      rank++;
-      w = Math.floor(w / 2);
-    }
+  /** Register index from the low 14 bits; rank = leading zeros of the next 32 bits + 1. */
+  addHash(h: number): void {
+    const lo = h >>> 0;
+    const idx = lo & (M - 1);
+    const w = ((lo >>> P) | ((Math.floor(h / 4294967296) & 0x3fff) << (32 - P))) >>> 0;
+    const rank = Math.clz32(w) + 1;
     if (rank > this.reg[idx]!) this.reg[idx] = rank;
   }
 
@@ -119,65 +116,66 @@ export class ValueCounter<K extends string | number> {
 
 /**
  * Counts of numbers in an open-addressing table over typed arrays (no boxing, one probe
- * sequence per add), exact up to EXACT_DISTINCT distinct values, then HyperLogLog.
+ * sequence per add; NaN marks an empty slot, data values are never NaN), exact up to
+ * EXACT_DISTINCT distinct values. Past that the column is high-cardinality: values only feed
+ * the HyperLogLog (probing a 256k-slot table per value costs a cache miss each) and the counts
+ * are no longer kept (`exact` false; the profile then reports no top values for the column).
  */
 export class NumberCounter {
-  private keys = new Float64Array(1024);
+  private keys = new Float64Array(1024).fill(NaN);
   private cnt = new Uint32Array(1024);
-  private used = new Uint8Array(1024);
   private size = 0;
   private hll: HyperLogLog | undefined;
   otherCount = 0;
 
   add(x: number): void {
     if (x === 0) x = 0; // fold -0
-    const mask = this.keys.length - 1;
-    let i = hashNumber(x) & mask;
+    const h = hashNumber(x);
+    if (this.hll) {
+      this.hll.addHash(h);
+      this.otherCount++;
+      return;
+    }
     const keys = this.keys;
-    const used = this.used;
-    while (used[i]) {
-      if (keys[i] === x) {
+    const mask = keys.length - 1;
+    let i = h & mask;
+    for (let k = keys[i]!; k === k; k = keys[i]!) {
+      if (k === x) {
         this.cnt[i]++;
         return;
       }
       i = (i + 1) & mask;
     }
-    if (this.hll) {
-      this.hll.add(x);
-      this.otherCount++;
-      return;
-    }
-    used[i] = 1;
     keys[i] = x;
     this.cnt[i] = 1;
     this.size++;
     if (this.size > EXACT_DISTINCT) {
       this.hll = new HyperLogLog();
       this.forEach((k) => this.hll!.add(k));
+      this.keys = new Float64Array(0);
+      this.cnt = new Uint32Array(0);
     } else if (this.size * 2 > keys.length) this.grow();
   }
 
   private grow(): void {
     const oldKeys = this.keys;
     const oldCnt = this.cnt;
-    const oldUsed = this.used;
     const cap = oldKeys.length * 2;
-    this.keys = new Float64Array(cap);
+    this.keys = new Float64Array(cap).fill(NaN);
     this.cnt = new Uint32Array(cap);
-    this.used = new Uint8Array(cap);
     const mask = cap - 1;
     for (let j = 0; j < oldKeys.length; j++) {
-      if (!oldUsed[j]) continue;
-      let i = hashNumber(oldKeys[j]!) & mask;
-      while (this.used[i]) i = (i + 1) & mask;
-      this.used[i] = 1;
-      this.keys[i] = oldKeys[j]!;
+      const key = oldKeys[j]!;
+      if (key !== key) continue;
+      let i = hashNumber(key) & mask;
+      while (this.keys[i] === this.keys[i]) i = (i + 1) & mask;
+      this.keys[i] = key;
       this.cnt[i] = oldCnt[j]!;
     }
   }
 
   forEach(fn: (key: number, count: number) => void): void {
-    for (let i = 0; i < this.keys.length; i++) if (this.used[i]) fn(this.keys[i]!, this.cnt[i]!);
+    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === this.keys[i]) fn(this.keys[i]!, this.cnt[i]!);
   }
 
   get exact(): boolean {

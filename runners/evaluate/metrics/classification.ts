@@ -142,10 +142,14 @@ export function multiclassMetrics(input: MulticlassInput): MetricsOutcome {
       ll -= Math.log(pt / rowSum);
     }
     metrics.log_loss = safeDiv(ll, n);
-    // roc_auc_ovr: unweighted mean of each class's one-vs-rest AUC.
+    // roc_auc_ovr: unweighted mean of each class's one-vs-rest AUC (scikit-learn's
+    // multi_class='ovr', average='macro'). A class with no rows (or only rows) in the set has no
+    // one-vs-rest AUC (scikit-learn raises); it is left out of the mean rather than counted as 0,
+    // so a slice that happens to lack a class is not reported as a worse ranker.
     const isK = new Int32Array(n);
     const scoreK = new Float64Array(n);
     let aucSum = 0;
+    let defined = 0;
     const undefinedFor: number[] = [];
     for (let k = 0; k < c; k++) {
       for (let i = 0; i < n; i++) {
@@ -154,11 +158,18 @@ export function multiclassMetrics(input: MulticlassInput): MetricsOutcome {
       }
       const r = rankingMetrics(isK, scoreK);
       if (!r.rocDefined) undefinedFor.push(k);
-      aucSum += r.rocAuc;
+      else {
+        aucSum += r.rocAuc;
+        defined++;
+      }
     }
-    metrics.roc_auc_ovr = safeDiv(aucSum, c);
+    metrics.roc_auc_ovr = safeDiv(aucSum, defined);
     if (undefinedFor.length && n > 0) {
-      warnings.push(`roc_auc_ovr: ${undefinedFor.length} class(es) have no rows (or all rows) in the evaluation set; their one-vs-rest AUC counts as 0`);
+      warnings.push(
+        defined > 0
+          ? `roc_auc_ovr: ${undefinedFor.length} class(es) are absent from (or the only class in) the evaluation rows, so their one-vs-rest AUC is undefined; the mean is over the other ${defined}`
+          : 'roc_auc_ovr: the evaluation rows hold a single class, so every one-vs-rest AUC is undefined; reported as 0',
+      );
     }
   }
   return { metrics, warnings };

@@ -4,9 +4,10 @@
  * one diagonal step) and `average_precision_score` (AP = Σ (R_n − R_{n−1}) · P_n over distinct
  * thresholds, step-wise, no interpolation).
  *
- * Both walk the positives' and negatives' scores sorted separately (native typed-array sort,
- * no comparator), which is O(n log n) and fast for millions of rows.
+ * Both walk the positives' and negatives' scores sorted separately (a linear-time radix sort),
+ * so millions of rows cost little next to inference.
  */
+import { sortFloat64 } from './sort.js';
 
 export interface RankingResult {
   rocAuc: number;
@@ -29,8 +30,8 @@ export function rankingMetrics(positive: ArrayLike<number>, score: ArrayLike<num
     if (positive[i]) pos[ip++] = score[i]!;
     else neg[ineg++] = score[i]!;
   }
-  pos.sort();
-  neg.sort();
+  sortFloat64(pos);
+  sortFloat64(neg);
   // Walk both from the highest score down, one distinct threshold at a time.
   let i = pos.length - 1;
   let j = neg.length - 1;

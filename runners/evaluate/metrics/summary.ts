@@ -1,4 +1,5 @@
 /** Order statistics shared by metrics, latency and importance. */
+import { sortFloat64 } from './sort.js';
 
 /** Percentile with linear interpolation between closest ranks (NumPy's default `linear` method). */
 export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
@@ -11,7 +12,7 @@ export function percentileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 export function median(values: Float64Array): number {
-  const s = Float64Array.from(values).sort();
+  const s = sortFloat64(Float64Array.from(values));
   return percentileSorted(s, 50);
 }
 

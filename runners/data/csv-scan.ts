@@ -1,0 +1,104 @@
+/**
+ * The CSV fast path of the scan. Quote-free records arrive as a text range; each field is cut
+ * and, in the same character loop, read as a plain decimal (`-123.45`, at most 15 digits:
+ * Clinger's exact fast path, so the value equals Number(text)). Such numbers never become
+ * strings unless a check needs the text. Everything else (quoted records, text, exponents) takes
+ * the general per-cell path. Same errors, rows and line numbers as readBatches.
+ */
+import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
+import { CsvParser } from './csv-parser.js';
+import { sourceLabel, type ResolvedFormat } from './open.js';
+import type { ScanState } from './scan.js';
+import type { DataSource } from './source.js';
+import { POW10 } from './values.js';
+
+export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanState, maxFieldChars?: number): Promise<void> {
+  const file = sourceLabel(src);
+  const delim = fmt.delimiter;
+  const dc = delim.charCodeAt(0);
+  let width = -1;
+  let row = 0;
+
+  const onRow = (cells: (string | null)[], line: number): void => {
+    if (width < 0) {
+      const names = checkHeader(cells, file, line);
+      state.ensureColumns(names);
+      width = names.length;
+      return;
+    }
+    if (cells.length !== width) throw raggedRow(file, line, cells.length, width, delim);
+    row++;
+    for (let c = 0; c < width; c++) state.cell(c, cells[c], row, line);
+  };
+
+  const onLine = (s: string, a: number, b: number, line: number): void => {
+    if (width < 0) {
+      onRow(
+        s
+          .slice(a, b)
+          .split(delim)
+          .map((x) => (x === '' ? null : x)),
+        line,
+      );
+      return;
+    }
+    row++;
+    const accs = state.accs;
+    const checkers = state.checkers;
+    let c = 0;
+    let i = a;
+    for (;;) {
+      const f = i;
+      let m = 0;
+      let digits = 0;
+      let frac = -1;
+      let simple = true;
+      let neg = false;
+      if (i < b && s.charCodeAt(i) === 45) {
+        neg = true;
+        i++;
+      }
+      for (; i < b; i++) {
+        const ch = s.charCodeAt(i);
+        if (ch === dc) break;
+        const d = ch - 48;
+        if (d >= 0 && d <= 9) {
+          m = m * 10 + d;
+          digits++;
+          if (frac >= 0) frac++;
+        } else if (ch === 46 && frac < 0) frac = 0;
+        else simple = false;
+      }
+      if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+      if (i === f) {
+        accs[c]!.missing++;
+        checkers[c]?.missing(row, line);
+      } else if (simple && digits > 0 && digits <= 15 && !accs[c]!.textOnly) {
+        let x = frac > 0 ? m / POW10[frac]! : m;
+        if (neg) x = -x;
+        accs[c]!.addParsedNumber(x, frac < 0);
+        const chk = checkers[c];
+        if (chk) chk.numberFromText(s, f, i, x, frac < 0, row, line);
+      } else {
+        state.cell(c, s.slice(f, i), row, line);
+      }
+      c++;
+      if (i >= b) break;
+      i++; // the delimiter
+    }
+    if (c !== width) throw raggedRow(file, line, c, width, delim);
+  };
+
+  const parser = new CsvParser(delim, onRow, maxFieldChars, onLine);
+  for await (const _ of pumpCsv(src, fmt, parser)) {
+    /* the callbacks do the work */
+  }
+  if (width < 0) throw emptyCsv(file);
+  state.rows = row;
+}
+
+function countFields(s: string, a: number, b: number, dc: number): number {
+  let n = 1;
+  for (let i = a; i < b; i++) if (s.charCodeAt(i) === dc) n++;
+  return n;
+}
