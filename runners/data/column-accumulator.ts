@@ -10,6 +10,9 @@ import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } fro
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
 
 const TOP_N = 20;
+/** Texts remembered per column by the CSV fast path (low-cardinality categories, dates, flags). */
+const CACHE_ENTRIES = 1024;
+const CACHE_SLOTS = 2048;
 /** Category counts are stored in profiles (for drift) when a column has at most this many distinct values. */
 const STORE_COUNTS_LIMIT = 100_000;
 
@@ -56,6 +59,67 @@ export class ColumnAccumulator {
     return x;
   }
 
+  // Cache of distinct texts seen by addTextRange: a repeat costs a hash and a compare, no string.
+  private slots: Int32Array | undefined;
+  private readonly cTexts: string[] = [];
+  private readonly cCounts: number[] = [];
+  private readonly cX: number[] = [];
+  private cacheFull = false;
+  /** The text and number of the last addTextRange (fields instead of an object: no allocation). */
+  lastText = '';
+  lastX = NaN;
+
+  /**
+   * A non-empty cell given as s[from, to) that is not a plain decimal. Repeats of a text already
+   * seen reuse its analysis (type, date, number) and only count; the first occurrence goes
+   * through add(). Same results as add(s.slice(from, to)).
+   */
+  addTextRange(s: string, from: number, to: number): void {
+    if (this.cacheFull) {
+      const v = s.slice(from, to);
+      this.lastText = v;
+      this.lastX = this.add(v);
+      return;
+    }
+    let h = 0x811c9dc5;
+    for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+    const slots = (this.slots ??= new Int32Array(CACHE_SLOTS).fill(-1));
+    const mask = CACHE_SLOTS - 1;
+    const len = to - from;
+    let i = h & mask;
+    for (let idx = slots[i]!; idx >= 0; idx = slots[i]!) {
+      const t = this.cTexts[idx]!;
+      if (t.length === len && s.startsWith(t, from)) {
+        this.cCounts[idx]!++;
+        const x = this.cX[idx]!;
+        if (x === x && !this.textOnly) this.addNumberStats(x);
+        this.lastText = t;
+        this.lastX = x;
+        return;
+      }
+      i = (i + 1) & mask;
+    }
+    const v = s.slice(from, to);
+    const x = this.add(v);
+    this.lastText = v;
+    this.lastX = x;
+    slots[i] = this.cTexts.length;
+    this.cTexts.push(v);
+    this.cCounts.push(1);
+    this.cX.push(x);
+    if (this.cTexts.length >= CACHE_ENTRIES) this.cacheFull = true;
+  }
+
+  /** Fold the cache's repeat counts into the text counts (numbers were counted as they came). */
+  private flushCache(): void {
+    for (let idx = 0; idx < this.cTexts.length; idx++) {
+      const x = this.cX[idx]!;
+      const extra = this.cCounts[idx]! - 1;
+      if (extra > 0 && !(x === x && !this.textOnly)) this.strCounts.addCount(this.cTexts[idx]!, extra);
+      this.cCounts[idx] = 1;
+    }
+  }
+
   /** A number parsed by the CSV fast path (no string was made for it). */
   addParsedNumber(x: number, integerText: boolean): void {
     this.tracker.observeNumber(x, integerText);
@@ -78,6 +142,7 @@ export class ColumnAccumulator {
   }
 
   finish(rows: number): ColumnProfile {
+    this.flushCache();
     const inferred = this.tracker.result();
     const type = this.declared ?? inferred;
     const count = rows - this.missing;

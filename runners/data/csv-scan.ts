@@ -80,7 +80,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
         const chk = checkers[c];
         if (chk) chk.numberFromText(s, f, i, x, frac < 0, row, line);
       } else {
-        state.cell(c, s.slice(f, i), row, line);
+        state.textCell(c, s, f, i, row, line);
       }
       c++;
       if (i >= b) break;

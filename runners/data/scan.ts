@@ -65,6 +65,13 @@ export class ScanState {
     else chk.value(v, x, row, line);
   }
 
+  /** A non-empty, non-decimal CSV cell given as s[from, to) (see ColumnAccumulator.addTextRange). */
+  textCell(c: number, s: string, from: number, to: number, row: number, line: number | null): void {
+    const acc = this.accs[c]!;
+    acc.addTextRange(s, from, to);
+    this.checkers[c]?.value(acc.lastText, acc.lastX, row, line);
+  }
+
   addBatch(b: RowBatch): void {
     this.ensureColumns(b.columns);
     const data = b.rows;

@@ -81,9 +81,25 @@ function assignRecord(actor: ActorContext, model: ModelState, v: VersionState, e
   };
 }
 
-export async function promoteVersion(loaded: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
-  assertName(environment, 'environment');
-  environmentSpec(loaded, environment); // unknown environment → usage error before any git work
+/** What an assignment writes: the version, the policy checks made, and the tag's human line. */
+interface AssignDecision {
+  version: VersionState;
+  checks: PolicyCheck[];
+  extra?: Partial<LineageRecord>;
+  subject: (who: string, record: LineageRecord) => string;
+}
+
+/**
+ * Write `name#environment#N` for what `decide` chooses against the freshly read state (again on
+ * every retry, so a lost race re-checks the policy too); a failed check refuses unless dry-run.
+ */
+async function writeAssignment(
+  loaded: LoadedPipeline,
+  name: string,
+  environment: string,
+  opts: StageOptions,
+  decide: (model: ModelState, actor: ActorContext) => AssignDecision,
+): Promise<PromoteResult> {
   const root = await requireRepo(opts.cwd);
   const actor = await resolveActor(root, opts.env, opts.actor);
   let checks: PolicyCheck[] = [];
@@ -92,61 +108,64 @@ export async function promoteVersion(loaded: LoadedPipeline, name: string, versi
     { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts },
     (state): TagPlan => {
       const model = requireModel(state, name);
-      const v = requireVersion(model, version, `promoted to ${environment}`);
-      const input = { loaded, model, version: v, environment, actor };
-      checks = evaluatePolicy(input);
+      const d = decide(model, actor);
+      checks = d.checks;
       refused = checks.find((c) => !c.ok) ?? null;
-      if (!opts.dryRun) enforcePolicy(input, checks);
+      if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
       const n = model.maxCounter + 1;
-      const record = assignRecord(actor, model, v, environment, { policy: checks });
-      const who = actor.actor.login ?? actor.actor.name;
-      const subject = `Promote ${name} ${version} to ${environment}${record.replaces ? `, replacing ${record.replaces.version}` : ''} (by ${who})`;
-      return { tag: assignTag(name, environment, n), commit: v.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
+      const record = assignRecord(actor, model, d.version, environment, { policy: checks, ...d.extra });
+      const subject = d.subject(actor.actor.login ?? actor.actor.name, record);
+      return { tag: assignTag(name, environment, n), commit: d.version.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
     },
   );
   return { ...result, checks, refused };
+}
+
+export async function promoteVersion(loaded: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
+  assertName(name, 'model');
+  assertName(environment, 'environment');
+  environmentSpec(loaded, environment); // unknown environment → usage error before any git work
+  return writeAssignment(loaded, name, environment, opts, (model, actor) => {
+    const v = requireVersion(model, version, `promoted to ${environment}`);
+    return {
+      version: v,
+      checks: evaluatePolicy({ loaded, model, version: v, environment, actor }),
+      subject: (who, record) => `Promote ${name} ${version} to ${environment}${record.replaces ? `, replacing ${record.replaces.version}` : ''} (by ${who})`,
+    };
+  });
 }
 
 export async function rollbackEnvironment(loaded: LoadedPipeline, name: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
   assertName(name, 'model');
   assertName(environment, 'environment');
   const spec = environmentSpec(loaded, environment);
-  const root = await requireRepo(opts.cwd);
-  const actor = await resolveActor(root, opts.env, opts.actor);
-  let checks: PolicyCheck[] = [];
-  let refused: PolicyCheck | null = null;
-  const result = await writeRegistryTag(
-    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts },
-    (state): TagPlan => {
-      const model = requireModel(state, name);
-      const env = model.environments.get(environment);
-      if (!env?.current) {
-        throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {
-          fix: `see mlpipeline history ${name}`,
-        });
-      }
-      const target = rollbackTarget(model, env);
-      if (!target) {
-        throw new UsageError(`${name} ${env.current} is the only version ${environment} has held; there is nothing to roll back to`, {
-          fix: `promote another version instead: mlpipeline promote ${name}@vX.Y.Z --to ${environment}`,
-        });
-      }
-      const v = requireVersion(model, target, `rolled back to in ${environment}`);
-      const allowed = spec?.allowed ?? [];
-      checks = [];
-      if (allowed.length > 0) {
-        const ok = allowed.some((a) => actorMatches(a, actor));
-        const who = actor.actor.login ?? actor.actor.name;
-        checks.push({ rule: 'allowed', ok, detail: ok ? `${who} may act on ${environment}` : `${who} may not act on ${environment}; allowed: ${allowed.join(', ')}` });
-      }
-      refused = checks.find((c) => !c.ok) ?? null;
-      if (!opts.dryRun) enforcePolicy({ loaded, model, version: v, environment, actor }, checks);
-      const n = model.maxCounter + 1;
-      const record = assignRecord(actor, model, v, environment, { policy: checks, rollback_of: env.current });
+  return writeAssignment(loaded, name, environment, opts, (model, actor) => {
+    const env = model.environments.get(environment);
+    if (!env?.current) {
+      throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {
+        fix: `see mlpipeline history ${name}`,
+      });
+    }
+    const target = rollbackTarget(model, env);
+    if (!target) {
+      throw new UsageError(`${name} ${env.current} is the only version ${environment} has held; there is nothing to roll back to`, {
+        fix: `promote another version instead: mlpipeline promote ${name}@vX.Y.Z --to ${environment}`,
+      });
+    }
+    const v = requireVersion(model, target, `rolled back to in ${environment}`);
+    // Only who may act is checked: the version already passed the rest when it was promoted.
+    const allowed = spec?.allowed ?? [];
+    const checks: PolicyCheck[] = [];
+    if (allowed.length > 0) {
+      const ok = allowed.some((a) => actorMatches(a, actor));
       const who = actor.actor.login ?? actor.actor.name;
-      const subject = `Roll back ${name} in ${environment} from ${env.current} to ${target} (by ${who})`;
-      return { tag: assignTag(name, environment, n), commit: v.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
-    },
-  );
-  return { ...result, checks, refused };
+      checks.push({ rule: 'allowed', ok, detail: ok ? `${who} may act on ${environment}` : `${who} may not act on ${environment}; allowed: ${allowed.join(', ')}` });
+    }
+    return {
+      version: v,
+      checks,
+      extra: { rollback_of: env.current },
+      subject: (who) => `Roll back ${name} in ${environment} from ${env.current} to ${target} (by ${who})`,
+    };
+  });
 }

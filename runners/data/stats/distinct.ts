@@ -92,6 +92,17 @@ export class ValueCounter<K extends string | number> {
     }
   }
 
+  /** Add `n` occurrences of a key at once (counts kept elsewhere during the pass). */
+  addCount(key: K, n: number): void {
+    const box = this.boxes.get(key);
+    if (box !== undefined) box.n += n;
+    else if (this.hll) this.otherCount += n;
+    else {
+      this.add(key);
+      this.boxes.get(key)!.n += n - 1;
+    }
+  }
+
   /** Value → count, for the values counted exactly. */
   get counts(): Map<K, number> {
     return new Map([...this.boxes].map(([k, b]) => [k, b.n]));
