@@ -359,6 +359,12 @@ describe('bad input: one clear message, exit 2', () => {
     expect(code).toBe(2);
     expect(io.stderr).toMatch(/^mlpipeline: frac\.csv:3:2: column 'm' in row 2 is not an integer \(4\.5\)\n\s+fix: the model takes int64 here/);
   });
+  it('an unknown --task', async () => {
+    writeFileSync(join(dir, 'model.onnx'), lrModel());
+    const { code, io } = await cli(['evaluate', '--model', 'model.onnx', '--data', 'data.csv', '--label', 'y', '--task', 'ranking']);
+    expect(code).toBe(2);
+    expect(io.stderr).toMatch(/^mlpipeline: unknown task 'ranking'\n\s+fix: use one of binary-classification, multiclass-classification, regression/);
+  });
   it('missing flags without a pipeline file', async () => {
     const { code, io } = await cli(['evaluate', '--model', 'model.onnx']);
     expect(code).toBe(2);
