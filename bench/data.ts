@@ -55,7 +55,7 @@ const DUCKDB_SCRIPT = `
 import { DuckDBInstance } from '@duckdb/node-api';
 const inst = await DuckDBInstance.create(':memory:');
 const conn = await inst.connect();
-const r = await conn.runAndReadAll("SUMMARIZE SELECT * FROM read_csv('" + process.argv[2].replace(/'/g, "''") + "')");
+const r = await conn.runAndReadAll("SUMMARIZE SELECT * FROM read_csv('" + process.argv[1].replace(/'/g, "''") + "')");
 process.stdout.write(String(r.getRowObjects().length) + ' columns summarized\\n');
 `;
 
@@ -93,32 +93,26 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
   const cli = join(root, 'bin', 'mlpipeline.js');
   try {
     writeFileSync(join(dir, 'mlpipeline.yaml'), PIPELINE);
-    // The DuckDB script imports @duckdb/node-api: run it from the package root so it resolves.
-    const duckScript = join(root, `.bench-duck-${process.pid}.mjs`);
-    writeFileSync(duckScript, DUCKDB_SCRIPT);
     const py = pandasPython();
     const results: Record<string, Measured> = {};
-    try {
-      for (const rows of [small, large]) {
-        const csv = join(dir, 'data.csv');
-        await writeCsv(csv, rows);
-        const validate = measure('node', [cli, 'validate-data', '--json'], { cwd: dir });
-        results[`validate-${rows}`] = validate;
-        if (rows !== small) continue;
-        const profile = measure('node', [cli, 'profile', '--data', csv, '--out', join(dir, 'p.json')], { cwd: dir });
-        const duck = measure('node', [duckScript, csv], { cwd: root });
-        const table = [row('mlpipeline validate-data (10 checks + profile)', validate, rows), row('mlpipeline profile', profile, rows)];
-        table.push(row('DuckDB SUMMARIZE read_csv (2 threads)', duck, rows, validate));
-        if (py) {
-          const pandas = measure(py, ['-c', PANDAS_SCRIPT, csv]);
-          table.push(row('pandas read_csv + describe', pandas, rows, validate));
-        } else {
-          process.stdout.write('(pandas not installed: skipped)\n');
-        }
-        printTable(`data: ${rows.toLocaleString('en')} rows × 10 columns CSV`, table);
+    for (const rows of [small, large]) {
+      const csv = join(dir, 'data.csv');
+      await writeCsv(csv, rows);
+      const validate = measure('node', [cli, 'validate-data', '--json'], { cwd: dir });
+      results[`validate-${rows}`] = validate;
+      if (rows !== small) continue;
+      const profile = measure('node', [cli, 'profile', '--data', csv, '--out', join(dir, 'p.json')], { cwd: dir });
+      // Inline ESM run from the package root, so `@duckdb/node-api` resolves without a temp file there.
+      const duck = measure('node', ['--input-type=module', '-e', DUCKDB_SCRIPT, csv], { cwd: root });
+      const table = [row('mlpipeline validate-data (10 checks + profile)', validate, rows), row('mlpipeline profile', profile, rows)];
+      table.push(row('DuckDB SUMMARIZE read_csv (2 threads)', duck, rows, validate));
+      if (py) {
+        const pandas = measure(py, ['-c', PANDAS_SCRIPT, csv]);
+        table.push(row('pandas read_csv + describe', pandas, rows, validate));
+      } else {
+        process.stdout.write('(pandas not installed: skipped)\n');
       }
-    } finally {
-      rmSync(duckScript, { force: true });
+      printTable(`data: ${rows.toLocaleString('en')} rows × 10 columns CSV`, table);
     }
     const a = results[`validate-${small}`]!;
     const b = results[`validate-${large}`]!;

@@ -84,6 +84,24 @@ describe('CSV reader (RFC 4180)', () => {
     expect(batches[3]!.lines![99]).toEqual(2000);
   });
 
+  it('unquoted records across many 256 KiB chunks keep every row, value and line', async () => {
+    const n = 60_000;
+    const body = Array.from({ length: n }, (_, i) => `${i},value-${i}\r`).join('\n');
+    const p = file('chunks.csv', 'n,s\r\n' + body + '\n');
+    const r = await rowsOf(p);
+    expect(r.rows.length).toBe(n);
+    r.rows.forEach((row, i) => {
+      if (row[0] !== String(i) || row[1] !== `value-${i}`) throw new Error(`row ${i + 1} is ${JSON.stringify(row)}`);
+    });
+    expect(r.lines[n - 1]).toBe(n + 1);
+    // The scan's fast path over the same chunks: 0..n−1 → mean (n−1)/2, distinct n, by hand.
+    const { scanDataset } = await import('../runners/data/scan.js');
+    const scan = await scanDataset({ cwd: dir, path: p });
+    expect(scan.profile.rows).toBe(n);
+    expect(scan.profile.columns.n).toMatchObject({ type: 'integer', min: 0, max: n - 1, mean: (n - 1) / 2, distinct: n, missing: 0 });
+    expect(scan.profile.columns.s).toMatchObject({ type: 'string', distinct: n, missing: 0 });
+  });
+
   it('a header-only file yields one empty batch with the columns', async () => {
     const p = file('header.csv', 'a,b\n');
     const batches = await readAll({ path: p });

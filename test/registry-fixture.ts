@@ -137,3 +137,29 @@ export function lineageOf(repo: Repo, tag: string): Record<string, any> {
 export function unixAgo(ms: number): string {
   return `@${Math.floor((Date.now() - ms) / 1000)} +0000`;
 }
+
+/**
+ * A bare repository as the remote, seeded from a repository with the churn pipeline in which
+ * each of `versions` is committed, pushed and registered with --push.
+ */
+export async function seedRemote(root: string, environments: string, versions: string[]): Promise<{ bare: string; seed: Repo }> {
+  const bare = join(root, 'remote.git');
+  execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: BASE_ENV });
+  const seed = makeRepo(join(root, 'seed'), { environments });
+  seed.git('remote', 'add', 'origin', bare);
+  seed.git('push', '-q', 'origin', 'main');
+  for (const v of versions) {
+    seed.write('model.onnx', v);
+    seed.commit(v);
+    seed.git('push', '-q', 'origin', 'main');
+    const r = await seed.cli(['register', 'churn', '--version', v, '--push']);
+    if (r.code !== 0) throw new Error(`seeding ${v} failed: ${r.stderr}`);
+  }
+  return { bare, seed };
+}
+
+/** A clone of `bare` at `dir`. */
+export function cloneRepo(bare: string, dir: string): Repo {
+  execFileSync('git', ['clone', '-q', bare, dir], { env: BASE_ENV });
+  return openRepo(dir);
+}

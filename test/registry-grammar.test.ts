@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { parseTagName, parseModelRef } from '../runners/registry/grammar.js';
 import { bumpVersion, compareVersions, parseVersion } from '../runners/registry/semver.js';
 import { formatDuration, parseDuration } from '../runners/registry/duration.js';
-import { parseTagMessage, formatTagMessage, LINEAGE_SCHEMA, type LineageRecord } from '../runners/registry/lineage-record.js';
+import { parseTagMessage, formatTagMessage, quickRecordField, LINEAGE_SCHEMA, type LineageRecord } from '../runners/registry/lineage-record.js';
 import { renderLineageMarkdown } from '../reports/lineage.js';
 import type { LineageReport } from '../runners/registry/lineage.js';
 
@@ -79,6 +79,27 @@ describe('tag messages', () => {
     expect(parseTagMessage(msg).record).toEqual(record);
     expect(parseTagMessage('Registering artifact\n')).toEqual({ record: null });
     expect(parseTagMessage('x\n\n```mlpipeline-lineage\n{oops\n```\n').error).toMatch(/not valid JSON/);
+  });
+});
+
+describe('reading one record field without parsing the record', () => {
+  const base = { schema: LINEAGE_SCHEMA, action: 'assign', model: 'm', environment: 'prod', commit: 'a'.repeat(40), time: '2024-01-01T00:00:00.000Z', actor: { login: null, name: 'n', email: 'e', source: 's' }, pr: null, ci: null } as const;
+
+  it('reads top-level fields only, as a full parse would', () => {
+    // A nested `version` (under replaces) and a subject that mentions one must not be taken.
+    const record = { ...base, version: null, replaces: { version: 'v0.9.0', tag: 'm#prod#1' }, rollback_of: 'v0.9.0' } as unknown as LineageRecord;
+    const msg = formatTagMessage('Promote m "version": "v6.6.6"', record);
+    expect(quickRecordField(msg, 'version')).toBeNull();
+    expect(quickRecordField(msg, 'rollback_of')).toBe('v0.9.0');
+    const plain = { ...base, version: 'v1.0.0' } as unknown as LineageRecord;
+    expect(quickRecordField(formatTagMessage('x', plain), 'version')).toBe('v1.0.0');
+    expect(quickRecordField(formatTagMessage('x', plain), 'rollback_of')).toBeNull();
+  });
+
+  it('declines records laid out differently, so the caller parses them', () => {
+    const compact = '```mlpipeline-lineage\n' + JSON.stringify({ ...base, version: 'v1.0.0' }) + '\n```\n';
+    expect(quickRecordField(`Promote\n\n${compact}`, 'version')).toBeUndefined();
+    expect(quickRecordField('Assigning stage\n', 'version')).toBeUndefined();
   });
 });
 

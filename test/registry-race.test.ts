@@ -3,7 +3,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BASE_ENV, makeRepo, openRepo, tempDir, type Repo } from './registry-fixture.js';
+import { BASE_ENV, cloneRepo, seedRemote, tempDir, type Repo } from './registry-fixture.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITE_NODE = join(ROOT, 'node_modules', 'vite-node', 'vite-node.mjs');
@@ -60,23 +60,8 @@ describe('concurrent promotions from several processes against one remote', () =
   let clones: Repo[];
   let bare: string;
   beforeAll(async () => {
-    bare = join(tmp.path, 'remote.git');
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: BASE_ENV });
-    const seed = makeRepo(join(tmp.path, 'seed'), { environments: 'environments:\n  staging: {require_gates: false}\n  canary: {require_gates: false}\n' });
-    seed.git('remote', 'add', 'origin', bare);
-    seed.git('push', '-q', 'origin', 'main');
-    for (const v of versions) {
-      seed.write('model.onnx', v);
-      seed.commit(v);
-      seed.git('push', '-q', 'origin', 'main');
-      expect((await seed.cli(['register', 'churn', '--version', v, '--push'])).code).toBe(0);
-    }
-    clones = [];
-    for (let i = 0; i < RACERS; i++) {
-      const dir = join(tmp.path, `clone${i}`);
-      execFileSync('git', ['clone', '-q', bare, dir], { env: BASE_ENV });
-      clones.push(openRepo(dir));
-    }
+    ({ bare } = await seedRemote(tmp.path, 'environments:\n  staging: {require_gates: false}\n  canary: {require_gates: false}\n', versions));
+    clones = Array.from({ length: RACERS }, (_, i) => cloneRepo(bare, join(tmp.path, `clone${i}`)));
   });
   afterAll(() => tmp.cleanup());
 

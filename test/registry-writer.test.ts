@@ -5,7 +5,7 @@ import { GitError } from '../core/errors.js';
 import { writeRegistryTag, type TagPlan } from '../runners/registry/tag-writer.js';
 import { gitUri } from '../runners/registry/provenance.js';
 import { formatTagMessage, LINEAGE_SCHEMA, type LineageRecord } from '../runners/registry/lineage-record.js';
-import { BASE_ENV, SHA256_ABC, SHA256_MESSAGE_DIGEST, lineageOf, makeRepo, openRepo, runRecord, tempDir, type Repo } from './registry-fixture.js';
+import { BASE_ENV, SHA256_ABC, SHA256_MESSAGE_DIGEST, cloneRepo, lineageOf, makeRepo, runRecord, seedRemote, tempDir, type Repo } from './registry-fixture.js';
 
 /** A promotion plan for `churn#<env>#N`, N = 1 + the highest counter in the state given. */
 function promotionPlan(env: string) {
@@ -35,15 +35,9 @@ describe('a writer that loses the race to another clone', () => {
   let a: Repo;
   let b: Repo;
   beforeAll(async () => {
-    bare = join(tmp.path, 'remote.git');
-    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: BASE_ENV });
-    const seed = makeRepo(join(tmp.path, 'seed'), { environments: 'environments:\n  staging: {require_gates: false}\n  canary: {require_gates: false}\n' });
-    seed.git('remote', 'add', 'origin', bare);
-    seed.git('push', '-q', 'origin', 'main');
-    expect((await seed.cli(['register', 'churn', '--version', 'v1.0.0', '--push'])).code).toBe(0);
-    for (const name of ['a', 'b']) execFileSync('git', ['clone', '-q', bare, join(tmp.path, name)], { env: BASE_ENV });
-    a = openRepo(join(tmp.path, 'a'));
-    b = openRepo(join(tmp.path, 'b'));
+    ({ bare } = await seedRemote(tmp.path, 'environments:\n  staging: {require_gates: false}\n  canary: {require_gates: false}\n', ['v1.0.0']));
+    a = cloneRepo(bare, join(tmp.path, 'a'));
+    b = cloneRepo(bare, join(tmp.path, 'b'));
   });
   afterAll(() => tmp.cleanup());
 

@@ -256,12 +256,13 @@ describe('bad input: one message each, exit 2', () => {
     ['unknown model to register', ['register', 'fraud'], "mlpipeline: unknown model 'fraud': "],
     ['unknown model to promote', ['promote', 'fraud@v1.0.0', '--to', 'staging'], "mlpipeline: unknown model 'fraud': no version of it is registered\n  fix: known models: churn\n"],
     ['unknown environment', ['promote', 'churn@v1.0.0', '--to', 'qa'], "mlpipeline: unknown environment 'qa'; "],
-    ['malformed version in a reference', ['promote', 'churn@1.0', '--to', 'staging'], "mlpipeline: malformed version '1.0': a version is `v` followed by SemVer 2.0.0"],
+    ['malformed version in a reference', ['promote', 'churn@1.0', '--to', 'staging'], "mlpipeline: malformed version '1.0': a version is `v` followed by SemVer 2.0.0: vMAJOR.MINOR.PATCH with optional -prerelease and +build (e.g. v1.4.0, v2.0.0-rc.1)\n  fix: write the version as vMAJOR.MINOR.PATCH, e.g. v1.2.3\n"],
     ['malformed version flag', ['register', 'churn', '--version', '1.0.0'], "mlpipeline: malformed version '1.0.0': a version is `v` followed by SemVer 2.0.0: vMAJOR.MINOR.PATCH with optional -prerelease and +build (e.g. v1.4.0, v2.0.0-rc.1)\n  fix: write it with the v prefix: v1.0.0\n"],
     ['unregistered version', ['promote', 'churn@v9.9.9', '--to', 'staging'], 'mlpipeline: churn v9.9.9 is not registered, so it cannot be promoted to staging\n  fix: register it first (mlpipeline register churn --version v9.9.9); registered: v1.0.0\n'],
-    ['name outside the grammar', ['promote', 'Churn@v1.0.0', '--to', 'staging'], "mlpipeline: invalid model name 'Churn': names are 1-100 characters of lower-case letters"],
-    ['environment outside the grammar', ['promote', 'churn@v1.0.0', '--to', 'pro!d'], "mlpipeline: invalid environment name 'pro!d': names are"],
+    ['name outside the grammar', ['promote', 'Churn@v1.0.0', '--to', 'staging'], "mlpipeline: invalid model name 'Churn': names are 1-100 characters of lower-case letters, digits and `-`, starting and ending with a letter or digit (the Git Tag Ops name rule; no `.`, `_`, `@`, `#`, `!`, `/` or spaces)\n  fix: write it in lower case: 'churn'\n"],
+    ['environment outside the grammar', ['promote', 'churn@v1.0.0', '--to', 'pro!d'], "mlpipeline: invalid environment name 'pro!d': names are 1-100 characters of lower-case letters, digits and `-`, starting and ending with a letter or digit (the Git Tag Ops name rule; no `.`, `_`, `@`, `#`, `!`, `/` or spaces)\n  fix: use an environment name that fits the rule (under environments: in mlpipeline.yaml)\n"],
     ['already registered', ['register', 'churn', '--version', 'v1.0.0'], 'mlpipeline: churn v1.0.0 is already registered (at '],
+    ['model name GTO cannot read', ['history', 'churn_v2'], "mlpipeline: invalid model name 'churn_v2': names are 1-100 characters"],
     ['reference of the wrong kind', ['lineage', 'churn'], "mlpipeline: 'churn' is not a valid reference here: expected NAME@vX.Y.Z or NAME#ENV\n"],
   ];
   for (const [what, args, expected] of cases) {

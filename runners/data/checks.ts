@@ -52,6 +52,8 @@ interface ValueCheck {
   expected: string;
   test: ValueTest;
   num?: NumberTest;
+  /** The outcome depends on earlier values (unique), so it cannot be remembered per text. */
+  stateful?: boolean;
   failed: number;
   examples: CheckExample[];
 }
@@ -125,6 +127,7 @@ export class ColumnChecker {
         seen.add(t);
         return true;
       });
+      this.valueChecks[this.valueChecks.length - 1]!.stateful = true;
     }
   }
 
@@ -133,6 +136,36 @@ export class ColumnChecker {
     this.nonNull++;
     for (const c of this.valueChecks) {
       if (!c.test(v, x)) {
+        c.failed++;
+        if (c.examples.length < MAX_EXAMPLES) c.examples.push({ row, line, value: v });
+      }
+    }
+  }
+
+  /** Per cached text (see ColumnAccumulator.addTextRange): bit k set = value check k fails. */
+  private readonly masks: number[] = [];
+
+  /**
+   * A value whose text the accumulator cached under `key` (≥ 0): the stateless checks' outcome
+   * for that text is computed once and replayed; `unique` still sees every occurrence.
+   */
+  valueForKey(v: unknown, x: number, key: number, row: number, line: number | null): void {
+    if (key < 0 || this.valueChecks.length > 30) {
+      this.value(v, x, row, line);
+      return;
+    }
+    this.nonNull++;
+    const checks = this.valueChecks;
+    let mask = this.masks[key];
+    if (mask === undefined) {
+      mask = 0;
+      for (let k = 0; k < checks.length; k++) if (!checks[k]!.stateful && !checks[k]!.test(v, x)) mask |= 1 << k;
+      this.masks[key] = mask;
+    }
+    for (let k = 0; k < checks.length; k++) {
+      const c = checks[k]!;
+      const failed = c.stateful ? !c.test(v, x) : (mask & (1 << k)) !== 0;
+      if (failed) {
         c.failed++;
         if (c.examples.length < MAX_EXAMPLES) c.examples.push({ row, line, value: v });
       }

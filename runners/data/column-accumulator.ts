@@ -68,6 +68,8 @@ export class ColumnAccumulator {
   /** The text and number of the last addTextRange (fields instead of an object: no allocation). */
   lastText = '';
   lastX = NaN;
+  /** Cache slot of the last addTextRange's text, or −1 when it was not cached. */
+  lastKey = -1;
 
   /**
    * A non-empty cell given as s[from, to) that is not a plain decimal. Repeats of a text already
@@ -79,6 +81,7 @@ export class ColumnAccumulator {
       const v = s.slice(from, to);
       this.lastText = v;
       this.lastX = this.add(v);
+      this.lastKey = -1;
       return;
     }
     let h = 0x811c9dc5;
@@ -95,6 +98,7 @@ export class ColumnAccumulator {
         if (x === x && !this.textOnly) this.addNumberStats(x);
         this.lastText = t;
         this.lastX = x;
+        this.lastKey = idx;
         return;
       }
       i = (i + 1) & mask;
@@ -103,6 +107,7 @@ export class ColumnAccumulator {
     const x = this.add(v);
     this.lastText = v;
     this.lastX = x;
+    this.lastKey = this.cTexts.length;
     slots[i] = this.cTexts.length;
     this.cTexts.push(v);
     this.cCounts.push(1);

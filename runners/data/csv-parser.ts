@@ -61,7 +61,15 @@ export class CsvParser {
 
   /** Feed the next decoded piece of text; rows that end inside it are emitted. */
   push(text: string): void {
-    this.parse(this.carry.length ? this.carry + text : text, false);
+    const carry = this.carry;
+    if (!carry.length) return this.parse(text, false, 0);
+    // The unfinished record from the last chunk usually ends at this chunk's first newline: parse
+    // that short joined piece alone, then the chunk itself from there, so the long string the
+    // hot loop walks stays the decoder's flat string rather than a concatenation.
+    const nl = text.indexOf('\n');
+    if (nl === -1 || carry.indexOf('"') !== -1 || text.lastIndexOf('"', nl) !== -1) return this.parse(carry + text, false, 0);
+    this.parse(carry + text.slice(0, nl + 1), false, 0);
+    this.parse(text, false, nl + 1);
   }
 
   /** Line and column just after the text pushed so far (to locate problems found outside the parser). */
@@ -77,15 +85,15 @@ export class CsvParser {
 
   /** The input ended: emit the last row (which may lack a final newline) or report an open quote. */
   end(): void {
-    this.parse(this.carry, true);
+    this.parse(this.carry, true, 0);
   }
 
-  private parse(s: string, final: boolean): void {
+  private parse(s: string, final: boolean, start = 0): void {
     const n = s.length;
     const delim = this.delim;
-    let pos = 0;
+    let pos = start;
     let line = this.line;
-    let q = s.indexOf('"');
+    let q = s.indexOf('"', start);
     while (pos < n) {
       let nl = s.indexOf('\n', pos);
       if (nl === -1) {

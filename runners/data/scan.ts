@@ -69,7 +69,7 @@ export class ScanState {
   textCell(c: number, s: string, from: number, to: number, row: number, line: number | null): void {
     const acc = this.accs[c]!;
     acc.addTextRange(s, from, to);
-    this.checkers[c]?.value(acc.lastText, acc.lastX, row, line);
+    this.checkers[c]?.valueForKey(acc.lastText, acc.lastX, acc.lastKey, row, line);
   }
 
   addBatch(b: RowBatch): void {

@@ -7,7 +7,7 @@
  */
 import { gitRaw } from '../../core/git.js';
 import { parseTagName, type TagAction } from './grammar.js';
-import { messageSubject, parseTagMessage, type LineageRecord } from './lineage-record.js';
+import { messageSubject, parseTagMessage, quickRecordField, type LineageRecord } from './lineage-record.js';
 
 export interface RegistryEvent {
   /** Tag name without `refs/tags/`. */
@@ -70,13 +70,25 @@ export async function readRegistryEvents(cwd: string, opts: { model?: string } =
   return result;
 }
 
+/** Fields before %(contents); the message is everything after the last of them. */
+const HEADER_FIELDS = FIELDS.length - 1;
+
 export function parseForEachRef(text: string): ReadResult {
   const events: RegistryEvent[] = [];
   const skipped: ReadResult['skipped'] = [];
-  const records = lazyRecords(text);
-  for (const rec of records) {
-    const f = rec.split('\0');
-    if (f.length < FIELDS.length) continue;
+  const f: string[] = [];
+  for (const rec of lazyRecords(text)) {
+    // Cut the header fields off by position rather than splitting the whole record: the message
+    // (most of the bytes) is then one slice, copied nowhere.
+    f.length = 0;
+    let pos = 0;
+    while (f.length < HEADER_FIELDS) {
+      const nul = rec.indexOf('\0', pos);
+      if (nul < 0) break;
+      f.push(rec.slice(pos, nul));
+      pos = nul + 1;
+    }
+    if (f.length < HEADER_FIELDS) continue;
     const tag = f[0]!.slice('refs/tags/'.length);
     const parsed = parseTagName(tag);
     if (!parsed) continue; // has @ or # but is not ours (e.g. `foo@bar`): ignored, like any unrelated tag
@@ -88,7 +100,7 @@ export function parseForEachRef(text: string): ReadResult {
       skipped.push({ tag, reason: `points at a ${f[4] || 'missing object'}, not a commit` });
       continue;
     }
-    const message = f.slice(8).join('\0');
+    const message = rec.slice(pos);
     events.push({
       tag,
       action: parsed.action,
@@ -125,4 +137,18 @@ export function recordOf(event: RegistryEvent): LineageRecord | null {
   const { record } = parseTagMessage(event.message);
   recordCache.set(event, record);
   return record;
+}
+
+/**
+ * One top-level string field of an event's record. Folding the state needs only `version` and
+ * `rollback_of` of every stage tag, so these are read straight from the record's text when it is
+ * laid out as we write it, and the whole record is parsed only when it is not (or once already
+ * parsed for other reasons).
+ */
+export function recordField(event: RegistryEvent, key: 'version' | 'rollback_of'): string | null {
+  const cached = recordCache.get(event);
+  if (cached !== undefined) return cached?.[key] ?? null;
+  const quick = quickRecordField(event.message, key);
+  if (quick !== undefined) return quick;
+  return recordOf(event)?.[key] ?? null;
 }

@@ -144,3 +144,31 @@ export function parseTagMessage(message: string): { record: LineageRecord | null
     return { record: null, error: `lineage block is not valid JSON: ${(e as Error).message}` };
   }
 }
+
+const RECORD_START = `${FENCE_OPEN}\n{\n  "schema": "${LINEAGE_SCHEMA}",\n`;
+
+/**
+ * A top-level string (or null) field of the record in `message`, without parsing the record,
+ * when the record is laid out as formatTagMessage writes it: 2-space indented JSON, in which a
+ * line that starts with exactly two spaces and a quote is a top-level key (JSON strings cannot
+ * hold a raw newline, nested keys are indented further). null when the record lacks the key;
+ * undefined when the layout is not ours or the value is not a string or null, so the caller
+ * parses the record instead. Only the record's own lines are searched.
+ */
+export function quickRecordField(message: string, key: string): string | null | undefined {
+  const start = message.indexOf(RECORD_START);
+  if (start < 0) return undefined;
+  const end = message.indexOf('\n}\n```', start);
+  if (end < 0) return undefined;
+  const at = message.indexOf(`\n  "${key}": `, start + FENCE_OPEN.length);
+  if (at < 0 || at > end) return null;
+  const valueStart = at + key.length + 7;
+  let valueEnd = message.indexOf('\n', valueStart);
+  if (message[valueEnd - 1] === ',') valueEnd--;
+  try {
+    const value: unknown = JSON.parse(message.slice(valueStart, valueEnd));
+    return typeof value === 'string' || value === null ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -5,7 +5,7 @@
  * than by tagger clocks that may disagree between CI machines.
  */
 import { compareVersions, parseVersion, type SemVer } from './semver.js';
-import { recordOf, type RegistryEvent } from './events.js';
+import { recordField, type RegistryEvent } from './events.js';
 
 export interface VersionState {
   version: string;
@@ -110,8 +110,7 @@ function buildModelState(name: string, events: RegistryEvent[]): ModelState {
       if (e.action === 'assign') list.push(version);
     }
     const holder = list.at(-1) ?? null;
-    const rec = recordOf(e);
-    env.timeline.push({ event: e, holder, previous, rollbackOf: rec?.rollback_of ?? null });
+    env.timeline.push({ event: e, holder, previous, rollbackOf: recordField(e, 'rollback_of') });
     if (holder !== previous) {
       env.current = holder;
       env.since = holder === null ? null : e;
@@ -122,13 +121,13 @@ function buildModelState(name: string, events: RegistryEvent[]): ModelState {
 
 /** The version a stage tag assigns: named in its record, else the version registered at its commit. */
 function resolveStageVersion(model: ModelState, e: RegistryEvent): string | null {
-  const rec = recordOf(e);
-  if (rec?.version && model.versions.has(rec.version)) return rec.version;
+  const named = recordField(e, 'version');
+  if (named && model.versions.has(named)) return named;
   let best: VersionState | undefined;
   for (const v of model.versions.values()) {
     if (v.commit === e.commit && (!best || compareVersions(v.semver, best.semver) > 0)) best = v;
   }
-  return best?.version ?? rec?.version ?? null;
+  return best?.version ?? named;
 }
 
 /** Highest registered version by SemVer; `includeDeregistered` for choosing the next version number. */
