@@ -92,5 +92,7 @@ describe('concurrent promotions from several processes against one remote', () =
       for (const t of local) expect(remote.has(t), t).toBe(true);
     }
     if (process.env.MLPIPELINE_SHOW_RACES) console.log(JSON.stringify(results));
-  });
+    // Bounded: each promotion gives up after 10 attempts (backing off at most 2 s each), and a
+    // racer re-runs a given-up promotion at most 5 times; typically this takes a few seconds.
+  }, 180_000);
 });
