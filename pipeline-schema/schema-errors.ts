@@ -87,7 +87,7 @@ function where(instancePath: string): string {
 /** Messages for values that must follow a grammar, keyed by the `$defs` entry they use. */
 const PATTERN_MESSAGES: Record<string, (v: unknown, path: string) => [string, string]> = {
   tagName: (v, p) => [
-    `${p}: ${quote(v)} is not a valid name; names are used in Git tags and may hold only lowercase letters, digits, '.', '_' and '-', starting with a letter or digit`,
+    `${p}: ${quote(v)} is not a valid name; names are used in Git tags and may hold only lowercase letters, digits and '-', starting and ending with a letter or digit (the Git Tag Ops rule)`,
     `rename it, e.g. ${quote(suggestTagName(String(v)))}`,
   ],
   identifier: (v, p) => [`${p}: ${quote(v)} is not a valid name; use letters, digits, '_' and '-', starting with a letter or '_'`, 'rename it'],
@@ -106,10 +106,8 @@ const PATTERN_MESSAGES: Record<string, (v: unknown, path: string) => [string, st
 function suggestTagName(v: string): string {
   const s = v
     .toLowerCase()
-    .replace(/[^a-z0-9._-]+/g, '-')
-    .replace(/\.{2,}/g, '.')
-    .replace(/^[^a-z0-9]+/, '')
-    .replace(/(\.lock|\.)+$/, '');
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   return s || 'model';
 }
 

@@ -59,6 +59,8 @@ const rows: Row[] = [
   { file: 'missing-version.yaml', line: 1, column: 1, message: "missing required key 'version'" },
   { file: 'version-2.yaml', line: 1, column: 10, message: 'version must be 1, got the number 2' },
   { file: 'bad-model-name.yaml', line: 4, column: 9, message: "model.name: 'Churn@v1' is not a valid name" },
+  // GTO reads only [a-z0-9-] names; anything else would be a tag GTO silently skips.
+  { file: 'model-name-outside-gto.yaml', line: 4, column: 9, message: "model.name: 'churn_v2' is not a valid name; names are used in Git tags and may hold only lowercase letters, digits and '-'" },
   { file: 'bad-stage-name.yaml', line: 4, column: 3, message: "'train model' is not a valid name" },
   { file: 'stage-without-cmd.yaml', line: 4, column: 3, message: "stage 'train' has no command" },
   { file: 'cmd-and-run.yaml', line: 6, column: 5, message: "stage 'train' has both 'cmd' and its alias 'run'" },
