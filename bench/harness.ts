@@ -7,6 +7,8 @@ import { spawnSync } from 'node:child_process';
 
 export interface Measured {
   seconds: number;
+  /** User + system CPU seconds of the child (and its children). */
+  cpuSeconds: number;
   maxRssMb: number;
   stdout: string;
   stderr: string;
@@ -21,7 +23,7 @@ dt = time.perf_counter() - t
 ru = resource.getrusage(resource.RUSAGE_CHILDREN)
 sys.stdout.buffer.write(p.stdout)
 sys.stderr.buffer.write(p.stderr)
-sys.stderr.write("\\n__MEASURE__" + json.dumps({"seconds": dt, "maxrss_kb": ru.ru_maxrss, "code": p.returncode}) + "\\n")
+sys.stderr.write("\\n__MEASURE__" + json.dumps({"seconds": dt, "maxrss_kb": ru.ru_maxrss, "cpu": ru.ru_utime + ru.ru_stime, "code": p.returncode}) + "\\n")
 `;
 
 /** Run `cmd args` in a child; seconds and peak RSS (MB) are of that child (and its children). */
@@ -35,9 +37,10 @@ export function measure(cmd: string, args: string[], opts: { cwd?: string; env?:
   const stderr = r.stderr ?? '';
   const m = stderr.match(/__MEASURE__(\{.*\})\s*$/);
   if (!m) throw new Error(`bench: could not measure ${cmd} ${args.join(' ')}: ${stderr.slice(-2000)}`);
-  const info = JSON.parse(m[1]!) as { seconds: number; maxrss_kb: number; code: number };
+  const info = JSON.parse(m[1]!) as { seconds: number; maxrss_kb: number; cpu: number; code: number };
   return {
     seconds: info.seconds,
+    cpuSeconds: info.cpu,
     maxRssMb: info.maxrss_kb / 1024,
     stdout: r.stdout ?? '',
     stderr: stderr.slice(0, m.index),

@@ -186,16 +186,26 @@ describe('malformed input through the CLI: one message with file and line, exit 
     expect(r.err).toMatch(/fix: the file looks truncated/);
   });
 
-  it('header only: readers allow it, validate-data reports 0 rows against a rows check (exit 1)', async () => {
+  it('header only: one message naming the header line, exit 2 (validate-data, profile, infer-schema)', async () => {
     const dir = workspace({
       'mlpipeline.yaml': `version: 1\nname: t\ndata:\n  train: {path: h.csv}\nvalidation:\n  table: {rows: {min: 1}}\n`,
       'h.csv': 'a,b\n',
     });
-    const r = await run(dir, 'validate-data', '--json');
-    expect(r.code).toBe(1);
-    const doc = JSON.parse(r.out);
-    expect(doc.profile.rows).toBe(0);
-    expect(doc.checks[0]).toMatchObject({ check: 'rows', passed: false, observed: 0 });
+    for (const argv of [['validate-data', '--json'], ['profile', '--data', 'h.csv'], ['infer-schema', 'h.csv']]) {
+      const r = await run(dir, ...argv);
+      expect(r.code).toBe(2);
+      expect(r.out).toBe('');
+      expect(r.err).toMatch(/^mlpipeline: h\.csv:1: line 1 is the header \(columns a, b\) and no data rows follow; expected at least one row\n  fix: /);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a Parquet file with no rows: one message, exit 2', async () => {
+    const buf = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'a', data: [], type: 'INT32' }] }));
+    const dir = workspace({ 'e.parquet': buf });
+    const r = await run(dir, 'validate-data', '--data', 'e.parquet');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mlpipeline: e\.parquet: e\.parquet has no data rows \(columns a\); expected at least one row/);
   });
 
   it('usage: --baseline and --baseline-ref together; no data and no pipeline file', async () => {
@@ -223,6 +233,27 @@ describe('mlpipeline infer-schema', () => {
     expect(r.out).toMatch(/churned:\n\s+type: integer\n\s+nullable: false\n\s+min: 0\n\s+max: 1\n\s+in: \[0, 1\]/);
     expect(r.out).toMatch(/ok:\n\s+type: boolean\n\s+nullable: false\n/);
     expect(r.out).toMatch(/required: \[id, age, plan, score, churned, ok\]/);
+  });
+  it('its output pasted into mlpipeline.yaml passes `mlpipeline validate`, and the data it came from passes validate-data', async () => {
+    const rows = ['id,age,plan,score,churned,ok,signup,note'];
+    for (let i = 0; i < 40; i++) {
+      rows.push(`u${i},${20 + (i % 30)},${['basic', 'pro', 'team'][i % 3]},${i % 9 === 0 ? '' : (i / 40).toFixed(3)},${i % 2},${i % 4 === 0},2024-03-${String(1 + (i % 28)).padStart(2, '0')},"free text, #${i}"`);
+    }
+    const dir = workspace({ 'd.csv': rows.join('\n') + '\n' });
+    const inferred = await run(dir, 'infer-schema', 'd.csv');
+    expect(inferred.code).toBe(0);
+    writeFileSync(join(dir, 'mlpipeline.yaml'), `version: 1\nname: t\ndata:\n  train: {path: d.csv}\n${inferred.out}`);
+    const checked = await run(dir, 'validate');
+    expect(checked.err).toBe('');
+    expect(checked.code).toBe(0);
+    const validated = await run(dir, 'validate-data', '--json');
+    expect(validated.code).toBe(0);
+    const doc = JSON.parse(validated.out);
+    expect(doc.ok).toBe(true);
+    // Every column got at least a type check, and the table block came along.
+    expect(new Set(doc.checks.filter((c: any) => c.check === 'type').map((c: any) => c.column))).toEqual(new Set(['id', 'age', 'plan', 'score', 'churned', 'ok', 'signup', 'note']));
+    expect(doc.checks.find((c: any) => c.column === 'plan' && c.check === 'in')).toMatchObject({ passed: true, expected: 'in ["basic", "pro", "team"]' });
+    expect(doc.checks.find((c: any) => c.column === null && c.check === 'required')).toMatchObject({ passed: true });
   });
 });
 

@@ -17,7 +17,7 @@ import {
 import { chiSquareSf, gammaQ, ksTwoSamplePValue } from '../runners/data/stats/special.js';
 import { NumericSampler, quantileSorted, sampleFrom, sampleQuantile } from '../runners/data/stats/quantiles.js';
 import { HyperLogLog, NumberCounter } from '../runners/data/stats/distinct.js';
-import { ColumnAccumulator } from '../runners/data/column-accumulator.js';
+import { ColumnAccumulator, mostFrequentNumbers } from '../runners/data/column-accumulator.js';
 
 const A = [0.61, 0.29, 0.06, 0.59, -1.73, -0.74, 0.51, -0.56, 0.39, 1.64, 0.05, -0.06, 0.64, -0.82, 0.37, 1.77, 1.09, -1.28, 2.36, 1.31, 1.05, -0.32, -0.4, 1.06, -2.47];
 const B = [2.2, 1.66, 1.38, 0.2, 0.36, 0.0, 0.96, 1.56, 0.44, 1.5, -0.3, 0.66, 2.31, 3.29, -0.27, 1.04, 1.69, 0.66, 2.81, 1.42, 2.91, -0.21, 0.55, 1.77, 0.85, 1.12, 0.72, 1.36];
@@ -201,19 +201,99 @@ describe('profile statistics', () => {
 });
 
 describe('sketches beyond 100,000 values', () => {
-  it('quantile rank error ≤ 0.005 on 1,000,000 values (checked against the exact sorted ranks)', () => {
-    const sampler = new NumericSampler();
-    const n = 1_000_000;
-    // A permutation of 0..n−1 (multiplicative stride), so the exact rank of value v is v.
-    const stride = 7919;
-    for (let i = 0; i < n; i++) sampler.add((i * stride) % n);
-    const sample = sampler.sample();
-    expect(sample.exact).toBe(false);
-    expect(sample.n).toBe(n);
-    for (const p of [0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99]) {
-      const q = sampleQuantile(sample, p);
-      expect(Math.abs(q / (n - 1) - p)).toBeLessThan(0.005);
+  /** Rank error of q as the p-quantile of the exact sorted data, as a fraction of n (0 when q sits at rank p·(n−1)). */
+  function rankError(sorted: Float64Array, q: number, p: number): number {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid]! < q) lo = mid + 1;
+      else hi = mid;
     }
+    const below = lo; // values < q
+    let upTo = below;
+    while (upTo < sorted.length && sorted[upTo] === q) upTo++;
+    // q may sit anywhere in ranks [below − 1, upTo] (interpolation lies between neighbours).
+    const target = p * (sorted.length - 1);
+    return Math.max(0, below - 1 - target, target - upTo) / sorted.length;
+  }
+
+  it('deterministic sketch: rank error within its reported bound ≤ 0.005, for shuffled, sorted and reversed input', () => {
+    const n = 600_000;
+    const exact = Float64Array.from({ length: n }, (_, i) => i);
+    const orders: [string, (i: number) => number][] = [
+      ['permutation', (i) => (i * 7919) % n],
+      ['ascending', (i) => i],
+      ['descending', (i) => n - 1 - i],
+    ];
+    for (const [, at] of orders) {
+      const sampler = new NumericSampler();
+      for (let i = 0; i < n; i++) sampler.add(at(i));
+      const sample = sampler.sample();
+      expect(sample.exact).toBe(false);
+      expect(sample.n).toBe(n);
+      expect(sample.weights!.reduce((a, b) => a + b, 0)).toBe(n);
+      expect(sample.rankError).toBeGreaterThan(0);
+      expect(sample.rankError).toBeLessThanOrEqual(0.005);
+      for (const p of [0, 0.01, 0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 1]) {
+        expect(rankError(exact, sampleQuantile(sample, p), p)).toBeLessThanOrEqual(sample.rankError);
+      }
+    }
+  });
+
+  it('more than 200,000 values but few distinct ones: still exact (hand-computed quantiles)', () => {
+    // 300,000 values i % 10: each of 0..9 appears 30,000 times.
+    const acc = new ColumnAccumulator();
+    for (let i = 0; i < 300_000; i++) acc.add(String(i % 10));
+    const p = acc.finish(300_000);
+    expect(p.quantiles_exact).toBe(true);
+    expect(p.quantiles_rank_error).toBe(0);
+    // sorted[k] = floor(k / 30000); numpy linear: h = 299999·p
+    // p50: h = 149999.5 → between sorted[149999] = 4 and sorted[150000] = 5 → 4.5
+    expect(p.quantiles).toEqual({ p1: 0, p5: 0, p25: 2, p50: 4.5, p75: 7, p95: 9, p99: 9 });
+    expect(p.mean).toBeCloseTo(4.5, 12);
+    // population variance of a uniform 0..9: (10² − 1)/12 = 8.25
+    expect(p.std).toBeCloseTo(Math.sqrt(8.25), 12);
+    expect(p.histogram!.equal_width.counts.reduce((a, b) => a + b, 0)).toBe(300_000);
+  });
+
+  it('the counts overflow after 200,000 values: the sketch is rebuilt from them and stays within its bound', () => {
+    // 250,000 values over 1,000 distinct ones, then 150,000 new distinct values (overflow at 100,001 distinct).
+    const n = 400_000;
+    const at = (i: number) => (i < 250_000 ? (i * 37) % 1000 : 1000 + i);
+    const acc = new ColumnAccumulator();
+    const all = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      all[i] = at(i);
+      acc.add(String(at(i)));
+    }
+    all.sort();
+    const p = acc.finish(n);
+    expect(p.quantiles_exact).toBe(false);
+    expect(p.distinct_exact).toBe(false);
+    expect(p.sample!.weights!.reduce((a, b) => a + b, 0)).toBe(n);
+    expect(p.quantiles_rank_error!).toBeGreaterThan(0);
+    expect(p.quantiles_rank_error!).toBeLessThanOrEqual(0.005);
+    for (const [k, prob] of [['p1', 0.01], ['p25', 0.25], ['p50', 0.5], ['p75', 0.75], ['p99', 0.99]] as const) {
+      expect(rankError(all, p.quantiles![k]!, prob)).toBeLessThanOrEqual(p.quantiles_rank_error!);
+    }
+    expect(p.mean).toBeCloseTo(all.reduce((a, b) => a + b, 0) / n, 6);
+  });
+
+  it('the 1,000 most frequent numbers: higher counts first, ties by smaller number', () => {
+    const c = new NumberCounter();
+    // 0..2999; multiples of 7 counted 3 times (429 of them: 0, 7, …, 2996), the rest once.
+    for (let v = 2999; v >= 0; v--) for (let k = 0; k < (v % 7 === 0 ? 3 : 1); k++) c.add(v);
+    const top = mostFrequentNumbers(c, 1000);
+    expect(top.length).toBe(1000);
+    const triple = top.filter(([, n]) => n === 3).map(([v]) => v).sort((a, b) => a - b);
+    expect(triple).toEqual(Array.from({ length: 429 }, (_, i) => 7 * i));
+    // The other 571 are the smallest numbers that are not multiples of 7: 1..6, 8..13, … up to 666.
+    const once = top.filter(([, n]) => n === 1).map(([v]) => v).sort((a, b) => a - b);
+    expect(once.length).toBe(571);
+    expect(once[0]).toBe(1);
+    expect(once[570]).toBe(666);
+    expect(once.every((v) => v % 7 !== 0)).toBe(true);
   });
 
   it('distinct: exact up to 100,000, HyperLogLog within 3 % above', () => {

@@ -177,12 +177,12 @@ export function renderText(doc: ValidationDocument): string {
   if (doc.drift) {
     const d = doc.drift;
     lines.push(
-      `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.values(d.columns).filter((c) => c.kind !== 'skipped').length} columns drifted (share ${d.share.toFixed(2)}, threshold ${d.share_threshold}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
+      `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.keys(d.columns).length} columns drifted (share ${d.share.toFixed(2)}, threshold ${d.share_threshold}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
     );
     for (const [name, c] of Object.entries(d.columns)) {
-      if (c.kind === 'skipped') lines.push(`  ${name}: skipped (${c.reason})`);
-      else lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${c.method} = ${fmtNum(c.value)} (threshold ${c.threshold})`);
+      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${c.method} = ${fmtNum(c.value)} (threshold ${c.threshold})`);
     }
+    for (const [name, reason] of Object.entries(d.skipped_columns)) lines.push(`  ${name}: skipped (${reason})`);
     if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
     if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
   }

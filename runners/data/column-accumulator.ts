@@ -1,11 +1,17 @@
 /**
  * One column's one-pass statistics: missing count, type inference, moments (Welford), min/max,
- * the numeric sample (every value up to 200,000, then a uniform reservoir), value counts and date range.
- * Memory per column is bounded (sample ≤ 200,000 numbers; counts ≤ 100,000 keys).
+ * the numeric distribution, value counts and date range. Memory per column is bounded (≤ 200,000
+ * buffered numbers, ≤ 100,000 counted keys, a sketch of ≤ 40 levels × 16,384 numbers).
+ *
+ * The numeric distribution (quantiles, histograms, drift) is exact while the column has at most
+ * 200,000 numbers (all kept) or at most 100,000 distinct numbers (rebuilt from the exact counts);
+ * only a column past both limits uses the deterministic sketch of stats/quantiles.ts. So the
+ * sampler stops taking values at 200,000 while the counts are exact, and is rebuilt from the
+ * counts at the moment they overflow.
  */
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
-import { NumericSampler, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
+import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
 
@@ -19,8 +25,10 @@ const STORE_COUNTS_LIMIT = 100_000;
 export class ColumnAccumulator {
   missing = 0;
   readonly tracker = new TypeTracker();
-  readonly sampler = new NumericSampler();
+  sampler = new NumericSampler();
   readonly numCounts = new NumberCounter();
+  /** Numbers seen (the sampler may have stopped taking them; see the file comment). */
+  private numbers = 0;
   readonly strCounts = new ValueCounter<string>();
   private mean = 0;
   private m2 = 0;
@@ -34,6 +42,14 @@ export class ColumnAccumulator {
 
   constructor(private readonly declared?: ColumnType) {
     this.textOnly = declared !== undefined && !isNumericType(declared);
+    this.numCounts.onOverflow = () => {
+      // The counts hold every number so far (including the one being added): if the sampler
+      // stopped at EXACT_LIMIT, rebuild it from them and keep feeding it from now on.
+      if (this.sampler.count === this.numbers) return;
+      const s = new NumericSampler();
+      this.numCounts.forEach((x, c) => s.addCount(x, c));
+      this.sampler = s;
+    };
   }
 
   /** Add one raw value; returns its number (NaN when not numeric) so checks can reuse it. */
@@ -132,18 +148,22 @@ export class ColumnAccumulator {
   }
 
   private addNumberStats(x: number): void {
-    const n = this.sampler.count + 1;
+    const n = ++this.numbers;
     const d = x - this.mean;
     this.mean += d / n;
     this.m2 += d * (x - this.mean);
     if (x < this.min) this.min = x;
     if (x > this.max) this.max = x;
-    this.sampler.add(x);
+    // Past EXACT_LIMIT the sampler only takes values once the counts stopped being exact.
+    if (this.sampler.count < EXACT_LIMIT || !this.numCounts.exact) this.sampler.add(x);
+    // An overflow here rebuilds a stopped sampler from the counts, x included (onOverflow).
     this.numCounts.add(x);
   }
 
+  /** The numeric distribution: all values, or exact counts, or the sketch (see the file comment). */
   numericSample(): WeightedSample {
-    return this.sampler.sample();
+    if (this.sampler.count === this.numbers) return this.sampler.sample();
+    return sampleFromCounts((fn) => this.numCounts.forEach(fn));
   }
 
   finish(rows: number): ColumnProfile {
@@ -173,9 +193,9 @@ export class ColumnAccumulator {
     const counts = this.categoryCounts(type);
     base.top = counts.top;
     if (isNumericType(type)) {
-      const n = this.sampler.count;
+      const n = this.numbers;
       if (n > 0) {
-        const sample = this.sampler.sample();
+        const sample = this.numericSample();
         base.min = this.min;
         base.max = this.max;
         base.mean = this.mean;
@@ -183,11 +203,14 @@ export class ColumnAccumulator {
         base.std_sample = n > 1 ? Math.sqrt(this.m2 / (n - 1)) : null;
         base.quantiles = Object.fromEntries(QUANTILE_KEYS.map((k) => [k, sampleQuantile(sample, QUANTILE_PROBS[k])]));
         base.quantiles_exact = sample.exact;
+        base.quantiles_rank_error = sample.rankError;
         base.histogram = { equal_width: equalWidthHistogram(sample, this.min, this.max), quantile: quantileHistogram(sample) };
         base.sample = {
           values: Array.from(sample.values),
           ...(sample.weights ? { weights: Array.from(sample.weights) } : {}),
           n: sample.n,
+          exact: sample.exact,
+          ...(sample.exact ? {} : { rank_error: sample.rankError }),
         };
       }
     } else if (type === 'datetime' && this.dateMin <= this.dateMax) {
@@ -210,10 +233,8 @@ export class ColumnAccumulator {
     const numeric = isNumericType(type);
     const merged = new Map<string, number>();
     // Many distinct numbers: only the top needs text keys, so keep the 1,000 most frequent.
-    const nums: [number, number][] = [];
     // Past 100,000 distinct numbers the counts stopped being kept: no top values then.
-    if (this.numCounts.exact) this.numCounts.forEach((k, c) => nums.push([k, c]));
-    if (nums.length > 1000) nums.sort((a, b) => b[1] - a[1] || a[0] - b[0]).length = 1000;
+    const nums = this.numCounts.exact ? mostFrequentNumbers(this.numCounts, 1000) : [];
     for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
     for (const [k, c] of this.strCounts.counts) merged.set(k, (merged.get(k) ?? 0) + c);
     const sorted = [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
@@ -226,6 +247,31 @@ export class ColumnAccumulator {
     const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : merged.size <= STORE_COUNTS_LIMIT;
     return { top, all: store ? Object.fromEntries(sorted) : undefined, other };
   }
+}
+
+/**
+ * The `limit` numbers counted most often (ties: smaller numbers first), without sorting every
+ * counted number: the limit-th largest count comes from a typed-array sort of the counts, and
+ * only the numbers tied at that count are sorted.
+ */
+export function mostFrequentNumbers(counter: NumberCounter, limit: number): [number, number][] {
+  const all: [number, number][] = [];
+  if (counter.tracked <= limit) {
+    counter.forEach((k, c) => all.push([k, c]));
+    return all;
+  }
+  const counts = new Uint32Array(counter.tracked);
+  let i = 0;
+  counter.forEach((_k, c) => (counts[i++] = c));
+  const cut = counts.sort()[counts.length - limit]!;
+  const ties: number[] = [];
+  counter.forEach((k, c) => {
+    if (c > cut) all.push([k, c]);
+    else if (c === cut) ties.push(k);
+  });
+  const tied = Float64Array.from(ties).sort();
+  for (let t = 0; all.length < limit && t < tied.length; t++) all.push([tied[t]!, cut]);
+  return all;
 }
 
 function binIndex(x: number, edges: number[]): number {
@@ -245,7 +291,7 @@ function countInto(sample: WeightedSample, edges: number[]): number[] {
   const counts = new Array(edges.length - 1).fill(0);
   const v = sample.values;
   for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)] += sample.weights ? sample.weights[i]! : 1;
-  // A reservoir sample stands for n rows: scale its counts to estimates of the full data's.
+  // Weights always sum to n (exact counts or sketch weights); keep the scaling for old unweighted partial samples.
   const scale = sample.n / sampleMass(sample);
   return scale === 1 ? counts : counts.map((c) => Math.round(c * scale));
 }

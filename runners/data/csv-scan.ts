@@ -23,6 +23,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
     if (width < 0) {
       const names = checkHeader(cells, file, line);
       state.ensureColumns(names);
+      state.headerLine = line;
       width = names.length;
       return;
     }

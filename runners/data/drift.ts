@@ -6,11 +6,17 @@
  * ≤ 1000 rows, else Wasserstein normed (≥ 0.1 drifts); every other column → χ² (p < 0.05) when R
  * has ≤ 1000 rows, else JSD (≥ 0.1). Explicit methods: ks and chi2 drift when p < threshold
  * (default 0.05); wasserstein, psi, jsd, linf when the value ≥ threshold (default 0.1).
- * Datetime columns are left out (dates move forward by nature) unless a method is set for them.
- * A column whose type is numeric in one side and not the other is compared as categories.
+ * Datetime columns are left out (dates move forward by nature) unless a method is set for them;
+ * left-out columns are listed in `skipped_columns` with the reason, so `columns` holds only
+ * numeric and categorical results. A column whose type is numeric in one side and not the other
+ * is compared as categories.
+ *
+ * Thresholds: a column's `threshold` applies to its method; `drift.threshold` to `drift.method`.
+ * A threshold whose method is `auto` is a config error: auto picks a p-value test (ks, chi2) or
+ * a distance (wasserstein, jsd) per column, and one number cannot mean both.
  */
 import { ConfigError } from '../../core/errors.js';
-import type { DriftMethod, DriftSpec, Severity } from '../../pipeline-schema/types.js';
+import type { DriftColumnSpec, DriftMethod, DriftSpec, Severity } from '../../pipeline-schema/types.js';
 import {
   alignCounts,
   chiSquareHomogeneity,
@@ -56,13 +62,7 @@ export interface CategoricalDrift {
   vanished_categories: string[];
 }
 
-export interface SkippedDrift {
-  kind: 'skipped';
-  reason: string;
-  drifted: false;
-}
-
-export type ColumnDrift = NumericDrift | CategoricalDrift | SkippedDrift;
+export type ColumnDrift = NumericDrift | CategoricalDrift;
 
 export interface DriftResult {
   drifted: boolean;
@@ -72,6 +72,8 @@ export interface DriftResult {
   drifted_columns: string[];
   new_columns: string[];
   vanished_columns: string[];
+  /** Columns left out of drift, with the reason. */
+  skipped_columns: Record<string, string>;
   baseline: { path: string; ref?: string; profile?: string; rows: number };
   columns: Record<string, ColumnDrift>;
 }
@@ -83,13 +85,18 @@ export function defaultThreshold(method: string): number {
   return P_VALUE_METHODS.has(method) ? 0.05 : 0.1;
 }
 
+/** The column's threshold, else the dataset's when the column uses the dataset's explicit method, else the default. */
+function thresholdFor(method: string, requested: DriftMethod, colSpec: DriftColumnSpec, spec: DriftSpec): number {
+  return colSpec.threshold ?? (requested !== 'auto' && requested === spec.method ? spec.threshold : undefined) ?? defaultThreshold(method);
+}
+
 function decide(method: string, value: number, threshold: number): boolean {
   return P_VALUE_METHODS.has(method) ? value < threshold : value >= threshold;
 }
 
 function numericSample(p: ColumnProfile): WeightedSample | undefined {
   if (!p.sample) return undefined;
-  return sampleFrom(p.sample.values, p.sample.weights, p.sample.n);
+  return sampleFrom(p.sample.values, p.sample.weights, p.sample.n, p.sample.exact, p.sample.rank_error);
 }
 
 function countsOf(p: ColumnProfile): Map<string, number> {
@@ -99,6 +106,22 @@ function countsOf(p: ColumnProfile): Map<string, number> {
   return m;
 }
 
+/** Refuse thresholds that would be read against `auto` (see the file comment). */
+export function checkDriftSpec(spec: DriftSpec, configFile = 'mlpipeline.yaml'): void {
+  const problem = (key: string) =>
+    new ConfigError([
+      {
+        message: `${key}.threshold is set but ${key}.method is auto: auto uses a p-value (ks, chi2) or a distance (wasserstein, jsd) depending on the column, so the threshold would mean different things`,
+        location: { file: configFile },
+        fix: `set ${key}.method (ks, wasserstein, psi, chi2, jsd or linf), or remove the threshold to use the defaults (p < 0.05, distance ≥ 0.1)`,
+      },
+    ]);
+  if (spec.threshold !== undefined && (spec.method ?? 'auto') === 'auto') throw problem('validation.drift');
+  for (const [name, col] of Object.entries(spec.columns ?? {})) {
+    if (col.threshold !== undefined && (col.method ?? spec.method ?? 'auto') === 'auto') throw problem(`validation.drift.columns.${name}`);
+  }
+}
+
 export function computeDrift(
   baseline: ProfileDocument,
   current: ProfileDocument,
@@ -106,6 +129,7 @@ export function computeDrift(
   baselineInfo: { path: string; ref?: string; profile?: string } = { path: baseline.source.path },
   configFile = 'mlpipeline.yaml',
 ): DriftResult {
+  checkDriftSpec(spec, configFile);
   const rCols = Object.keys(baseline.columns);
   const cCols = Object.keys(current.columns);
   const result: DriftResult = {
@@ -116,6 +140,7 @@ export function computeDrift(
     drifted_columns: [],
     new_columns: cCols.filter((c) => !(c in baseline.columns)),
     vanished_columns: rCols.filter((c) => !(c in current.columns)),
+    skipped_columns: {},
     baseline: { ...baselineInfo, rows: baseline.rows },
     columns: {},
   };
@@ -126,34 +151,41 @@ export function computeDrift(
     if (!c) continue;
     const colSpec = spec.columns?.[name] ?? {};
     if (colSpec.skip) {
-      result.columns[name] = { kind: 'skipped', reason: 'skip: true in validation.drift.columns', drifted: false };
+      result.skipped_columns[name] = 'skip: true in validation.drift.columns';
       continue;
     }
-    const requested = colSpec.method ?? spec.method ?? 'auto';
+    const own = colSpec.method;
+    let requested = own ?? spec.method ?? 'auto';
     if (r.count === 0 || c.count === 0) {
-      result.columns[name] = { kind: 'skipped', reason: r.count === 0 ? 'no values in the baseline' : 'no values in the current data', drifted: false };
+      result.skipped_columns[name] = r.count === 0 ? 'no values in the baseline' : 'no values in the current data';
       continue;
     }
-    if ((r.type === 'datetime' || c.type === 'datetime') && requested === 'auto') {
-      result.columns[name] = { kind: 'skipped', reason: 'datetime column (set a method to compare it)', drifted: false };
+    // Dates move forward by nature: compared only when the column itself names a method.
+    if ((r.type === 'datetime' || c.type === 'datetime') && own === undefined) {
+      result.skipped_columns[name] = 'datetime column (set a method to compare it)';
       continue;
     }
     const bothNumeric = isNumericType(r.type) && isNumericType(c.type) && r.sample && c.sample;
-    const useNumeric = requested === 'auto' ? bothNumeric && r.distinct > 5 : bothNumeric && ['ks', 'wasserstein', 'psi'].includes(requested);
     if (!bothNumeric && (requested === 'ks' || requested === 'wasserstein')) {
-      throw new ConfigError([
-        {
-          message: `drift method '${requested}' needs a numeric column, but '${name}' is ${r.type === c.type ? r.type : `${r.type} in the baseline and ${c.type} now`}`,
-          location: { file: configFile },
-          fix: `use chi2, jsd, linf or psi for validation.drift.columns.${name}.method`,
-        },
-      ]);
+      // A dataset-wide numeric test leaves the other columns to auto's categorical choice; a
+      // column that names one (or sets a threshold for it) must be numeric.
+      if (own !== undefined || colSpec.threshold !== undefined) {
+        throw new ConfigError([
+          {
+            message: `drift method '${requested}' needs a numeric column, but '${name}' is ${r.type === c.type ? r.type : `${r.type} in the baseline and ${c.type} now`}`,
+            location: { file: configFile },
+            fix: `use chi2, jsd, linf or psi for validation.drift.columns.${name}.method`,
+          },
+        ]);
+      }
+      requested = 'auto';
     }
+    const useNumeric = requested === 'auto' ? bothNumeric && r.distinct > 5 : bothNumeric && ['ks', 'wasserstein', 'psi'].includes(requested);
     considered++;
     const small = baseline.rows <= 1000;
     if (useNumeric) {
       const method = (requested === 'auto' ? (small ? 'ks' : 'wasserstein') : requested) as NumericDrift['method'];
-      const threshold = colSpec.threshold ?? (requested !== 'auto' && requested === spec.method ? spec.threshold : undefined) ?? defaultThreshold(method);
+      const threshold = thresholdFor(method, requested, colSpec, spec);
       const rs = numericSample(r)!;
       const cs = numericSample(c)!;
       const ks = ksTest(rs, cs);
@@ -176,7 +208,7 @@ export function computeDrift(
       };
     } else {
       const method = (requested === 'auto' ? (small ? 'chi2' : 'jsd') : requested) as CategoricalDrift['method'];
-      const threshold = colSpec.threshold ?? (requested !== 'auto' && requested === spec.method ? spec.threshold : undefined) ?? defaultThreshold(method);
+      const threshold = thresholdFor(method, requested, colSpec, spec);
       const rc = countsOf(r);
       const cc = countsOf(c);
       const t = alignCounts(rc, cc);

@@ -39,13 +39,19 @@ export interface ColumnProfile {
   /** Sample standard deviation (ddof = 1), what pandas' describe() prints as `std`. */
   std_sample: number | null;
   quantiles: Record<string, number> | null;
-  /** False when quantiles come from the 200,000-value reservoir sample (rank error ≤ 0.005 with probability ≥ 1 − 1e-4). */
+  /** False when quantiles come from the sketch (more than 200,000 numbers and more than 100,000 distinct ones). */
   quantiles_exact: boolean;
+  /** Deterministic bound on the quantiles' rank error as a fraction of count (0 when exact; < 0.0026 always). */
+  quantiles_rank_error?: number;
   histogram: { equal_width: Histogram; quantile: Histogram } | null;
   /** Up to 20 most frequent values with their counts. */
   top: { value: string | number; count: number }[];
-  /** Drift material for numeric columns: every value (up to 200,000) or a uniform reservoir sample of 200,000; n = values in the data. */
-  sample?: { values: number[]; weights?: number[]; n: number };
+  /**
+   * Drift material for numeric columns: every value (up to 200,000 values), or the distinct values
+   * with their counts as weights (up to 100,000 distinct values), or the sketch's items with their
+   * weights (rank error ≤ rank_error). n = numbers in the data.
+   */
+  sample?: { values: number[]; weights?: number[]; n: number; exact?: boolean; rank_error?: number };
   /** Drift material for categories: counts per value text (up to 100,000 distinct values). */
   counts?: Record<string, number>;
   /** Values first seen after the 100,000-distinct cap, counted together. */

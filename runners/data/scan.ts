@@ -4,10 +4,11 @@
  * making a string per cell; JSON Lines and Parquet go through readBatches.
  */
 import type { ColumnCheckSpec, ColumnType } from '../../pipeline-schema/types.js';
+import { InputError } from '../../core/errors.js';
 import { ColumnAccumulator } from './column-accumulator.js';
 import { ColumnChecker, type CheckResult } from './checks.js';
 import { scanCsv } from './csv-scan.js';
-import { resolveFormat } from './open.js';
+import { resolveFormat, sourceLabel } from './open.js';
 import { PROFILE_SCHEMA_ID, type ProfileDocument } from './profile-types.js';
 import { readBatches, type DataSource, type RowBatch } from './source.js';
 
@@ -36,6 +37,8 @@ export class ScanState {
   readonly checkers: (ColumnChecker | undefined)[] = [];
   columns: string[] = [];
   rows = 0;
+  /** File line of the CSV header (for the "no data rows" message). */
+  headerLine: number | undefined;
 
   constructor(private readonly opts: ScanOptions) {}
 
@@ -117,5 +120,17 @@ export async function scanDataset(src: DataSource, opts: ScanOptions = {}): Prom
   } else {
     for await (const b of readBatches(src, { batchSize: opts.batchSize ?? 8192, maxFieldChars: opts.maxFieldChars })) state.addBatch(b);
   }
+  // Nothing to profile or check: a header alone is a truncated or mis-exported file, not a dataset.
+  if (state.rows === 0) throw noDataRows(src, state);
   return state.finish(src);
+}
+
+function noDataRows(src: DataSource, state: ScanState): InputError {
+  const file = sourceLabel(src);
+  const cols = state.columns.length ? ` (columns ${state.columns.slice(0, 10).join(', ')}${state.columns.length > 10 ? ', …' : ''})` : '';
+  const where = state.headerLine !== undefined ? `line ${state.headerLine} is the header${cols} and no data rows follow` : `${file} has no data rows${cols}`;
+  return new InputError(`${where}; expected at least one row`, {
+    location: { file, ...(state.headerLine !== undefined ? { line: state.headerLine } : {}) },
+    fix: 'add data rows, or check that the file was written completely',
+  });
 }

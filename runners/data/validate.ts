@@ -9,7 +9,7 @@ import { InputError } from '../../core/errors.js';
 import { gitRaw, repoRoot, resolveCommit } from '../../core/git.js';
 import type { ColumnType, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import { missingColumnResult, tableChecks, type CheckResult } from './checks.js';
-import { computeDrift, type DriftResult } from './drift.js';
+import { checkDriftSpec, computeDrift, type DriftResult } from './drift.js';
 import { PROFILE_SCHEMA_ID, type ColumnProfile, type ProfileDocument } from './profile-types.js';
 import { scanDataset } from './scan.js';
 import type { DataSource } from './source.js';
@@ -55,6 +55,8 @@ export function summarizeProfile(p: ProfileDocument): ValidationDocument['profil
 
 export async function validateData(opts: ValidateOptions): Promise<{ document: ValidationDocument; profile: ProfileDocument }> {
   const spec = opts.spec ?? {};
+  // Config mistakes surface on every run, not only when a baseline happens to be there.
+  if (spec.drift) checkDriftSpec(spec.drift, opts.configFile);
   const scan = await scanDataset(opts.data, { types: opts.types, columns: spec.columns, configFile: opts.configFile });
   const checks: CheckResult[] = [];
   for (const [name, colSpec] of Object.entries(spec.columns ?? {})) {

@@ -138,6 +138,8 @@ export class NumberCounter {
   private size = 0;
   private hll: HyperLogLog | undefined;
   otherCount = 0;
+  /** Called once, when the exact table overflows, while its counts can still be read with forEach. */
+  onOverflow: (() => void) | undefined;
 
   add(x: number): void {
     if (x === 0) x = 0; // fold -0
@@ -161,6 +163,7 @@ export class NumberCounter {
     this.cnt[i] = 1;
     this.size++;
     if (this.size > EXACT_DISTINCT) {
+      this.onOverflow?.();
       this.hll = new HyperLogLog();
       this.forEach((k) => this.hll!.add(k));
       this.keys = new Float64Array(0);
