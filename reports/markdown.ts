@@ -27,8 +27,12 @@ export function escapeMarkdown(text: unknown): string {
           case '|':
             return '\\|';
           case '@':
-            // A zero-width joiner is not enough for GitHub; an entity keeps the text but not the mention.
-            return '&#64;';
+            // GitHub finds @mentions (and emails) in the rendered text, so an entity for '@' alone
+            // would still notify; a zero-width space after it breaks the mention pattern.
+            return '@&#8203;';
+          case '#':
+            // Likewise `#123` and `owner/repo#123` become issue links in the rendered text.
+            return '\\#&#8203;';
           case ':':
             // Breaks autolinks such as https://… and www. detection needs a dot, which is escaped too.
             return '&#58;';

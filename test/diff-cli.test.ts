@@ -264,7 +264,7 @@ describe('metrics diff', () => {
         '| Path | Key | HEAD | workspace | Change |',
         '| --- | --- | ---: | ---: | ---: |',
         '| metrics/train\\.json | &lt;img src\\=x&gt; | 1 | 2 | \\+1 \\(\\+100\\%\\) |',
-        '| metrics/train\\.json | &#64;admin | a | \\!\\[x\\]\\(http&#58;//evil/x\\.png\\) | \\- |',
+        '| metrics/train\\.json | @&#8203;admin | a | \\!\\[x\\]\\(http&#58;//evil/x\\.png\\) | \\- |',
         '',
       ].join('\n'),
     );

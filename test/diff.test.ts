@@ -215,7 +215,7 @@ describe('rendering', () => {
     const md = renderDiffMarkdown(hostile);
     expect(md).not.toMatch(/<img|<b>|\]\(https|(^|[^;])@admin/m);
     expect(md).toContain('&lt;img src\\=x onerror\\=alert\\(1\\)&gt;');
-    expect(md).toContain('&#64;admin');
+    expect(md).toContain('@&#8203;admin');
     expect(md).toContain('&lt;b&gt;main&lt;/b&gt;');
     // Every row keeps exactly 6 unescaped pipes (5 cells), so no cell broke out of the table.
     for (const line of md.trimEnd().split('\n')) expect(line.replace(/\\\|/g, '').split('|').length - 1).toBe(6);
