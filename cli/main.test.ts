@@ -57,7 +57,7 @@ describe('the CLI shell', () => {
     expect(group.stdout + group.stderr).toContain('Usage: mlpipeline params');
     const option = bufferIo();
     expect(await runCli(['run', '--bogus'], { io: option })).toBe(2);
-    expect(option.stderr).toContain("error: unknown option '--bogus'");
+    expect(option.stderr).toContain("mlpipeline: error: unknown option '--bogus'");
     const help = bufferIo();
     expect(await runCli(['help', 'run'], { io: help })).toBe(0);
     expect(help.stdout).toContain('Usage: mlpipeline run');

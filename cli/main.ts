@@ -20,12 +20,18 @@ export function buildProgram(ctx: CliContext): Command {
     .showHelpAfterError('(run with --help for usage)')
     .showSuggestionAfterError(true)
     .enablePositionalOptions();
-  program.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+  // Usage errors commander detects read like ours: `mlpipeline: error: unknown option '--x'`.
+  const output = {
+    writeOut: (s: string) => ctx.io.out(s),
+    writeErr: (s: string) => ctx.io.err(s),
+    outputError: (s: string, write: (s: string) => void) => write(`mlpipeline: ${s}`),
+  };
+  program.configureOutput(output);
   for (const mod of commandModules) mod.register(program, ctx);
   // Every (sub)command reports through ctx.io and throws typed errors rather than exiting.
   const configure = (c: Command): void => {
     c.exitOverride();
-    c.configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s) });
+    c.configureOutput(output);
     c.commands.forEach(configure);
   };
   configure(program);
