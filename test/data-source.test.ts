@@ -102,6 +102,40 @@ describe('CSV reader (RFC 4180)', () => {
     expect(scan.profile.columns.s).toMatchObject({ type: 'string', distinct: n, missing: 0 });
   });
 
+  it('ASCII and UTF-8 chunks mixed: characters split across chunks, and a U+FEFF after the first chunk is kept', async () => {
+    // Files are read in 256 KiB chunks. Chunk 1 is pure ASCII; chunk 2 starts with U+FEFF (a
+    // character in a cell, not a byte-order mark: only the file start has one); chunk 2 ends one
+    // byte into "é", so chunk 3 starts with the rest of that character.
+    const CHUNK = 1 << 18;
+    const head = 'k,v\n';
+    const row = (i: number) => `${i},x\n`;
+    let ascii = head;
+    let i = 0;
+    while (ascii.length + row(i).length <= CHUNK - 4) ascii += row(i++);
+    ascii += 'p,'.padEnd(CHUNK - ascii.length - 1, 'p') + '\n'; // exactly CHUNK bytes
+    const bomCell = Buffer.from('\uFEFFa,b\n');
+    let middle = 'm,';
+    while (bomCell.length + middle.length < CHUNK - 1) middle += 'm';
+    const bytes = Buffer.concat([Buffer.from(ascii), bomCell, Buffer.from(middle), Buffer.from('é\nz,ü\n')]);
+    expect(bytes.length).toBeGreaterThan(2 * CHUNK);
+    expect(bytes[2 * CHUNK - 1]).toBe(0xc3); // the chunk boundary splits "é"
+    const r = await rowsOf(file('mixed-chunks.csv', bytes));
+    expect(r.columns).toEqual(['k', 'v']);
+    expect(r.rows.length).toBe(i + 4);
+    expect(r.rows[i + 1]).toEqual(['\uFEFFa', 'b']);
+    expect(r.rows[i + 2]![1]).toBe('m'.repeat(middle.length - 2) + 'é');
+    expect(r.rows[i + 3]).toEqual(['z', 'ü']);
+  });
+
+  it('invalid UTF-8 after pure-ASCII chunks: the line and column are still exact', async () => {
+    const n = 40_000; // about 600 KB of ASCII first
+    const body = Array.from({ length: n }, (_, i) => `${i},ok`).join('\n');
+    const bytes = Buffer.concat([Buffer.from('a,b\n' + body + '\n7,caf'), Buffer.from([0xe9]), Buffer.from('\n')]);
+    const e = await failure(file('late-latin1.csv', bytes));
+    expect(e.message).toBe(`invalid UTF-8 at line ${n + 2}, column 6 (byte 0xe9)`);
+    expect(e.location).toEqual({ file: 'late-latin1.csv', line: n + 2, column: 6 });
+  });
+
   it('a header-only file yields one empty batch with the columns', async () => {
     const p = file('header.csv', 'a,b\n');
     const batches = await readAll({ path: p });

@@ -17,7 +17,7 @@ import {
 import { chiSquareSf, gammaQ, ksTwoSamplePValue } from '../runners/data/stats/special.js';
 import { NumericSampler, quantileSorted, sampleFrom, sampleQuantile } from '../runners/data/stats/quantiles.js';
 import { HyperLogLog, NumberCounter } from '../runners/data/stats/distinct.js';
-import { ColumnAccumulator, mostFrequentNumbers } from '../runners/data/column-accumulator.js';
+import { ColumnAccumulator, mostFrequentNumbers, textHash } from '../runners/data/column-accumulator.js';
 
 const A = [0.61, 0.29, 0.06, 0.59, -1.73, -0.74, 0.51, -0.56, 0.39, 1.64, 0.05, -0.06, 0.64, -0.82, 0.37, 1.77, 1.09, -1.28, 2.36, 1.31, 1.05, -0.32, -0.4, 1.06, -2.47];
 const B = [2.2, 1.66, 1.38, 0.2, 0.36, 0.0, 0.96, 1.56, 0.44, 1.5, -0.3, 0.66, 2.31, 3.29, -0.27, 1.04, 1.69, 0.66, 2.81, 1.42, 2.91, -0.21, 0.55, 1.77, 0.85, 1.12, 0.72, 1.36];
@@ -294,6 +294,39 @@ describe('sketches beyond 100,000 values', () => {
     expect(once[0]).toBe(1);
     expect(once[570]).toBe(666);
     expect(once.every((v) => v % 7 !== 0)).toBe(true);
+  });
+
+  it('text cache hash is 32-bit FNV-1a (published test vectors), over any range of a string', () => {
+    // FNV-1a 32: "" → 0x811c9dc5, "a" → 0xe40c292c, "foobar" → 0xbf9cf968 (Fowler/Noll/Vo reference values).
+    expect(textHash('', 0, 0) >>> 0).toBe(0x811c9dc5);
+    expect(textHash('a', 0, 1) >>> 0).toBe(0xe40c292c);
+    expect(textHash('x,foobar,y', 2, 8) >>> 0).toBe(0xbf9cf968);
+  });
+
+  it('counts every number exactly as a plain Map does (duplicates, −0 folded into 0, ±Infinity, growth)', () => {
+    const c = new NumberCounter();
+    const ref = new Map<number, number>();
+    let seed = 17;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const pool = [0, -0, Infinity, -Infinity, Number.MIN_VALUE, -Number.MAX_VALUE, 0.1, 0.30000000000000004];
+    for (let i = 0; i < 60_000; i++) {
+      const u = rnd();
+      // Mostly repeats from a few thousand values (several table growths), some edge values.
+      const x = u < 0.05 ? pool[Math.floor(rnd() * pool.length)]! : Math.floor(rnd() * 5000) / (u < 0.5 ? 1 : 8) - 300;
+      c.add(x);
+      const key = x === 0 ? 0 : x; // one value for −0 and 0, as Set/Map (SameValueZero)
+      ref.set(key, (ref.get(key) ?? 0) + 1);
+    }
+    const got = new Map<number, number>();
+    c.forEach((k, n) => {
+      expect(got.has(k)).toBe(false);
+      got.set(k, n);
+    });
+    expect(c.exact).toBe(true);
+    expect(c.tracked).toBe(ref.size);
+    expect(c.distinct()).toBe(ref.size);
+    expect([...got.entries()].sort((a, b) => a[0] - b[0])).toEqual([...ref.entries()].sort((a, b) => a[0] - b[0]));
+    expect(Object.is(got.has(0) && [...got.keys()].find((k) => k === 0), 0)).toBe(true); // stored as +0
   });
 
   it('distinct: exact up to 100,000, HyperLogLog within 3 % above', () => {

@@ -129,7 +129,19 @@ export class ColumnChecker {
       });
       this.valueChecks[this.valueChecks.length - 1]!.stateful = true;
     }
+    // Numbers from the CSV fast path: when the checks are only type/min/max, one inline test says
+    // "all pass" (the common case) without calling each check; failures take the full path.
+    this.numFast = this.valueChecks.every((c) => c.name === 'type' || c.name === 'min' || c.name === 'max');
+    if (spec.type) this.fastType = spec.type === 'integer' ? 1 : spec.type === 'number' || spec.type === 'string' ? 2 : 3;
+    if (spec.min !== undefined) this.fastMin = spec.min;
+    if (spec.max !== undefined) this.fastMax = spec.max;
   }
+
+  private readonly numFast: boolean;
+  /** 0: no type check; 1: integer (integer text and value); 2: number or string (any number passes); 3: no number passes. */
+  private readonly fastType: number = 0;
+  private readonly fastMin: number = -Infinity;
+  private readonly fastMax: number = Infinity;
 
   /** A non-null value at data row `row`, file line `line`. `x` is its number or NaN. */
   value(v: unknown, x: number, row: number, line: number | null): void {
@@ -162,6 +174,7 @@ export class ColumnChecker {
       for (let k = 0; k < checks.length; k++) if (!checks[k]!.stateful && !checks[k]!.test(v, x)) mask |= 1 << k;
       this.masks[key] = mask;
     }
+    if (mask === 0 && this.seen === undefined) return; // every check passes, none keeps state
     for (let k = 0; k < checks.length; k++) {
       const c = checks[k]!;
       const failed = c.stateful ? !c.test(v, x) : (mask & (1 << k)) !== 0;
@@ -175,6 +188,10 @@ export class ColumnChecker {
   /** A number the CSV fast path read from s[from, to); the text is cut only when a check needs it. */
   numberFromText(s: string, from: number, to: number, x: number, integerText: boolean, row: number, line: number | null): void {
     this.nonNull++;
+    if (this.numFast) {
+      const t = this.fastType;
+      if ((t === 0 || t === 2 || (t === 1 && integerText && Number.isInteger(x))) && x >= this.fastMin && x <= this.fastMax) return;
+    }
     let text: string | undefined;
     for (const c of this.valueChecks) {
       let ok = c.num ? c.num(x, integerText) : undefined;

@@ -1,7 +1,8 @@
 /**
  * One column's one-pass statistics: missing count, type inference, moments (Welford), min/max,
  * the numeric distribution, value counts and date range. Memory per column is bounded (≤ 200,000
- * buffered numbers, ≤ 100,000 counted keys, a sketch of ≤ 40 levels × 16,384 numbers).
+ * buffered numbers, ≤ 100,000 counted keys, a sketch of ≤ 40 levels × 16,384 numbers, and a
+ * 2,048-number block that batches the per-number updates; see addNumberStats).
  *
  * The numeric distribution (quantiles, histograms, drift) is exact while the column has at most
  * 200,000 numbers (all kept) or at most 100,000 distinct numbers (rebuilt from the exact counts);
@@ -21,6 +22,8 @@ const CACHE_ENTRIES = 1024;
 const CACHE_SLOTS = 2048;
 /** Category counts are stored in profiles (for drift) when a column has at most this many distinct values. */
 const STORE_COUNTS_LIMIT = 100_000;
+/** Numbers buffered per column before they are folded into the statistics (see addNumberStats). */
+const PENDING = 2048;
 
 export class ColumnAccumulator {
   missing = 0;
@@ -93,6 +96,11 @@ export class ColumnAccumulator {
    * through add(). Same results as add(s.slice(from, to)).
    */
   addTextRange(s: string, from: number, to: number): void {
+    this.addTextRangeHashed(s, from, to, this.cacheFull ? 0 : textHash(s, from, to));
+  }
+
+  /** addTextRange with the text's textHash() already computed (the CSV scan hashes while it cuts the field). */
+  addTextRangeHashed(s: string, from: number, to: number, h: number): void {
     if (this.cacheFull) {
       const v = s.slice(from, to);
       this.lastText = v;
@@ -100,15 +108,13 @@ export class ColumnAccumulator {
       this.lastKey = -1;
       return;
     }
-    let h = 0x811c9dc5;
-    for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
     const slots = (this.slots ??= new Int32Array(CACHE_SLOTS).fill(-1));
     const mask = CACHE_SLOTS - 1;
     const len = to - from;
     let i = h & mask;
     for (let idx = slots[i]!; idx >= 0; idx = slots[i]!) {
       const t = this.cTexts[idx]!;
-      if (t.length === len && s.startsWith(t, from)) {
+      if (t.length === len && sameText(s, from, t)) {
         this.cCounts[idx]!++;
         const x = this.cX[idx]!;
         if (x === x && !this.textOnly) this.addNumberStats(x);
@@ -147,26 +153,62 @@ export class ColumnAccumulator {
     this.addNumberStats(x);
   }
 
+  // Numbers wait in a small buffer and are folded into the statistics a block at a time, in
+  // arrival order (so every result is the same as one at a time): the loop over one column's
+  // block keeps that column's count table and sketch in cache, where per-cell updates of ten
+  // columns in turn evict each other's.
+  private readonly pending = new Float64Array(PENDING);
+  private pendingLen = 0;
+
   private addNumberStats(x: number): void {
-    const n = ++this.numbers;
-    const d = x - this.mean;
-    this.mean += d / n;
-    this.m2 += d * (x - this.mean);
-    if (x < this.min) this.min = x;
-    if (x > this.max) this.max = x;
-    // Past EXACT_LIMIT the sampler only takes values once the counts stopped being exact.
-    if (this.sampler.count < EXACT_LIMIT || !this.numCounts.exact) this.sampler.add(x);
-    // An overflow here rebuilds a stopped sampler from the counts, x included (onOverflow).
-    this.numCounts.add(x);
+    this.pending[this.pendingLen++] = x;
+    if (this.pendingLen === PENDING) this.flushNumbers();
+  }
+
+  /**
+   * Fold the buffered numbers into the statistics, in order: Welford's mean and M2, min, max,
+   * the sampler and the value counts, exactly as one at a time (the moments live in locals for
+   * the block; `numbers` is kept current because a count overflow reads it).
+   */
+  private flushNumbers(): void {
+    const p = this.pending;
+    const len = this.pendingLen;
+    this.pendingLen = 0;
+    const counts = this.numCounts;
+    let n = this.numbers;
+    let mean = this.mean;
+    let m2 = this.m2;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < len; i++) {
+      const x = p[i]!;
+      n++;
+      const d = x - mean;
+      mean += d / n;
+      m2 += d * (x - mean);
+      if (x < min) min = x;
+      if (x > max) max = x;
+      this.numbers = n;
+      // Past EXACT_LIMIT the sampler only takes values once the counts stopped being exact.
+      if (this.sampler.count < EXACT_LIMIT || !counts.exact) this.sampler.add(x);
+      // An overflow here rebuilds a stopped sampler from the counts, x included (onOverflow).
+      counts.add(x);
+    }
+    this.mean = mean;
+    this.m2 = m2;
+    this.min = min;
+    this.max = max;
   }
 
   /** The numeric distribution: all values, or exact counts, or the sketch (see the file comment). */
   numericSample(): WeightedSample {
+    this.flushNumbers();
     if (this.sampler.count === this.numbers) return this.sampler.sample();
     return sampleFromCounts((fn) => this.numCounts.forEach(fn));
   }
 
   finish(rows: number): ColumnProfile {
+    this.flushNumbers();
     this.flushCache();
     const inferred = this.tracker.result();
     const type = this.declared ?? inferred;
@@ -247,6 +289,19 @@ export class ColumnAccumulator {
     const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : merged.size <= STORE_COUNTS_LIMIT;
     return { top, all: store ? Object.fromEntries(sorted) : undefined, other };
   }
+}
+
+/** s[from, from + t.length) === t, for short cached texts (a loop beats startsWith's call there). */
+function sameText(s: string, from: number, t: string): boolean {
+  for (let k = 0; k < t.length; k++) if (s.charCodeAt(from + k) !== t.charCodeAt(k)) return false;
+  return true;
+}
+
+/** FNV-1a over the UTF-16 code units of s[from, to): the slot hash of the text cache. */
+export function textHash(s: string, from: number, to: number): number {
+  let h = 0x811c9dc5;
+  for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+  return h;
 }
 
 /**

@@ -53,35 +53,51 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
       let m = 0;
       let digits = 0;
       let frac = -1;
-      let simple = true;
       let neg = false;
+      let text = false;
       if (i < b && s.charCodeAt(i) === 45) {
         neg = true;
         i++;
       }
       for (; i < b; i++) {
         const ch = s.charCodeAt(i);
-        if (ch === dc) break;
         const d = ch - 48;
         if (d >= 0 && d <= 9) {
           m = m * 10 + d;
           digits++;
           if (frac >= 0) frac++;
         } else if (ch === 46 && frac < 0) frac = 0;
-        else simple = false;
+        else {
+          if (ch !== dc) text = true;
+          break;
+        }
       }
-      if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
-      if (i === f) {
-        accs[c]!.missing++;
-        checkers[c]?.missing(row, line);
-      } else if (simple && digits > 0 && digits <= 15 && !accs[c]!.textOnly) {
-        let x = frac > 0 ? m / POW10[frac]! : m;
-        if (neg) x = -x;
-        accs[c]!.addParsedNumber(x, frac < 0);
-        const chk = checkers[c];
-        if (chk) chk.numberFromText(s, f, i, x, frac < 0, row, line);
+      if (text) {
+        // Not a plain decimal: finish the field while hashing it for the accumulator's text
+        // cache (the same FNV-1a as textHash), so the text is walked once.
+        let h = 0x811c9dc5;
+        for (let k = f; k < i; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
+        for (; i < b; i++) {
+          const ch = s.charCodeAt(i);
+          if (ch === dc) break;
+          h = Math.imul(h ^ ch, 16777619);
+        }
+        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+        state.textCellHashed(c, s, f, i, h, row, line);
       } else {
-        state.textCell(c, s, f, i, row, line);
+        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+        if (i === f) {
+          accs[c]!.missing++;
+          checkers[c]?.missing(row, line);
+        } else if (digits > 0 && digits <= 15 && !accs[c]!.textOnly) {
+          let x = frac > 0 ? m / POW10[frac]! : m;
+          if (neg) x = -x;
+          accs[c]!.addParsedNumber(x, frac < 0);
+          const chk = checkers[c];
+          if (chk) chk.numberFromText(s, f, i, x, frac < 0, row, line);
+        } else {
+          state.textCell(c, s, f, i, row, line);
+        }
       }
       c++;
       if (i >= b) break;

@@ -75,6 +75,13 @@ export class ScanState {
     this.checkers[c]?.valueForKey(acc.lastText, acc.lastX, acc.lastKey, row, line);
   }
 
+  /** textCell for a text whose textHash the caller computed while cutting the field. */
+  textCellHashed(c: number, s: string, from: number, to: number, h: number, row: number, line: number | null): void {
+    const acc = this.accs[c]!;
+    acc.addTextRangeHashed(s, from, to, h);
+    this.checkers[c]?.valueForKey(acc.lastText, acc.lastX, acc.lastKey, row, line);
+  }
+
   addBatch(b: RowBatch): void {
     this.ensureColumns(b.columns);
     const data = b.rows;

@@ -126,15 +126,17 @@ export class ValueCounter<K extends string | number> {
 }
 
 /**
- * Counts of numbers in an open-addressing table over typed arrays (no boxing, one probe
+ * Counts of numbers in an open-addressing table over one typed array (no boxing, one probe
  * sequence per add; NaN marks an empty slot, data values are never NaN), exact up to
- * EXACT_DISTINCT distinct values. Past that the column is high-cardinality: values only feed
- * the HyperLogLog (probing a 256k-slot table per value costs a cache miss each) and the counts
- * are no longer kept (`exact` false; the profile then reports no top values for the column).
+ * EXACT_DISTINCT distinct values. Slot i holds its key at [2i] and its count at [2i + 1], so a
+ * probe touches one cache line, not two (the table of a column near the limit is 4 MB; separate
+ * key and count arrays cost two cache misses per value). Past the limit the column is
+ * high-cardinality: values only feed the HyperLogLog and the counts are no longer kept (`exact`
+ * false; the profile then reports no top values for the column).
  */
 export class NumberCounter {
-  private keys = new Float64Array(1024).fill(NaN);
-  private cnt = new Uint32Array(1024);
+  /** [key, count] per slot; slots = table.length / 2, a power of two. */
+  private table = emptyTable(1024);
   private size = 0;
   private hll: HyperLogLog | undefined;
   otherCount = 0;
@@ -149,47 +151,48 @@ export class NumberCounter {
       this.otherCount++;
       return;
     }
-    const keys = this.keys;
-    const mask = keys.length - 1;
+    const t = this.table;
+    const mask = (t.length >> 1) - 1;
     let i = h & mask;
-    for (let k = keys[i]!; k === k; k = keys[i]!) {
+    for (let k = t[2 * i]!; k === k; k = t[2 * i]!) {
       if (k === x) {
-        this.cnt[i]++;
+        t[2 * i + 1]++;
         return;
       }
       i = (i + 1) & mask;
     }
-    keys[i] = x;
-    this.cnt[i] = 1;
+    t[2 * i] = x;
+    t[2 * i + 1] = 1;
     this.size++;
     if (this.size > EXACT_DISTINCT) {
       this.onOverflow?.();
       this.hll = new HyperLogLog();
       this.forEach((k) => this.hll!.add(k));
-      this.keys = new Float64Array(0);
-      this.cnt = new Uint32Array(0);
-    } else if (this.size * 2 > keys.length) this.grow();
+      this.table = new Float64Array(0);
+    } else if (this.size * 4 > t.length) this.grow();
   }
 
+  /** Double the slots; keys land where the same probing puts them, so slot order is a function of the keys' hashes. */
   private grow(): void {
-    const oldKeys = this.keys;
-    const oldCnt = this.cnt;
-    const cap = oldKeys.length * 2;
-    this.keys = new Float64Array(cap).fill(NaN);
-    this.cnt = new Uint32Array(cap);
-    const mask = cap - 1;
-    for (let j = 0; j < oldKeys.length; j++) {
-      const key = oldKeys[j]!;
+    const old = this.table;
+    const slots = old.length; // twice the old slot count
+    const t = emptyTable(slots);
+    const mask = slots - 1;
+    for (let j = 0; j < old.length; j += 2) {
+      const key = old[j]!;
       if (key !== key) continue;
       let i = hashNumber(key) & mask;
-      while (this.keys[i] === this.keys[i]) i = (i + 1) & mask;
-      this.keys[i] = key;
-      this.cnt[i] = oldCnt[j]!;
+      while (t[2 * i] === t[2 * i]) i = (i + 1) & mask;
+      t[2 * i] = key;
+      t[2 * i + 1] = old[j + 1]!;
     }
+    this.table = t;
   }
 
+  /** Every counted number with its count, in slot order. */
   forEach(fn: (key: number, count: number) => void): void {
-    for (let i = 0; i < this.keys.length; i++) if (this.keys[i] === this.keys[i]) fn(this.keys[i]!, this.cnt[i]!);
+    const t = this.table;
+    for (let j = 0; j < t.length; j += 2) if (t[j] === t[j]) fn(t[j]!, t[j + 1]!);
   }
 
   get exact(): boolean {
@@ -203,4 +206,11 @@ export class NumberCounter {
   distinct(): number {
     return this.hll ? Math.max(this.hll.estimate(), this.size) : this.size;
   }
+}
+
+/** A table of `slots` empty [key, count] slots (keys NaN). */
+function emptyTable(slots: number): Float64Array {
+  const t = new Float64Array(slots * 2);
+  for (let j = 0; j < t.length; j += 2) t[j] = NaN;
+  return t;
 }

@@ -21,6 +21,8 @@
  * per 16,384 values only on high-cardinality columns, and stores fewer items in profiles.
  */
 
+import { sortFloat64 } from '../../../core/sort-float64.js';
+
 export const EXACT_LIMIT = 200_000;
 /** Items per compactor level (even). */
 export const SKETCH_K = 16_384;
@@ -176,7 +178,7 @@ export class NumericSampler {
 
   /** Sort a full level and move every other item up one level (offset alternates per compaction). */
   private compact(h: number): void {
-    const items = this.runsOnly[h] ? this.mergeHalves(h) : this.levels![h]!.sort();
+    const items = this.runsOnly[h] ? this.mergeHalves(h) : sortFloat64(this.levels![h]!);
     const offset = this.compactions[h]! % 2;
     this.compactions[h]!++;
     this.lens[h] = 0;
@@ -231,10 +233,10 @@ export class NumericSampler {
   /** The sample, sorted: every value while at most EXACT_LIMIT were added, else the weighted sketch items. */
   sample(): WeightedSample {
     if (!this.levels) {
-      return { values: this.buf.slice(0, this.len).sort(), n: this.count, exact: true, rankError: 0 };
+      return { values: sortFloat64(this.buf.slice(0, this.len)), n: this.count, exact: true, rankError: 0 };
     }
     // k-way merge of the sorted levels, carrying each level's weight.
-    const runs = this.levels.map((l, h) => ({ items: l.slice(0, this.lens[h]).sort(), w: 2 ** h, i: 0 }));
+    const runs = this.levels.map((l, h) => ({ items: sortFloat64(l.slice(0, this.lens[h])), w: 2 ** h, i: 0 }));
     const m = runs.reduce((a, r) => a + r.items.length, 0);
     const values = new Float64Array(m);
     const weights = new Float64Array(m);
@@ -255,7 +257,7 @@ export class NumericSampler {
 /** Rebuild a WeightedSample from stored arrays (a profile used as a baseline). */
 export function sampleFrom(values: number[], weights?: number[], n?: number, exact?: boolean, rankError = 0): WeightedSample {
   if (!weights) {
-    const v = Float64Array.from(values).sort();
+    const v = sortFloat64(Float64Array.from(values));
     const isExact = exact ?? (n === undefined || n <= v.length);
     return { values: v, n: n ?? v.length, exact: isExact, rankError: isExact ? 0 : rankError };
   }
