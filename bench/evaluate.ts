@@ -6,7 +6,8 @@
  *   core      our evaluation core (ModelRunner: run + output reading + label store, then the
  *             metrics) on the very same pre-built tensors: like-for-like with `bare`
  *   cli       `node bin/mlpipeline.js evaluate` end to end on the CSV (parsing, encoding,
- *             inference, metrics, latency, importance, document)
+ *             inference, metrics, latency, importance, document); CSV is read columnar
+ *             (runners/data/numeric-batches.ts: decimals parsed from the bytes, no per-cell strings)
  * Same batch size everywhere (4096). The target (≥ 80 % of bare) is judged on core / bare.
  */
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -65,7 +65,17 @@ const DECODE_PIECE = 1 << 16;
  * chunk (so callers can hand out what the chunk completed) and ending the parser at the end.
  * Every problem becomes a located InputError.
  */
-export async function* pumpCsv(src: DataSource, fmt: ResolvedFormat, parser: CsvParser): AsyncGenerator<void> {
+export async function* pumpCsv(
+  src: DataSource,
+  fmt: ResolvedFormat,
+  parser: CsvParser,
+  /**
+   * Optional: offered each chunk first (while no partial character is pending); when it returns
+   * true it consumed the chunk itself (as bytes: it must accept only pure-ASCII chunks) and the
+   * parser does not see it.
+   */
+  bypass?: (chunk: Buffer) => boolean,
+): AsyncGenerator<void> {
   const file = sourceLabel(src);
   const stream = await openBytes(src, fmt.gzip);
   let decoder = new TextDecoder('utf-8', { fatal: true });
@@ -95,6 +105,13 @@ export async function* pumpCsv(src: DataSource, fmt: ResolvedFormat, parser: Csv
   };
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
+      if (bypass && clean && bypass(chunk)) {
+        // As after a latin1 piece: a decoder first used later is not at the file start.
+        if (!started) decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+        started = true;
+        yield;
+        continue;
+      }
       for (let off = 0; off < chunk.length; off += DECODE_PIECE) {
         parser.push(decodePiece(off === 0 && chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(off, off + DECODE_PIECE)));
       }

@@ -3,12 +3,11 @@
  * metric needs, with one clear error per bad cell naming the file, line, column and row.
  */
 import { InputError, type SourceLocation } from '../../core/errors.js';
-import type { RowBatch } from '../data/source.js';
 
 /** Where row `r` of a batch lives, for error messages. */
 export interface CellPlace {
   file: string;
-  batch: Pick<RowBatch, 'firstRow' | 'lines'>;
+  batch: { firstRow: number; lines?: ArrayLike<number> };
   r: number;
   column: string;
   columnIndex: number;

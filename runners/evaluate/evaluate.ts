@@ -18,7 +18,9 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
+import type { ColumnSelection, NumericBatch } from '../data/numeric-batches.js';
 import type { RowBatch } from '../data/source.js';
+import { columnarView, rowView, type BatchView } from './batch-view.js';
 import { badCell, toNumber } from './cells.js';
 import {
   EVALUATION_SCHEMA_ID,
@@ -64,7 +66,12 @@ export interface EvaluateInput {
   outputs?: ModelSpec['outputs'];
   model: ModelInput;
   baselines?: BaselineInput[];
-  data: { display: string; batches: AsyncIterable<RowBatch> };
+  /**
+   * The rows: raw batches (any format), or a columnar CSV read (`numeric`, which is given the
+   * columns to parse as numbers once the header is known; much faster on large CSV files).
+   * Nothing of a batch is kept past the next one (samples are copied), so its buffers may be reused.
+   */
+  data: { display: string; batches: AsyncIterable<RowBatch> } | { display: string; numeric: (select: (columns: string[]) => ColumnSelection) => AsyncIterable<NumericBatch> };
   slices?: SliceSpec[];
   /** Report only these metrics (plus `rows`); default all of the task's. */
   metrics?: string[];
@@ -86,7 +93,7 @@ export const DEFAULTS = {
   batchSize: 4096,
 };
 
-type Meta = Pick<RowBatch, 'firstRow' | 'lines'>;
+type Meta = { firstRow: number; lines?: ArrayLike<number> };
 
 interface Evaluated {
   name: string;
@@ -152,36 +159,50 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
   const evaluated: Evaluated[] = [];
   let rows = 0;
 
-  for await (const batch of input.data.batches) {
-    if (!columns) {
-      columns = batch.columns;
-      labelCol = columns.indexOf(label);
-      if (labelCol < 0) {
-        throw new InputError(`label column '${label}' is not in ${dataFile} (columns: ${columns.join(', ')})`, {
-          location: { file: dataFile, line: 1 },
-          fix: 'set model.label (or --label) to the column that holds the true labels',
-        });
-      }
-      const planFor = (m: LoadedModel) => ({
-        plan: planInputs(m, { columns: columns!, label, features: input.features, input: input.input, dataFile }),
-        outputs: planOutputs(m, task, input.outputs),
+  const init = (cols: string[]): ColumnSelection => {
+    columns = cols;
+    labelCol = cols.indexOf(label);
+    if (labelCol < 0) {
+      throw new InputError(`label column '${label}' is not in ${dataFile} (columns: ${cols.join(', ')})`, {
+        location: { file: dataFile, line: 1 },
+        fix: 'set model.label (or --label) to the column that holds the true labels',
       });
-      const c = planFor(candidateModel);
-      evaluated.push({ name: 'candidate', runner: new ModelRunner(candidateModel, c.plan, c.outputs, task, columns, dataFile, interner), bytes: input.model.bytes });
-      for (const { b, model } of baselineModels) {
-        const e: Evaluated = { name: b.name, source: b.source, bytes: b.model!.bytes, runner: undefined as never };
-        try {
-          const p = planFor(model);
-          e.runner = new ModelRunner(model, p.plan, p.outputs, task, columns, dataFile, interner);
-          evaluated.push(e);
-        } catch (err) {
-          evaluated.push(e);
-          dropBaseline(e, err);
-        }
-      }
-      slices = (input.slices ?? []).map((s) => new SliceColumn(s, columns!, dataFile));
     }
-    const n = batch.rows.length;
+    const planFor = (m: LoadedModel) => ({
+      plan: planInputs(m, { columns: cols, label, features: input.features, input: input.input, dataFile }),
+      outputs: planOutputs(m, task, input.outputs),
+    });
+    const c = planFor(candidateModel);
+    evaluated.push({ name: 'candidate', runner: new ModelRunner(candidateModel, c.plan, c.outputs, task, cols, dataFile, interner), bytes: input.model.bytes });
+    for (const { b, model } of baselineModels) {
+      const e: Evaluated = { name: b.name, source: b.source, bytes: b.model!.bytes, runner: undefined as never };
+      try {
+        const p = planFor(model);
+        e.runner = new ModelRunner(model, p.plan, p.outputs, task, cols, dataFile, interner);
+        evaluated.push(e);
+      } catch (err) {
+        evaluated.push(e);
+        dropBaseline(e, err);
+      }
+    }
+    slices = (input.slices ?? []).map((s) => new SliceColumn(s, cols, dataFile));
+    // What a columnar read must parse: float features as numbers; the label (classification),
+    // slice columns and other features as raw text, so they convert exactly as raw rows do.
+    const index = new Map(cols.map((name, i) => [name, i]));
+    const numeric = new Set<number>();
+    const text = new Set<number>([...slices.map((s) => index.get(s.spec.column)!)]);
+    (classification ? text : numeric).add(labelCol);
+    for (const e of evaluated) {
+      const plan = e.runner?.plan;
+      if (!plan) continue;
+      const typed = plan.mode === 'tensor' ? plan.features.map((f) => ({ column: f, type: plan.tensor!.type })) : plan.columns!;
+      for (const t of typed) (t.type === 'float32' || t.type === 'float64' ? numeric : text).add(index.get(t.column)!);
+    }
+    return { numeric: [...numeric].filter((c) => !text.has(c)), text: [...text] };
+  };
+
+  for await (const batch of batchViews(input.data, init)) {
+    const n = batch.n;
     if (n === 0) continue;
     // True labels.
     if (classification) {
@@ -189,7 +210,7 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
       let lastId = -1;
       yIds.pushMany(n, (t, o) => {
         for (let r = 0; r < n; r++) {
-          const v = batch.rows[r]![labelCol];
+          const v = batch.value(r, labelCol);
           if (v !== lastRaw || lastId < 0) {
             if (v === null || v === undefined) {
               throw badCell({ file: dataFile, batch, r, column: label, columnIndex: labelCol }, '', v, 'drop rows without a label from the evaluation data');
@@ -203,32 +224,33 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
       });
     } else {
       yNum.pushMany(n, (t, o) => {
-        for (let r = 0; r < n; r++) t[o + r] = toNumber(batch.rows[r]![labelCol], () => ({ file: dataFile, batch, r, column: label, columnIndex: labelCol }));
+        for (let r = 0; r < n; r++) t[o + r] = toNumber(batch.value(r, labelCol), () => ({ file: dataFile, batch, r, column: label, columnIndex: labelCol }));
       });
     }
     for (const s of slices) s.add(batch);
     for (let r = 0; r < n && latencyRows.length < samples; r++) {
-      latencyRows.push(batch.rows[r]!);
+      latencyRows.push(batch.row(r));
       latencyMetas.push({ firstRow: batch.firstRow + r, lines: batch.lines ? [batch.lines[r]!] : undefined });
     }
     for (let r = 0; r < n && reservoirCap > 0; r++) {
       const index = rows + r;
-      if (reservoir.length < reservoirCap) reservoir.push({ row: batch.rows[r]!, index });
+      if (reservoir.length < reservoirCap) reservoir.push({ row: batch.row(r), index });
       else {
         const j = Math.floor(rand() * (index + 1));
-        if (j < reservoirCap) reservoir[j] = { row: batch.rows[r]!, index };
+        if (j < reservoirCap) reservoir[j] = { row: batch.row(r), index };
       }
     }
     // Every model sees the same rows; models with the same input plan share the tensors.
     const feedCache = new Map<string, Feeds>();
+    const count = { length: n };
     for (const e of [...evaluated]) {
       let feeds = feedCache.get(e.runner.planKey);
       try {
         if (!feeds) {
-          feeds = e.runner.encoder.encode(batch.rows, batch);
+          feeds = batch.rows ? e.runner.encoder.encode(batch.rows, batch) : e.runner.encoder.encodeView(batch);
           feedCache.set(e.runner.planKey, feeds);
         }
-        await e.runner.consume(batch.rows, batch, feeds);
+        await e.runner.consume(count, batch, feeds);
       } catch (err) {
         if (e.name === 'candidate') throw err;
         dropBaseline(e, err);
@@ -396,4 +418,40 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
     importance_metric: importanceMetric,
     warnings,
   };
+}
+
+/**
+ * The batches as views. `init` runs on the header's columns; an error it throws surfaces when the
+ * first batch arrives in both modes, so a file with several problems reports the same one first.
+ */
+async function* batchViews(
+  data: EvaluateInput['data'],
+  init: (columns: string[]) => ColumnSelection,
+): AsyncIterable<BatchView & { rows?: unknown[][] }> {
+  let started = false;
+  if ('batches' in data) {
+    for await (const b of data.batches) {
+      if (!started) {
+        started = true;
+        init(b.columns);
+      }
+      yield { ...rowView(b), rows: b.rows };
+    }
+    return;
+  }
+  let deferred: { error: unknown } | undefined;
+  let selection: ColumnSelection = { numeric: [], text: [] };
+  const select = (columns: string[]): ColumnSelection => {
+    try {
+      selection = init(columns);
+    } catch (error) {
+      deferred = { error };
+      selection = { numeric: [], text: columns.map((_, i) => i) };
+    }
+    return selection;
+  };
+  for await (const b of data.numeric(select)) {
+    if (deferred) throw deferred.error;
+    yield columnarView(b);
+  }
 }

@@ -1,11 +1,11 @@
 /** Encoding a batch of raw rows into the tensors an InputPlan describes. */
 import type { Tensor } from 'onnxruntime-node';
-import type { RowBatch } from '../data/source.js';
+import type { BatchView } from './batch-view.js';
 import { parseDecimal, toBool, toInteger, toNumber, toText, type CellPlace } from './cells.js';
 import type { InputPlan, InputType } from './io-plan.js';
 import type { Feeds, Ort } from './onnx-session.js';
 
-type Meta = Pick<RowBatch, 'firstRow' | 'lines'>;
+type Meta = { firstRow: number; lines?: ArrayLike<number> };
 
 export class FeedEncoder {
   private readonly colIndex: number[];
@@ -32,6 +32,62 @@ export class FeedEncoder {
       feeds[c.name] = this.tensor(c.type, rows, meta, k, 1, c.rank2 ? [n, 1] : [n]);
     });
     return feeds;
+  }
+
+  /**
+   * The same tensors from a BatchView. Numeric columns of a columnar batch are copied from their
+   * Float64Array; their exceptions (and text columns) convert exactly as `encode` converts raw
+   * cells, and the first bad cell in row-major order is the one reported, as `encode` would.
+   */
+  encodeView(view: BatchView): Feeds {
+    const n = view.n;
+    if (this.plan.mode === 'tensor') {
+      const f = this.plan.features.length;
+      const t = this.plan.tensor!;
+      return { [t.name]: this.viewTensor(t.type, view, 0, f, [n, f]) };
+    }
+    const feeds: Feeds = {};
+    this.plan.columns!.forEach((c, k) => {
+      feeds[c.name] = this.viewTensor(c.type, view, k, 1, c.rank2 ? [n, 1] : [n]);
+    });
+    return feeds;
+  }
+
+  private viewTensor(type: InputType, view: BatchView, from: number, width: number, dims: number[]): Tensor {
+    if (type !== 'float32' && type !== 'float64') {
+      // Non-float inputs read text columns (the caller selects them as text): raw cells as rows.
+      const rows = Array.from({ length: view.n }, (_, r) => view.row(r));
+      return this.tensor(type, rows, view, from, width, dims);
+    }
+    const n = view.n;
+    const cols = this.colIndex;
+    const data = type === 'float32' ? new Float32Array(n * width) : new Float64Array(n * width);
+    // Index (r * width + j) of the first bad cell, if any.
+    let bad = -1;
+    const convert = (v: unknown, at: number): number => {
+      const x = typeof v === 'number' ? v : typeof v === 'string' && v !== '' ? parseDecimal(v) : NaN;
+      if (Number.isFinite(x)) return x;
+      if (bad < 0 || at < bad) bad = at;
+      return 0;
+    };
+    for (let j = 0; j < width; j++) {
+      const c = cols[from + j]!;
+      const num = view.numbers(c);
+      if (num) {
+        for (let r = 0, o = j; r < n; r++, o += width) data[o] = num[r]!;
+        const exc = view.exceptions(c);
+        if (exc) for (const [r, v] of exc) data[r * width + j] = convert(v, r * width + j);
+      } else {
+        for (let r = 0, o = j; r < n; r++, o += width) data[o] = convert(view.value(r, c), o);
+      }
+    }
+    if (bad >= 0) {
+      const r = Math.floor(bad / width);
+      const j = bad % width;
+      const c = cols[from + j]!;
+      toNumber(view.value(r, c), () => ({ file: this.dataFile, batch: view, r, column: this.plan.features[from + j]!, columnIndex: c }));
+    }
+    return new this.ort.Tensor(type, data, dims);
   }
 
   /** Fill a tensor from features [from, from + width) of each row. */

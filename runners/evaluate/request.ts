@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { InputError, UsageError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
 import type { LoadedPipeline, Task } from '../../pipeline-schema/types.js';
+import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
 import { readBatches, type DataSource } from '../data/source.js';
 import { baselineFromFile, baselineFromRef, baselineFromStage, readModelFile, type StageModelResolver } from './baseline.js';
 import type { EvaluationDocument } from './document.js';
@@ -147,7 +148,10 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
     outputs: spec?.outputs,
     model: { bytes: modelBytes, display: modelDisplay },
     baselines,
-    data: { display: dataDisplay, batches: readBatches(data!, { batchSize }) },
+    // CSV: the columnar read (numbers parsed straight from the text); other formats: raw rows.
+    data: supportsNumericBatches(data!)
+      ? { display: dataDisplay, numeric: (select) => readNumericBatches(data!, { batchSize, select, reuseBuffers: true }) }
+      : { display: dataDisplay, batches: readBatches(data!, { batchSize }) },
     slices: ev?.slices,
     metrics: ev?.metrics,
     latency: ev?.latency,

@@ -7,14 +7,13 @@ import { performance } from 'node:perf_hooks';
 import type { Tensor } from 'onnxruntime-node';
 import { InputError } from '../../core/errors.js';
 import type { Task } from '../../pipeline-schema/types.js';
-import type { RowBatch } from '../data/source.js';
 import { FeedEncoder } from './feeds.js';
 import { fetchNames, type InputPlan, type OutputPlan } from './io-plan.js';
 import type { LabelInterner } from './labels.js';
 import { f64, i32 } from './growable.js';
 import type { Feeds, LoadedModel } from './onnx-session.js';
 
-type Meta = Pick<RowBatch, 'firstRow' | 'lines'>;
+type Meta = { firstRow: number; lines?: ArrayLike<number> };
 
 /** What a model said about n rows. */
 export interface BatchOutput {

@@ -4,7 +4,7 @@
  */
 import { InputError } from '../../core/errors.js';
 import type { SliceSpec } from '../../pipeline-schema/types.js';
-import type { RowBatch } from '../data/source.js';
+import type { BatchView } from './batch-view.js';
 import { canonicalKey, toNumber } from './cells.js';
 import type { SliceValue } from './document.js';
 import { i32 } from './growable.js';
@@ -48,11 +48,10 @@ export class SliceColumn {
     return this.interned.id(key, value);
   }
 
-  add(batch: RowBatch): void {
-    const rows = batch.rows;
-    this.ids.pushMany(rows.length, (t, o) => {
-      for (let r = 0; r < rows.length; r++) {
-        const v = rows[r]![this.col];
+  add(batch: BatchView): void {
+    this.ids.pushMany(batch.n, (t, o) => {
+      for (let r = 0; r < batch.n; r++) {
+        const v = batch.value(r, this.col);
         if (v === null || v === undefined) t[o + r] = this.id('\u0000null', null);
         else if (this.edges) {
           const x = toNumber(v, () => ({ file: this.dataFile, batch, r, column: this.spec.column, columnIndex: this.col }));

@@ -1,0 +1,418 @@
+/**
+ * A columnar CSV read for consumers that need numbers (model evaluation): for the columns the
+ * caller selects once it has seen the header, plain decimals (`-123.45`, at most 15 digits) are
+ * read straight from the text into a Float64Array per column (Clinger's exact fast path: the value
+ * equals Number(text)), without making a string per cell; other cells of those columns are kept
+ * as raw text ("exceptions"). Text columns keep their raw cells. Unselected columns are skipped.
+ *
+ * Same rows, line numbers, batching points and errors as readBatches on CSV: it runs the same
+ * byte pump (pumpCsv), parser, header check and ragged-row check, and hands out full batches
+ * after each input chunk exactly as readCsvBatches does. While the input is pure ASCII without a
+ * quote character, records are cut from the raw bytes (no decoding at all); from the first chunk
+ * that is not, CsvParser takes over from the same line. CSV only (readBatches for the others).
+ */
+import { isAscii } from 'node:buffer';
+import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
+import { CsvParser, MAX_FIELD_CHARS } from './csv-parser.js';
+import { resolveFormat, sourceLabel } from './open.js';
+import type { DataSource } from './source.js';
+import { POW10 } from './values.js';
+
+export interface ColumnSelection {
+  /** Column indices read as numbers (plain decimals; other cells become exceptions). */
+  numeric: number[];
+  /** Column indices kept as raw cells (string, or null for an empty cell). */
+  text: number[];
+}
+
+export interface NumericBatch {
+  columns: string[];
+  /** Rows in the batch. */
+  n: number;
+  /** 1-based data row number of the first row. */
+  firstRow: number;
+  /** File line of each row. */
+  lines: Int32Array;
+  /** Per column index, for numeric columns: the value of each row; NaN where the cell is in `exceptions`. */
+  numbers: (Float64Array | undefined)[];
+  /** Per numeric column: the cells that are not plain decimals, raw as readBatches gives them, by row in the batch. */
+  exceptions: (Map<number, string | null> | undefined)[];
+  /** Per column index, for text columns: the raw cells. */
+  text: ((string | null)[] | undefined)[];
+}
+
+export interface NumericReadOptions {
+  batchSize: number;
+  maxFieldChars?: number;
+  /** Called once with the header's column names; returns which columns to read and how. */
+  select: (columns: string[]) => ColumnSelection;
+  /**
+   * Reuse a batch's arrays for a later batch once the consumer asks for the next one (saves
+   * allocation and GC on large files). Only for consumers that keep nothing of a batch.
+   */
+  reuseBuffers?: boolean;
+}
+
+/** Whether readNumericBatches can read this source (CSV, plain or gzip, workspace or git ref). */
+export function supportsNumericBatches(src: DataSource): boolean {
+  try {
+    return resolveFormat(src).format === 'csv';
+  } catch {
+    return false; // readBatches reports the problem when it is read
+  }
+}
+
+/**
+ * `s[from, to)` as a number when it is a plain decimal (optional '-', digits, at most one '.',
+ * 1–15 digits), else NaN. Equal to Number(text) when not NaN.
+ */
+export function plainDecimal(s: string, from: number, to: number): number {
+  let i = from;
+  let neg = false;
+  if (i < to && s.charCodeAt(i) === 45) {
+    neg = true;
+    i++;
+  }
+  let m = 0;
+  let digits = 0;
+  let frac = -1;
+  for (; i < to; i++) {
+    const ch = s.charCodeAt(i);
+    const d = ch - 48;
+    if (d >= 0 && d <= 9) {
+      m = m * 10 + d;
+      digits++;
+      if (frac >= 0) frac++;
+    } else if (ch === 46 && frac < 0) frac = 0;
+    else return NaN;
+  }
+  if (digits === 0 || digits > 15) return NaN;
+  const x = frac > 0 ? m / POW10[frac]! : m;
+  return neg ? -x : x;
+}
+
+const SKIP = 0;
+const NUMERIC = 1;
+const TEXT = 2;
+
+export async function* readNumericBatches(src: DataSource, opts: NumericReadOptions): AsyncIterable<NumericBatch> {
+  const fmt = resolveFormat(src);
+  if (fmt.format !== 'csv') throw new Error(`readNumericBatches reads CSV only (${sourceLabel(src)} is ${fmt.format})`);
+  const file = sourceLabel(src);
+  const delim = fmt.delimiter;
+  const dc = delim.charCodeAt(0);
+  const batchSize = Math.max(1, Math.floor(opts.batchSize));
+  let columns: string[] | undefined;
+  let width = -1;
+  let kind = new Uint8Array(0);
+  let numericCols: number[] = [];
+  let textCols: number[] = [];
+  const ready: NumericBatch[] = [];
+  let cur: NumericBatch | undefined;
+  let nextRow = 1;
+  let emitted = 0;
+  // The previous text of each text column: repeated values (labels, categories) share one string.
+  let lastText: (string | null)[] = [];
+
+  const pool: NumericBatch[] = [];
+  const fresh = (): NumericBatch => {
+    const old = pool.pop();
+    if (old) {
+      old.n = 0;
+      old.firstRow = nextRow;
+      old.exceptions.fill(undefined);
+      return old;
+    }
+    const numbers: (Float64Array | undefined)[] = new Array(width).fill(undefined);
+    const text: ((string | null)[] | undefined)[] = new Array(width).fill(undefined);
+    for (const c of numericCols) numbers[c] = new Float64Array(batchSize);
+    for (const c of textCols) text[c] = new Array<string | null>(batchSize).fill(null);
+    return { columns: columns!, n: 0, firstRow: nextRow, lines: new Int32Array(batchSize), numbers, exceptions: new Array(width).fill(undefined), text };
+  };
+  const finishRow = (b: NumericBatch, line: number): void => {
+    b.lines[b.n++] = line;
+    if (b.n === batchSize) {
+      ready.push(b);
+      nextRow += b.n;
+      emitted += b.n;
+      cur = undefined;
+    }
+  };
+  const exception = (b: NumericBatch, c: number, r: number, v: string | null): void => {
+    b.numbers[c]![r] = NaN;
+    let m = b.exceptions[c];
+    if (!m) b.exceptions[c] = m = new Map();
+    m.set(r, v);
+  };
+  const shared = (c: number, s: string, from: number, to: number): string => {
+    const prev = lastText[c];
+    if (prev !== null && prev !== undefined && prev.length === to - from && s.startsWith(prev, from)) return prev;
+    const v = s.slice(from, to);
+    lastText[c] = v;
+    return v;
+  };
+
+  const header = (cells: (string | null)[], line: number): void => {
+    columns = checkHeader(cells, file, line);
+    width = columns.length;
+    const sel = opts.select(columns);
+    kind = new Uint8Array(width);
+    for (const c of sel.numeric) if (c >= 0 && c < width) kind[c] = NUMERIC;
+    for (const c of sel.text) if (c >= 0 && c < width) kind[c] = TEXT;
+    numericCols = [];
+    textCols = [];
+    for (let c = 0; c < width; c++) {
+      if (kind[c] === NUMERIC) numericCols.push(c);
+      else if (kind[c] === TEXT) textCols.push(c);
+    }
+    lastText = new Array(width).fill(null);
+  };
+
+  // Records with quotes (and the header) arrive as cells.
+  const onRow = (cells: (string | null)[], line: number): void => {
+    if (width < 0) return header(cells, line);
+    if (cells.length !== width) throw raggedRow(file, line, cells.length, width, delim);
+    const b = (cur ??= fresh());
+    const r = b.n;
+    for (const c of numericCols) {
+      const v = cells[c]!;
+      const x = v === null ? NaN : plainDecimal(v, 0, v.length);
+      if (x === x) b.numbers[c]![r] = x;
+      else exception(b, c, r, v);
+    }
+    for (const c of textCols) b.text[c]![r] = cells[c]!;
+    finishRow(b, line);
+  };
+
+  // Quote-free records arrive as a text range, cut here without a string per numeric cell.
+  const onLine = (s: string, a: number, end: number, line: number): void => {
+    if (width < 0) {
+      const cells: (string | null)[] = s.slice(a, end).split(delim);
+      for (let k = 0; k < cells.length; k++) if (cells[k] === '') cells[k] = null;
+      return header(cells, line);
+    }
+    const b = (cur ??= fresh());
+    // Locals, not closure variables: the loop below runs once per cell.
+    const r = b.n;
+    const w = width;
+    const kinds = kind;
+    const numbers = b.numbers;
+    let c = 0;
+    let i = a;
+    for (;;) {
+      const f = i;
+      const k = c < w ? kinds[c]! : SKIP;
+      if (k === NUMERIC) {
+        const neg = i < end && s.charCodeAt(i) === 45;
+        if (neg) i++;
+        const d0 = i;
+        let m = 0;
+        let dot = -1;
+        let plain = true;
+        for (; i < end; i++) {
+          const ch = s.charCodeAt(i);
+          const d = ch - 48;
+          if (d >= 0 && d <= 9) m = m * 10 + d;
+          else if (ch === 46 && dot < 0) dot = i;
+          else {
+            if (ch !== dc) {
+              plain = false;
+              const j = s.indexOf(delim, i);
+              i = j === -1 || j > end ? end : j;
+            }
+            break;
+          }
+        }
+        // Digits and decimals from the positions: [d0, i) holds the digits and at most one dot.
+        const digits = dot < 0 ? i - d0 : i - d0 - 1;
+        if (plain && digits > 0 && digits <= 15) {
+          const frac = dot < 0 ? 0 : i - dot - 1;
+          const x = frac > 0 ? m / POW10[frac]! : m;
+          numbers[c]![r] = neg ? -x : x;
+        } else exception(b, c, r, i === f ? null : s.slice(f, i));
+      } else {
+        const j = s.indexOf(delim, i);
+        i = j === -1 || j > end ? end : j;
+        if (k === TEXT) b.text[c]![r] = i === f ? null : shared(c, s, f, i);
+      }
+      c++;
+      if (i >= end) break;
+      i++; // the delimiter
+    }
+    if (c !== w) throw raggedRow(file, line, c, w, delim);
+    finishRow(b, line);
+  };
+
+  const parser = new CsvParser(delim, onRow, opts.maxFieldChars, onLine);
+
+  // Byte mode. While the input is pure ASCII without a quote character and no line is longer
+  // than the field limit, records are cut from the raw bytes (no decoding, no strings): exactly
+  // what the parser would do with such text. At the first chunk that is not like that, the
+  // parser takes over for the rest of the file, from the same line and the same unfinished text.
+  const maxField = opts.maxFieldChars ?? MAX_FIELD_CHARS;
+  let byteMode = true;
+  let carry: Buffer | undefined;
+  /** File line where `carry` (or the next record) begins. */
+  let byteLine = 1;
+  const lastBytes: (string | null)[] = [];
+
+  const handOver = (rest?: Buffer): void => {
+    byteMode = false;
+    // Blank lines only advance the parser's line counter.
+    if (byteLine > 1) parser.push('\n'.repeat(byteLine - 1));
+    const text = (carry ? carry.toString('latin1') : '') + (rest ? rest.toString('latin1') : '');
+    carry = undefined;
+    if (text) parser.push(text);
+  };
+
+  const sharedBytes = (c: number, buf: Buffer, from: number, to: number): string => {
+    const prev = lastBytes[c];
+    if (prev && prev.length === to - from) {
+      let k = 0;
+      while (k < prev.length && prev.charCodeAt(k) === buf[from + k]) k++;
+      if (k === prev.length) return prev;
+    }
+    const v = buf.toString('latin1', from, to);
+    lastBytes[c] = v;
+    return v;
+  };
+
+  /** One record buf[a, end) (no line break); as CsvParser + onLine would handle it. */
+  const byteRecord = (buf: Buffer, a: number, nl: number, line: number): void => {
+    let end = nl;
+    if (end > a && buf[end - 1] === 13) end--;
+    if (end <= a) return; // a blank line
+    if (width < 0) return onLine(buf.toString('latin1', a, end), 0, end - a, line);
+    const b = (cur ??= fresh());
+    const r = b.n;
+    const w = width;
+    const kinds = kind;
+    const numbers = b.numbers;
+    let c = 0;
+    let i = a;
+    for (;;) {
+      const f = i;
+      const k = c < w ? kinds[c]! : SKIP;
+      if (k === NUMERIC) {
+        const neg = i < end && buf[i] === 45;
+        if (neg) i++;
+        const d0 = i;
+        let m = 0;
+        let dot = -1;
+        let plain = true;
+        // Integer digits, then an optional '.' and the fraction digits: one test per character.
+        for (; i < end; i++) {
+          const d = buf[i]! - 48;
+          if (d < 0 || d > 9) break;
+          m = m * 10 + d;
+        }
+        if (i < end && buf[i] === 46) {
+          dot = i++;
+          for (; i < end; i++) {
+            const d = buf[i]! - 48;
+            if (d < 0 || d > 9) break;
+            m = m * 10 + d;
+          }
+        }
+        if (i < end && buf[i] !== dc) {
+          plain = false;
+          const j = buf.indexOf(dc, i);
+          i = j === -1 || j > end ? end : j;
+        }
+        const digits = dot < 0 ? i - d0 : i - d0 - 1;
+        if (plain && digits > 0 && digits <= 15) {
+          const frac = dot < 0 ? 0 : i - dot - 1;
+          const x = frac > 0 ? m / POW10[frac]! : m;
+          numbers[c]![r] = neg ? -x : x;
+        } else exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
+      } else {
+        const j = buf.indexOf(dc, i);
+        i = j === -1 || j > end ? end : j;
+        if (k === TEXT) b.text[c]![r] = i === f ? null : sharedBytes(c, buf, f, i);
+      }
+      c++;
+      if (i >= end) break;
+      i++; // the delimiter
+    }
+    if (c !== w) throw raggedRow(file, line, c, w, delim);
+    finishRow(b, line);
+  };
+
+  /** pumpCsv offers each chunk here first; false hands it (and the rest of the file) to the parser. */
+  const bypass = (chunk: Buffer): boolean => {
+    if (!byteMode) return false;
+    if (!isAscii(chunk) || chunk.indexOf(34) !== -1) {
+      handOver();
+      return false;
+    }
+    let pos = 0;
+    if (carry) {
+      const nl = chunk.indexOf(10);
+      if (nl === -1) {
+        if (carry.length + chunk.length > maxField) handOver(chunk);
+        else carry = Buffer.concat([carry, chunk]);
+        return true;
+      }
+      if (carry.length + nl > maxField) {
+        handOver(chunk);
+        return true;
+      }
+      const joined = Buffer.concat([carry, chunk.subarray(0, nl)]);
+      carry = undefined;
+      byteRecord(joined, 0, joined.length, byteLine);
+      byteLine++;
+      pos = nl + 1;
+    }
+    const n = chunk.length;
+    while (pos < n) {
+      let nl = chunk.indexOf(10, pos);
+      if (nl === -1) nl = n;
+      if (nl - pos > maxField) {
+        handOver(chunk.subarray(pos));
+        return true;
+      }
+      if (nl === n) {
+        carry = Buffer.from(chunk.subarray(pos)); // a copy: the stream may reuse its buffer
+        return true;
+      }
+      byteRecord(chunk, pos, nl, byteLine);
+      byteLine++;
+      pos = nl + 1;
+    }
+    return true;
+  };
+
+  const trim = (b: NumericBatch): NumericBatch => {
+    if (b.n === batchSize) return b;
+    const n = b.n;
+    return {
+      ...b,
+      lines: b.lines.subarray(0, n),
+      numbers: b.numbers.map((x) => x?.subarray(0, n)),
+      text: b.text.map((x) => x?.slice(0, n)),
+    };
+  };
+  const reuse = opts.reuseBuffers === true;
+  for await (const _ of pumpCsv(src, fmt, parser, bypass)) {
+    while (ready.length) {
+      const b = ready.shift()!;
+      yield b;
+      if (reuse) pool.push(b);
+    }
+  }
+  // The last record, when the input ended without a line break (as CsvParser.end()).
+  if (byteMode && carry) {
+    const last = carry;
+    carry = undefined;
+    byteRecord(last, 0, last.length, byteLine);
+  }
+  if (width < 0) throw emptyCsv(file);
+  while (ready.length) yield ready.shift()!;
+  if (cur && cur.n > 0) {
+    const last = trim(cur);
+    emitted += last.n;
+    yield last;
+  }
+  // A header without rows still tells consumers the columns.
+  if (emitted === 0) yield trim(fresh());
+}
