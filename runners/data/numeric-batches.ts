@@ -16,7 +16,7 @@ import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
 import { CsvParser, MAX_FIELD_CHARS } from './csv-parser.js';
 import { resolveFormat, sourceLabel } from './open.js';
 import type { DataSource } from './source.js';
-import { POW10 } from './values.js';
+import { plainDecimal, POW10 } from './values.js';
 
 export interface ColumnSelection {
   /** Column indices read as numbers (plain decimals; other cells become exceptions). */
@@ -60,35 +60,6 @@ export function supportsNumericBatches(src: DataSource): boolean {
   } catch {
     return false; // readBatches reports the problem when it is read
   }
-}
-
-/**
- * `s[from, to)` as a number when it is a plain decimal (optional '-', digits, at most one '.',
- * 1–15 digits), else NaN. Equal to Number(text) when not NaN.
- */
-export function plainDecimal(s: string, from: number, to: number): number {
-  let i = from;
-  let neg = false;
-  if (i < to && s.charCodeAt(i) === 45) {
-    neg = true;
-    i++;
-  }
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < to; i++) {
-    const ch = s.charCodeAt(i);
-    const d = ch - 48;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (ch === 46 && frac < 0) frac = 0;
-    else return NaN;
-  }
-  if (digits === 0 || digits > 15) return NaN;
-  const x = frac > 0 ? m / POW10[frac]! : m;
-  return neg ? -x : x;
 }
 
 const SKIP = 0;

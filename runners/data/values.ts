@@ -39,36 +39,39 @@ export function toNumber(v: unknown): number {
 export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * `-123.45`-style text with at most 15 digits, parsed without Number(): the digits form an exact
- * integer below 2^53 and dividing by an exact power of ten rounds correctly (Clinger's fast path),
- * so the result equals Number(s). NaN means "not this simple shape; use Number()".
+ * `s[from, to)` as a number when it is a plain decimal (optional '-', digits, at most one '.',
+ * 1–15 digits), else NaN. Equal to Number(text) when not NaN.
  */
-function simpleDecimal(s: string): number {
-  const n = s.length;
-  let i = 0;
+export function plainDecimal(s: string, from: number, to: number): number {
+  let i = from;
   let neg = false;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 45) {
+  if (i < to && s.charCodeAt(i) === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
-  if (i >= n || n - i > 16) return NaN;
   let m = 0;
   let digits = 0;
   let frac = -1;
-  for (; i < n; i++) {
-    const d = s.charCodeAt(i) - 48;
+  for (; i < to; i++) {
+    const ch = s.charCodeAt(i);
+    const d = ch - 48;
     if (d >= 0 && d <= 9) {
       m = m * 10 + d;
       digits++;
       if (frac >= 0) frac++;
-    } else if (d === -2 && frac < 0) frac = 0; // '.'
+    } else if (ch === 46 && frac < 0) frac = 0;
     else return NaN;
   }
   if (digits === 0 || digits > 15) return NaN;
-  lastParse.integerText = frac < 0;
   const x = frac > 0 ? m / POW10[frac]! : m;
   return neg ? -x : x;
+}
+
+/** plainDecimal over a whole string, remembering whether the text was an integer. */
+function simpleDecimal(s: string): number {
+  const x = plainDecimal(s, 0, s.length);
+  if (x === x) lastParse.integerText = s.indexOf('.') === -1;
+  return x;
 }
 
 export function isIntegerText(s: string): boolean {

@@ -3,6 +3,7 @@
  * metric needs, with one clear error per bad cell naming the file, line, column and row.
  */
 import { InputError, type SourceLocation } from '../../core/errors.js';
+import { plainDecimal } from '../data/values.js';
 
 /** Where row `r` of a batch lives, for error messages. */
 export interface CellPlace {
@@ -81,36 +82,12 @@ export function canonicalKey(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
 /**
- * Decimal text → number, fast and exact for the common CSV shape `-123.456` (≤ 15 digits, no
- * exponent): the digits form an integer below 2^53 and one division by an exact power of ten is
- * correctly rounded, so the result equals Number(s). Anything else falls back to `+s`; NaN means
- * "not a number" either way.
+ * Decimal text → number, equal to Number(s): the common CSV shape `-123.456` takes the exact fast
+ * path shared with the data readers; anything else falls back to `+s`. NaN means "not a number".
  */
 export function parseDecimal(s: string): number {
-  const n = s.length;
-  let i = 0;
-  let neg = false;
-  const c0 = s.charCodeAt(0);
-  if (c0 === 45 /* - */) {
-    neg = true;
-    i = 1;
-  } else if (c0 === 43 /* + */) i = 1;
-  let mant = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < n; i++) {
-    const c = s.charCodeAt(i);
-    if (c >= 48 && c <= 57) {
-      mant = mant * 10 + (c - 48);
-      digits++;
-    } else if (c === 46 /* . */ && frac < 0) frac = 0;
-    else return s.trim() === '' ? NaN : +s;
-    if (frac >= 0 && c !== 46) frac++;
-  }
-  if (digits === 0 || digits > 15) return s.trim() === '' ? NaN : +s;
-  const v = frac > 0 ? mant / POW10[frac]! : mant;
-  return neg ? -v : v;
+  const x = plainDecimal(s, 0, s.length);
+  if (x === x) return x;
+  return s.trim() === '' ? NaN : +s;
 }
