@@ -12,6 +12,10 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** Set by a command to report its verdict (0 ok, 1 a check/gate failed). Errors set 2 themselves. */
   exitCode: number;
+  /** The clock (ms); default Date.now. Injected by tests, never taken from the environment. */
+  now?: () => number;
+  /** Back-off waits (registry write retries); injected by tests. */
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export function processIo(): CliIo {

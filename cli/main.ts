@@ -5,6 +5,10 @@ import { type CliContext, type CliIo, processIo } from './context.js';
 import { commandModules } from './commands/index.js';
 
 export interface RunCliOptions {
+  /** The clock (ms) for registry writes and soak times; tests inject one. Never read from the environment. */
+  now?: () => number;
+  /** Back-off waits of registry writers; tests inject one so they do not really wait. */
+  sleep?: (ms: number) => Promise<unknown>;
   io?: CliIo;
   cwd?: string;
   env?: NodeJS.ProcessEnv;
@@ -45,6 +49,8 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
     cwd: opts.cwd ?? process.cwd(),
     env: opts.env ?? process.env,
     exitCode: 0,
+    ...(opts.now ? { now: opts.now } : {}),
+    ...(opts.sleep ? { sleep: opts.sleep } : {}),
   };
   const program = buildProgram(ctx);
   try {

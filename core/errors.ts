@@ -131,3 +131,12 @@ export class PolicyError extends MlpipelineError {
 export function isMlpipelineError(e: unknown): e is MlpipelineError {
   return e instanceof MlpipelineError;
 }
+
+/**
+ * A remote did not take a registry write: it refused it (a server hook, a protected tag), or it
+ * could not be reached. Nothing was changed locally. The message carries the server's reason.
+ */
+export class PushError extends MlpipelineError {
+  readonly exitCode = 1 as const;
+  readonly code = 'push-failed';
+}

@@ -29,7 +29,8 @@ export function renderLineageMarkdown(r: LineageReport): string {
     ['Version', e(r.version)],
     ['Deployed in', r.deployed_in.length ? r.deployed_in.map(e).join(', ') : 'none'],
     ['Commit', codeSpan(r.commit)],
-    ['Pull request', r.registration?.pr ? `\\#${r.registration.pr}` : 'unknown'],
+    // The record is schema-validated (pr is an integer), and escaped all the same: it was read back from a tag.
+    ['Pull request', r.registration?.pr ? `\\#${e(String(r.registration.pr))}` : 'unknown'],
     ['Registered', r.registration ? `${e(r.registration.time)} by ${who(r.registration.actor, r.registration.tagger)} (tag ${codeSpan(r.registration.tag)})` : '–'],
   ];
   if (r.environment && r.holding) {
@@ -39,7 +40,8 @@ export function renderLineageMarkdown(r: LineageReport): string {
   if (r.deprecated) facts.push(['Deprecated', `${e(r.deprecated.time)} (tag ${codeSpan(r.deprecated.tag)})${r.deprecated.reason ? `: ${e(r.deprecated.reason)}` : ''}`]);
   if (r.registration?.ci) facts.push(['CI run', `${e(r.registration.ci.repository ?? '')} run ${e(r.registration.ci.run_id ?? '')}`]);
   out.push(markdownTable(['', ''], facts.map(([k, v]) => [`**${k}**`, v!])));
-  if (r.record_missing) out.push('\n> The registration tag carries no mlpipeline lineage record (made by another tool or by hand).\n');
+  for (const i of r.invalid_records ?? []) out.push(`\n> **Unverified record:** tag ${codeSpan(i.tag)} carries a lineage record that is not valid, so its content is not shown: ${e(i.problem)}\n`);
+  if (r.record_missing && !(r.invalid_records ?? []).length) out.push('\n> The registration tag carries no mlpipeline lineage record (made by another tool or by hand).\n');
 
   const row = (label: string, d: FileDigest) => [
     label,

@@ -1,5 +1,7 @@
 /** Throw-away Git repositories for the registry tests (not a test file itself). */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,16 +31,23 @@ model:
 data:
   train:
     path: data/train.csv
+evaluation:
+  data: train
+gates:
+  - metric: f1
+    min: 0.7
 ${environments}`;
 }
 
 export const PASSED_VERDICT = { passed: true, gates: [{ metric: 'f1', slice: null, kind: 'min', threshold: 0.7, value: 0.81, baseline: null, delta: null, status: 'passed', reason: 'f1 0.81 >= 0.7' }] };
 export const FAILED_VERDICT = { passed: false, gates: [{ metric: 'roc_auc', slice: null, kind: 'min', threshold: 0.9, value: 0.62, baseline: null, delta: null, status: 'failed', reason: 'roc_auc 0.62 < 0.9' }] };
 
-export function runRecord(commit: string | null) {
+/** A run record of `pipelineFile` (its sha256 is that of the file's text), as `mlpipeline run` writes it. */
+export function runRecord(commit: string | null, pipelineText: string = pipelineYaml(), pipelineFile = 'mlpipeline.yaml') {
   return {
     schema: 'mlpipeline/run@1',
-    pipeline: 'churn-pipeline',
+    pipeline: { path: pipelineFile, sha256: createHash('sha256').update(pipelineText).digest('hex') },
+    status: 'success',
     started_at: '2024-05-01T10:00:00.000Z',
     finished_at: '2024-05-01T10:01:00.000Z',
     git: { commit, dirty: false },
@@ -65,7 +74,11 @@ export interface Repo {
   git(...args: string[]): string;
   write(path: string, text: string): void;
   commit(message: string): string;
-  cli(args: string[], env?: NodeJS.ProcessEnv): Promise<{ code: number; stdout: string; stderr: string }>;
+  cli(args: string[], env?: NodeJS.ProcessEnv, clock?: { now?: () => number; sleep?: (ms: number) => Promise<unknown> }): Promise<{ code: number; stdout: string; stderr: string }>;
+  /** Evaluate (a stand-in document for the current model.onnx, f1 0.81) and run the real `mlpipeline gate`. */
+  gate(f1?: number): Promise<void>;
+  /** Write a run record of the committed pipeline at HEAD. */
+  ran(): void;
 }
 
 export const BASE_ENV: NodeJS.ProcessEnv = (() => {
@@ -92,10 +105,20 @@ export function openRepo(dir: string): Repo {
       repo.git('commit', '-q', '-m', message);
       return repo.git('rev-parse', 'HEAD').trim();
     },
-    async cli(args, env = {}) {
+    async cli(args, env = {}, clock = {}) {
       const io = bufferIo();
-      const code = await runCli(args, { io, cwd: dir, env: { ...BASE_ENV, ...env } });
+      const code = await runCli(args, { io, cwd: dir, env: { ...BASE_ENV, ...env }, ...clock });
       return { code, stdout: io.stdout, stderr: io.stderr };
+    },
+    async gate(f1 = 0.81) {
+      const model = readFileSync(join(dir, 'model.onnx'));
+      repo.write('.mlpipeline/evaluation.json', JSON.stringify(evaluationDoc(model, f1)));
+      const r = await repo.cli(['gate']);
+      if (r.code > 1) throw new Error(`gate failed: ${r.stderr}`);
+    },
+    ran() {
+      const head = repo.git('rev-parse', 'HEAD').trim();
+      repo.write('.mlpipeline/run.json', JSON.stringify(runRecord(head, readFileSync(join(dir, 'mlpipeline.yaml'), 'utf8'))));
     },
   };
   return repo;
@@ -116,9 +139,28 @@ export function makeRepo(dir: string, opts: { environments?: string; modelCommit
   repo.write('model.onnx', 'abc');
   repo.write('data/train.csv', 'message digest');
   repo.write('train.js', '// trains\n');
-  repo.write('.mlpipeline/verdict.json', JSON.stringify(PASSED_VERDICT));
-  const commit = repo.commit('initial pipeline');
-  repo.write('.mlpipeline/run.json', JSON.stringify(runRecord(commit)));
+  repo.commit('initial pipeline');
+  repo.ran();
+  return repo;
+}
+
+/** The evaluation document `mlpipeline evaluate` would write for `model` (only what `gate` reads). */
+export function evaluationDoc(model: Buffer, f1: number) {
+  return {
+    schema: 'mlpipeline/evaluation@1',
+    task: 'binary-classification',
+    rows: 3,
+    label: 'churned',
+    data: { path: 'data/train.csv' },
+    model: { path: 'model.onnx', sha256: createHash('sha256').update(model).digest('hex'), size_bytes: model.length },
+    metrics: { f1, roc_auc: 0.9 },
+  };
+}
+
+/** makeRepo, then gate the committed model so the verdict is bound to it. */
+export async function makeGatedRepo(dir: string, opts: { environments?: string; modelCommitted?: boolean } = {}): Promise<Repo> {
+  const repo = makeRepo(dir, opts);
+  await repo.gate();
   return repo;
 }
 
@@ -134,6 +176,9 @@ export function lineageOf(repo: Repo, tag: string): Record<string, any> {
   return JSON.parse(m[1]!);
 }
 
+/** A clock `ms` ahead of the real one (what a promotion `ms` later would see). */
+export const later = (ms: number) => ({ now: () => Date.now() + ms });
+
 export function unixAgo(ms: number): string {
   return `@${Math.floor((Date.now() - ms) / 1000)} +0000`;
 }
@@ -145,12 +190,14 @@ export function unixAgo(ms: number): string {
 export async function seedRemote(root: string, environments: string, versions: string[]): Promise<{ bare: string; seed: Repo }> {
   const bare = join(root, 'remote.git');
   execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare], { env: BASE_ENV });
-  const seed = makeRepo(join(root, 'seed'), { environments });
+  const seed = await makeGatedRepo(join(root, 'seed'), { environments });
   seed.git('remote', 'add', 'origin', bare);
   seed.git('push', '-q', 'origin', 'main');
   for (const v of versions) {
     seed.write('model.onnx', v);
     seed.commit(v);
+    seed.ran();
+    await seed.gate();
     seed.git('push', '-q', 'origin', 'main');
     const r = await seed.cli(['register', 'churn', '--version', v, '--push']);
     if (r.code !== 0) throw new Error(`seeding ${v} failed: ${r.stderr}`);

@@ -124,6 +124,7 @@ describe('lineage Markdown escapes hostile text', () => {
       verdict: { passed: false, gates: [{ metric: hostile, status: 'failed', reason: hostile }] },
       promotions: [],
       record_missing: false,
+      invalid_records: [],
     };
     const full = renderLineageMarkdown(report);
     // Code spans render their content literally (no HTML, links or mentions), so check the rest.

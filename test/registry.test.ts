@@ -6,7 +6,9 @@ import {
   FAILED_VERDICT,
   SHA256_ABC,
   SHA256_MESSAGE_DIGEST,
+  later,
   lineageOf,
+  makeGatedRepo,
   makeRepo,
   tagMessage,
   tempDir,
@@ -30,15 +32,15 @@ describe('register → promote through two environments → rollback → depreca
   let repo: Repo;
   let c1: string;
   let c2: string;
-  beforeAll(() => {
-    repo = makeRepo(join(tmp.path, 'r'));
+  beforeAll(async () => {
+    repo = await makeGatedRepo(join(tmp.path, 'r'));
     c1 = repo.git('rev-parse', 'HEAD').trim();
   });
   afterAll(() => tmp.cleanup());
 
   it('registers v1.0.0 as an annotated tag whose message is a human line, a blank line and a valid lineage record', async () => {
     const r = await repo.cli(['register', 'churn', '--version', 'v1.0.0', '--pr', '42']);
-    expect(r.stderr).toBe('');
+    expect(r.stderr).toBe('mlpipeline: note: the actor Alice Example <alice@example.com> is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)\n');
     expect(r.code).toBe(0);
     expect(repo.git('cat-file', '-t', 'churn@v1.0.0').trim()).toBe('tag');
     expect(repo.git('rev-parse', 'churn@v1.0.0^{commit}').trim()).toBe(c1);
@@ -59,11 +61,15 @@ describe('register → promote through two environments → rollback → depreca
     expect(rec.run.params).toEqual({ 'train.lr': 0.1, 'train.epochs': 5 });
     expect(rec.run.metrics['metrics.json'].f1).toBe(0.81);
     expect(rec.verdict.passed).toBe(true);
-    expect(rec.actor).toEqual({ login: null, name: 'Alice Example', email: 'alice@example.com', source: 'GIT_COMMITTER_NAME' });
+    expect(rec.verdict.bound).toBe(true);
+    expect(rec.verdict.binding.model.sha256).toBe(SHA256_ABC);
+    expect(rec.verdict.binding.evaluation_data).toEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST });
+    expect(rec.verdict.binding.gates_config.count).toBe(1);
+    expect(rec.actor).toEqual({ login: null, name: 'Alice Example', email: 'alice@example.com', source: 'GIT_COMMITTER_NAME', verified: false });
   });
 
   it('promotes to staging with counter 1', async () => {
-    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'], { GIT_COMMITTER_DATE: unixAgo(3 * HOUR) });
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('created tag churn#staging#1');
     expect(repo.git('rev-parse', 'churn#staging#1^{commit}').trim()).toBe(c1);
@@ -73,8 +79,8 @@ describe('register → promote through two environments → rollback → depreca
   });
 
   it('promotes to production after the soak, by an allowed actor, recording each check', async () => {
-    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice']);
-    expect(r.stderr).toBe('');
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice'], {}, later(3 * HOUR));
+    expect(r.stderr).toBe('mlpipeline: note: the actor alice is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)\n');
     expect(r.code).toBe(0);
     const rec = lineageOf(repo, 'churn#production#2');
     expect(rec.policy.map((c: { rule: string; ok: boolean }) => `${c.rule}:${c.ok}`)).toEqual(['order:true', 'allowed:true', 'min_soak:true', 'require_gates:true']);
@@ -84,10 +90,13 @@ describe('register → promote through two environments → rollback → depreca
   it('a second version goes through both environments and replaces the first', async () => {
     repo.write('model.onnx', 'abcd');
     c2 = repo.commit('retrain');
+    repo.ran();
+    await repo.gate();
     expect((await repo.cli(['register', 'churn', '--bump', 'minor'])).code).toBe(0);
     expect(repo.git('rev-parse', 'churn@v1.1.0^{commit}').trim()).toBe(c2);
-    expect((await repo.cli(['promote', 'churn@v1.1.0', '--to', 'staging'], { GIT_COMMITTER_DATE: unixAgo(2 * HOUR) })).code).toBe(0);
-    const r = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production'], { GITHUB_ACTOR: 'alice' });
+    expect((await repo.cli(['promote', 'churn@v1.1.0', '--to', 'staging'], {}, later(3 * HOUR))).code).toBe(0);
+    // On GitHub Actions the authenticated GITHUB_ACTOR is the actor, whatever --actor says.
+    const r = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production', '--actor', 'mallory'], { GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'alice' }, later(5 * HOUR));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('created tag churn#production#4');
     expect(lineageOf(repo, 'churn#production#4').replaces).toEqual({ version: 'v1.0.0', tag: 'churn#production#2' });
@@ -144,10 +153,10 @@ describe('register → promote through two environments → rollback → depreca
 
   it('dry run shows the decision and writes nothing', async () => {
     const before = repo.git('tag', '-l').split('\n').length;
-    const r = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production', '--actor', 'alice', '--dry-run']);
+    const r = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production', '--actor', 'alice', '--dry-run'], {}, later(10 * HOUR));
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('dry run: would create tag churn#production#6');
-    const refused = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production', '--actor', 'bob', '--dry-run', '--json']);
+    const refused = await repo.cli(['promote', 'churn@v1.1.0', '--to', 'production', '--actor', 'bob', '--dry-run', '--json'], {}, later(10 * HOUR));
     expect(refused.code).toBe(1);
     expect(JSON.parse(refused.stdout)).toMatchObject({ decision: 'refused', written: false, dry_run: true });
     expect(repo.git('tag', '-l').split('\n').length).toBe(before);
@@ -199,12 +208,13 @@ describe('policy refusals (exit 1, naming the rule and the fix)', () => {
   const tmp = tempDir();
   let repo: Repo;
   beforeAll(async () => {
-    repo = makeRepo(join(tmp.path, 'r'));
+    repo = await makeGatedRepo(join(tmp.path, 'r'));
     await repo.cli(['register', 'churn', '--version', 'v1.0.0']);
-    repo.write('failed.json', JSON.stringify(FAILED_VERDICT));
     repo.write('model.onnx', 'other');
     repo.commit('v2');
-    await repo.cli(['register', 'churn', '--version', 'v2.0.0', '--verdict', 'failed.json']);
+    repo.ran();
+    await repo.gate(0.5);
+    await repo.cli(['register', 'churn', '--version', 'v2.0.0']);
   });
   afterAll(() => tmp.cleanup());
 
@@ -220,26 +230,26 @@ describe('policy refusals (exit 1, naming the rule and the fix)', () => {
   it('require_gates: a version registered with a failed verdict', async () => {
     const r = await repo.cli(['promote', 'churn@v2.0.0', '--to', 'staging']);
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("refused by policy 'require_gates' of environment 'staging': churn v2.0.0 failed its gates: roc_auc (roc_auc 0.62 < 0.9)");
-    expect(r.stderr).toContain('fix: run `mlpipeline gate` until it passes');
+    expect(r.stderr).toContain("refused by policy 'require_gates' of environment 'staging': churn v2.0.0 failed its gates: f1 (");
+    expect(r.stderr).toContain('fix: run `mlpipeline evaluate` and `mlpipeline gate` on the model you register until it passes');
   });
 
   it('min_soak: not long enough in staging', async () => {
-    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'], { GIT_COMMITTER_DATE: unixAgo(30 * 60_000) })).code).toBe(0);
-    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice']);
+    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'])).code).toBe(0);
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice'], {}, later(30 * 60_000));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/refused by policy 'min_soak' of environment 'production': churn v1\.0\.0 has been in staging for 30m(?: \d+s)?; production needs 1h, i\.e\. (?:29m \d+s|30m) more/);
     expect(r.stderr).toContain('fix: let it soak in staging for 1h before promoting to production');
   });
 
-  it('allowed: an actor who is neither listed nor in a listed team; a team member may', async () => {
-    const later = { GIT_COMMITTER_DATE: `@${Math.floor((Date.now() + 2 * HOUR) / 1000)} +0000` };
-    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob'], later);
+  it('allowed: an actor who is neither listed nor in a listed team; a self-declared team does not count', async () => {
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob'], {}, later(2 * HOUR));
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("refused by policy 'allowed' of environment 'production': bob may not promote to production; allowed: alice, @acme/ml-leads");
-    const team = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob'], { ...later, MLPIPELINE_ACTOR_TEAMS: '@acme/ml-leads' });
-    expect(team.stderr).toBe('');
-    expect(team.code).toBe(0);
+    const team = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob', '--teams', '@acme/ml-leads'], { MLPIPELINE_ACTOR_TEAMS: '@acme/ml-leads' }, later(2 * HOUR));
+    expect(team.code).toBe(1);
+    expect(team.stderr).toContain('team membership (@org/team) can only be checked on GitHub, from the API');
+    expect(repo.git('tag', '-l', 'churn#production#*').trim()).toBe('');
   });
 });
 
@@ -247,7 +257,7 @@ describe('bad input: one message each, exit 2', () => {
   const tmp = tempDir();
   let repo: Repo;
   beforeAll(async () => {
-    repo = makeRepo(join(tmp.path, 'r'));
+    repo = await makeGatedRepo(join(tmp.path, 'r'));
     await repo.cli(['register', 'churn', '--version', 'v1.0.0']);
   });
   afterAll(() => tmp.cleanup());
@@ -321,14 +331,16 @@ describe('history', () => {
 
   it('lists every event in tagger-time order', async () => {
     const repo = makeRepo(join(tmp.path, 'r'), { environments: 'environments:\n  staging: {require_gates: false}\n' });
-    const at = (unix: number) => ({ GIT_COMMITTER_DATE: `@${unix} +0000` });
-    expect((await repo.cli(['register', 'churn', '--version', 'v1.0.0'], at(1700000000))).code).toBe(0);
-    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'], at(1700000100))).code).toBe(0);
+    const at = (unix: number) => ({ now: () => unix * 1000 });
+    expect((await repo.cli(['register', 'churn', '--version', 'v1.0.0'], {}, at(1700000000))).code).toBe(0);
+    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'], {}, at(1700000100))).code).toBe(0);
     repo.write('model.onnx', 'v2');
     repo.commit('v2');
-    expect((await repo.cli(['register', 'churn', '--bump', 'major'], at(1700000200))).code).toBe(0);
-    expect((await repo.cli(['promote', 'churn@v2.0.0', '--to', 'staging'], at(1700000300))).code).toBe(0);
-    expect((await repo.cli(['deprecate', 'churn@v1.0.0'], at(1700000400))).code).toBe(0);
+    repo.ran();
+    expect((await repo.cli(['register', 'churn', '--bump', 'major'], {}, at(1700000200))).code).toBe(0);
+    // GIT_COMMITTER_DATE in the environment does not date our tags (it would fake soak times).
+    expect((await repo.cli(['promote', 'churn@v2.0.0', '--to', 'staging'], { GIT_COMMITTER_DATE: '@1000000000 +0000' }, at(1700000300))).code).toBe(0);
+    expect((await repo.cli(['deprecate', 'churn@v1.0.0'], {}, at(1700000400))).code).toBe(0);
     const doc = JSON.parse((await repo.cli(['history', 'churn', '--json'])).stdout);
     expect(doc.events.map((e: { time: string; tag: string; action: string }) => `${e.time} ${e.tag} ${e.action}`)).toEqual([
       '2023-11-14T22:13:20Z churn@v1.0.0 register',

@@ -22,7 +22,7 @@ import { verifyVersion } from '../../runners/registry/verify.js';
 import { buildProvenance } from '../../runners/registry/provenance.js';
 import { buildRegistryState, latestVersion, type RegistryState } from '../../runners/registry/state.js';
 import { requireRepo } from '../../runners/registry/repo.js';
-import type { WriteResult } from '../../runners/registry/tag-writer.js';
+import { assertRemote, type WriteResult } from '../../runners/registry/tag-writer.js';
 import type { FileDigest, PolicyCheck } from '../../runners/registry/lineage-record.js';
 
 interface WriterFlags {
@@ -60,11 +60,12 @@ function common(ctx: CliContext, flags: WriterFlags) {
     env: ctx.env,
     remote: remoteOf(flags),
     dryRun: Boolean(flags.dryRun),
-    actor: { actor: flags.actor, teams: flags.teams, pr: flags.pr },
+    actor: { actor: flags.actor, teams: flags.teams, pr: flags.pr, ...(ctx.now ? { now: ctx.now } : {}) },
+    ...(ctx.sleep ? { sleep: ctx.sleep } : {}),
   };
 }
 
-function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriteResult & Partial<PromoteResult> & Partial<RegisterResult>): void {
+function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriteResult & Partial<PromoteResult> & Partial<Pick<RegisterResult, 'warnings' | 'notes'>>): void {
   const { plan } = res;
   const refused: PolicyCheck | null = res.refused ?? null;
   if (flags.json) {
@@ -85,10 +86,12 @@ function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriteResult & Par
         attempts: res.attempts,
         checks: res.checks ?? [],
         warnings: res.warnings ?? [],
+        notes: res.notes ?? [],
         record: plan.record,
       }),
     );
   } else {
+    for (const n of res.notes ?? []) ctx.io.err(`mlpipeline: note: ${n}\n`);
     for (const w of res.warnings ?? []) ctx.io.err(`mlpipeline: warning: ${w}\n`);
     for (const c of res.checks ?? []) ctx.io.out(`  ${c.ok ? 'ok     ' : 'REFUSED'} ${c.rule}: ${c.detail}\n`);
     const subject = plan.message.split('\n')[0];
@@ -254,6 +257,7 @@ export function register(program: Command, ctx: CliContext): void {
       const ref = parseModelRef(refText, ['version', 'environment'], 'read') as Parameters<typeof buildLineage>[1];
       const { state } = await readState(ctx, ref.name);
       const report = buildLineage(state, ref, refText);
+      for (const i of report.invalid_records) ctx.io.err(`mlpipeline: warning: ${i.tag} is an unverified/foreign record, not used: ${i.problem}\n`);
       const text = flags.json ? toJsonText(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
       if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text);
       else ctx.io.out(text);
@@ -295,7 +299,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (refText: string, flags: { out?: string; remote: string }) => {
       const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
       const { root, state } = await readState(ctx, ref.name);
-      const url = await gitRaw(['remote', 'get-url', flags.remote], { cwd: root, okCodes: [2, 128] });
+      await assertRemote(root, flags.remote).catch((e: unknown) => (flags.remote === 'origin' ? undefined : Promise.reject(e)));
+      const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = toJsonText(statement);
       if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text);

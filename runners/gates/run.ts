@@ -7,6 +7,7 @@ import type { GateSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
 import { EVALUATION_SCHEMA_ID, type EvaluationDocument } from '../evaluate/document.js';
 import { evaluationOutputPath } from '../evaluate/request.js';
 import { evaluateGates } from './gates.js';
+import { bindVerdict } from './binding.js';
 import type { Verdict } from './verdict.js';
 
 export const DEFAULT_VERDICT_OUTPUT = '.mlpipeline/verdict.json';
@@ -49,7 +50,9 @@ export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; e
   const shown = relative(opts.cwd, evaluationPath) || evaluationPath;
   const doc = await readEvaluation(evaluationPath, shown.startsWith('..') ? evaluationPath : shown);
   const gates = opts.gates ?? opts.pipeline?.pipeline.gates ?? [];
-  const verdict = evaluateGates(gates, doc);
+  // The verdict names what it judged (model, evaluation data, gate config), so register can
+  // refuse to record it for anything else.
+  const verdict: Verdict = { ...evaluateGates(gates, doc), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
   const verdictPath = opts.output ? resolve(opts.cwd, opts.output) : resolve(opts.pipeline?.dir ?? opts.cwd, DEFAULT_VERDICT_OUTPUT);
   await writeFileAtomic(verdictPath, toJsonText(verdict));
   return { verdict, evaluationPath, verdictPath };

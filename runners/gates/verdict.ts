@@ -1,6 +1,7 @@
 /** The verdict document (`mlpipeline/verdict@1`) of `mlpipeline gate`. Schema: pipeline-schema/verdict.schema.json. */
 import type { Severity } from '../../pipeline-schema/types.js';
 import type { SliceValue } from '../evaluate/document.js';
+import type { VerdictBinding } from './binding.js';
 
 export const VERDICT_SCHEMA_ID = 'mlpipeline/verdict@1';
 
@@ -28,7 +29,7 @@ export interface GateResult {
   reason: string;
 }
 
-export interface Verdict {
+export interface Verdict extends Partial<VerdictBinding> {
   schema: typeof VERDICT_SCHEMA_ID;
   /** False when any gate of severity `error` failed. Failed `warn` gates are reported but do not fail the verdict. */
   passed: boolean;

@@ -3,13 +3,19 @@
  * against `allowed` in the promotion policy, and is recorded in the lineage.
  *
  * Identity, first match wins:
- *   login  --actor, else GITHUB_ACTOR (set by GitHub Actions), else none (policy then matches
- *          `allowed` entries against the tagger's name and email)
+ *   login  on GitHub Actions (GITHUB_ACTIONS=true) GITHUB_ACTOR, the authenticated user who
+ *          triggered the run; it wins over --actor, which cannot override it. Elsewhere --actor,
+ *          else none (the policy then matches `allowed` against the tagger's name and email).
+ *          A local identity is whatever the person at the terminal says: it is recorded with
+ *          `verified: false` and the command says so.
  *   tagger GIT_COMMITTER_NAME/GIT_COMMITTER_EMAIL, else the login (with a GitHub noreply address),
  *          else git's committer identity (`git var GIT_COMMITTER_IDENT`, i.e. user.name/user.email)
- *   teams  --teams, else MLPIPELINE_ACTOR_TEAMS: a comma-separated list of `@org/team` slugs the
- *          actor belongs to. Git knows nothing of GitHub teams, so CI must supply membership
- *          (e.g. from the GitHub API); GitHub environment protection stays the real approval.
+ *   teams  only `verifiedTeams`, which the GitHub adapter fills from the API (team membership of
+ *          the authenticated actor). `--teams` and MLPIPELINE_ACTOR_TEAMS are self-declared, so
+ *          they are never matched: an `allowed` entry `@org/team` can only be satisfied on
+ *          GitHub. Explicit logins in `allowed` are matched locally (against an unverified
+ *          identity, recorded as such); GitHub environment protection stays the real approval.
+ * Time: the clock (`now`, injectable for tests), never GIT_COMMITTER_DATE, which anyone can set.
  */
 import { gitRaw } from '../../core/git.js';
 import { UsageError } from '../../core/errors.js';
@@ -17,30 +23,45 @@ import type { Actor, LineageRecord } from './lineage-record.js';
 
 export interface ActorContext {
   actor: Actor;
+  /** Verified team memberships (from the GitHub API); empty elsewhere. */
   teams: string[];
-  /** Environment for `git tag` so the tagger is the acting person. */
+  /** Environment for git so the tagger is the acting person (no GIT_COMMITTER_DATE). */
   gitEnv: NodeJS.ProcessEnv;
-  /** Time of the action, ms (GIT_COMMITTER_DATE when set, so tests and replays can fix it). */
+  /** Time of the action, ms, from the clock. */
   now: number;
+  /** The clock itself, for writers that stamp tags later than `now` (retries). */
+  clock: () => number;
   pr: number | null;
   ci: LineageRecord['ci'];
+  /** What the command should tell the user about this identity (unverified, ignored flags). */
+  notes: string[];
 }
 
 export interface ActorOptions {
   actor?: string;
   teams?: string;
   pr?: string;
+  /** Team slugs (`@org/team`) the GitHub API says the authenticated actor belongs to. */
+  verifiedTeams?: string[];
+  /** The clock, ms; default Date.now. */
+  now?: () => number;
 }
 
+export const onGitHubActions = (env: NodeJS.ProcessEnv): boolean => env.GITHUB_ACTIONS === 'true' && Boolean(env.GITHUB_ACTOR?.trim());
+
 export async function resolveActor(cwd: string, env: NodeJS.ProcessEnv, opts: ActorOptions): Promise<ActorContext> {
-  const login = (opts.actor ?? env.GITHUB_ACTOR ?? '').trim() || null;
+  const notes: string[] = [];
+  const ci = onGitHubActions(env);
+  const flag = opts.actor?.trim() || null;
+  const login = ci ? env.GITHUB_ACTOR!.trim() : flag;
+  if (ci && flag && flag !== login) notes.push(`--actor ${flag} ignored: on GitHub Actions the actor is the authenticated GITHUB_ACTOR (${login})`);
   let name = env.GIT_COMMITTER_NAME?.trim() || '';
   let email = env.GIT_COMMITTER_EMAIL?.trim() || '';
   let source = name ? 'GIT_COMMITTER_NAME' : '';
   if (!name && login) {
     name = login;
     email ||= `${login}@users.noreply.github.com`;
-    source = opts.actor ? '--actor' : 'GITHUB_ACTOR';
+    source = ci ? 'GITHUB_ACTOR' : '--actor';
   }
   if (!name || !email) {
     const r = await gitRaw(['var', 'GIT_COMMITTER_IDENT'], { cwd, env: gitIdentityEnv(env), okCodes: [128] });
@@ -54,30 +75,29 @@ export async function resolveActor(cwd: string, env: NodeJS.ProcessEnv, opts: Ac
     email ||= m[2]!;
     source ||= 'git config';
   }
-  const teamText = opts.teams ?? env.MLPIPELINE_ACTOR_TEAMS ?? '';
-  const teams = teamText
-    .split(/[,\s]+/)
-    .map((t) => t.trim().toLowerCase())
-    .filter(Boolean)
-    .map((t) => (t.startsWith('@') ? t : `@${t}`));
-  const gitEnv: NodeJS.ProcessEnv = { GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email };
-  if (env.GIT_COMMITTER_DATE) gitEnv.GIT_COMMITTER_DATE = env.GIT_COMMITTER_DATE;
+  if (!ci) notes.push(`the actor ${login ?? `${name} <${email}>`} is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)`);
+  const declared = opts.teams ?? env.MLPIPELINE_ACTOR_TEAMS;
+  if (declared?.trim()) notes.push('--teams / MLPIPELINE_ACTOR_TEAMS ignored: team membership is self-declared there; it is only checked on GitHub, from the API');
+  const teams = (opts.verifiedTeams ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean).map((t) => (t.startsWith('@') ? t : `@${t}`));
+  const clock = opts.now ?? Date.now;
   return {
-    actor: { login, name, email, source },
+    actor: { login, name, email, source, verified: ci },
     teams,
-    gitEnv,
-    now: parseGitDate(env.GIT_COMMITTER_DATE) ?? Date.now(),
+    gitEnv: { GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
+    now: clock(),
+    clock,
     pr: resolvePr(env, opts.pr),
     ci:
       env.GITHUB_ACTIONS === 'true'
-        ? {
-            provider: 'github-actions',
-            repository: env.GITHUB_REPOSITORY ?? null,
-            run_id: env.GITHUB_RUN_ID ?? null,
-            workflow_ref: env.GITHUB_WORKFLOW_REF ?? null,
-            server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
-          }
-        : null,
+      ? {
+          provider: 'github-actions',
+          repository: env.GITHUB_REPOSITORY ?? null,
+          run_id: env.GITHUB_RUN_ID ?? null,
+          workflow_ref: env.GITHUB_WORKFLOW_REF ?? null,
+          server_url: env.GITHUB_SERVER_URL ?? 'https://github.com',
+        }
+      : null,
+    notes,
   };
 }
 

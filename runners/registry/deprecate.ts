@@ -24,7 +24,7 @@ export interface DeprecateOptions {
 export async function deprecate(ref: Extract<ModelRef, { kind: 'model' | 'version' }>, opts: DeprecateOptions): Promise<WriteResult> {
   const root = await requireRepo(opts.cwd);
   const actor = await resolveActor(root, opts.env, opts.actor);
-  return writeRegistryTag({ cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv }, (state) => {
+  return writeRegistryTag({ cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, now: actor.clock }, (state) => {
     const model = requireModel(state, ref.name);
     if (model.deprecated) {
       throw new UsageError(`model '${ref.name}' is already deprecated (${model.deprecated.tag})`, { fix: 'nothing to do' });
@@ -50,7 +50,7 @@ export async function deprecate(ref: Extract<ModelRef, { kind: 'model' | 'versio
       if (v.deregistered) throw new UsageError(`${ref.name} ${ref.version} is already deprecated (${v.deregistered.tag})`, { fix: 'nothing to do' });
       const record: LineageRecord = { ...base, action: 'deregister', version: ref.version, commit: v.commit };
       const subject = `Deprecate ${ref.name} ${ref.version} (by ${who})${opts.reason ? `: ${opts.reason}` : ''}`;
-      return { tag: deregisterTag(ref.name, ref.version), commit: v.commit, record, message: formatTagMessage(subject, record) };
+      return { tag: deregisterTag(ref.name, ref.version), commit: v.commit, record, message: formatTagMessage(subject, record), requires: [v.event.tag] };
     }
     // The model tag points at the latest version's commit (GTO points it at HEAD; any commit works).
     const commit = (latestVersion(model, true) ?? [...model.versions.values()][0]!).commit;

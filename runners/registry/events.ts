@@ -6,7 +6,9 @@
  * skipped inside git without being formatted.
  */
 import { gitRaw } from '../../core/git.js';
-import { parseTagName, type TagAction } from './grammar.js';
+import { classifyTag, type TagAction } from './grammar.js';
+import { validateDocument } from '../../pipeline-schema/documents.js';
+import { isVersion } from './semver.js';
 import { messageSubject, parseTagMessage, quickRecordField, type LineageRecord } from './lineage-record.js';
 
 export interface RegistryEvent {
@@ -90,8 +92,15 @@ export function parseForEachRef(text: string): ReadResult {
     }
     if (f.length < HEADER_FIELDS) continue;
     const tag = f[0]!.slice('refs/tags/'.length);
-    const parsed = parseTagName(tag);
-    if (!parsed) continue; // has @ or # but is not ours (e.g. `foo@bar`): ignored, like any unrelated tag
+    const kind = classifyTag(tag);
+    if (kind.kind === 'unrelated') continue; // has @ or # but is not ours (e.g. `foo@bar`): ignored, like any unrelated tag
+    if (kind.kind === 'foreign') {
+      // The grammar's shape but outside its bounds (a counter of 20 digits): never folded into
+      // the state, where it would make every later counter overflow; listed instead.
+      skipped.push({ tag, reason: kind.reason });
+      continue;
+    }
+    const parsed = kind.parsed;
     if (f[1] !== 'tag') {
       skipped.push({ tag, reason: 'lightweight tag (only annotated tags count)' });
       continue;
@@ -129,14 +138,44 @@ function* lazyRecords(text: string): Generator<string> {
   }
 }
 
-const recordCache = new WeakMap<RegistryEvent, LineageRecord | null>();
+const recordCache = new WeakMap<RegistryEvent, { record: LineageRecord | null; error?: string }>();
 
-/** The lineage record of an event (parsed on first use, then cached). */
+/**
+ * The lineage record of an event (parsed and validated against lineage.schema.json on first
+ * use, then cached). A record that is not valid is untrusted input: null here, with the reason
+ * in recordProblem(); nothing downstream ever sees its fields.
+ */
 export function recordOf(event: RegistryEvent): LineageRecord | null {
-  if (recordCache.has(event)) return recordCache.get(event)!;
-  const { record } = parseTagMessage(event.message);
-  recordCache.set(event, record);
-  return record;
+  return readRecord(event).record;
+}
+
+/** Why the event's tag carries a record that cannot be used; undefined when it is valid or absent. */
+export function recordProblem(event: RegistryEvent): string | undefined {
+  return readRecord(event).error;
+}
+
+function readRecord(event: RegistryEvent): { record: LineageRecord | null; error?: string } {
+  let hit = recordCache.get(event);
+  if (!hit) {
+    hit = parseTagMessage(event.message);
+    if (hit.record) {
+      const problems = recordProblems(hit.record, event);
+      if (problems.length) hit = { record: null, error: `its lineage record is invalid (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''})` };
+    }
+    recordCache.set(event, hit);
+  }
+  return hit;
+}
+
+/** Schema problems, and a record that contradicts its own tag (another model, commit or version). */
+function recordProblems(record: LineageRecord, event: RegistryEvent): string[] {
+  const problems = validateDocument('lineage', record);
+  if (problems.length) return problems;
+  const out: string[] = [];
+  if (record.model !== event.model) out.push(`/model: '${record.model}' but the tag is of '${event.model}'`);
+  if (record.commit !== event.commit) out.push(`/commit: ${record.commit.slice(0, 12)} but the tag points at ${event.commit.slice(0, 12)}`);
+  if ((event.action === 'register' || event.action === 'deregister') && record.version !== event.version) out.push(`/version: ${record.version} but the tag names ${event.version}`);
+  return out;
 }
 
 /**
@@ -147,8 +186,9 @@ export function recordOf(event: RegistryEvent): LineageRecord | null {
  */
 export function recordField(event: RegistryEvent, key: 'version' | 'rollback_of'): string | null {
   const cached = recordCache.get(event);
-  if (cached !== undefined) return cached?.[key] ?? null;
+  if (cached !== undefined) return cached.record?.[key] ?? null;
   const quick = quickRecordField(event.message, key);
-  if (quick !== undefined) return quick;
+  // The quick read is not validated as a whole; a value that is no version is not used.
+  if (quick !== undefined) return quick === null || isVersion(quick) ? quick : null;
   return recordOf(event)?.[key] ?? null;
 }

@@ -70,8 +70,46 @@ const COMMON_TAG_RE = new RegExp(
   `^(${GTO_NAME})(?:@(v(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*)\\.(?:0|[1-9]\\d*))|#(${GTO_NAME})#([0-9]+))$`,
 );
 
-/** Parse a tag name (without `refs/tags/`); undefined for tags outside the grammar. */
+/**
+ * Bounds the grammar puts on numbers, so that a hand-made tag cannot poison every later write:
+ * a counter is at most MAX_COUNTER (a billion promotions of one model), and a version's numeric
+ * parts are safe integers (beyond 2^53 `Number` loses precision and the `semver` package refuses
+ * them). A tag that has the grammar's shape but breaks a bound is foreign: ignored, and listed.
+ */
+export const MAX_COUNTER = 1_000_000_000;
+/** The `semver` package's own limit on a version's length. */
+const MAX_VERSION_LENGTH = 256;
+
+/** Why a tag with the grammar's shape is outside its bounds, or undefined when it is within them. */
+export function boundsProblem(p: ParsedTag): string | undefined {
+  if (p.counter !== undefined && !(Number.isSafeInteger(p.counter) && p.counter >= 1 && p.counter <= MAX_COUNTER)) {
+    return `counter out of range (1..${MAX_COUNTER})`;
+  }
+  if (p.version !== undefined) {
+    if (p.version.length > MAX_VERSION_LENGTH) return `version longer than ${MAX_VERSION_LENGTH} characters`;
+    const parts = /^v(\d+)\.(\d+)\.(\d+)/.exec(p.version);
+    if (!parts || parts.slice(1).some((n) => !Number.isSafeInteger(Number(n)))) return `version number beyond ${Number.MAX_SAFE_INTEGER}`;
+  }
+  return undefined;
+}
+
+export type TagClass = { kind: 'registry'; parsed: ParsedTag } | { kind: 'foreign'; reason: string } | { kind: 'unrelated' };
+
+/** A registry tag, a foreign one (the grammar's shape, out of its bounds), or an unrelated tag. */
+export function classifyTag(tag: string): TagClass {
+  const parsed = parseTagShape(tag);
+  if (!parsed) return { kind: 'unrelated' };
+  const problem = boundsProblem(parsed);
+  return problem ? { kind: 'foreign', reason: `foreign tag: ${problem}` } : { kind: 'registry', parsed };
+}
+
+/** Parse a tag name (without `refs/tags/`); undefined for tags outside the grammar or its bounds. */
 export function parseTagName(tag: string): ParsedTag | undefined {
+  const c = classifyTag(tag);
+  return c.kind === 'registry' ? c.parsed : undefined;
+}
+
+function parseTagShape(tag: string): ParsedTag | undefined {
   const common = COMMON_TAG_RE.exec(tag);
   if (common) {
     return common[2] !== undefined
@@ -110,7 +148,7 @@ export function assertName(name: string, what: 'model' | 'environment', mode: 'w
 }
 
 export function assertVersion(version: string): void {
-  if (!isVersion(version)) {
+  if (!isVersion(version) || boundsProblem({ action: 'register', name: 'x', version })) {
     throw new UsageError(`malformed version '${version}': ${VERSION_RULE}`, {
       fix: isVersion(`v${version}`) ? `write it with the v prefix: v${version}` : 'write the version as vMAJOR.MINOR.PATCH, e.g. v1.2.3',
     });

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { ChecksFailedError, InputError } from '../../core/errors.js';
 import { gitRaw, streamFileAtRef } from '../../core/git.js';
 import type { LoadedPipeline, RunRecord } from '../../pipeline-schema/types.js';
 import type { FileDigest, RunSummary, VerdictSummary } from './lineage-record.js';
@@ -32,18 +32,27 @@ async function readJson(path: string, what: string): Promise<unknown> {
   }
 }
 
+/**
+ * Where the run record of `loaded` lives. The ONE place that knows it: per-pipeline state
+ * (`.mlpipeline/pipelines/<stem>/` for `<stem>.yaml`) changes only this function.
+ */
+export function runRecordPath(loaded: LoadedPipeline): string {
+  return join(loaded.dir, DEFAULT_RUN_FILE);
+}
+
 /** The run record summary, or null when the pipeline has not been run here. */
 export async function readRunSummary(loaded: LoadedPipeline): Promise<RunSummary | null> {
-  const path = join(loaded.dir, DEFAULT_RUN_FILE);
+  const path = runRecordPath(loaded);
   if (!existsSync(path)) return null;
   const run = (await readJson(path, 'run record')) as RunRecord;
   if (!run || typeof run !== 'object' || !Array.isArray(run.stages)) {
     throw new InputError(`run record ${path} has no stages array`, { location: { file: path }, fix: 'run `mlpipeline run` again to rewrite it' });
   }
+  await assertRunBinding(loaded, run, path);
   const params: Record<string, unknown> = {};
   for (const s of run.stages) Object.assign(params, s.params ?? {});
   return {
-    pipeline: run.pipeline,
+    pipeline: typeof run.pipeline === 'string' ? run.pipeline : loaded.pipeline.name,
     finished_at: run.finished_at,
     ok: run.ok,
     git: run.git,
@@ -53,18 +62,65 @@ export async function readRunSummary(loaded: LoadedPipeline): Promise<RunSummary
   };
 }
 
-/** The gate verdict; null when absent (and no explicit --verdict was given). */
+/**
+ * A run record is registered only when it is this pipeline's and it succeeded: it must name
+ * the pipeline file (`pipeline: {path, sha256}`) and that file's current bytes, and carry an
+ * overall `status` of success with `ok` true and no failed stage. Anything else refuses
+ * (exit 1): a failed run, another pipeline's run, or a record that names no pipeline (not bound).
+ */
+async function assertRunBinding(loaded: LoadedPipeline, run: RunRecord, path: string): Promise<void> {
+  const rec = run as unknown as { pipeline?: unknown; status?: unknown; ok?: unknown; stages: { name?: string; status?: string }[] };
+  const fix = 'fix what failed, re-run `mlpipeline run` for this pipeline, then register';
+  const failedStage = rec.stages.find((s) => s.status === 'failed' || s.status === 'not-run');
+  if (rec.ok === false || failedStage || (rec.status !== undefined && !['success', 'succeeded', 'ok', 'passed'].includes(String(rec.status)))) {
+    throw new ChecksFailedError(
+      `the last run failed${failedStage ? ` (stage ${failedStage.name} ${failedStage.status})` : rec.status !== undefined ? ` (status ${String(rec.status)})` : ''}, so nothing from it is registered (${path})`,
+      { fix },
+    );
+  }
+  const p = rec.pipeline as { path?: unknown; sha256?: unknown } | string | undefined;
+  if (!p || typeof p !== 'object' || typeof p.path !== 'string' || typeof p.sha256 !== 'string' || rec.status === undefined) {
+    throw new ChecksFailedError(`the run record ${path} is not bound: it names no pipeline file (pipeline.path, pipeline.sha256) or no overall status`, {
+      fix: 're-run `mlpipeline run` (this version writes both), then register',
+    });
+  }
+  const candidates = [resolve(loaded.dir, p.path), ...(await repoTop(loaded.dir).then((r) => (r ? [resolve(r, p.path as string)] : [])))];
+  if (!candidates.includes(loaded.file)) {
+    throw new ChecksFailedError(`the run record ${path} is of another pipeline (${p.path}), not of ${loaded.displayFile ?? loaded.file}`, {
+      fix: `run this pipeline (mlpipeline run -f ${loaded.displayFile ?? loaded.file}), then register it`,
+    });
+  }
+  const now = createHash('sha256').update(await readFile(loaded.file)).digest('hex');
+  if (now !== p.sha256) {
+    throw new ChecksFailedError(`the run record ${path} was made with another version of ${loaded.displayFile ?? loaded.file} (sha256 ${p.sha256.slice(0, 12)}, now ${now.slice(0, 12)})`, { fix });
+  }
+}
+
+async function repoTop(dir: string): Promise<string | undefined> {
+  const r = await gitRaw(['rev-parse', '--show-toplevel'], { cwd: dir, okCodes: [128] }).catch(() => undefined);
+  return r && r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+}
+
+/** The gate verdict as written (with its binding); null when absent (and no explicit --verdict was given). */
 export async function readVerdict(loaded: LoadedPipeline, cwd: string, file?: string): Promise<VerdictSummary | null> {
   const path = file ? resolve(cwd, file) : join(loaded.dir, DEFAULT_VERDICT_FILE);
   if (!file && !existsSync(path)) return null;
-  const v = (await readJson(path, 'gate verdict')) as VerdictSummary;
+  const v = (await readJson(path, 'gate verdict')) as VerdictSummary & Partial<NonNullable<VerdictSummary['binding']>>;
   if (!v || typeof v !== 'object' || typeof v.passed !== 'boolean' || !Array.isArray(v.gates)) {
     throw new InputError(`gate verdict ${path} needs {"passed": boolean, "gates": [...]}`, {
       location: { file: path },
       fix: 'write it with `mlpipeline gate`',
     });
   }
-  return { passed: v.passed, gates: v.gates };
+  const sha = (x: unknown) => typeof x === 'string' && /^[0-9a-f]{64}$/.test(x);
+  const m = v.model;
+  const d = v.evaluation_data;
+  const g = v.gates_config;
+  const binding =
+    m && typeof m.path === 'string' && sha(m.sha256) && g && sha(g.sha256) && Number.isInteger(g.count) && (d === null || (d && typeof d.path === 'string' && sha(d.sha256)))
+      ? { model: { path: m.path, sha256: m.sha256 }, evaluation_data: d ? { path: d.path, sha256: d.sha256 } : null, gates_config: { sha256: g.sha256, count: g.count } }
+      : undefined;
+  return { passed: v.passed, gates: v.gates, ...(binding ? { binding } : {}) };
 }
 
 /** Repository-relative path with `/` separators for a path relative to the pipeline folder. */

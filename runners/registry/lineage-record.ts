@@ -24,6 +24,8 @@ export interface Actor {
   email: string;
   /** Where the identity came from: `--actor`, `GITHUB_ACTOR`, `GIT_COMMITTER_NAME` or `git config`. */
   source: string;
+  /** True only for the authenticated GitHub Actions actor; absent in records made before. */
+  verified?: boolean;
 }
 
 export interface FileDigest {
@@ -77,6 +79,16 @@ export interface GateResult {
 export interface VerdictSummary {
   passed: boolean;
   gates: GateResult[];
+  /** What the verdict says it judged (model, evaluation data, gate config); absent in hand-written or old verdicts. */
+  binding?: {
+    model: { path: string; sha256: string };
+    evaluation_data: { path: string; sha256: string } | null;
+    gates_config: { sha256: string; count: number };
+  };
+  /** True when register found the binding equal to what it registered; absent in records made before. */
+  bound?: boolean;
+  /** Why it is not bound ("not gated"). */
+  problems?: string[];
 }
 
 export interface PolicyCheck {

@@ -4,7 +4,7 @@
  * metrics and gate results, promoted by whom and when, and what each promotion replaced.
  */
 import { UsageError } from '../../core/errors.js';
-import { recordOf, type RegistryEvent } from './events.js';
+import { recordOf, recordProblem, type RegistryEvent } from './events.js';
 import type { ModelRef } from './grammar.js';
 import type { Actor, FileDigest, LineageRecord, PolicyCheck, RunSummary, VerdictSummary } from './lineage-record.js';
 import { requireModel } from './promote.js';
@@ -52,6 +52,11 @@ export interface LineageReport {
   promotions: PromotionEntry[];
   /** The registration tag carried no lineage record (e.g. it was made by GTO or by hand). */
   record_missing: boolean;
+  /**
+   * Tags of this version whose lineage record is invalid (fails lineage.schema.json or
+   * contradicts its tag): unverified/foreign records, whose content is not used.
+   */
+  invalid_records: { tag: string; problem: string }[];
 }
 
 function summary(e: RegistryEvent, rec: LineageRecord | null): EventSummary {
@@ -83,12 +88,19 @@ export function buildLineage(state: RegistryState, ref: Extract<ModelRef, { kind
     });
   }
   const rec = recordOf(v.event);
+  const invalid: LineageReport['invalid_records'] = [];
+  const noteInvalid = (e: RegistryEvent) => {
+    const problem = recordProblem(e);
+    if (problem && !invalid.some((i) => i.tag === e.tag)) invalid.push({ tag: e.tag, problem });
+  };
+  noteInvalid(v.event);
   const promotions: PromotionEntry[] = [];
   for (const env of model.environments.values()) {
     for (const c of env.timeline) {
       const e = c.event;
       if (e.version !== version) continue;
       const r = recordOf(e);
+      noteInvalid(e);
       promotions.push({
         ...summary(e, r),
         action: e.action as 'assign' | 'unassign',
@@ -123,5 +135,6 @@ export function buildLineage(state: RegistryState, ref: Extract<ModelRef, { kind
     verdict: rec?.verdict ?? null,
     promotions,
     record_missing: rec === null,
+    invalid_records: invalid,
   };
 }

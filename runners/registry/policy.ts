@@ -4,17 +4,23 @@
  * that names the rule and says how to satisfy it.
  *
  *   order          the version must have held `after` first
- *   allowed        the actor's login/name/email or one of their teams is listed (empty = anyone)
- *   min_soak       the version held `after` for at least this long in total
- *   require_gates  the gate verdict recorded when the version was registered passed (default true)
+ *   allowed        the actor's login/name/email or one of their verified teams is listed (empty = anyone)
+ *   min_soak       the version held `after` for at least this long in total, measured from the
+ *                  stage tags' tagger dates against the clock; a stage tag dated in the future or
+ *                  before the version's registration tag is not trusted for soak
+ *   require_gates  the gate verdict recorded when the version was registered passed, was bound to
+ *                  what was registered (model, evaluation data, gate config) and judged as many
+ *                  gates as the pipeline declares (default true)
+ *
+ * `loaded` is the COMMITTED pipeline of the default branch (policy-source.ts), never the work tree.
  */
 import { ConfigError, PolicyError, UsageError } from '../../core/errors.js';
 import type { EnvironmentSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
 import { actorMatches, type ActorContext } from './actor.js';
 import { DURATION_RULE, formatDuration, parseDuration } from './duration.js';
 import { recordOf } from './events.js';
-import type { PolicyCheck } from './lineage-record.js';
-import { everHeld, timeHeld, type ModelState, type VersionState } from './state.js';
+import type { PolicyCheck, VerdictSummary } from './lineage-record.js';
+import { everHeld, type EnvironmentState, type ModelState, type VersionState } from './state.js';
 
 /** The environment's spec, or undefined when the pipeline declares no environments (no policy). */
 export function environmentSpec(loaded: LoadedPipeline, env: string): EnvironmentSpec | undefined {
@@ -78,42 +84,79 @@ export function evaluatePolicy(input: PromotionInput): PolicyCheck[] {
     if (spec.after === undefined) {
       throw configProblem(loaded, `/environments/${environment}/min_soak`, `min_soak needs 'after': soak is measured in the previous environment`, `add after: <environment> to ${environment}`);
     }
-    const held = timeHeld(model.environments.get(spec.after), version.version, actor.now);
+    const { held, untrusted } = trustedTimeHeld(model.environments.get(spec.after), version.version, version.event.time, actor.now);
     const ok = held >= need;
+    const ignored = untrusted.length ? ` (not counted: ${untrusted.join(', ')}, dated in the future or before the registration)` : '';
     checks.push({
       rule: 'min_soak',
       ok,
       detail: ok
         ? `${v} has been in ${spec.after} for ${formatDuration(held)} (needs ${spec.min_soak})`
         : `${v} has been in ${spec.after} for ${formatDuration(held)}; ${environment} needs ${spec.min_soak}` +
-          (held > 0 ? `, i.e. ${formatDuration(need - held)} more` : ''),
+          (held > 0 ? `, i.e. ${formatDuration(need - held)} more` : '') + ignored,
     });
   }
 
   if (spec.require_gates !== false) {
-    const verdict = recordOf(version.event)?.verdict ?? null;
-    let ok = false;
-    let detail: string;
-    if (!verdict) detail = `${v} was registered without a gate verdict`;
-    else if (!verdict.passed) {
-      const failed = verdict.gates.filter((g) => g.status === 'failed' || g.status === 'fail');
-      detail = `${v} failed its gates${failed.length ? `: ${failed.map((g) => `${g.metric}${g.reason ? ` (${g.reason})` : ''}`).join('; ')}` : ''}`;
-    } else {
-      ok = true;
-      detail = `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? '' : 's'})`;
-    }
+    const { ok, detail } = gatesCheck(v, recordOf(version.event)?.verdict ?? null, loaded.pipeline.gates?.length ?? 0);
     checks.push({ rule: 'require_gates', ok, detail });
   }
   return checks;
 }
 
+/** The verdict recorded at registration must have passed, be bound, and have judged every declared gate. */
+function gatesCheck(v: string, verdict: VerdictSummary | null, declared: number): { ok: boolean; detail: string } {
+  if (!verdict) return { ok: false, detail: `${v} was registered without a gate verdict` };
+  if (verdict.bound !== true || !verdict.binding) {
+    const why = verdict.problems?.length ? `: ${verdict.problems.join('; ')}` : ' (no sha256 of the model, evaluation data and gate config in it)';
+    return { ok: false, detail: `${v} is not gated: its verdict is not bound to what was registered${why}` };
+  }
+  if (!verdict.passed) {
+    const failed = verdict.gates.filter((g) => g.status === 'failed' || g.status === 'fail');
+    return { ok: false, detail: `${v} failed its gates${failed.length ? `: ${failed.map((g) => `${g.metric}${g.reason ? ` (${g.reason})` : ''}`).join('; ')}` : ''}` };
+  }
+  const judged = verdict.binding.gates_config.count;
+  if (judged !== declared || verdict.gates.length < declared) {
+    return { ok: false, detail: `${v}'s verdict judged ${Math.min(judged, verdict.gates.length)} gate${judged === 1 ? '' : 's'}; the pipeline declares ${declared}` };
+  }
+  return { ok: true, detail: `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? '' : 's'})` };
+}
+
+/**
+ * Time `version` held `env`, counting only stage tags whose tagger date lies between the
+ * version's registration and now: a tag cannot have been made before what it promotes was
+ * registered, nor in the future, so such dates were forged (or made on a wrong clock).
+ */
+export function trustedTimeHeld(env: EnvironmentState | undefined, version: string, registeredAt: number, now: number): { held: number; untrusted: string[] } {
+  const untrusted: string[] = [];
+  if (!env) return { held: 0, untrusted };
+  let total = 0;
+  let since: number | null = null;
+  for (const c of env.timeline) {
+    const t = c.event.time;
+    const trusted = t >= registeredAt && t <= now;
+    if (since !== null && c.holder !== version) {
+      total += Math.max(0, Math.min(t, now) - since);
+      since = null;
+    } else if (since === null && c.holder === version) {
+      if (trusted) since = t;
+      else untrusted.push(c.event.tag);
+    }
+  }
+  if (since !== null) total += Math.max(0, now - since);
+  return { held: total, untrusted };
+}
+
 const FIXES: Record<PolicyCheck['rule'], (i: PromotionInput, spec: EnvironmentSpec) => string> = {
   order: (i, s) => `promote it to ${s.after} first: mlpipeline promote ${i.model.name}@${i.version.version} --to ${s.after}`,
-  allowed: (_i, s) =>
-    `have one of ${(s.allowed ?? []).join(', ')} promote it; the actor comes from --actor or GITHUB_ACTOR, team membership from --teams or MLPIPELINE_ACTOR_TEAMS`,
+  allowed: (i, s) =>
+    `have one of ${(s.allowed ?? []).join(', ')} promote it; on GitHub Actions the actor is the authenticated GITHUB_ACTOR, locally --actor or your git identity (unverified)` +
+    ((s.allowed ?? []).some((a) => a.trim().startsWith('@')) && i.actor.actor.verified !== true
+      ? '; team membership (@org/team) can only be checked on GitHub, from the API: promote through the promote workflow there'
+      : ''),
   min_soak: (i, s) => `let it soak in ${s.after} for ${s.min_soak} before promoting to ${i.environment}`,
   require_gates: (i) =>
-    `run \`mlpipeline gate\` until it passes, then register a new version (the verdict is recorded at registration), or set require_gates: false for ${i.environment}`,
+    `run \`mlpipeline evaluate\` and \`mlpipeline gate\` on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}`,
   not_deprecated: () => 'promote a version that is not deprecated',
 };
 

@@ -11,7 +11,8 @@ import { formatTagMessage, LINEAGE_SCHEMA, type LineageRecord, type PolicyCheck 
 import { enforcePolicy, environmentSpec, evaluatePolicy } from './policy.js';
 import { requireRepo } from './repo.js';
 import { rollbackTarget, type ModelState, type RegistryState, type VersionState } from './state.js';
-import { writeRegistryTag, type TagPlan, type WriteResult } from './tag-writer.js';
+import { assertRemote, writeRegistryTag, type TagPlan, type WriteResult } from './tag-writer.js';
+import { committedPolicy } from './policy-source.js';
 
 export interface StageOptions {
   cwd: string;
@@ -20,12 +21,15 @@ export interface StageOptions {
   dryRun: boolean;
   actor: ActorOptions;
   maxAttempts?: number;
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface PromoteResult extends WriteResult {
   checks: PolicyCheck[];
   /** Set in a dry run whose decision is "refused": the first failed check. */
   refused: PolicyCheck | null;
+  /** About the actor's identity (unverified locally) and where the policy was read from. */
+  notes: string[];
 }
 
 export function requireModel(state: RegistryState, name: string): ModelState {
@@ -94,38 +98,52 @@ interface AssignDecision {
  * every retry, so a lost race re-checks the policy too); a failed check refuses unless dry-run.
  */
 async function writeAssignment(
-  loaded: LoadedPipeline,
+  worktree: LoadedPipeline,
   name: string,
   environment: string,
   opts: StageOptions,
-  decide: (model: ModelState, actor: ActorContext) => AssignDecision,
+  decide: (model: ModelState, actor: ActorContext, loaded: LoadedPipeline) => AssignDecision,
 ): Promise<PromoteResult> {
   const root = await requireRepo(opts.cwd);
+  if (opts.remote !== undefined) await assertRemote(root, opts.remote);
   const actor = await resolveActor(root, opts.env, opts.actor);
+  // The policy is the committed one of the default branch, never the work tree (policy-source.ts).
+  const policy = await committedPolicy(root, worktree, opts.remote);
+  const loaded = policy.loaded;
+  environmentSpec(loaded, environment); // unknown environment → usage error before any git work
   let checks: PolicyCheck[] = [];
   let refused: PolicyCheck | null = null;
   const result = await writeRegistryTag(
-    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts },
+    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts, now: actor.clock, sleep: opts.sleep },
     (state): TagPlan => {
       const model = requireModel(state, name);
-      const d = decide(model, actor);
+      // Every check is against this attempt's clock, so a retry after back-off is judged now.
+      actor.now = actor.clock();
+      const d = decide(model, actor, loaded);
       checks = d.checks;
       refused = checks.find((c) => !c.ok) ?? null;
       if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
       const n = model.maxCounter + 1;
       const record = assignRecord(actor, model, d.version, environment, { policy: checks, ...d.extra });
       const subject = d.subject(actor.actor.login ?? actor.actor.name, record);
-      return { tag: assignTag(name, environment, n), commit: d.version.commit, record, message: formatTagMessage(subject, record), counter: { model: name, n } };
+      return {
+        tag: assignTag(name, environment, n),
+        commit: d.version.commit,
+        record,
+        message: formatTagMessage(subject, record),
+        counter: { model: name, n },
+        // The registration tag goes with it: a clone of the remote must see the version it names.
+        requires: [d.version.event.tag],
+      };
     },
   );
-  return { ...result, checks, refused };
+  return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
 }
 
-export async function promoteVersion(loaded: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
+export async function promoteVersion(worktree: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
   assertName(name, 'model');
   assertName(environment, 'environment');
-  environmentSpec(loaded, environment); // unknown environment → usage error before any git work
-  return writeAssignment(loaded, name, environment, opts, (model, actor) => {
+  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
     const v = requireVersion(model, version, `promoted to ${environment}`);
     return {
       version: v,
@@ -135,11 +153,11 @@ export async function promoteVersion(loaded: LoadedPipeline, name: string, versi
   });
 }
 
-export async function rollbackEnvironment(loaded: LoadedPipeline, name: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
+export async function rollbackEnvironment(worktree: LoadedPipeline, name: string, environment: string, opts: StageOptions): Promise<PromoteResult> {
   assertName(name, 'model');
   assertName(environment, 'environment');
-  const spec = environmentSpec(loaded, environment);
-  return writeAssignment(loaded, name, environment, opts, (model, actor) => {
+  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
+    const spec = environmentSpec(loaded, environment);
     const env = model.environments.get(environment);
     if (!env?.current) {
       throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {

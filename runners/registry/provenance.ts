@@ -5,8 +5,8 @@
  * with its role (`data` for the pipeline's datasets, `dependency` otherwise). Ready for `cosign attest --type slsaprovenance1` or
  * GitHub's attest action, which sign it; we only state the facts recorded in the tag.
  */
-import { InputError } from '../../core/errors.js';
-import { recordOf } from './events.js';
+import { ChecksFailedError, InputError } from '../../core/errors.js';
+import { recordOf, recordProblem } from './events.js';
 import { requireModel } from './promote.js';
 import type { FileDigest } from './lineage-record.js';
 import type { RegistryState } from './state.js';
@@ -48,6 +48,12 @@ export function buildProvenance(state: RegistryState, name: string, version: str
   const v = model.versions.get(version);
   if (!v) throw new InputError(`${name} ${version} is not registered`, { fix: `registered: ${[...model.versions.keys()].slice(-10).join(', ')}` });
   const rec = recordOf(v.event);
+  const problem = recordProblem(v.event);
+  if (problem) {
+    throw new ChecksFailedError(`${v.event.tag} is an unverified/foreign record, so no provenance is stated for it: ${problem}`, {
+      fix: 'the tag was not written by mlpipeline register (or was altered): find out who made it (git show), and register a new version',
+    });
+  }
   if (!rec?.model_file) {
     throw new InputError(`${v.event.tag} carries no lineage record with the model's digest`, {
       fix: 'register the version with mlpipeline register, which records it',

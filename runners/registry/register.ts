@@ -10,6 +10,7 @@ import { bumpVersion, type BumpPart } from './semver.js';
 import { latestVersion } from './state.js';
 import { writeRegistryTag, type WriteResult } from './tag-writer.js';
 import { requireRepo } from './repo.js';
+import { bindToRegistration } from './verdict-binding.js';
 
 export interface RegisterOptions {
   cwd: string;
@@ -22,10 +23,13 @@ export interface RegisterOptions {
   remote?: string;
   dryRun: boolean;
   actor: ActorOptions;
+  sleep?: (ms: number) => Promise<unknown>;
 }
 
 export interface RegisterResult extends WriteResult {
   warnings: string[];
+  /** About the actor's identity (unverified locally) and the policy's source. */
+  notes: string[];
 }
 
 /** The registry name of the pipeline's model: model.name, else the pipeline's name. */
@@ -65,13 +69,14 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
   const actor = await resolveActor(root, opts.env, opts.actor);
   const warnings: string[] = [];
 
+  // A failed run, another pipeline's run or an unbound run record refuses here (inputs.ts).
   const run = await readRunSummary(loaded);
-  const verdict = await readVerdict(loaded, opts.cwd, opts.verdictFile);
+  const written = await readVerdict(loaded, opts.cwd, opts.verdictFile);
   if (!run) warnings.push('no run record (.mlpipeline/run.json): params, metrics and stage fingerprints are not recorded');
   else if (run.git.commit && run.git.commit !== commit) {
     warnings.push(`the run record was produced at ${run.git.commit.slice(0, 12)}, not at the registered commit ${commit.slice(0, 12)}`);
   }
-  if (!verdict) warnings.push('no gate verdict (.mlpipeline/verdict.json): environments that require gates will refuse this version');
+  if (!written) warnings.push('no gate verdict (.mlpipeline/verdict.json): environments that require gates will refuse this version');
 
   const modelPath = repoPath(root, loaded, loaded.pipeline.model!.path);
   const modelFile = await digestFile(root, commit, modelPath);
@@ -79,6 +84,10 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
     throw new InputError(`model file ${modelPath} is neither committed at ${commit.slice(0, 12)} nor present in the work tree`, {
       fix: 'produce it first (mlpipeline run), or check model.path in mlpipeline.yaml',
     });
+  }
+  const verdict = written ? await bindToRegistration(root, commit, loaded, written, modelFile) : null;
+  if (verdict && !verdict.bound) {
+    warnings.push(`not gated: the gate verdict is not bound to this version (${(verdict.problems ?? []).join('; ')}); environments that require gates will refuse it. Run mlpipeline evaluate and mlpipeline gate again`);
   }
   const materials: FileDigest[] = [];
   for (const m of materialPaths(root, loaded, run)) {
@@ -92,7 +101,7 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
   }
 
   const result = await writeRegistryTag(
-    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv },
+    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, now: actor.clock, sleep: opts.sleep },
     (state) => {
       const model = state.models.get(modelName);
       if (model?.deprecated) {
@@ -131,5 +140,5 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
       return { tag, commit, record, message: formatTagMessage(subject, record) };
     },
   );
-  return { ...result, warnings };
+  return { ...result, warnings, notes: actor.notes };
 }

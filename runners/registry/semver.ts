@@ -3,6 +3,8 @@
  * Precedence follows semver.org §11: build metadata is ignored, a prerelease sorts before its release.
  */
 
+import semver from 'semver';
+
 // The official SemVer 2.0.0 regular expression (semver.org), anchored, after a literal `v`.
 const SEMVER_BODY =
   '(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)' +
@@ -42,32 +44,13 @@ export function isVersion(text: string): boolean {
   return VERSION_RE.test(text);
 }
 
-function compareIdentifiers(a: string, b: string): number {
-  const an = /^\d+$/.test(a);
-  const bn = /^\d+$/.test(b);
-  if (an && bn) return Number(a) - Number(b) || 0;
-  if (an) return -1; // numeric identifiers have lower precedence than alphanumeric ones
-  if (bn) return 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** Negative when a < b in SemVer precedence, 0 when equal precedence, positive when a > b. */
+/**
+ * Negative when a < b in SemVer precedence, 0 when equal precedence, positive when a > b: the
+ * `semver` package's comparison (build metadata ignored, a prerelease before its release). The
+ * grammar keeps its own regex (and bounds, grammar.ts) for what a tag may contain.
+ */
 export function compareVersions(a: SemVer, b: SemVer): number {
-  const d = a.major - b.major || a.minor - b.minor || a.patch - b.patch;
-  if (d !== 0) return Math.sign(d);
-  // A release has higher precedence than any of its prereleases.
-  if (a.prerelease.length === 0 && b.prerelease.length === 0) return 0;
-  if (a.prerelease.length === 0) return 1;
-  if (b.prerelease.length === 0) return -1;
-  for (let i = 0; i < Math.max(a.prerelease.length, b.prerelease.length); i++) {
-    const x = a.prerelease[i];
-    const y = b.prerelease[i];
-    if (x === undefined) return -1;
-    if (y === undefined) return 1;
-    const c = compareIdentifiers(x, y);
-    if (c !== 0) return Math.sign(c);
-  }
-  return 0;
+  return semver.compare(a.text.slice(1), b.text.slice(1));
 }
 
 export type BumpPart = 'major' | 'minor' | 'patch';

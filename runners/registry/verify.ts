@@ -3,8 +3,8 @@
  * data/dependency file or directory at the version's commit — from git objects when the file is committed
  * there, else from the work tree (and say so) — and compare them with the lineage record.
  */
-import { InputError } from '../../core/errors.js';
-import { recordOf } from './events.js';
+import { ChecksFailedError, InputError } from '../../core/errors.js';
+import { recordOf, recordProblem } from './events.js';
 import { digestFile } from './inputs.js';
 import { requireModel } from './promote.js';
 import type { RegistryState } from './state.js';
@@ -40,6 +40,12 @@ export async function verifyVersion(root: string, state: RegistryState, name: st
     throw new InputError(`${name} ${version} is not registered`, { fix: `registered: ${[...model.versions.keys()].slice(-10).join(', ')}` });
   }
   const rec = recordOf(v.event);
+  const problem = recordProblem(v.event);
+  if (problem) {
+    throw new ChecksFailedError(`cannot verify ${name} ${version}: ${v.event.tag} is an unverified/foreign record: ${problem}`, {
+      fix: 'do not deploy this version; the tag was not written by mlpipeline register (or was altered): find out who made it (git show), and register a new version',
+    });
+  }
   if (!rec?.model_file) {
     throw new InputError(`${v.event.tag} carries no lineage record with file digests, so there is nothing to verify against`, {
       fix: 'versions registered with mlpipeline register record their digests; re-register this model with it',
