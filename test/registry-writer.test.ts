@@ -7,6 +7,10 @@ import { gitUri } from '../runners/registry/provenance.js';
 import { formatTagMessage, LINEAGE_SCHEMA, type LineageRecord } from '../runners/registry/lineage-record.js';
 import { BASE_ENV, SHA256_ABC, SHA256_MESSAGE_DIGEST, cloneRepo, lineageOf, makeRepo, runRecord, seedRemote, tempDir, type Repo } from './registry-fixture.js';
 
+/** Back-off waits are injected: the tests never really wait; `waits` records what was asked. */
+const waits: number[] = [];
+const noWait = async (ms: number) => void waits.push(ms);
+
 /** A promotion plan for `churn#<env>#N`, N = 1 + the highest counter in the state given. */
 function promotionPlan(env: string) {
   return (state: Parameters<Parameters<typeof writeRegistryTag>[1]>[0]): TagPlan => {
@@ -46,7 +50,7 @@ describe('a writer that loses the race to another clone', () => {
   it('refetches, recomputes the counter and succeeds with the next one', async () => {
     let plans = 0;
     const plan = promotionPlan('staging');
-    const result = await writeRegistryTag({ cwd: a.dir, remote: 'origin', dryRun: false, gitEnv: BASE_ENV }, async (state) => {
+    const result = await writeRegistryTag({ cwd: a.dir, remote: 'origin', dryRun: false, gitEnv: BASE_ENV, sleep: noWait }, async (state) => {
       const p = plan(state);
       // Between A's read and A's push, B promotes to ANOTHER environment and claims the same N:
       // the tag names differ, so only the counter claim can stop A from reusing N.
@@ -55,6 +59,7 @@ describe('a writer that loses the race to another clone', () => {
     });
     expect(plans).toBe(2);
     expect(result).toMatchObject({ attempts: 2, written: true, pushed: true });
+    expect(waits).toHaveLength(1); // one back-off, injected
     expect(result.plan.tag).toBe('churn#staging#2');
     expect(remoteTags()).toEqual(['churn#canary#1', 'churn#staging#2']);
     // The lost attempt's local tag was removed; the clone holds exactly what the remote holds.
@@ -62,7 +67,7 @@ describe('a writer that loses the race to another clone', () => {
   });
 
   it('after its last attempt fails clearly and leaves nothing behind', async () => {
-    const err = await writeRegistryTag({ cwd: a.dir, remote: 'origin', dryRun: false, gitEnv: BASE_ENV, maxAttempts: 1 }, async (state) => {
+    const err = await writeRegistryTag({ cwd: a.dir, remote: 'origin', dryRun: false, gitEnv: BASE_ENV, maxAttempts: 1, sleep: noWait }, async (state) => {
       const p = promotionPlan('staging')(state);
       expect((await b.cli(['promote', 'churn@v1.0.0', '--to', 'canary', '--push'])).code).toBe(0);
       return p;
