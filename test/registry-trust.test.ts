@@ -11,6 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { formatTagMessage } from '../runners/registry/lineage-record.js';
+import { actorMatches, resolveActor } from '../runners/registry/actor.js';
+import { classifyPush } from '../runners/registry/tag-writer.js';
 import { BASE_ENV, cloneRepo, later, lineageOf, makeGatedRepo, seedRemote, tempDir, unixAgo, type Repo } from './registry-fixture.js';
 
 const HOUR = 3_600_000;
@@ -353,5 +355,51 @@ describe('lineage records read back from tags are untrusted', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/^mlpipeline: churn@v6\.6\.6 is an unverified\/foreign record, so no provenance is stated for it/);
+  });
+});
+
+describe('push outcomes, from git push --atomic --porcelain', () => {
+  const line = (ref: string, status: string) => `!\tdeadbeef:${ref}\t${status}`;
+  it.each([
+    ['a lease that found the claim taken', [line('refs/mlpipeline/counters/churn/3', '[rejected] (stale info)'), line('refs/tags/churn#staging#3', '[rejected] (atomic push failed)')], '', 'lost-race'],
+    ['a tag name taken meanwhile', [line('refs/tags/churn@v1.0.0', '[rejected] (already exists)')], '', 'lost-race'],
+    ['a server-side ref update that lost', [line('refs/mlpipeline/counters/churn/3', '[remote rejected] (failed to update ref)')], '', 'lost-race'],
+  ])('%s is a lost race (retried)', (_what, lines, stderr, kind) => {
+    expect(classifyPush(1, lines.join('\n') + '\nDone\n', stderr).kind).toBe(kind);
+  });
+
+  it('a hook or a protected tag is a refusal, with the server words', () => {
+    const out = [line('refs/tags/churn#prod#3', '[remote rejected] (protected tag hook declined)'), line('refs/mlpipeline/counters/churn/3', '[remote rejected] (atomic transaction failed)')].join('\n');
+    expect(classifyPush(1, out, 'remote: error: GH013: Repository rule violations found for refs/tags/churn#prod#3.\n')).toEqual({
+      kind: 'refused',
+      reason: 'churn#prod#3: remote rejected (protected tag hook declined); the server said: error: GH013: Repository rule violations found for refs/tags/churn#prod#3.',
+    });
+  });
+
+  it('no ref status at all is an unreachable remote', () => {
+    expect(classifyPush(128, '', "fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid\n")).toEqual({
+      kind: 'unreachable',
+      reason: "fatal: unable to access 'https://example.invalid/x.git/': Could not resolve host: example.invalid",
+    });
+  });
+});
+
+describe('team membership counts only when verified (from the GitHub API)', () => {
+  const actor = (teams: string[], verified: boolean) => ({ actor: { login: 'bob', name: 'Bob', email: 'bob@example.com', source: 'test', verified }, teams });
+  it('matches a listed team only from verified teams', async () => {
+    const tmp = tempDir();
+    try {
+      const repo = await makeGatedRepo(join(tmp.path, 'r'));
+      const ctx = await resolveActor(repo.dir, { ...BASE_ENV, GITHUB_ACTIONS: 'true', GITHUB_ACTOR: 'bob', MLPIPELINE_ACTOR_TEAMS: '@acme/other' }, { teams: '@acme/ml-leads', verifiedTeams: ['@acme/ml-leads'] });
+      expect(ctx.actor).toMatchObject({ login: 'bob', verified: true });
+      expect(ctx.teams).toEqual(['@acme/ml-leads']);
+      expect(actorMatches('@acme/ml-leads', ctx)).toBe(true);
+      const local = await resolveActor(repo.dir, BASE_ENV, { actor: 'bob', teams: '@acme/ml-leads' });
+      expect(local.actor.verified).toBe(false);
+      expect(actorMatches('@acme/ml-leads', local)).toBe(false);
+      expect(actorMatches('bob', actor([], false))).toBe(true);
+    } finally {
+      tmp.cleanup();
+    }
   });
 });

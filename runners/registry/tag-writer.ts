@@ -194,23 +194,40 @@ async function pushTag(cwd: string, remote: string, p: TagPlan, object: string):
   }
   for (const t of p.requires ?? []) refspecs.push(`refs/tags/${t}:refs/tags/${t}`);
   const r = await gitRaw([...args, '--', remote, ...refspecs], { cwd, okCodes: [1, 128] });
-  if (r.code === 0) return true;
-  const rejections = parsePushRejections(r.stdout.toString('utf8'));
-  const serverSays = r.stderr
+  const outcome = classifyPush(r.code, r.stdout.toString('utf8'), r.stderr);
+  if (outcome.kind === 'pushed') return true;
+  if (outcome.kind === 'lost-race') return false;
+  if (outcome.kind === 'refused') {
+    throw new PushError(`'${remote}' refused ${p.tag}: ${outcome.reason}`, {
+      fix: `nothing was written here or there; ask who administers '${remote}' why (a server hook or a protected-tag rule), or push where you may`,
+    });
+  }
+  throw new PushError(`cannot push ${p.tag} to '${remote}', so this clone claims nothing: ${outcome.reason}`, {
+    fix: `check that remote '${remote}' is reachable and that you may push tags to it, then run the command again (it first fetches whatever the remote holds)`,
+  });
+}
+
+export type PushOutcome = { kind: 'pushed' } | { kind: 'lost-race' } | { kind: 'refused'; reason: string } | { kind: 'unreachable'; reason: string };
+
+/**
+ * What `git push --atomic --porcelain` said: pushed; lost the race (a lease or the server's ref
+ * update found the ref taken); refused (`[remote rejected]` for any other reason: a hook, a
+ * protected tag), with the server's own words; or no ref status at all (unreachable).
+ */
+export function classifyPush(code: number, stdout: string, stderr: string): PushOutcome {
+  if (code === 0) return { kind: 'pushed' };
+  const rejections = parsePushRejections(stdout);
+  const serverSays = stderr
     .split('\n')
     .filter((l) => l.startsWith('remote:'))
     .map((l) => l.slice('remote:'.length).trim())
     .filter(Boolean);
   // With --atomic, the refs not at fault are rejected with "atomic push failed": look past them.
   const causes = rejections.filter((x) => !/atomic push failed|atomic transaction failed/.test(x.reason));
-  if (rejections.length > 0 && (causes.length === 0 || causes.every((x) => RACE_REASON.test(x.reason)))) return false;
+  if (rejections.length > 0 && (causes.length === 0 || causes.every((x) => RACE_REASON.test(x.reason)))) return { kind: 'lost-race' };
   if (causes.length > 0) {
     const what = causes.map((x) => `${x.ref.replace(/^refs\/tags\//, '')}: ${x.remote ? 'remote rejected' : 'rejected'} (${x.reason || 'no reason given'})`).join('; ');
-    throw new PushError(`'${remote}' refused ${p.tag}: ${what}${serverSays.length ? `; the server said: ${serverSays.join(' / ')}` : ''}`, {
-      fix: `nothing was written here or there; ask who administers '${remote}' why (a server hook or a protected-tag rule), or push where you may`,
-    });
+    return { kind: 'refused', reason: `${what}${serverSays.length ? `; the server said: ${serverSays.join(' / ')}` : ''}` };
   }
-  throw new PushError(`cannot push ${p.tag} to '${remote}', so nothing was written: ${oneLine(r.stderr) || `git push exited ${r.code}`}`, {
-    fix: `check that remote '${remote}' is reachable and that you may push tags to it, then run the command again`,
-  });
+  return { kind: 'unreachable', reason: oneLine(stderr) || `git push exited ${code}` };
 }
