@@ -100,7 +100,7 @@ describe('register → promote through two environments → rollback → depreca
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('created tag churn#production#4');
     expect(lineageOf(repo, 'churn#production#4').replaces).toEqual({ version: 'v1.0.0', tag: 'churn#production#2' });
-    expect(lineageOf(repo, 'churn#production#4').actor).toMatchObject({ login: 'alice', source: 'GITHUB_ACTOR', verified: true });
+    expect(lineageOf(repo, 'churn#production#4').actor).toMatchObject({ login: 'alice', verified: true });
     expect(r.stderr).toContain('--actor mallory ignored: on GitHub Actions the actor is the authenticated GITHUB_ACTOR (alice)');
   });
 
