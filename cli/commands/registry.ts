@@ -40,11 +40,11 @@ const ACTION_SCHEMA = 'mlpipeline/registry-action@1';
 
 function writerOptions(cmd: Command): Command {
   return cmd
-    .option('--actor <login>', 'who is acting (default: GITHUB_ACTOR, else the git committer identity)')
-    .option('--teams <list>', 'comma-separated @org/team slugs the actor belongs to (default: MLPIPELINE_ACTOR_TEAMS)')
+    .option('--actor <login>', 'who is acting, recorded as unverified (on GitHub Actions the authenticated GITHUB_ACTOR is used instead)')
+    .option('--teams <list>', 'ignored: team membership is self-declared here; @org/team entries in allowed are checked only on GitHub, from the API')
     .option('--pr <number>', 'pull request number to record (default: from GITHUB_REF refs/pull/N/merge)')
     .option('--push', 'push the tag to the remote atomically (default remote: origin)')
-    .option('--remote <name>', 'remote to fetch from and push to (implies --push)')
+    .option('--remote <name>', 'remote (a configured name or a URL) to fetch from and push to (implies --push)')
     .option('--dry-run', 'show the decision and the tag without writing anything')
     .option('--json', 'print the result as JSON')
     .option('-f, --file <path>', 'pipeline file (default: ./mlpipeline.yaml)');
