@@ -40,6 +40,11 @@ export function runRecordPath(loaded: LoadedPipeline): string {
   return join(loaded.dir, DEFAULT_RUN_FILE);
 }
 
+/** Where `mlpipeline gate` leaves the verdict of `loaded` (same rule as runRecordPath). */
+export function verdictPath(loaded: LoadedPipeline): string {
+  return join(loaded.dir, DEFAULT_VERDICT_FILE);
+}
+
 /** The run record summary, or null when the pipeline has not been run here. */
 export async function readRunSummary(loaded: LoadedPipeline): Promise<RunSummary | null> {
   const path = runRecordPath(loaded);
@@ -103,7 +108,7 @@ async function repoTop(dir: string): Promise<string | undefined> {
 
 /** The gate verdict as written (with its binding); null when absent (and no explicit --verdict was given). */
 export async function readVerdict(loaded: LoadedPipeline, cwd: string, file?: string): Promise<VerdictSummary | null> {
-  const path = file ? resolve(cwd, file) : join(loaded.dir, DEFAULT_VERDICT_FILE);
+  const path = file ? resolve(cwd, file) : verdictPath(loaded);
   if (!file && !existsSync(path)) return null;
   const v = (await readJson(path, 'gate verdict')) as VerdictSummary & Partial<NonNullable<VerdictSummary['binding']>>;
   if (!v || typeof v !== 'object' || typeof v.passed !== 'boolean' || !Array.isArray(v.gates)) {
