@@ -18,12 +18,31 @@ export interface CliContext {
   sleep?: (ms: number) => Promise<unknown>;
 }
 
-export function processIo(): CliIo {
-  return {
-    out: (t) => void process.stdout.write(t),
-    err: (t) => void process.stderr.write(t),
-    isTTY: Boolean(process.stdout.isTTY),
+/**
+ * A reader that stops early (`mlpipeline profile ... | head`) closes the pipe: like `git log`,
+ * the command then stops writing to it quietly and ends with its usual exit code, instead of an
+ * EPIPE stack trace. Any other error on the stream is also dropped: there is nowhere to report it.
+ */
+function guarded(stream: NodeJS.WriteStream): (t: string) => void {
+  let closed = false;
+  stream.on('error', () => {
+    closed = true;
+  });
+  return (t) => {
+    if (closed || stream.destroyed) return;
+    try {
+      stream.write(t);
+    } catch {
+      closed = true;
+    }
   };
+}
+
+let shared: CliIo | undefined;
+
+export function processIo(): CliIo {
+  shared ??= { out: guarded(process.stdout), err: guarded(process.stderr), isTTY: Boolean(process.stdout.isTTY) };
+  return shared;
 }
 
 /** An in-memory io for tests: everything written is kept. */

@@ -15,6 +15,7 @@ import { findRepoRootSync, pathChecker } from './paths.js';
 import { pointer, type PendingProblem } from './problems.js';
 import { schemaProblems } from './schema-errors.js';
 import { semanticProblems } from './semantics.js';
+import { patternProblems } from './pattern-rule.js';
 import type { LoadedPipeline, Pipeline } from './types.js';
 import { pipelineSchema, pipelineValidator } from './validator.js';
 import { parseYaml, type SourceIndex } from './yaml-source.js';
@@ -110,6 +111,7 @@ export function loadPipelineText(text: string, file: string, opts: LoadOptions =
 
   const root = opts.repoRoot ?? findRepoRootSync(dir) ?? dir;
   problems.push(...semanticProblems({ doc, paths: pathChecker(dir, root) }));
+  problems.push(...patternProblems(doc));
   if (problems.length > 0) fail(problems);
 
   return {

@@ -100,7 +100,7 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (!o.drift) baseline = undefined;
       const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
-      if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(document));
+      if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(document), { what: '--out' });
       if (o.json) ctx.io.out(toJsonText(document));
       else ctx.io.out(renderText(document));
       if (!document.ok) ctx.exitCode = 1;
@@ -119,7 +119,7 @@ export function register(program: Command, ctx: CliContext): void {
       const src: DataSource = { path: o.data, cwd: ctx.cwd, ref: o.ref, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) };
       const { profile } = await scanDataset(src);
       if (o.out) {
-        await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(profile));
+        await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(profile), { what: '--out' });
         if (!o.json) ctx.io.out(`profile of ${o.data}: ${profile.rows} rows, ${Object.keys(profile.columns).length} columns → ${o.out}\n`);
       }
       if (o.json || !o.out) ctx.io.out(toJsonText(profile));

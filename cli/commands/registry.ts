@@ -259,7 +259,7 @@ export function register(program: Command, ctx: CliContext): void {
       const report = buildLineage(state, ref, refText);
       for (const i of report.invalid_records) ctx.io.err(`mlpipeline: warning: ${i.tag} is an unverified/foreign record, not used: ${i.problem}\n`);
       const text = flags.json ? toJsonText(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text);
+      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
       else ctx.io.out(text);
     });
 
@@ -303,7 +303,7 @@ export function register(program: Command, ctx: CliContext): void {
       const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = toJsonText(statement);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text);
+      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
       else ctx.io.out(text);
     });
 }

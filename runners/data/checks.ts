@@ -7,13 +7,14 @@
  *
  * Semantics: min/max are inclusive and apply to values that are numbers; a value that is not a
  * number is the `type` check's failure, not min/max's. `in` compares numbers numerically and everything
- * else by text. `pattern` is a JavaScript regular expression searched in the text (anchor it
- * with ^…$ for a full match). `length` bounds the text length in characters. `unique` reports
+ * else by text. `pattern` is an RE2 regular expression (re2js: linear time, no backreferences or
+ * lookaround) searched in the text (anchor it with ^…$ for a full match). `length` bounds the text length in characters. `unique` reports
  * every repeat after the first occurrence (it keeps the set of seen values: memory grows with
  * distinct values). `std` bounds use the population std, as the profile does.
  */
 import type { ColumnCheckSpec, ColumnType, Severity, TableCheckSpec } from '../../pipeline-schema/types.js';
 import { ConfigError } from '../../core/errors.js';
+import { compileRe2, re2Fix, type CompiledPattern } from '../../core/re2-pattern.js';
 import type { ColumnProfile } from './profile-types.js';
 import { conforms, toNumber, toText } from './values.js';
 
@@ -97,15 +98,16 @@ export class ColumnChecker {
       );
     }
     if (spec.pattern !== undefined) {
-      let re: RegExp;
+      // RE2 (re2js): linear time in the value's length, so a hostile value cannot hang the scan.
+      let re: CompiledPattern;
       try {
-        re = new RegExp(spec.pattern, 'u');
+        re = compileRe2(spec.pattern);
       } catch (e) {
         throw new ConfigError([
           {
-            message: `validation.columns.${column}.pattern is not a valid regular expression: ${(e as Error).message}`,
+            message: `validation.columns.${column}.pattern is not a valid RE2 pattern: ${(e as Error).message}`,
             location: { file: configFile },
-            fix: 'write a JavaScript regular expression, e.g. "^[A-Z]{2}-\\\\d+$"',
+            fix: re2Fix(spec.pattern),
           },
         ]);
       }

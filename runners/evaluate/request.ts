@@ -161,6 +161,6 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   });
   document.warnings.push(...warnings);
   const outputPath = evaluationOutputPath(cwd, lp, opts.output);
-  await writeFileAtomic(outputPath, toJsonText(document));
+  await writeFileAtomic(outputPath, toJsonText(document), { what: opts.output ? '--output' : 'evaluation.output' });
   return { document, outputPath };
 }

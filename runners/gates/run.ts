@@ -54,6 +54,6 @@ export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; e
   // refuse to record it for anything else.
   const verdict: Verdict = { ...evaluateGates(gates, doc), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
   const verdictPath = opts.output ? resolve(opts.cwd, opts.output) : resolve(opts.pipeline?.dir ?? opts.cwd, DEFAULT_VERDICT_OUTPUT);
-  await writeFileAtomic(verdictPath, toJsonText(verdict));
+  await writeFileAtomic(verdictPath, toJsonText(verdict), opts.output ? { what: '--output' } : undefined);
   return { verdict, evaluationPath, verdictPath };
 }
