@@ -87,7 +87,7 @@ export interface TableCheckSpec {
   severity?: Severity;
 }
 
-export type DriftMethod = 'auto' | 'ks' | 'wasserstein' | 'psi' | 'chi2' | 'jsd' | 'linf';
+export type DriftMethod = 'auto' | 'ks' | 'wasserstein' | 'psi' | 'chi2' | 'jsd' | 'js_distance' | 'linf';
 
 export interface DriftColumnSpec {
   method?: DriftMethod;

@@ -12,6 +12,8 @@ import type { DataFormat, DatasetSpec, LoadedPipeline } from '../../pipeline-sch
 import { inferValidation, validationYaml } from '../../runners/data/infer-schema.js';
 import { scanDataset } from '../../runners/data/scan.js';
 import type { DataSource } from '../../runners/data/source.js';
+import { delimiterHint } from '../../runners/data/delimiter-hint.js';
+import { driftLine } from '../../runners/data/drift.js';
 import { validateData, type BaselineChoice, type ValidationDocument } from '../../runners/data/validate.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
@@ -122,6 +124,8 @@ export function register(program: Command, ctx: CliContext): void {
         await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(profile), { what: '--out' });
         if (!o.json) ctx.io.out(`profile of ${o.data}: ${profile.rows} rows, ${Object.keys(profile.columns).length} columns → ${o.out}\n`);
       }
+      const hint = profile.source.format.startsWith('csv') ? delimiterHint(Object.keys(profile.columns)) : undefined;
+      if (hint) ctx.io.err(`mlpipeline: warning: ${hint}\n`);
       if (o.json || !o.out) ctx.io.out(toJsonText(profile));
     });
 
@@ -180,13 +184,14 @@ export function renderText(doc: ValidationDocument): string {
       `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.keys(d.columns).length} columns drifted (share ${d.share.toFixed(2)}, threshold ${d.share_threshold}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
     );
     for (const [name, c] of Object.entries(d.columns)) {
-      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${c.method} = ${fmtNum(c.value)} (threshold ${c.threshold})`);
+      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${driftLine(c)}`);
     }
     for (const [name, reason] of Object.entries(d.skipped_columns)) lines.push(`  ${name}: skipped (${reason})`);
     if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
     if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
   }
   if (doc.drift_skipped) lines.push(`drift: skipped (${doc.drift_skipped})`);
+  for (const w of doc.warnings ?? []) lines.push(`warning: ${w}`);
   lines.push(doc.ok ? 'result: passed' : 'result: FAILED');
   return lines.join('\n') + '\n';
 }

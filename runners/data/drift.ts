@@ -4,8 +4,10 @@
  *
  * auto: numeric (integer/number) with > 5 distinct values in R → KS (p < 0.05 drifts) when R has
  * ≤ 1000 rows, else Wasserstein normed (≥ 0.1 drifts); every other column → χ² (p < 0.05) when R
- * has ≤ 1000 rows, else JSD (≥ 0.1). Explicit methods: ks and chi2 drift when p < threshold
- * (default 0.05); wasserstein, psi, jsd, linf when the value ≥ threshold (default 0.1).
+ * has ≤ 1000 rows, else the Jensen–Shannon distance (≥ 0.1, as Evidently; the divergence `jsd`
+ * with 0.1 is far too lenient). Explicit methods: ks and chi2 drift when p < threshold (default
+ * 0.05); wasserstein, psi, jsd, js_distance, linf when the value ≥ threshold (default 0.1).
+ * A statistic that is not a finite number (a corrupt baseline) is an input error, never "no drift".
  * Datetime columns are left out (dates move forward by nature) unless a method is set for them;
  * left-out columns are listed in `skipped_columns` with the reason, so `columns` holds only
  * numeric and categorical results. A column whose type is numeric in one side and not the other
@@ -15,7 +17,8 @@
  * A threshold whose method is `auto` is a config error: auto picks a p-value test (ks, chi2) or
  * a distance (wasserstein, jsd) per column, and one number cannot mean both.
  */
-import { ConfigError } from '../../core/errors.js';
+import { dict, hasOwn, own as ownValue } from '../../core/own.js';
+import { ConfigError, InputError } from '../../core/errors.js';
 import type { DriftColumnSpec, DriftMethod, DriftSpec, Severity } from '../../pipeline-schema/types.js';
 import {
   alignCounts,
@@ -36,8 +39,9 @@ export interface NumericDrift {
   method: Exclude<DriftMethod, 'auto'>;
   threshold: number;
   drifted: boolean;
-  /** The measure the decision used. */
+  /** The measure the decision used, and its key in this object. */
   value: number;
+  statistic: 'ks_p_value' | 'wasserstein_normed' | 'psi';
   ks_statistic: number;
   ks_p_value: number;
   /** `exact` or `asymptotic` (see special.ts). */
@@ -53,9 +57,13 @@ export interface CategoricalDrift {
   threshold: number;
   drifted: boolean;
   value: number;
+  statistic: 'chi2_p_value' | 'jsd' | 'js_distance' | 'linf' | 'psi';
   chi2_p_value: number;
   chi2_statistic: number;
+  /** Jensen–Shannon divergence, base 2. */
   jsd: number;
+  /** Jensen–Shannon distance: sqrt(jsd), scipy's jensenshannon(p, q, base=2); what `auto` thresholds. */
+  js_distance: number;
   linf: number;
   psi: number;
   new_categories: string[];
@@ -100,10 +108,34 @@ function numericSample(p: ColumnProfile): WeightedSample | undefined {
 }
 
 function countsOf(p: ColumnProfile): Map<string, number> {
-  const m = new Map<string, number>(Object.entries(p.counts ?? {}));
+  const m = new Map<string, number>(Object.entries(p.counts ?? dict<number>()));
   if (!p.counts) for (const t of p.top) m.set(String(t.value), t.count);
   if (p.other_count) m.set('(other)', (m.get('(other)') ?? 0) + p.other_count);
   return m;
+}
+
+/** A NaN or infinite statistic cannot say "no drift": refuse it with the column and baseline. */
+function notComputable(column: string, method: string, value: number, baseline: string): void {
+  if (Number.isFinite(value)) return;
+  throw new InputError(`drift of column '${column}' is not computable: ${method} is ${String(value)} (the baseline ${baseline} or the current data holds counts or values that are not finite numbers)`, {
+    location: { file: baseline },
+    fix: 'regenerate the baseline profile with `mlpipeline profile --data FILE --out PROFILE.json`',
+  });
+}
+
+const SYMBOL: Record<string, string> = { ks: 'ks p', chi2: 'chi2 p', wasserstein: 'wasserstein', psi: 'psi', jsd: 'jsd', js_distance: 'js distance', linf: 'linf' };
+
+/** One line naming the statistic compared: `ks p = 0.003 < 0.05`, `js distance 0.12 ≥ 0.1`. */
+export function driftLine(c: ColumnDrift): string {
+  const v = fmtStat(c.value);
+  const name = SYMBOL[c.method] ?? c.method;
+  if (P_VALUE_METHODS.has(c.method)) return `${name} = ${v} ${c.drifted ? '<' : '≥'} ${c.threshold}`;
+  return `${name} ${v} ${c.drifted ? '≥' : '<'} ${c.threshold}`;
+}
+
+function fmtStat(x: number): string {
+  if (x === 0 || Number.isInteger(x)) return String(x);
+  return Math.abs(x) < 1e-4 ? x.toExponential(2) : String(Number(x.toPrecision(3)));
 }
 
 /** Refuse thresholds that would be read against `auto` (see the file comment). */
@@ -111,9 +143,9 @@ export function checkDriftSpec(spec: DriftSpec, configFile = 'mlpipeline.yaml'):
   const problem = (key: string) =>
     new ConfigError([
       {
-        message: `${key}.threshold is set but ${key}.method is auto: auto uses a p-value (ks, chi2) or a distance (wasserstein, jsd) depending on the column, so the threshold would mean different things`,
+        message: `${key}.threshold is set but ${key}.method is auto: auto uses a p-value (ks, chi2) or a distance (wasserstein, js_distance) depending on the column, so the threshold would mean different things`,
         location: { file: configFile },
-        fix: `set ${key}.method (ks, wasserstein, psi, chi2, jsd or linf), or remove the threshold to use the defaults (p < 0.05, distance ≥ 0.1)`,
+        fix: `set ${key}.method (ks, wasserstein, psi, chi2, jsd, js_distance or linf), or remove the threshold to use the defaults (p < 0.05, distance ≥ 0.1)`,
       },
     ]);
   if (spec.threshold !== undefined && (spec.method ?? 'auto') === 'auto') throw problem('validation.drift');
@@ -138,18 +170,18 @@ export function computeDrift(
     share_threshold: spec.share ?? 0.5,
     severity: spec.severity ?? 'error',
     drifted_columns: [],
-    new_columns: cCols.filter((c) => !(c in baseline.columns)),
-    vanished_columns: rCols.filter((c) => !(c in current.columns)),
-    skipped_columns: {},
+    new_columns: cCols.filter((c) => !hasOwn(baseline.columns, c)),
+    vanished_columns: rCols.filter((c) => !hasOwn(current.columns, c)),
+    skipped_columns: dict(),
     baseline: { ...baselineInfo, rows: baseline.rows },
-    columns: {},
+    columns: dict(),
   };
   let considered = 0;
   for (const name of rCols) {
     const r = baseline.columns[name]!;
-    const c = current.columns[name];
+    const c = ownValue(current.columns, name);
     if (!c) continue;
-    const colSpec = spec.columns?.[name] ?? {};
+    const colSpec: DriftColumnSpec = ownValue(spec.columns, name) ?? {};
     if (colSpec.skip) {
       result.skipped_columns[name] = 'skip: true in validation.drift.columns';
       continue;
@@ -174,7 +206,7 @@ export function computeDrift(
           {
             message: `drift method '${requested}' needs a numeric column, but '${name}' is ${r.type === c.type ? r.type : `${r.type} in the baseline and ${c.type} now`}`,
             location: { file: configFile },
-            fix: `use chi2, jsd, linf or psi for validation.drift.columns.${name}.method`,
+            fix: `use chi2, js_distance, jsd, linf or psi for validation.drift.columns.${name}.method`,
           },
         ]);
       }
@@ -191,7 +223,9 @@ export function computeDrift(
       const ks = ksTest(rs, cs);
       const wn = wassersteinNormed(rs, cs, r.std ?? 0);
       const psi = psiNumeric(rs, cs);
+      const statistic = method === 'ks' ? 'ks_p_value' : method === 'wasserstein' ? 'wasserstein_normed' : 'psi';
       const value = method === 'ks' ? ks.pValue : method === 'wasserstein' ? wn : psi;
+      notComputable(name, method, value, baselineInfo.path);
       const drifted = decide(method, value, threshold);
       result.columns[name] = {
         kind: 'numeric',
@@ -199,6 +233,7 @@ export function computeDrift(
         threshold,
         drifted,
         value,
+        statistic,
         ks_statistic: ks.statistic,
         ks_p_value: ks.pValue,
         ks_p_method: ks.pMethod,
@@ -207,7 +242,7 @@ export function computeDrift(
         exact: rs.exact && cs.exact,
       };
     } else {
-      const method = (requested === 'auto' ? (small ? 'chi2' : 'jsd') : requested) as CategoricalDrift['method'];
+      const method = (requested === 'auto' ? (small ? 'chi2' : 'js_distance') : requested) as CategoricalDrift['method'];
       const threshold = thresholdFor(method, requested, colSpec, spec);
       const rc = countsOf(r);
       const cc = countsOf(c);
@@ -216,7 +251,10 @@ export function computeDrift(
       const j = jsd(t.r, t.c);
       const l = linf(t.r, t.c);
       const psi = psiCategorical(t.r, t.c);
-      const value = method === 'chi2' ? chi.pValue : method === 'jsd' ? j : method === 'linf' ? l : psi;
+      const jd = Math.sqrt(j);
+      const statistic = (method === 'chi2' ? 'chi2_p_value' : method) as CategoricalDrift['statistic'];
+      const value = method === 'chi2' ? chi.pValue : method === 'jsd' ? j : method === 'js_distance' ? jd : method === 'linf' ? l : psi;
+      notComputable(name, method, value, baselineInfo.path);
       const drifted = decide(method, value, threshold);
       result.columns[name] = {
         kind: 'categorical',
@@ -226,7 +264,9 @@ export function computeDrift(
         value,
         chi2_p_value: chi.pValue,
         chi2_statistic: chi.statistic,
+        statistic,
         jsd: j,
+        js_distance: jd,
         linf: l,
         psi,
         new_categories: [...cc.keys()].filter((k) => !rc.has(k)).slice(0, MAX_LISTED),

@@ -4,6 +4,7 @@
  * at most 10 repeated categories and for two-valued integers, `unique` for all-distinct strings.
  * People paste it into mlpipeline.yaml and tighten it.
  */
+import { dict } from '../../core/own.js';
 import { Document, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { ColumnCheckSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import type { ProfileDocument } from './profile-types.js';
@@ -15,7 +16,7 @@ export interface InferOptions {
 
 export function inferValidation(profile: ProfileDocument, opts: InferOptions = {}): ValidationSpec {
   const maxCats = opts.maxCategories ?? 10;
-  const columns: Record<string, ColumnCheckSpec> = {};
+  const columns = dict<ColumnCheckSpec>();
   for (const [name, p] of Object.entries(profile.columns)) {
     const spec: ColumnCheckSpec = { type: p.type };
     if (p.missing === 0) spec.nullable = false;

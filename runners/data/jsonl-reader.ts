@@ -1,5 +1,6 @@
 /** JSON Lines: one JSON object per line; blank lines skipped; columns are the union of keys in first-seen order. */
 import { InputError } from '../../core/errors.js';
+import { MAX_NESTING, pathText, tooDeep } from '../../core/depth.js';
 import { MAX_FIELD_CHARS } from './csv-parser.js';
 import { asInputError } from './csv-reader.js';
 import { openBytes, sourceLabel, type ResolvedFormat } from './open.js';
@@ -46,6 +47,7 @@ export async function* readJsonlBatches(
     }
     const row: unknown[] = new Array(columns.length).fill(null);
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+      checkValue(v, k, text, file, at);
       let i = index.get(k);
       if (i === undefined) {
         i = columns.length;
@@ -130,6 +132,83 @@ export async function* readJsonlBatches(
     });
   }
   yield* take(true);
+}
+
+/**
+ * A number literal outside the double range (`1e309`) reads as ±Infinity in JSON.parse; CSV
+ * leaves such text as a non-number, so a number column fails. Here it is an input error with the
+ * line and column of the literal. Values nested deeper than MAX_NESTING are refused too (the
+ * profile and checks walk them).
+ */
+function checkValue(v: unknown, key: string, text: string, file: string, line: number): void {
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return;
+  } else if (v === null || typeof v !== 'object') return;
+  else {
+    const deep = tooDeep(v, MAX_NESTING - 1);
+    if (deep) {
+      throw new InputError(`line ${line}: the value of "${key}" nests deeper than ${MAX_NESTING} levels (at ${pathText([key, ...deep])})`, {
+        location: { file, line, column: deepColumn(text) },
+        fix: `flatten nested values to at most ${MAX_NESTING} levels, or store them as text`,
+      });
+    }
+    if (!hasNonFinite(v)) return;
+  }
+  const at = hugeNumber(text);
+  throw new InputError(`line ${line}: number ${at ? at.literal : ''} in "${key}" is outside the range of a double (about ±1.8e308)`.replace('number  in', 'a number in'), {
+    location: { file, line, column: at?.column },
+    fix: 'write it as a string ("1e309") if it is an identifier, or rescale the values to a finite range',
+  });
+}
+
+function hasNonFinite(v: object): boolean {
+  const stack: unknown[] = [v];
+  while (stack.length) {
+    const x = stack.pop();
+    if (typeof x === 'number' && !Number.isFinite(x)) return true;
+    if (x !== null && typeof x === 'object') for (const y of Object.values(x)) stack.push(y);
+  }
+  return false;
+}
+
+/** Call f(start, end) for every number token outside strings; stops when f returns true. */
+function numberTokens(text: string, f: (start: number, end: number) => boolean): void {
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (ch === 45 || (ch >= 48 && ch <= 57)) {
+      let j = i + 1;
+      while (j < text.length && /[0-9eE+\-.]/.test(text[j]!)) j++;
+      if (f(i, j)) return;
+      i = j - 1;
+    }
+  }
+}
+
+function hugeNumber(text: string): { literal: string; column: number } | undefined {
+  let found: { literal: string; column: number } | undefined;
+  numberTokens(text, (a, b) => {
+    const lit = text.slice(a, b);
+    if (Number.isFinite(Number(lit))) return false;
+    found = { literal: lit.length > 40 ? lit.slice(0, 40) + '…' : lit, column: a + 1 };
+    return true;
+  });
+  return found;
+}
+
+/** Column of the bracket that opens level MAX_NESTING + 1 (outside strings). */
+function deepColumn(text: string): number | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 34) {
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92) i++;
+    } else if (ch === 123 || ch === 91) {
+      if (++depth > MAX_NESTING) return i + 1;
+    } else if (ch === 125 || ch === 93) depth--;
+  }
+  return undefined;
 }
 
 function tooLong(file: string, line: number, max: number): InputError {

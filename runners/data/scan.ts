@@ -3,6 +3,7 @@
  * CSV goes through a fast path (csv-scan.ts) that reads numbers straight from the text without
  * making a string per cell; JSON Lines and Parquet go through readBatches.
  */
+import { dict, own } from '../../core/own.js';
 import type { ColumnCheckSpec, ColumnType } from '../../pipeline-schema/types.js';
 import { InputError } from '../../core/errors.js';
 import { ColumnAccumulator } from './column-accumulator.js';
@@ -43,7 +44,7 @@ export class ScanState {
   constructor(private readonly opts: ScanOptions) {}
 
   private declared(c: string): ColumnType | undefined {
-    return this.opts.columns?.[c]?.type ?? this.opts.types?.[c];
+    return own(this.opts.columns, c)?.type ?? own(this.opts.types, c);
   }
 
   /** Add accumulators for columns not seen yet (JSONL may add some later: earlier rows count as missing). */
@@ -53,7 +54,7 @@ export class ScanState {
       const acc = new ColumnAccumulator(this.declared(name));
       acc.missing = this.rows;
       this.accs.push(acc);
-      const spec = this.opts.columns?.[name];
+      const spec = own(this.opts.columns, name);
       this.checkers.push(spec ? new ColumnChecker(name, spec, this.declared(name), this.opts.configFile ?? 'mlpipeline.yaml') : undefined);
     }
     this.columns = names;
@@ -105,7 +106,7 @@ export class ScanState {
       schema: PROFILE_SCHEMA_ID,
       source: { path: src.path, ...(src.ref ? { ref: src.ref } : {}), format: fmt.format + (fmt.gzip ? '+gzip' : '') },
       rows: this.rows,
-      columns: {},
+      columns: dict(),
     };
     this.columns.forEach((name, i) => {
       profile.columns[name] = this.accs[i]!.finish(this.rows);

@@ -3,6 +3,10 @@
  * and drift against a baseline (a data file, a stored profile, or the dataset at a git ref).
  * Returns the validation document (schema: pipeline-schema/validation.schema.json).
  */
+import { dict } from '../../core/own.js';
+import { validateDocument } from '../../pipeline-schema/documents.js';
+import { parseYaml } from '../../pipeline-schema/yaml-source.js';
+import { delimiterHint } from './delimiter-hint.js';
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
@@ -40,12 +44,14 @@ export interface ValidationDocument {
   checks: CheckResult[];
   profile: { rows: number; columns: Record<string, ColumnSummary> };
   drift: DriftResult | null;
+  /** Things worth knowing that are not checks (e.g. a CSV that looks read with the wrong delimiter). */
+  warnings?: string[];
   /** Why there is no drift section although a baseline was asked for (e.g. the file is new in this PR). */
   drift_skipped?: string;
 }
 
 export function summarizeProfile(p: ProfileDocument): ValidationDocument['profile'] {
-  const columns: Record<string, ColumnSummary> = {};
+  const columns = dict<ColumnSummary>();
   for (const [name, col] of Object.entries(p.columns)) {
     const { sample: _s, counts: _c, other_count: _o, ...rest } = col;
     columns[name] = rest;
@@ -84,6 +90,8 @@ export async function validateData(opts: ValidateOptions): Promise<{ document: V
     drift,
     ...(driftSkipped ? { drift_skipped: driftSkipped } : {}),
   };
+  const hint = scan.profile.source.format.startsWith('csv') ? delimiterHint(scan.columns) : undefined;
+  if (hint) document.warnings = [hint];
   return { document, profile: scan.profile };
 }
 
@@ -106,6 +114,23 @@ export async function readProfileFile(path: string, label = path): Promise<Profi
     throw new InputError(`${label} is not an mlpipeline profile (expected "schema": "${PROFILE_SCHEMA_ID}")`, {
       location: { file: label },
       fix: 'pass a profile written by `mlpipeline profile --out`, or a data file',
+    });
+  }
+  // Records read back are untrusted: a bad column entry would otherwise surface as a crash or a
+  // NaN statistic deep inside drift.
+  const problems = validateDocument('profile', doc);
+  if (problems.length) {
+    const first = problems[0]!;
+    const ptr = first.slice(0, first.indexOf(': '));
+    let pos: { line: number; column: number } | undefined;
+    try {
+      pos = parseYaml(text).index.locate(ptr === '/' ? '' : ptr);
+    } catch {
+      pos = undefined;
+    }
+    throw new InputError(`${label} is not a valid mlpipeline profile: ${first}${problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : ''}`, {
+      location: { file: label, ...(pos ?? {}) },
+      fix: 'regenerate the baseline with `mlpipeline profile --data FILE --out PROFILE.json` (check: `mlpipeline schema profile`)',
     });
   }
   return d as ProfileDocument;

@@ -4,6 +4,7 @@
  */
 import { type Document, parseDocument } from 'yaml';
 import { InputError } from '../../core/errors.js';
+import { MAX_NESTING, pathText, tooDeep } from '../../core/depth.js';
 
 /** Anchors and aliases beyond this are refused (an "alias bomb" would expand without bound). */
 const MAX_ALIASES = 100;
@@ -14,6 +15,27 @@ const MAX_ALIASES = 100;
  * @param what  `params` or `metrics`, for the message
  */
 export function parseDataFile(text: string, label: string, what: 'params' | 'metrics'): unknown {
+  let value: unknown;
+  try {
+    value = parseUnbounded(text, label, what);
+  } catch (e) {
+    // The YAML parser recurses per level: a hostile file overflows it before we can measure it.
+    if (e instanceof RangeError) throw deepError(label, what, undefined);
+    throw e;
+  }
+  const deep = tooDeep(value);
+  if (deep) throw deepError(label, what, deep);
+  return value;
+}
+
+function deepError(label: string, what: string, path: string[] | undefined): InputError {
+  return new InputError(
+    `${what} file nests deeper than ${MAX_NESTING} levels${path ? ` (at ${pathText(path)})` : ''}; expected a flat or shallow map of names to values`,
+    { location: { file: label, line: 1 }, fix: `flatten the ${what} (e.g. {"train": {"loss": 0.1}}) to at most ${MAX_NESTING} levels` },
+  );
+}
+
+function parseUnbounded(text: string, label: string, what: 'params' | 'metrics'): unknown {
   if (label.toLowerCase().endsWith('.json')) {
     try {
       return JSON.parse(text);
@@ -35,6 +57,7 @@ export function parseDataFile(text: string, label: string, what: 'params' | 'met
   }
   const doc = parseDocument(text, { uniqueKeys: true });
   const problem = yamlProblem(doc);
+  if (problem && /call stack/i.test(problem.message)) throw new RangeError(problem.message);
   if (problem) {
     throw new InputError(`cannot parse ${what} file as YAML: ${problem.message}`, {
       location: { file: label, line: problem.line, column: problem.column },

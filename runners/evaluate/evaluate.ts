@@ -16,6 +16,7 @@
  * (28 MB per million rows; up to twice that while a growable array doubles), plus about 16 bytes
  * per row per model transiently while the metrics are computed (class indices, sort buffers).
  */
+import { delimiterHint } from '../data/delimiter-hint.js';
 import { InputError } from '../../core/errors.js';
 import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
 import type { ColumnSelection, NumericBatch } from '../data/numeric-batches.js';
@@ -165,7 +166,7 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
     if (labelCol < 0) {
       throw new InputError(`label column '${label}' is not in ${dataFile} (columns: ${cols.join(', ')})`, {
         location: { file: dataFile, line: 1 },
-        fix: 'set model.label (or --label) to the column that holds the true labels',
+        fix: delimiterHint(cols) ?? 'set model.label (or --label) to the column that holds the true labels',
       });
     }
     const planFor = (m: LoadedModel) => ({
