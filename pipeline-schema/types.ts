@@ -22,6 +22,8 @@ export interface Pipeline {
   stages?: Record<string, StageSpec>;
   evaluation?: EvaluationSpec;
   gates?: GateSpec[];
+  /** Defaults for every gate (a gate's own setting wins). */
+  gates_defaults?: { on_missing_baseline?: OnMissingBaseline };
   report?: ReportSpec;
   environments?: Record<string, EnvironmentSpec>;
 }
@@ -158,6 +160,8 @@ export interface EvaluationSpec {
   output?: string;
 }
 
+export type OnMissingBaseline = 'skip' | 'fail';
+
 export interface GateSpec {
   metric: string;
   /** Optional name shown in reports. */
@@ -172,6 +176,8 @@ export interface GateSpec {
   max_gap?: number;
   across?: string;
   higher_is_better?: boolean;
+  /** `skip` (default): a comparison whose baseline model cannot be found is skipped, with the reason; `fail`: it fails. */
+  on_missing_baseline?: OnMissingBaseline;
   severity?: Severity;
 }
 

@@ -67,6 +67,8 @@ export function register(program: Command, ctx: CliContext): void {
         baselineModel: flags.baselineModel,
         baselineRef: flags.baselineRef,
         output: flags.output,
+        // In a pull request's workflow, `vs: base` means the PR's base branch.
+        baseRef: ctx.env.GITHUB_BASE_REF ? `origin/${ctx.env.GITHUB_BASE_REF}` : undefined,
       });
       if (flags.json) {
         ctx.io.out(JSON.stringify(doc, null, 2) + '\n');

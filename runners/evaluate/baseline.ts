@@ -10,6 +10,7 @@ import { InputError, UsageError } from '../../core/errors.js';
 import { readFileAtRef, repoRoot, resolveCommit } from '../../core/git.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import type { BaselineInput } from './evaluate.js';
+import { modelFromBaseCache } from './base-cache.js';
 
 export interface StageModelRequest {
   stage: string;
@@ -52,21 +53,47 @@ export async function baselineFromFile(abs: string, display: string): Promise<Ba
   return { name: 'base', source: { kind: 'model', path: display }, model: { bytes: await readModelFile(abs, display), display } };
 }
 
-/** The candidate's model file as it is at `ref`; missing (not an error) when the file is not there yet. */
-export async function baselineFromRef(cwd: string, ref: string, modelAbs: string): Promise<BaselineInput> {
+/**
+ * The candidate's model file as it is at `ref`; missing (not an error) when the file is not
+ * there yet. When it is not committed at the ref but the ref's mlpipeline.lock records its
+ * sha256 and the local stage cache holds that content, the cached model is used.
+ * `implicit`: the ref was not named by the user (the default base branch), so a ref that does not
+ * exist is a missing baseline with the reason rather than an error.
+ */
+export async function baselineFromRef(
+  cwd: string,
+  ref: string,
+  modelAbs: string,
+  opts: { pipelineDir?: string; implicit?: boolean } = {},
+): Promise<BaselineInput> {
   const root = await repoRoot(cwd);
   if (!root) {
+    if (opts.implicit) return { name: 'base', source: { kind: 'ref', ref }, missingReason: `${cwd} is not a Git repository, so there is no base branch ${ref}` };
     throw new UsageError(`--baseline-ref ${ref} needs a git repository, but ${cwd} is not inside one`, {
       fix: 'run inside the repository, or pass the baseline model file with --baseline-model',
     });
   }
   const rel = relative(root, modelAbs).split(sep).join('/');
   if (rel.startsWith('..')) throw new UsageError(`model ${modelAbs} is outside the repository ${root}`, { fix: 'keep the model file inside the repository' });
-  const commit = await resolveCommit(root, ref);
+  let commit: string;
+  try {
+    commit = await resolveCommit(root, ref);
+  } catch (e) {
+    if (!opts.implicit) throw e;
+    return {
+      name: 'base',
+      source: { kind: 'ref', ref, path: rel },
+      missingReason: `base branch ${ref} does not exist here (set evaluation.baseline.ref, or fetch it: git fetch origin ${ref.replace(/^origin\//, '')})`,
+    };
+  }
   const bytes = await readFileAtRef(root, commit, rel);
   const source = { kind: 'ref' as const, ref, commit, path: rel };
-  if (!bytes) return { name: 'base', source, missingReason: `${rel} does not exist at ${ref} (${commit.slice(0, 12)})` };
-  return { name: 'base', source, model: { bytes, display: `${rel}@${ref}` } };
+  if (bytes) return { name: 'base', source, model: { bytes, display: `${rel}@${ref}` } };
+  const notCommitted = `${rel} does not exist at ${ref} (${commit.slice(0, 12)})`;
+  if (!opts.pipelineDir) return { name: 'base', source, missingReason: notCommitted };
+  const cached = await modelFromBaseCache(root, commit, opts.pipelineDir, modelAbs);
+  if ('missing' in cached) return { name: 'base', source, missingReason: `${notCommitted}: the base branch has no committed ${rel}, and ${cached.missing}` };
+  return { name: 'base', source, model: { bytes: cached.bytes, display: `${rel}@${ref} (stage cache, sha256 ${cached.sha256.slice(0, 12)})` } };
 }
 
 export async function baselineFromStage(req: StageModelRequest, resolver = registered): Promise<BaselineInput> {

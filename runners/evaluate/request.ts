@@ -7,7 +7,7 @@ import { relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, UsageError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
-import type { LoadedPipeline, Task } from '../../pipeline-schema/types.js';
+import type { GateSpec, LoadedPipeline, Task } from '../../pipeline-schema/types.js';
 import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
 import { readBatches, type DataSource } from '../data/source.js';
 import { baselineFromFile, baselineFromRef, baselineFromStage, readModelFile, type StageModelResolver } from './baseline.js';
@@ -30,6 +30,21 @@ export interface EvaluateOptions {
   /** Where to write the document; default evaluation.output or .mlpipeline/evaluation.json. */
   output?: string;
   stageResolver?: StageModelResolver;
+  /** The base branch for `vs: base` gates when no baseline ref is configured (CI: origin/$GITHUB_BASE_REF). */
+  baseRef?: string;
+}
+
+/** `vs: base` without evaluation.baseline.ref or --baseline-ref compares with this branch. */
+export const DEFAULT_BASE_REF = 'main';
+
+/** The baselines comparison gates name, in first-seen order. */
+export function gateBaselineNames(gates: readonly GateSpec[] | undefined): string[] {
+  const out: string[] = [];
+  for (const g of gates ?? []) {
+    const compares = g.max_drop !== undefined || g.max_drop_pct !== undefined || g.min_gain !== undefined;
+    if (compares && typeof g.vs === 'string' && g.vs && !out.includes(g.vs)) out.push(g.vs);
+  }
+  return out;
 }
 
 /** A path for messages: relative to cwd when inside it. */
@@ -130,9 +145,16 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
     throw new UsageError('--baseline-model and --baseline-ref both name the base baseline', { fix: 'pass only one of them' });
   }
   if (bModel) baselines.push(await baselineFromFile(bModel, shown(cwd, bModel)));
-  else if (bRef) baselines.push(await baselineFromRef(dir, bRef, modelAbs!));
+  else if (bRef) baselines.push(await baselineFromRef(dir, bRef, modelAbs!, { pipelineDir: dir }));
   if (ev?.baseline?.stage) {
     baselines.push(await baselineFromStage({ stage: ev.baseline.stage, modelName: spec?.name, cwd, pipeline: lp }, opts.stageResolver));
+  }
+  // Every baseline a gate names is evaluated too (`vs: staging`, `vs: base`, ...), so no
+  // comparison gate is skipped merely because evaluation.baseline named another one.
+  for (const name of gateBaselineNames(p?.gates)) {
+    if (baselines.some((b) => b.name === name)) continue;
+    if (name === 'base') baselines.push(await baselineFromRef(dir, opts.baseRef ?? DEFAULT_BASE_REF, modelAbs!, { pipelineDir: dir, implicit: true }));
+    else baselines.push(await baselineFromStage({ stage: name, modelName: spec?.name, cwd, pipeline: lp }, opts.stageResolver));
   }
 
   const warnings: string[] = [];

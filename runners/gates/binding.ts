@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { GateSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
+import type { GateSpec, LoadedPipeline, Pipeline } from '../../pipeline-schema/types.js';
 import type { EvaluationDocument } from '../evaluate/document.js';
 
 export interface VerdictBinding {
@@ -33,9 +33,11 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export function gatesConfigDigest(gates: GateSpec[] | undefined): VerdictBinding['gates_config'] {
+/** `gates_defaults` (on_missing_baseline) changes verdicts too, so it is part of the digest when set. */
+export function gatesConfigDigest(gates: GateSpec[] | undefined, defaults?: Pipeline['gates_defaults']): VerdictBinding['gates_config'] {
   const list = gates ?? [];
-  return { sha256: createHash('sha256').update(canonicalJson(list)).digest('hex'), count: list.length };
+  const config = defaults && Object.keys(defaults).length ? { gates: list, gates_defaults: defaults } : list;
+  return { sha256: createHash('sha256').update(canonicalJson(config)).digest('hex'), count: list.length };
 }
 
 async function sha256File(abs: string): Promise<string> {
@@ -88,6 +90,6 @@ export async function bindVerdict(cwd: string, pipeline: LoadedPipeline | undefi
   return {
     model: { path: modelPath.split(sep).join('/'), sha256: doc.model?.sha256 ?? '' },
     evaluation_data: dataAbs && dataSha ? { path: relTo(dir, dataAbs), sha256: dataSha } : null,
-    gates_config: gatesConfigDigest(gates),
+    gates_config: gatesConfigDigest(gates, pipeline?.pipeline.gates_defaults),
   };
 }

@@ -12,10 +12,15 @@
  * 0.80 − 0.81 is a drop of exactly 0.01.
  */
 import { METRIC_DIRECTIONS, type Direction } from '../../pipeline-schema/metrics.js';
-import type { GateSpec, Scalar } from '../../pipeline-schema/types.js';
+import type { GateSpec, OnMissingBaseline, Scalar } from '../../pipeline-schema/types.js';
 import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from '../evaluate/document.js';
-import { fmt, fmtSigned, sliceText } from './format.js';
+import { fmt, sliceText } from './format.js';
 import { VERDICT_SCHEMA_ID, type GateKind, type GateResult, type Verdict } from './verdict.js';
+
+/** `gates_defaults` of mlpipeline.yaml. */
+export interface GateDefaults {
+  on_missing_baseline?: OnMissingBaseline;
+}
 
 const COMPARISONS: readonly GateKind[] = ['max_drop', 'max_drop_pct', 'min_gain'];
 
@@ -82,7 +87,7 @@ function kindsOf(gate: GateSpec): { kind: GateKind; threshold: number }[] {
   return out;
 }
 
-export function evaluateGate(gate: GateSpec, doc: EvaluationDocument): GateResult[] {
+export function evaluateGate(gate: GateSpec, doc: EvaluationDocument, defaults: GateDefaults = {}): GateResult[] {
   const severity = gate.severity ?? 'error';
   const kinds = kindsOf(gate);
   const sliceWant = gate.slice ?? null;
@@ -141,8 +146,14 @@ export function evaluateGate(gate: GateSpec, doc: EvaluationDocument): GateResul
     const { baseline, name, missingReason } = findBaseline(doc, gate.vs);
     r.vs = name;
     if (!baseline) {
-      r.status = 'skipped';
-      r.reason = `skipped: no ${name} baseline yet (${missingReason})`;
+      // Which baseline, and why it is missing, always reach the verdict; `fail` makes it count.
+      if ((gate.on_missing_baseline ?? defaults.on_missing_baseline ?? 'skip') === 'fail') {
+        r.status = 'failed';
+        r.reason = `no ${name} baseline to compare with (${missingReason}); on_missing_baseline: fail`;
+      } else {
+        r.status = 'skipped';
+        r.reason = `skipped: no ${name} baseline yet (${missingReason})`;
+      }
       return r;
     }
     const baseMetrics = sliceWant ? findSlice(baseline.slices ?? [], sliceWant)?.metrics : baseline.metrics;
@@ -159,16 +170,22 @@ export function evaluateGate(gate: GateSpec, doc: EvaluationDocument): GateResul
       return r;
     }
     const gain = direction === 'higher' ? value - b : b - value; // > 0 = better
-    const change = `${fmt(b)} → ${fmt(value)}`;
     const better = direction === 'higher' ? 'higher' : 'lower';
+    const change = `${fmt(b)} → ${fmt(value)}, ${better} is better`;
+    const unchanged = Math.abs(gain) <= 1e-12 * Math.max(1, Math.abs(b));
+    const pct = b !== 0 ? ` (${fmt((Math.abs(gain) / Math.abs(b)) * 100)}%)` : '';
+    // Never "did not drop" for a metric that went down: say which way it moved for this metric.
+    const moved = unchanged
+      ? `${gate.metric}${where} unchanged vs ${name} (${change})`
+      : gain > 0
+        ? `${gate.metric}${where} improved by ${fmt(gain)}${pct} vs ${name} (${change})`
+        : `${gate.metric}${where} regressed by ${fmt(-gain)}${pct} vs ${name} (${change})`;
     if (kind === 'max_drop') {
       r.status = atMost(-gain, threshold) ? 'passed' : 'failed';
       r.reason =
-        gain >= 0
-          ? `${gate.metric}${where} did not drop vs ${name} (${change}, ${better} is better)`
-          : r.status === 'passed'
-            ? `${gate.metric}${where} dropped ${fmt(-gain)} vs ${name} (${change}), within the allowed ${fmt(threshold)}`
-            : `${gate.metric}${where} dropped ${fmt(-gain)} vs ${name} (${change}), more than the allowed ${fmt(threshold)}`;
+        gain >= 0 || unchanged
+          ? moved
+          : `${moved}, ${r.status === 'passed' ? 'within' : 'more than'} the allowed regression ${fmt(threshold)}`;
       return r;
     }
     if (kind === 'max_drop_pct') {
@@ -179,19 +196,14 @@ export function evaluateGate(gate: GateSpec, doc: EvaluationDocument): GateResul
       const dropPct = (-gain / Math.abs(b)) * 100;
       r.status = atMost(dropPct, threshold) ? 'passed' : 'failed';
       r.reason =
-        gain >= 0
-          ? `${gate.metric}${where} did not drop vs ${name} (${change}, ${better} is better)`
-          : r.status === 'passed'
-            ? `${gate.metric}${where} dropped ${fmt(dropPct)}% vs ${name} (${change}), within the allowed ${fmt(threshold)}%`
-            : `${gate.metric}${where} dropped ${fmt(dropPct)}% vs ${name} (${change}), more than the allowed ${fmt(threshold)}%`;
+        gain >= 0 || unchanged
+          ? moved
+          : `${moved}, ${r.status === 'passed' ? 'within' : 'more than'} the allowed regression ${fmt(threshold)}%`;
       return r;
     }
     // min_gain
     r.status = atMost(threshold, gain) ? 'passed' : 'failed';
-    r.reason =
-      r.status === 'passed'
-        ? `${gate.metric}${where} improved by ${fmt(gain)} vs ${name} (${change}), at least the required ${fmt(threshold)}`
-        : `${gate.metric}${where} changed by ${fmtSigned(gain)} vs ${name} (${change}, ${better} is better), less than the required gain ${fmt(threshold)}`;
+    r.reason = `${moved}, ${r.status === 'passed' ? 'at least' : 'less than'} the required gain ${fmt(threshold)}`;
     return r;
   });
 }
@@ -230,8 +242,8 @@ function maxGap(r: GateResult, gate: GateSpec, doc: EvaluationDocument, threshol
   return r;
 }
 
-export function evaluateGates(gates: GateSpec[], doc: EvaluationDocument): Verdict {
-  const results = gates.flatMap((g) => evaluateGate(g, doc));
+export function evaluateGates(gates: GateSpec[], doc: EvaluationDocument, defaults: GateDefaults = {}): Verdict {
+  const results = gates.flatMap((g) => evaluateGate(g, doc, defaults));
   const summary = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
   for (const g of results) {
     if (g.status === 'passed') summary.passed++;

@@ -52,7 +52,7 @@ export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; e
   const gates = opts.gates ?? opts.pipeline?.pipeline.gates ?? [];
   // The verdict names what it judged (model, evaluation data, gate config), so register can
   // refuse to record it for anything else.
-  const verdict: Verdict = { ...evaluateGates(gates, doc), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
+  const verdict: Verdict = { ...evaluateGates(gates, doc, opts.pipeline?.pipeline.gates_defaults), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
   const verdictPath = opts.output ? resolve(opts.cwd, opts.output) : resolve(opts.pipeline?.dir ?? opts.cwd, DEFAULT_VERDICT_OUTPUT);
   await writeFileAtomic(verdictPath, toJsonText(verdict), opts.output ? { what: '--output' } : undefined);
   return { verdict, evaluationPath, verdictPath };

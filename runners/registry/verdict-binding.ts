@@ -32,7 +32,7 @@ export async function bindToRegistration(root: string, commit: string, loaded: L
     problems.push(`the model changed after it was gated: the verdict judged ${b.model.path} sha256 ${short(b.model.sha256)}, the registered ${modelFile.path} is ${short(modelFile.sha256)}`);
   }
   const atCommit = await pipelineAt(root, commit, loaded);
-  const gates = gatesConfigDigest(atCommit.pipeline.gates);
+  const gates = gatesConfigDigest(atCommit.pipeline.gates, atCommit.pipeline.gates_defaults);
   if (b.gates_config.sha256 !== gates.sha256 || b.gates_config.count !== gates.count) {
     problems.push(`the gate config changed after the verdict: it was judged by ${b.gates_config.count} gate(s) (config ${short(b.gates_config.sha256)}), the pipeline declares ${gates.count} (config ${short(gates.sha256)})`);
   }
