@@ -162,16 +162,18 @@ export function logisticRegressionOnnx(opts: {
   inputName?: string;
   threshold?: number;
   metadata?: Record<string, string>;
+  /** The batch dimension: symbolic (default `N`) or a fixed size such as 1 or 32. */
+  batch?: number | string;
 }): Uint8Array {
   const f = opts.weights.length;
   const mean = opts.mean ?? new Array<number>(f).fill(0);
   const scale = opts.scale ?? new Array<number>(f).fill(1);
   const input = opts.inputName ?? 'input';
   return buildOnnxModel({
-    inputs: [{ name: input, type: 'float32', shape: ['N', f] }],
+    inputs: [{ name: input, type: 'float32', shape: [opts.batch ?? 'N', f] }],
     outputs: [
-      { name: 'label', type: 'int64', shape: ['N'] },
-      { name: 'probabilities', type: 'float32', shape: ['N', 2] },
+      { name: 'label', type: 'int64', shape: [opts.batch ?? 'N'] },
+      { name: 'probabilities', type: 'float32', shape: [opts.batch ?? 'N', 2] },
     ],
     initializers: [
       { name: 'mean', type: 'float32', dims: [f], values: mean },

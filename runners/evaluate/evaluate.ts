@@ -328,6 +328,8 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
     for (const g of groups) {
       for (const { value, rows: idx } of g.groups) {
         const m = taskMetrics(subset(outcome, idx));
+        // A slice that lacks a class (roc_auc_ovr, roc_auc) says so in the document, as overall does.
+        w.push(...m.warnings.map((x) => `slice ${g.column}=${String(value)}: ${x}`));
         sliceResults.push({ slice: { [g.column]: value }, rows: idx.length, metrics: keep({ ...m.metrics, rows: idx.length }) });
       }
     }

@@ -8,6 +8,7 @@ import type { Tensor } from 'onnxruntime-node';
 import { InputError } from '../../core/errors.js';
 import type { Task } from '../../pipeline-schema/types.js';
 import { FeedEncoder } from './feeds.js';
+import { fixedBatchOf, runFixedBatch } from './fixed-batch.js';
 import { fetchNames, type InputPlan, type OutputPlan } from './io-plan.js';
 import type { LabelInterner } from './labels.js';
 import { f64, i32 } from './growable.js';
@@ -55,6 +56,15 @@ export class ModelRunner {
     this.encoder = new FeedEncoder(model.ort, plan, columns, dataFile);
     this.planKey = JSON.stringify(plan);
     this.fetch = fetchNames(outputs);
+    this.fixedBatch = fixedBatchOf(model);
+  }
+
+  /** Fixed batch size of the model's inputs (`[32, 8]`), fed by runFixedBatch; undefined = dynamic. */
+  readonly fixedBatch: number | undefined;
+
+  private run(f: Feeds): Promise<Record<string, Tensor>> {
+    if (this.fixedBatch !== undefined) return runFixedBatch(this.model, f, this.fetch, this.fixedBatch);
+    return this.model.session.run(f, this.fetch) as Promise<Record<string, Tensor>>;
   }
 
   /** Run one batch and keep its results. `feeds` may be shared with another model of the same input plan. */
@@ -85,7 +95,7 @@ export class ModelRunner {
     const f = feeds ?? this.encoder.encode(rows as unknown[][], meta);
     let res: Record<string, Tensor>;
     try {
-      res = (await this.model.session.run(f, this.fetch)) as Record<string, Tensor>;
+      res = await this.run(f);
     } catch (e) {
       throw new InputError(`onnxruntime failed to run ${this.model.display} on rows ${meta.firstRow}–${meta.firstRow + n - 1}: ${((e as Error).message ?? String(e)).split('\n')[0]}`, {
         location: { file: this.model.display },
@@ -245,7 +255,7 @@ export class ModelRunner {
       const i = k % rows.length;
       const feeds = this.encoder.encode([rows[i]!], meta[i]!);
       const t0 = performance.now();
-      await this.model.session.run(feeds, this.fetch);
+      await this.run(feeds);
       const dt = performance.now() - t0;
       if (k >= warmup) times.push(dt);
     }
