@@ -60,7 +60,7 @@ describe('auto method choice and defaults', () => {
     expect(d).toMatchObject({ drifted: false, share: 0, share_threshold: 0.5, drifted_columns: [] });
   });
 
-  it('large baseline (> 1000 rows): Wasserstein normed (≥ 0.1) for numeric, JSD (≥ 0.1) for categories', () => {
+  it('large baseline (> 1000 rows): Wasserstein normed (≥ 0.1) for numeric, the Jensen–Shannon distance (≥ 0.1) for categories', () => {
     // x = 0..1999 vs 200..2199: W1 = 200 (a shift), population std of R = √((2000² − 1)/12) → 0.34641020481505375.
     // c: all 'a' vs all 'b': disjoint → JSD = 1 bit.
     const big = profile({ x: range(2000, (i) => String(i)), c: range(2000, () => 'a') });
@@ -68,7 +68,7 @@ describe('auto method choice and defaults', () => {
     const d = computeDrift(big, now);
     expect(d.columns.x).toMatchObject({ kind: 'numeric', method: 'wasserstein', threshold: 0.1, drifted: true });
     expect(d.columns.x!.value).toBeCloseTo(0.34641020481505375, 12);
-    expect(d.columns.c).toMatchObject({ kind: 'categorical', method: 'jsd', threshold: 0.1, drifted: true, new_categories: ['b'], vanished_categories: ['a'] });
+    expect(d.columns.c).toMatchObject({ kind: 'categorical', method: 'js_distance', statistic: 'js_distance', threshold: 0.1, drifted: true, jsd: 1, js_distance: 1, new_categories: ['b'], vanished_categories: ['a'] });
     expect(d.columns.c!.value).toBeCloseTo(1, 12);
     expect(d).toMatchObject({ drifted: true, share: 1, drifted_columns: ['x', 'c'] });
   });

@@ -88,20 +88,21 @@ describe('comparison gates', () => {
     expect(r.delta).toBeCloseTo(-0.01, 12);
     const f = one({ metric: 'f1', vs: 'production', max_drop: 0.005 });
     expect(f.status).toBe('failed');
-    expect(f.reason).toBe('f1 dropped 0.01 vs production (0.8 → 0.79), more than the allowed 0.005');
+    expect(f.reason).toBe('f1 regressed by 0.01 (1.25%) vs production (0.8 → 0.79, higher is better), more than the allowed regression 0.005');
   });
-  it('lower-is-better metrics: log_loss 0.4 -> 0.38 is no drop', () => {
+  it('lower-is-better metrics: log_loss 0.4 -> 0.38 improved (never "did not drop" for a metric that went down)', () => {
     const r = one({ metric: 'log_loss', vs: 'production', max_drop: 0 });
     expect(r.status).toBe('passed');
     expect(r.delta).toBeCloseTo(-0.02, 12);
-    expect(r.reason).toMatch(/did not drop/);
+    expect(r.reason).toBe('log_loss improved by 0.02 (5%) vs production (0.4 → 0.38, lower is better)');
+    expect(r.reason).not.toMatch(/did not drop/);
     expect(one({ metric: 'latency_p95_ms', vs: 'production', max_drop: 0.5 }).status).toBe('failed');
   });
   it('max_drop_pct is relative to the baseline, in percent', () => {
     expect(one({ metric: 'f1', vs: 'production', max_drop_pct: 1.25 }).status).toBe('passed'); // 0.01/0.8 = 1.25 %
     const r = one({ metric: 'f1', vs: 'production', max_drop_pct: 1 });
     expect(r.status).toBe('failed');
-    expect(r.reason).toBe('f1 dropped 1.25% vs production (0.8 → 0.79), more than the allowed 1%');
+    expect(r.reason).toBe('f1 regressed by 0.01 (1.25%) vs production (0.8 → 0.79, higher is better), more than the allowed regression 1%');
   });
   it('max_drop_pct against a baseline of 0 fails with that reason', () => {
     const r = one({ metric: 'zero', vs: 'production', max_drop_pct: 5, higher_is_better: true });
@@ -112,7 +113,7 @@ describe('comparison gates', () => {
     expect(one({ metric: 'log_loss', vs: 'production', min_gain: 0.02 }).status).toBe('passed');
     const r = one({ metric: 'f1', vs: 'production', min_gain: 0 });
     expect(r.status).toBe('failed');
-    expect(r.reason).toMatch(/changed by -0.01 vs production .* less than the required gain 0/);
+    expect(r.reason).toBe('f1 regressed by 0.01 (1.25%) vs production (0.8 → 0.79, higher is better), less than the required gain 0');
   });
   it('no baseline yet: skipped, with the reason', () => {
     const r = one({ metric: 'f1', vs: 'base', max_drop: 0.01 });
@@ -140,7 +141,7 @@ describe('comparison gates', () => {
     expect(r.delta).toBeCloseTo(0.02, 12);
     const f = one({ metric: 'log_loss', vs: 'production', max_drop_pct: 4.9 }, d);
     expect(f.status).toBe('failed');
-    expect(f.reason).toBe('log_loss dropped 5% vs production (0.4 → 0.42), more than the allowed 4.9%');
+    expect(f.reason).toBe('log_loss regressed by 0.02 (5%) vs production (0.4 → 0.42, lower is better), more than the allowed regression 4.9%');
   });
   it('a gate without a threshold fails and says so', () => {
     const r = one({ metric: 'f1' });
@@ -198,5 +199,31 @@ describe('verdict', () => {
   });
   it('no gates: passes', () => {
     expect(evaluateGates([], doc()).passed).toBe(true);
+  });
+});
+
+describe('issue 9: missing baselines and wording', () => {
+  it('on_missing_baseline: fail fails a gate whose baseline model cannot be found, with which baseline and why', () => {
+    const skip = one({ metric: 'f1', vs: 'base', max_drop: 0.01 });
+    expect(skip.status).toBe('skipped');
+    const f = one({ metric: 'f1', vs: 'base', max_drop: 0.01, on_missing_baseline: 'fail' });
+    expect(f.status).toBe('failed');
+    expect(f.reason).toBe('no base baseline to compare with (models/model.onnx does not exist at main (abc)); on_missing_baseline: fail');
+  });
+  it('gates_defaults.on_missing_baseline applies to every gate; a gate may override it', () => {
+    const v = evaluateGates(
+      [
+        { metric: 'f1', vs: 'base', max_drop: 0.01 },
+        { metric: 'f1', vs: 'base', min_gain: 0, on_missing_baseline: 'skip' },
+      ],
+      doc(),
+      { on_missing_baseline: 'fail' },
+    );
+    expect(v.gates.map((g) => g.status)).toEqual(['failed', 'skipped']);
+    expect(v.passed).toBe(false);
+  });
+  it('an unchanged metric says "unchanged"', () => {
+    const d = doc({ metrics: { f1: 0.8 } });
+    expect(one({ metric: 'f1', vs: 'production', max_drop: 0 }, d).reason).toBe('f1 unchanged vs production (0.8 → 0.8, higher is better)');
   });
 });
