@@ -3,7 +3,7 @@
  * failures are user errors that name the path and the OS reason, and a reader that closes the
  * pipe early (`| head`) ends the command quietly with its usual exit code.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -50,13 +50,25 @@ describe('--out / --output targets', () => {
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp'))).toEqual([]);
   });
 
-  it('a device at the target is refused (as root, renaming over /dev/null would replace it)', async () => {
-    await expect(writeFileAtomic('/dev/null', 'x', { what: '--output' })).rejects.toMatchObject({
+  // Never aim these at /dev itself: a writer with the bug would replace the real device.
+  it.runIf(process.getuid?.() === 0)('a device at the target is refused (as root, a rename would replace it)', async () => {
+    const dir = workspace({});
+    const dev = join(dir, 'null-device');
+    execFileSync('mknod', ['-m', '666', dev, 'c', '1', '3']);
+    await expect(writeFileAtomic(dev, 'x', { what: '--output' })).rejects.toMatchObject({
       exitCode: 2,
-      message: '--output /dev/null is a device; expected the path of a regular file to write (it is replaced atomically)',
+      message: `--output ${dev} is a device; expected the path of a regular file to write (it is replaced atomically)`,
     });
-    expect(lstatSync('/dev/null').isCharacterDevice()).toBe(true);
-    expect(() => writeFileAtomicSync('/dev/null', 'x')).toThrow(/\/dev\/null is a device/);
+    expect(lstatSync(dev).isCharacterDevice()).toBe(true);
+    expect(() => writeFileAtomicSync(dev, 'x')).toThrow(/null-device is a device/);
+    expect(lstatSync(dev).isCharacterDevice()).toBe(true);
+  });
+
+  it('a fifo at the target is refused', async () => {
+    const dir = workspace({});
+    execFileSync('mkfifo', [join(dir, 'pipe')]);
+    await expect(writeFileAtomic(join(dir, 'pipe'), 'x')).rejects.toMatchObject({ exitCode: 2, message: `${join(dir, 'pipe')} is a named pipe (fifo); expected the path of a regular file to write (it is replaced atomically)` });
+    expect(lstatSync(join(dir, 'pipe')).isFIFO()).toBe(true);
   });
 
   it('regular files are still replaced atomically', async () => {
