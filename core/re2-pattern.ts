@@ -3,8 +3,12 @@
  * linear in the value's length whatever the pattern, so a hostile data value cannot hang
  * validation (`^(a+)+$` on 35 `a`s and a `!` is instant; JavaScript's backtracking RegExp takes
  * minutes). RE2 has no backreferences (`\1`) and no lookaround (`(?=`, `(?<=`); those are config
- * errors. Measured on 1M distinct short values: native RegExp 53 ms, re2js `test` 294 ms; the
- * checker also tests each distinct text once, so repeated values cost nothing extra.
+ * errors. Measured on 1M distinct short values (`US-123` against ^[A-Z]{2}-\d+$): native
+ * RegExp 53 ms, re2js `test` 294 ms; end to end, `validate-data` on a 1M-row CSV took 2.0 s with
+ * no pattern, 2.97 s with the pattern on native RegExp, 3.28 s on re2js (best of 3, shared
+ * machine). ~10 % for a guarantee, so every pattern runs on RE2: no "provably safe" fast path
+ * (safety analysis of backtracking regexes is easy to get wrong). The checker tests each distinct
+ * text once, so repeated values cost nothing extra.
  */
 import { RE2JS } from 're2js';
 
