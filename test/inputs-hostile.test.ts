@@ -65,7 +65,7 @@ describe('JSON Lines numbers and nesting', () => {
     const dir = workspace({ 'd.jsonl': '{"a": 1}\n{"a": 1e309}\n' });
     const r = await run(dir, 'profile', '--data', 'd.jsonl');
     expect(r.code).toBe(2);
-    expect(r.err).toBe('mlpipeline: d.jsonl:2:7: line 2: number 1e309 in "a" is outside the range of a double (about ±1.8e308)\n  fix: write it as a string ("1e309") if it is an identifier, or rescale the values to a finite range\n');
+    expect(r.err).toBe("mlpipeline: d.jsonl:2:7: column 'a' in row 2 (line 2) is a number outside the range of a double (1e309)\n  fix: write it as a string (\"1e309\") if it is an identifier, or rescale the values to a finite range\n");
   });
 
   it('a record nested 100,000 deep is refused with its line, not a RangeError stack', async () => {
@@ -73,7 +73,7 @@ describe('JSON Lines numbers and nesting', () => {
     const r = await run(dir, 'validate-data', '--data', 'd.jsonl');
     expect(r.code).toBe(2);
     noStack(r.err);
-    expect(r.err).toMatch(/^mlpipeline: d\.jsonl:2:\d+: line 2: the value of "a" nests deeper than 64 levels/);
+    expect(r.err).toMatch(/^mlpipeline: d\.jsonl:2:\d+: column 'a' in row 2 \(line 2\) nests deeper than 64 levels/);
   });
 
   it('a metrics file 3,000 levels deep is refused by metrics diff (JSON and YAML)', async () => {

@@ -85,6 +85,11 @@ export function register(program: Command, ctx: CliContext): void {
         const main = Object.entries(s.metrics).filter(([k]) => k !== 'rows').slice(0, 3).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
         lines.push(`  slice ${col}=${String(val)} (${s.rows} rows): ${main}`);
       }
+      // Baselines after the first (shown inline above): one line each, the gated metrics' changes.
+      for (const b of doc.baselines.slice(1)) {
+        const changes = Object.entries(b.deltas).filter(([k]) => !k.startsWith('latency') && k !== 'throughput_rows_per_s' && k !== 'model_size_bytes' && k !== 'rows').slice(0, 4);
+        lines.push(`  baseline ${b.name} (${b.model.path}): ${changes.map(([k, d]) => `${k} ${fmt(b.metrics[k]!)} (${d >= 0 ? '+' : ''}${fmt(d)})`).join(', ')}`);
+      }
       for (const m of doc.baselines_missing) lines.push(`  baseline ${m.name}: none (${m.reason})`);
       for (const w of doc.warnings) lines.push(`  warning: ${w}`);
       const rel = relative(ctx.cwd, outputPath);

@@ -47,7 +47,7 @@ export async function* readJsonlBatches(
     }
     const row: unknown[] = new Array(columns.length).fill(null);
     for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-      checkValue(v, k, text, file, at);
+      checkValue(v, k, text, file, at, nextRow + rows.length);
       let i = index.get(k);
       if (i === undefined) {
         i = columns.length;
@@ -140,14 +140,14 @@ export async function* readJsonlBatches(
  * line and column of the literal. Values nested deeper than MAX_NESTING are refused too (the
  * profile and checks walk them).
  */
-function checkValue(v: unknown, key: string, text: string, file: string, line: number): void {
+function checkValue(v: unknown, key: string, text: string, file: string, line: number, row: number): void {
   if (typeof v === 'number') {
     if (Number.isFinite(v)) return;
   } else if (v === null || typeof v !== 'object') return;
   else {
     const deep = tooDeep(v, MAX_NESTING - 1);
     if (deep) {
-      throw new InputError(`line ${line}: the value of "${key}" nests deeper than ${MAX_NESTING} levels (at ${pathText([key, ...deep])})`, {
+      throw new InputError(`column '${key}' in row ${row} (line ${line}) nests deeper than ${MAX_NESTING} levels (at ${pathText([key, ...deep])})`, {
         location: { file, line, column: deepColumn(text) },
         fix: `flatten nested values to at most ${MAX_NESTING} levels, or store them as text`,
       });
@@ -155,7 +155,7 @@ function checkValue(v: unknown, key: string, text: string, file: string, line: n
     if (!hasNonFinite(v)) return;
   }
   const at = hugeNumber(text);
-  throw new InputError(`line ${line}: number ${at ? at.literal : ''} in "${key}" is outside the range of a double (about ±1.8e308)`.replace('number  in', 'a number in'), {
+  throw new InputError(`column '${key}' in row ${row} (line ${line}) is a number outside the range of a double (${at ? at.literal : 'beyond ±1.8e308'})`, {
     location: { file, line, column: at?.column },
     fix: 'write it as a string ("1e309") if it is an identifier, or rescale the values to a finite range',
   });
