@@ -227,3 +227,12 @@ describe('issue 9: missing baselines and wording', () => {
     expect(one({ metric: 'f1', vs: 'production', max_drop: 0 }, d).reason).toBe('f1 unchanged vs production (0.8 → 0.8, higher is better)');
   });
 });
+
+describe('gates_defaults is part of the gate-config digest the verdict is bound to', () => {
+  it('changes the digest only when set', async () => {
+    const { gatesConfigDigest } = await import('../runners/gates/binding.js');
+    const g: GateSpec[] = [{ metric: 'f1', vs: 'base', max_drop: 0.01 }];
+    expect(gatesConfigDigest(g, {})).toEqual(gatesConfigDigest(g));
+    expect(gatesConfigDigest(g, { on_missing_baseline: 'fail' }).sha256).not.toBe(gatesConfigDigest(g).sha256);
+  });
+});
