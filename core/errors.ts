@@ -140,3 +140,9 @@ export class PushError extends MlpipelineError {
   readonly exitCode = 1 as const;
   readonly code = 'push-failed';
 }
+
+/** Another `mlpipeline run` holds the workspace (its lock names the holder). */
+export class WorkspaceBusyError extends MlpipelineError {
+  readonly exitCode = 1 as const;
+  readonly code = 'workspace-busy';
+}

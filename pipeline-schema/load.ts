@@ -8,12 +8,13 @@
  * than the absolute path (`mlpipeline.yaml`, `examples/churn/mlpipeline.yaml`), else absolute.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, relative, resolve } from 'node:path';
+import { basename, dirname, relative, resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { repoRoot } from '../core/git.js';
 import { findRepoRootSync, pathChecker } from './paths.js';
 import { pointer, type PendingProblem } from './problems.js';
 import { schemaProblems } from './schema-errors.js';
+import { reservedOutProblems } from './rules/reserved-outs.js';
 import { semanticProblems } from './semantics.js';
 import { patternProblems } from './pattern-rule.js';
 import type { LoadedPipeline, Pipeline } from './types.js';
@@ -112,6 +113,7 @@ export function loadPipelineText(text: string, file: string, opts: LoadOptions =
   const root = opts.repoRoot ?? findRepoRootSync(dir) ?? dir;
   problems.push(...semanticProblems({ doc, paths: pathChecker(dir, root) }));
   problems.push(...patternProblems(doc));
+  problems.push(...reservedOutProblems(doc, basename(abs)));
   if (problems.length > 0) fail(problems);
 
   return {

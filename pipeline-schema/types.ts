@@ -229,15 +229,31 @@ export interface LoadedPipeline {
 
 /** The run record written to `run.json` by `mlpipeline run`. Schema: `run.schema.json`. */
 export interface RunRecord {
-  schema: 'mlpipeline/run@1';
-  pipeline: string;
+  schema: 'mlpipeline/run@2';
+  /** The pipeline this record is bound to: its name and the file it was read from, by path and content. */
+  pipeline: RunPipelineRef;
+  /** `running` while the run is in progress (also what a killed run leaves), then how it ended. */
+  status: RunStatus;
   started_at: string;
-  finished_at: string;
+  /** null while running. */
+  finished_at: string | null;
   git: { commit: string | null; dirty: boolean };
+  /** True only for status `succeeded`. */
   ok: boolean;
   stages: RunStageRecord[];
   /** Flattened metrics of every stage's metrics files, keyed by file path, then dotted key. */
   metrics: Record<string, Record<string, number | string | boolean | null>>;
+}
+
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface RunPipelineRef {
+  /** `name:` in the pipeline file. */
+  name: string;
+  /** Path of the pipeline file, relative to the repository root (to its folder outside Git), `/`-separated. */
+  path: string;
+  /** sha256 of the pipeline file's bytes as the run read them. */
+  sha256: string;
 }
 
 export type StageStatus = 'ran' | 'skipped' | 'restored' | 'failed' | 'not-run';

@@ -499,8 +499,9 @@ describe('run.json', () => {
     await cli('run');
     const rec = JSON.parse(read('.mlpipeline/run.json'));
     expect(validate(rec), JSON.stringify(validate.errors)).toBe(true);
-    expect(rec.schema).toBe('mlpipeline/run@1');
-    expect(rec.pipeline).toBe('tiny');
+    expect(rec.schema).toBe('mlpipeline/run@2');
+    expect(rec.pipeline).toEqual({ name: 'tiny', path: 'mlpipeline.yaml', sha256: sha256(PIPELINE) });
+    expect(rec.status).toBe('succeeded');
     expect(rec.ok).toBe(true);
     expect(rec.git).toEqual({ commit: null, dirty: false });
     const train = rec.stages.find((s: { name: string }) => s.name === 'train');
@@ -523,6 +524,7 @@ describe('run.json', () => {
     const rec = JSON.parse(read('.mlpipeline/run.json'));
     expect(validate(rec), JSON.stringify(validate.errors)).toBe(true);
     expect(rec.ok).toBe(false);
+    expect(rec.status).toBe('failed');
     expect(rec.stages.map((s: { status: string }) => s.status)).toEqual(['ran', 'failed', 'not-run']);
     rec.stages[0].status = 'done';
     expect(validate(rec)).toBe(false);

@@ -14,6 +14,7 @@ interface RunFlags {
   dryRun?: boolean;
   stage?: string[];
   json?: boolean;
+  wait?: boolean;
 }
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -36,32 +37,56 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--dry-run', 'print what would run and why; run and write nothing')
     .option('-s, --stage <name>', 'run only this stage and its upstream (repeatable; a matrix stage name selects all its instances)', collect)
     .option('--json', 'print a JSON summary on stdout (stage output goes to stderr)')
+    .option('--wait', 'when another run holds this folder, wait for it instead of refusing (exit 1)')
     .action(async (flags: RunFlags) => {
       const loaded = await loadPipelineForCli(ctx, flags.file);
       if (flags.dryRun) return dryRun(ctx, loaded, flags);
       const { runPipeline } = await import('../../runners/stages/engine.js');
+      const { processInterrupts, signalExitCode } = await import('../../runners/stages/interrupt.js');
+      const { describeHolder } = await import('../../runners/stages/workspace-lock.js');
       const json = Boolean(flags.json);
       // With --json, stdout carries only the JSON document.
       const say = json ? ctx.io.err : ctx.io.out;
       const tty = ctx.io.isTTY && !json;
       const t0 = performance.now();
-      const result = await runPipeline(loaded, {
-        force: flags.force,
-        stages: flags.stage,
-        env: ctx.env,
-        log: {
-          output: (stage, stream, line) => (stream === 'stdout' && !json ? ctx.io.out : ctx.io.err)(`[${stage}] ${line}\n`),
-          event: (e) => say(eventLine(e, tty, performance.now() - t0)),
-          warn: (m) => ctx.io.err(`mlpipeline: warning: ${m}\n`),
-        },
-      });
-      const { record, failed } = result;
+      // Ctrl-C and SIGTERM stop the run cleanly (the stage is signalled and waited for) instead of killing it.
+      const interrupts = processInterrupts();
+      let result;
+      try {
+        result = await runPipeline(loaded, {
+          force: flags.force,
+          stages: flags.stage,
+          env: ctx.env,
+          wait: flags.wait,
+          command: commandLine(flags),
+          interrupts,
+          onWait: (h) => ctx.io.err(`mlpipeline: waiting for the run that holds this folder (${describeHolder(h)})\n`),
+          log: {
+            output: (stage, stream, line) => (stream === 'stdout' && !json ? ctx.io.out : ctx.io.err)(`[${stage}] ${line}\n`),
+            event: (e) => say(eventLine(e, tty, performance.now() - t0)),
+            warn: (m) => ctx.io.err(`mlpipeline: warning: ${m}\n`),
+          },
+        });
+      } finally {
+        interrupts.dispose();
+      }
+      const { record, failed, interrupted } = result;
+      if (interrupted) {
+        const where = interrupted.stage
+          ? `during stage ${interrupted.stage}`
+          : interrupted.after
+            ? `after stage ${interrupted.after}`
+            : 'before any stage ran';
+        ctx.io.err(`mlpipeline: interrupted ${where}; finished stages recorded; re-run to continue\n`);
+        ctx.exitCode = signalExitCode(interrupted.signal);
+        return;
+      }
       const runFile = displayPath(ctx, result.runFile);
       if (json) {
         ctx.io.out(
           JSON.stringify({
             ok: record.ok,
-            pipeline: record.pipeline,
+            pipeline: record.pipeline.name,
             stages: record.stages.map((s) => ({
               name: s.name,
               status: s.status,
@@ -143,6 +168,17 @@ async function dryRun(ctx: CliContext, loaded: Awaited<ReturnType<typeof loadPip
   }
   const n = plan.stages.filter((s) => s.action !== 'skip').length;
   ctx.io.out(`dry run: ${n} of ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} would change; nothing was run or written\n`);
+}
+
+/** How the run names itself in the workspace lock, for whoever finds the folder busy. */
+function commandLine(flags: RunFlags): string {
+  const parts = ['mlpipeline', 'run'];
+  if (flags.file) parts.push('-f', flags.file);
+  if (flags.force) parts.push('--force');
+  for (const st of flags.stage ?? []) parts.push('--stage', st);
+  if (flags.wait) parts.push('--wait');
+  if (flags.json) parts.push('--json');
+  return parts.join(' ');
 }
 
 function eventLine(e: StageEvent, tty: boolean, elapsedMs: number): string {

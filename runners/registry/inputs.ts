@@ -9,6 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ChecksFailedError, InputError } from '../../core/errors.js';
 import { gitRaw, streamFileAtRef } from '../../core/git.js';
+import { pipelineStatePaths } from '../../core/state-paths.js';
 import type { LoadedPipeline, RunRecord } from '../../pipeline-schema/types.js';
 import type { FileDigest, RunSummary, VerdictSummary } from './lineage-record.js';
 
@@ -37,12 +38,12 @@ async function readJson(path: string, what: string): Promise<unknown> {
  * (`.mlpipeline/pipelines/<stem>/` for `<stem>.yaml`) changes only this function.
  */
 export function runRecordPath(loaded: LoadedPipeline): string {
-  return join(loaded.dir, DEFAULT_RUN_FILE);
+  return pipelineStatePaths(loaded.dir, loaded.file).runFile;
 }
 
 /** Where `mlpipeline gate` leaves the verdict of `loaded` (same rule as runRecordPath). */
 export function verdictPath(loaded: LoadedPipeline): string {
-  return join(loaded.dir, DEFAULT_VERDICT_FILE);
+  return join(pipelineStatePaths(loaded.dir, loaded.file).resultsDir, 'verdict.json');
 }
 
 /** The run record summary, or null when the pipeline has not been run here. */
@@ -57,8 +58,9 @@ export async function readRunSummary(loaded: LoadedPipeline): Promise<RunSummary
   const params: Record<string, unknown> = {};
   for (const s of run.stages) Object.assign(params, s.params ?? {});
   return {
-    pipeline: typeof run.pipeline === 'string' ? run.pipeline : loaded.pipeline.name,
-    finished_at: run.finished_at,
+    // run@2 binds the record to its pipeline file ({name, path, sha256}); run@1 had the name only.
+    pipeline: typeof run.pipeline === 'string' ? run.pipeline : (run.pipeline?.name ?? loaded.pipeline.name),
+    finished_at: run.finished_at ?? run.started_at,
     ok: run.ok,
     git: run.git,
     stages: run.stages.map((s) => ({ name: s.name, status: s.status, fingerprint: s.fingerprint, deps: s.deps ?? {}, outs: s.outs ?? {}, params: s.params ?? {} })),

@@ -3,6 +3,7 @@
  * (skip), can be restored from the run cache (restore), or must run — and say why, in the words
  * `status` and `--dry-run` print (`params changed: train.lr (0.1 → 0.2)`).
  */
+import { lstat } from 'node:fs/promises';
 import type { StageInstance, StagePath } from './expand.js';
 import { fingerprint, showValue, type StageInputs } from './fingerprint.js';
 import type { HashCache } from './hash-cache.js';
@@ -123,14 +124,34 @@ export function inputReasons(stage: StageInstance, cur: StageInputs, entry: Lock
   return reasons;
 }
 
+/**
+ * The hash of what is at an out path: undefined when nothing is there, `not-regular` for a
+ * symlink, device or the like (never followed: a link to /dev/zero must not be read).
+ */
+export async function hashOut(abs: string, hashes: HashCache): Promise<string | undefined> {
+  let st;
+  try {
+    st = await lstat(abs);
+  } catch {
+    return undefined;
+  }
+  if (!st.isFile() && !st.isDirectory()) return 'not-regular';
+  try {
+    return (await hashes.hashPath(abs))?.hash;
+  } catch {
+    // A directory out holding a device or the like: not what any run left.
+    return 'not-regular';
+  }
+}
+
 /** With unchanged inputs: are the outs still what the last run left? */
 async function outsReasons(stage: StageInstance, entry: LockStage, hashes: HashCache): Promise<string[]> {
   const missing: string[] = [];
   const modified: string[] = [];
   for (const o of stage.outs) {
-    const h = await hashes.hashPath(o.abs);
+    const h = await hashOut(o.abs, hashes);
     if (!h) missing.push(o.rel);
-    else if (h.hash !== entry.outs[o.rel]) modified.push(o.rel);
+    else if (h !== entry.outs[o.rel]) modified.push(o.rel);
   }
   const reasons: string[] = [];
   if (missing.length) reasons.push(`outs missing: ${missing.join(', ')}`);

@@ -1,6 +1,7 @@
 /**
  * Run a stage's commands with `sh -c` in its working directory, streaming stdout and stderr
- * line by line (each line prefixed with the stage name by the caller's sink).
+ * line by line (each line prefixed with the stage name by the caller's sink). Each command runs
+ * in its own process group, so an interrupt can be forwarded to everything the stage started.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
@@ -39,9 +40,23 @@ function lineSplitter(stream: 'stdout' | 'stderr', sink: LineSink): { push(b: Bu
   };
 }
 
-export function runShell(cmd: string, opts: { cwd: string; env: NodeJS.ProcessEnv; onLine: LineSink }): Promise<ExecResult> {
+export interface ShellOptions {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  onLine: LineSink;
+  /** Called with the process group id (= pid of `sh`) as soon as a command has started. */
+  onSpawn?: (pgid: number) => void;
+  /** Called when that command has ended. */
+  onExit?: (pgid: number) => void;
+  /** Checked between commands: once true, no further command starts. */
+  stopped?: () => boolean;
+}
+
+export function runShell(cmd: string, opts: ShellOptions): Promise<ExecResult> {
   return new Promise((resolve) => {
-    const child = spawn('sh', ['-c', cmd], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('sh', ['-c', cmd], { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const pid = child.pid;
+    if (pid !== undefined) opts.onSpawn?.(pid);
     const out = lineSplitter('stdout', opts.onLine);
     const err = lineSplitter('stderr', opts.onLine);
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -51,6 +66,7 @@ export function runShell(cmd: string, opts: { cwd: string; env: NodeJS.ProcessEn
       resolve({ code: 127 });
     });
     child.on('close', (code, signal) => {
+      if (pid !== undefined) opts.onExit?.(pid);
       out.end();
       err.end();
       if (signal) resolve({ code: 128 + (constants.signals[signal] ?? 0), signal });
@@ -60,8 +76,9 @@ export function runShell(cmd: string, opts: { cwd: string; env: NodeJS.ProcessEn
 }
 
 /** Run the commands in order; stop at the first that fails. */
-export async function runCommands(cmds: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; onLine: LineSink }): Promise<ExecResult> {
+export async function runCommands(cmds: string[], opts: ShellOptions): Promise<ExecResult> {
   for (let i = 0; i < cmds.length; i++) {
+    if (i > 0 && opts.stopped?.()) return { code: 130, failedCommand: i };
     const r = await runShell(cmds[i]!, opts);
     if (r.code !== 0) return { ...r, failedCommand: i };
   }

@@ -10,6 +10,8 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import { join } from 'node:path';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { InputError } from '../../core/errors.js';
+import { kindOf } from './hashed-copy.js';
 import { relPosix } from './paths.js';
 
 export interface ManifestEntry {
@@ -85,6 +87,12 @@ export class HashCache {
     } catch {
       return undefined;
     }
+    if (!st.isFile() && !st.isDirectory()) {
+      // Reading a device or a FIFO would never end (a link to /dev/zero) or block.
+      throw new InputError(`${relPosix(this.root, abs)} is ${kindOf(st)}, not a regular file or directory; mlpipeline does not read it`, {
+        fix: 'point deps and outs at regular files or directories',
+      });
+    }
     if (st.isDirectory()) {
       const files: string[] = [];
       await walk(abs, '', files);
@@ -113,6 +121,11 @@ export class HashCache {
   async rememberFile(abs: string, hash: string): Promise<void> {
     const key = relPosix(this.root, abs);
     this.remember(key, await stat(abs), hash, Date.now());
+  }
+
+  /** Record the hash of `abs` as it was when `st` was taken (the copy that hashed it started at `hashedAt`). */
+  rememberStat(abs: string, st: Stats, hash: string, hashedAt: number): void {
+    this.remember(relPosix(this.root, abs), st, hash, hashedAt);
   }
 
   private remember(key: string, s: Stats, hash: string, hashedAt: number): void {

@@ -2,14 +2,16 @@
  * Everything a run, a dry run and `status` share: expand and order the stages, select the
  * requested ones, resolve params, check that deps exist, and open the local state.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InputError, type SourceLocation } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { buildGraph, selectStages, type StageGraph } from './dag.js';
 import { expandStages, type StageInstance } from './expand.js';
 import { HashCache } from './hash-cache.js';
-import { type LockDoc, readLock, LOCK_FILE_NAME } from './lock-file.js';
+import { lockFileName } from '../../core/state-paths.js';
+import { kindOf } from './hashed-copy.js';
+import { type LockDoc, readLock } from './lock-file.js';
 import { ObjectStore } from './object-store.js';
 import { ParamsReader } from './params.js';
 import { relPosix } from './paths.js';
@@ -32,7 +34,7 @@ export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] 
   const graph = buildGraph(loaded, instances);
   const selected = selectStages(graph, opts.stages);
   const stages = graph.order.filter((s) => selected.has(s.name));
-  const paths = statePaths(loaded.dir);
+  const paths = statePaths(loaded.dir, loaded.file);
 
   const shownFile = loaded.displayFile ?? loaded.file;
   const at = (pointer: string): SourceLocation => {
@@ -59,7 +61,16 @@ export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] 
   for (const s of stages) {
     const produced = graph.producers.get(s.name)!;
     s.deps.forEach((d, i) => {
-      if (produced.has(d.rel) || existsSync(d.abs)) return;
+      if (produced.has(d.rel)) return;
+      if (existsSync(d.abs)) {
+        // Following a link is fine (the stage reads what it points at); reading a device is not.
+        const st = statSync(d.abs);
+        if (st.isFile() || st.isDirectory()) return;
+        throw new InputError(`stage '${s.name}' depends on ${d.rel}, which is ${kindOf(st)}, not a regular file or directory`, {
+          location: at(`/stages/${s.base}/deps/${i}`),
+          fix: `point stages.${s.base}.deps at a regular file or directory (mlpipeline hashes every dep and would read this one forever)`,
+        });
+      }
       throw new InputError(`stage '${s.name}' depends on ${d.rel}, which does not exist and no stage produces it`, {
         location: at(`/stages/${s.base}/deps/${i}`),
         fix: `create ${d.rel}, correct the path under stages.${s.base}.deps, or add the stage that writes it as an out`,
@@ -69,7 +80,7 @@ export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] 
 
   const [hashes, lock] = await Promise.all([
     HashCache.open(paths.hashesFile, loaded.dir),
-    readLock(paths.lockFile, LOCK_FILE_NAME),
+    readLock(paths.lockFile, join(shownDir, lockFileName(loaded.file))),
   ]);
   return { loaded, graph, stages, params, paths, hashes, store: new ObjectStore(paths.cacheDir), lock };
 }

@@ -1,24 +1,9 @@
-/** Where the engine keeps things, relative to the pipeline folder. */
-import { join } from 'node:path';
-import { LOCK_FILE_NAME } from './lock-file.js';
+/** Where the engine keeps things: see core/state-paths.ts, the one mapping from a pipeline file to its state. */
+import { pipelineStatePaths, type PipelineStatePaths } from '../../core/state-paths.js';
 
-export interface StatePaths {
-  /** `.mlpipeline/`: local state, gitignored. */
-  stateDir: string;
-  cacheDir: string;
-  hashesFile: string;
-  runFile: string;
-  /** `mlpipeline.lock` beside mlpipeline.yaml: committed. */
-  lockFile: string;
-}
+export type StatePaths = PipelineStatePaths;
 
-export function statePaths(pipelineDir: string): StatePaths {
-  const stateDir = join(pipelineDir, '.mlpipeline');
-  return {
-    stateDir,
-    cacheDir: join(stateDir, 'cache'),
-    hashesFile: join(stateDir, 'hashes.json'),
-    runFile: join(stateDir, 'run.json'),
-    lockFile: join(pipelineDir, LOCK_FILE_NAME),
-  };
+/** State paths of the pipeline `pipelineFile` (default mlpipeline.yaml) in `pipelineDir`. */
+export function statePaths(pipelineDir: string, pipelineFile?: string): StatePaths {
+  return pipelineStatePaths(pipelineDir, pipelineFile);
 }
