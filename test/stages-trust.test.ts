@@ -197,6 +197,20 @@ describe('one run per workspace', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('Ctrl-C while waiting for the workspace stops waiting: exit 130, nothing ran', async () => {
+    twoStageWorkspace();
+    const held = await acquireWorkspaceLock(join(dir, '.mlpipeline/run.lock'), { command: 'test holder', display: 'run.lock' });
+    const p = spawnCli(['run', '--wait']);
+    await until(() => p.err().includes(`waiting for the run that holds this folder (pid ${process.pid} on `), 'the run to wait');
+    p.child.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code).toBe(130);
+    expect(r.err.split('\n').slice(1)).toEqual(['mlpipeline: interrupted while waiting for the workspace; nothing ran', '']);
+    expect(existsSync(join(dir, 'runs.log'))).toBe(false);
+    expect(JSON.parse(read('.mlpipeline/run.lock')).nonce).toBe(held.holder.nonce);
+    await held.release();
+  });
+
   it('stress: 3 concurrent `run --force` x 8 rounds; each ran fully or was refused naming the holder; cache objects hash to their names; outs equal a clean run', async () => {
     const files: Record<string, string> = {
       'mlpipeline.yaml': `version: 1

@@ -43,7 +43,7 @@ export function register(program: Command, ctx: CliContext): void {
       if (flags.dryRun) return dryRun(ctx, loaded, flags);
       const { runPipeline } = await import('../../runners/stages/engine.js');
       const { processInterrupts, signalExitCode } = await import('../../runners/stages/interrupt.js');
-      const { describeHolder } = await import('../../runners/stages/workspace-lock.js');
+      const { describeHolder, LockWaitCancelled } = await import('../../runners/stages/workspace-lock.js');
       const json = Boolean(flags.json);
       // With --json, stdout carries only the JSON document.
       const say = json ? ctx.io.err : ctx.io.out;
@@ -67,6 +67,11 @@ export function register(program: Command, ctx: CliContext): void {
             warn: (m) => ctx.io.err(`mlpipeline: warning: ${m}\n`),
           },
         });
+      } catch (e) {
+        if (!(e instanceof LockWaitCancelled) || !interrupts.signal) throw e;
+        ctx.io.err('mlpipeline: interrupted while waiting for the workspace; nothing ran\n');
+        ctx.exitCode = signalExitCode(interrupts.signal);
+        return;
       } finally {
         interrupts.dispose();
       }

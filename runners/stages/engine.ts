@@ -102,6 +102,7 @@ export async function runPipeline(loaded: LoadedPipeline, opts: RunOptions = {})
     display: lockDisplay(loaded),
     wait: opts.wait,
     onWait: opts.onWait,
+    cancelled: () => opts.interrupts?.signal !== undefined,
   });
   try {
     return await runLocked(loaded, opts, log, startedAt, wsLock);
@@ -281,10 +282,12 @@ async function runOne(s: StageInstance, p: Prepared, o: StepOptions, ctl: Contro
   const stopped = (): boolean => ctl.interrupts?.signal !== undefined;
   let group: number | undefined;
   let lockUpdate: Promise<void> = Promise.resolve();
+  let signals = 0;
   const forward = (sig: StopSignal): void => {
     if (group === undefined) return;
     try {
-      process.kill(-group, sig);
+      // A stage that ignores the signal is killed at the third one.
+      process.kill(-group, ++signals >= 3 ? 'SIGKILL' : sig);
     } catch {
       /* already gone */
     }

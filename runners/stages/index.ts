@@ -5,3 +5,4 @@ export { expandStages, type StageInstance } from './expand.js';
 export { buildGraph, selectStages } from './dag.js';
 export { LOCK_FILE_NAME } from './lock-file.js';
 export { statePaths } from './state.js';
+export { pipelineStatePaths, type PipelineStatePaths } from '../../core/state-paths.js';

@@ -48,6 +48,15 @@ export interface AcquireOptions {
   onWait?: (holder: LockHolder) => void;
   /** Poll interval while waiting, ms. */
   pollMs?: number;
+  /** Checked while waiting: once true, stop waiting and throw LockWaitCancelled. */
+  cancelled?: () => boolean;
+}
+
+/** Waiting for the workspace was given up (Ctrl-C); nothing ran. */
+export class LockWaitCancelled extends Error {
+  constructor() {
+    super('waiting for the workspace lock was cancelled');
+  }
 }
 
 async function readHolder(path: string): Promise<LockHolder | 'absent' | 'unreadable'> {
@@ -159,6 +168,7 @@ export async function acquireWorkspaceLock(path: string, opts: AcquireOptions): 
       waited = true;
       opts.onWait?.(other);
     }
+    if (opts.cancelled?.()) throw new LockWaitCancelled();
     await sleep(pollMs);
   }
 
