@@ -197,6 +197,24 @@ describe('one run per workspace', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('says what to delete when a lock is not a lock file, or when the run taking over a dead lock died too', async () => {
+    const path = join(dir, '.mlpipeline/run.lock');
+    write('.mlpipeline/run.lock', 'garbage');
+    await expect(acquireWorkspaceLock(path, { command: 'a', display: '.mlpipeline/run.lock', pollMs: 1 })).rejects.toThrow(
+      'the workspace lock .mlpipeline/run.lock is not an mlpipeline lock file',
+    );
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.on('close', r));
+    write('.mlpipeline/run.lock', JSON.stringify({ pid: dead.pid, host: hostname(), started_at: 'x', command: 'mlpipeline run', nonce: 'n1' }));
+    write('.mlpipeline/run.lock.takeover-n1', JSON.stringify({ pid: dead.pid, host: hostname() }));
+    const e = await acquireWorkspaceLock(path, { command: 'a', display: '.mlpipeline/run.lock' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(WorkspaceBusyError);
+    expect((e as WorkspaceBusyError).format()).toBe(
+      `.mlpipeline/run.lock: the workspace lock .mlpipeline/run.lock belongs to a dead run (pid ${dead.pid} on ${hostname()}, started x, \`mlpipeline run\`) and the run that was taking it over died too\n` +
+        `  fix: make sure no mlpipeline run is in progress here, then delete .mlpipeline/run.lock and ${path}.takeover-n1`,
+    );
+  });
+
   it('Ctrl-C while waiting for the workspace stops waiting: exit 130, nothing ran', async () => {
     twoStageWorkspace();
     const held = await acquireWorkspaceLock(join(dir, '.mlpipeline/run.lock'), { command: 'test holder', display: 'run.lock' });
@@ -417,6 +435,18 @@ describe('cache verification on restore', () => {
     expect(JSON.parse(r2.out).stages[0].status).toBe('ran');
     expect(r2.err).toContain(`cache object ${sha256('file b').slice(0, 12)} is damaged`);
     expect(read('dir/f.txt')).toBe('file b');
+    expect(damagedObjects()).toEqual([]);
+
+    // A tampered directory manifest (pointing the out at other objects) is caught before anything is copied.
+    const manifestA = sha256(JSON.stringify([['f.txt', sha256('file a')]])) + '.dir';
+    writeFileSync(objectOf(manifestA), JSON.stringify([['f.txt', sha256('file b')]]));
+    // And a temp file a killed run left in the cache is swept by the next run.
+    writeFileSync(join(dir, '.mlpipeline/cache/objects/.0123456789ab.mlpipeline-tmp'), 'half');
+    write('params.yaml', 'w:\n  v: a\n');
+    const r3 = await cli('run', '--json');
+    expect(JSON.parse(r3.out).stages[0].status).toBe('ran');
+    expect(r3.err).toContain(`cache object ${manifestA.slice(0, 12)} is damaged (the manifest does not match its name); evicted it`);
+    expect(read('dir/f.txt')).toBe('file a');
     expect(damagedObjects()).toEqual([]);
   });
 });

@@ -116,6 +116,8 @@ async function runLocked(loaded: LoadedPipeline, opts: RunOptions, log: EngineLo
   const git = gitInfo(loaded.dir);
   const ref = await pipelineRef(loaded);
   const p = await prepare(loaded, opts);
+  // Holding the workspace lock, any temp file in the cache was left by a run that was killed.
+  await p.store.sweepTemp();
   let written = copyLock(p.lock);
   // Entries of stages that no longer exist would otherwise stay in the committed lock forever.
   const known = new Set(p.graph.order.map((s) => s.name));

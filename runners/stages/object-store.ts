@@ -118,6 +118,23 @@ export class ObjectStore {
     }
   }
 
+  /**
+   * Remove temp files a killed run left in the object folder. Only call while holding the
+   * workspace lock: then no other run can be writing one.
+   */
+  async sweepTemp(): Promise<number> {
+    const objects = join(this.root, 'objects');
+    let names: string[];
+    try {
+      names = await readdir(objects);
+    } catch {
+      return 0;
+    }
+    const temps = names.filter((n) => n.endsWith('.mlpipeline-tmp'));
+    for (const n of temps) await rm(join(objects, n), { force: true });
+    return temps.length;
+  }
+
   /** True when every object needed to restore these outs is present. */
   async has(outs: Record<string, string>): Promise<boolean> {
     for (const hash of Object.values(outs)) {
