@@ -72,3 +72,8 @@ export function pipelineStatePaths(dir: string, pipelineFile: string = DEFAULT_P
     lockFile: join(dir, lockFileName(file)),
   };
 }
+
+/** Where result document `name` (e.g. `verdict.json`) of the pipeline in `pipelineFile` goes. */
+export function resultDocumentPath(dir: string, pipelineFile: string, name: string): string {
+  return join(pipelineStatePaths(dir, pipelineFile).resultsDir, name);
+}

@@ -16,7 +16,9 @@ import { bufferIo } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
 import { WorkspaceBusyError } from '../core/errors.js';
 import { processAlive, processGroupAlive } from '../core/process-alive.js';
-import { lockFileName, pipelineStatePaths } from '../core/state-paths.js';
+import { lockFileName, pipelineStatePaths, resultDocumentPath } from '../core/state-paths.js';
+import type { LoadedPipeline } from '../pipeline-schema/types.js';
+import { evaluationOutputPath } from '../runners/evaluate/request.js';
 import { createAjv } from '../pipeline-schema/ajv.js';
 import { acquireWorkspaceLock } from '../runners/stages/workspace-lock.js';
 
@@ -456,6 +458,15 @@ describe('state keyed by pipeline file', () => {
     expect(pipelineStatePaths('/w')).toMatchObject({ lockFile: '/w/mlpipeline.lock', resultsDir: '/w/.mlpipeline', runFile: '/w/.mlpipeline/run.json', cacheDir: '/w/.mlpipeline/cache', runLock: '/w/.mlpipeline/run.lock' });
     expect(pipelineStatePaths('/w', 'train.yml')).toMatchObject({ lockFile: '/w/train.lock', resultsDir: '/w/.mlpipeline/pipelines/train', runFile: '/w/.mlpipeline/pipelines/train/run.json', cacheDir: '/w/.mlpipeline/cache' });
     expect(lockFileName('/w/odd.name')).toBe('odd.name.lock');
+  });
+
+  it('evaluation and verdict documents follow the same mapping (evaluation.output still wins)', () => {
+    const loaded = (file: string, output?: string) =>
+      ({ pipeline: { version: 1, name: 'x', ...(output ? { evaluation: { output } } : {}) }, file: join('/w', file), dir: '/w', locate: () => undefined }) as unknown as LoadedPipeline;
+    expect(evaluationOutputPath('/cwd', loaded('mlpipeline.yaml'))).toBe('/w/.mlpipeline/evaluation.json');
+    expect(evaluationOutputPath('/cwd', loaded('other.yaml'))).toBe('/w/.mlpipeline/pipelines/other/evaluation.json');
+    expect(evaluationOutputPath('/cwd', loaded('other.yaml', 'out/eval.json'))).toBe('/w/out/eval.json');
+    expect(resultDocumentPath('/w', 'other.yaml', 'verdict.json')).toBe('/w/.mlpipeline/pipelines/other/verdict.json');
   });
 
   it('`run -f other.yaml` leaves the lock and run record of mlpipeline.yaml in the same folder alone', async () => {

@@ -7,6 +7,7 @@ import { relative, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { InputError, UsageError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { resultDocumentPath } from '../../core/state-paths.js';
 import type { GateSpec, LoadedPipeline, Task } from '../../pipeline-schema/types.js';
 import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
 import { readBatches, type DataSource } from '../data/source.js';
@@ -56,8 +57,9 @@ function shown(cwd: string, abs: string): string {
 /** Where the evaluation document lives for this pipeline (or folder). */
 export function evaluationOutputPath(cwd: string, pipeline?: LoadedPipeline, override?: string): string {
   if (override) return resolve(cwd, override);
-  const base = pipeline?.dir ?? cwd;
-  return resolve(base, pipeline?.pipeline.evaluation?.output ?? DEFAULT_EVALUATION_OUTPUT);
+  if (pipeline?.pipeline.evaluation?.output) return resolve(pipeline.dir, pipeline.pipeline.evaluation.output);
+  // Results are kept per pipeline file (core/state-paths.ts): .mlpipeline/ for mlpipeline.yaml.
+  return pipeline ? resultDocumentPath(pipeline.dir, pipeline.file, 'evaluation.json') : resolve(cwd, DEFAULT_EVALUATION_OUTPUT);
 }
 
 function getDotted(obj: unknown, key: string): unknown {

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { resultDocumentPath } from '../../core/state-paths.js';
 import type { GateSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
 import { EVALUATION_SCHEMA_ID, type EvaluationDocument } from '../evaluate/document.js';
 import { evaluationOutputPath } from '../evaluate/request.js';
@@ -53,7 +54,11 @@ export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; e
   // The verdict names what it judged (model, evaluation data, gate config), so register can
   // refuse to record it for anything else.
   const verdict: Verdict = { ...evaluateGates(gates, doc, opts.pipeline?.pipeline.gates_defaults), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
-  const verdictPath = opts.output ? resolve(opts.cwd, opts.output) : resolve(opts.pipeline?.dir ?? opts.cwd, DEFAULT_VERDICT_OUTPUT);
+  const verdictPath = opts.output
+    ? resolve(opts.cwd, opts.output)
+    : opts.pipeline
+      ? resultDocumentPath(opts.pipeline.dir, opts.pipeline.file, 'verdict.json')
+      : resolve(opts.cwd, DEFAULT_VERDICT_OUTPUT);
   await writeFileAtomic(verdictPath, toJsonText(verdict), opts.output ? { what: '--output' } : undefined);
   return { verdict, evaluationPath, verdictPath };
 }

@@ -9,7 +9,7 @@ import { readFile, readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ChecksFailedError, InputError } from '../../core/errors.js';
 import { gitRaw, streamFileAtRef } from '../../core/git.js';
-import { pipelineStatePaths } from '../../core/state-paths.js';
+import { pipelineStatePaths, resultDocumentPath } from '../../core/state-paths.js';
 import type { LoadedPipeline, RunRecord } from '../../pipeline-schema/types.js';
 import type { FileDigest, RunSummary, VerdictSummary } from './lineage-record.js';
 
@@ -43,7 +43,7 @@ export function runRecordPath(loaded: LoadedPipeline): string {
 
 /** Where `mlpipeline gate` leaves the verdict of `loaded` (same rule as runRecordPath). */
 export function verdictPath(loaded: LoadedPipeline): string {
-  return join(pipelineStatePaths(loaded.dir, loaded.file).resultsDir, 'verdict.json');
+  return resultDocumentPath(loaded.dir, loaded.file, 'verdict.json');
 }
 
 /** The run record summary, or null when the pipeline has not been run here. */
