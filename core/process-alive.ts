@@ -8,6 +8,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 interface ProcStat {
   state: string;
   pgrp: number;
+  /** Start time after boot in clock ticks: with the pid, it names one process (pids are reused). */
+  start: string;
 }
 
 function procStat(pid: number): ProcStat | undefined | null {
@@ -20,7 +22,7 @@ function procStat(pid: number): ProcStat | undefined | null {
   }
   // `pid (comm) state ppid pgrp ...`; comm may contain spaces and parentheses.
   const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: rest[0] ?? '', pgrp: Number(rest[2]) };
+  return { state: rest[0] ?? '', pgrp: Number(rest[2]), start: rest[19] ?? '' };
 }
 
 const hasProc = (() => {
@@ -42,6 +44,13 @@ function killZero(target: number): boolean {
 }
 
 const running = (s: ProcStat): boolean => s.state !== 'Z' && s.state !== 'X';
+
+/** An identity of the running process `pid` that changes when the pid is reused (Linux); undefined elsewhere. */
+export function processStartId(pid: number): string | undefined {
+  if (!hasProc) return undefined;
+  const s = procStat(pid);
+  return s ? s.start || undefined : undefined;
+}
 
 export function processAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;

@@ -197,6 +197,11 @@ describe('one run per workspace', () => {
     write('.mlpipeline/run.lock', JSON.stringify(stale));
     expect((await cli('run')).code).toBe(0);
     expect(existsSync(path)).toBe(false);
+
+    // A live process whose pid the dead holder had (pid reuse) is told apart by its start time.
+    write('.mlpipeline/run.lock', JSON.stringify({ ...stale, pid: process.pid, proc_start: '1', nonce: 'reused' }));
+    expect((await cli('run')).code).toBe(0);
+    expect(existsSync(path)).toBe(false);
   });
 
   it('says what to delete when a lock is not a lock file, or when the run taking over a dead lock died too', async () => {

@@ -17,7 +17,7 @@ import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { WorkspaceBusyError } from '../../core/errors.js';
-import { processAlive, processGroupAlive } from '../../core/process-alive.js';
+import { processAlive, processGroupAlive, processStartId } from '../../core/process-alive.js';
 
 export interface LockHolder {
   pid: number;
@@ -26,6 +26,8 @@ export interface LockHolder {
   command: string;
   /** Unique per acquisition, so a lock is never mistaken for another one with the same pid. */
   nonce: string;
+  /** The holder process's start time (Linux), so a reused pid is not taken for the holder. */
+  proc_start?: string;
   /** The stage running now, with its process group (stage commands run in their own group). */
   stage?: { name: string; pgid: number };
 }
@@ -109,7 +111,9 @@ type Liveness = { gone: true } | { gone: false; why: string };
 
 function liveness(h: LockHolder): Liveness {
   if (h.host !== hostname()) return { gone: false, why: 'on another host' };
-  if (processAlive(h.pid)) return { gone: false, why: 'running' };
+  // A live process with the holder's pid but another start time is not the holder: the pid was reused.
+  const reused = h.proc_start !== undefined && processStartId(h.pid) !== h.proc_start;
+  if (processAlive(h.pid) && !reused) return { gone: false, why: 'running' };
   if (h.stage && processGroupAlive(h.stage.pgid)) return { gone: false, why: 'its stage is still running' };
   return { gone: true };
 }
@@ -139,6 +143,8 @@ export async function acquireWorkspaceLock(path: string, opts: AcquireOptions): 
     command: opts.command,
     nonce: randomBytes(12).toString('hex'),
   };
+  const start = processStartId(process.pid);
+  if (start) holder.proc_start = start;
   const text = (h: LockHolder): string => JSON.stringify(h, null, 2) + '\n';
   const pollMs = opts.pollMs ?? 100;
   let waited = false;
