@@ -511,12 +511,19 @@ describe('interrupts and kills', () => {
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
     it(`${sig} during a stage: forwards it, records finished stages, releases the lock, one line, exit ${code}`, async () => {
       twoStageWorkspace();
-      const p = await startBlockedAtTrain();
+      const json = sig === 'SIGTERM';
+      const p = await startBlockedAtTrain(json ? ['run', '--json'] : ['run']);
       const stagePid = Number(read('train.started'));
       p.child.kill(sig);
       const r = await p.done;
       expect(r.code).toBe(code);
-      expect(r.err).toBe(`mlpipeline: interrupted during stage train; finished stages recorded; re-run to continue\n`);
+      expect(r.err.split('\n').at(-2)).toBe('mlpipeline: interrupted during stage train; finished stages recorded; re-run to continue');
+      if (json) {
+        // With --json, stdout still carries the summary document, saying what stopped the run.
+        expect(JSON.parse(r.out)).toMatchObject({ ok: false, interrupted: { signal: 'SIGTERM', stage: 'train' } });
+      } else {
+        expect(r.err).toBe('mlpipeline: interrupted during stage train; finished stages recorded; re-run to continue\n');
+      }
       expect(processAlive(stagePid)).toBe(false);
       expect(Object.keys(lockOf())).toEqual(['first']);
       expect(existsSync(join(dir, '.mlpipeline/run.lock'))).toBe(false);

@@ -76,13 +76,8 @@ export function register(program: Command, ctx: CliContext): void {
         interrupts.dispose();
       }
       const { record, failed, interrupted } = result;
-      if (interrupted) {
-        const where = interrupted.stage
-          ? `during stage ${interrupted.stage}`
-          : interrupted.after
-            ? `after stage ${interrupted.after}`
-            : 'before any stage ran';
-        ctx.io.err(`mlpipeline: interrupted ${where}; finished stages recorded; re-run to continue\n`);
+      if (interrupted && !json) {
+        ctx.io.err(interruptedLine(interrupted));
         ctx.exitCode = signalExitCode(interrupted.signal);
         return;
       }
@@ -101,9 +96,15 @@ export function register(program: Command, ctx: CliContext): void {
               ...(s.exit_code !== undefined ? { exit_code: s.exit_code } : {}),
             })),
             ...(failed ? { failed: { stage: failed.stage, exit_code: failed.exit_code ?? null, reason: failed.reason } } : {}),
+            ...(interrupted ? { interrupted: { signal: interrupted.signal, stage: interrupted.stage ?? null } } : {}),
             run_file: runFile,
           }) + '\n',
         );
+        if (interrupted) {
+          ctx.io.err(interruptedLine(interrupted));
+          ctx.exitCode = signalExitCode(interrupted.signal);
+          return;
+        }
       } else {
         const counts = new Map<string, number>();
         for (const s of record.stages) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
@@ -173,6 +174,12 @@ async function dryRun(ctx: CliContext, loaded: Awaited<ReturnType<typeof loadPip
   }
   const n = plan.stages.filter((s) => s.action !== 'skip').length;
   ctx.io.out(`dry run: ${n} of ${plan.stages.length} stage${plan.stages.length === 1 ? '' : 's'} would change; nothing was run or written\n`);
+}
+
+/** The one line a run stopped by Ctrl-C or SIGTERM prints. */
+function interruptedLine(i: { stage?: string; after?: string }): string {
+  const where = i.stage ? `during stage ${i.stage}` : i.after ? `after stage ${i.after}` : 'before any stage ran';
+  return `mlpipeline: interrupted ${where}; finished stages recorded; re-run to continue\n`;
 }
 
 /** How the run names itself in the workspace lock, for whoever finds the folder busy. */
