@@ -3,7 +3,7 @@ import { isAscii } from 'node:buffer';
 import { InputError } from '../../core/errors.js';
 import { CsvParser, CsvSyntaxProblem } from './csv-parser.js';
 import { openBytes, sourceLabel, type ResolvedFormat } from './open.js';
-import type { DataSource, RowBatch } from './source.js';
+import type { DataSource, RowBatch } from './source-types.js';
 import { firstInvalidUtf8, lineAndColumn } from './utf8.js';
 
 export async function* readCsvBatches(

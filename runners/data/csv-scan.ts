@@ -8,8 +8,8 @@
 import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
 import { CsvParser } from './csv-parser.js';
 import { sourceLabel, type ResolvedFormat } from './open.js';
-import type { ScanState } from './scan.js';
-import type { DataSource } from './source.js';
+import type { ScanState } from './scan-state.js';
+import type { DataSource } from './source-types.js';
 import { POW10 } from './values.js';
 
 export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanState, maxFieldChars?: number): Promise<void> {

@@ -4,7 +4,7 @@ import { MAX_NESTING, pathText, tooDeep } from '../../core/depth.js';
 import { MAX_FIELD_CHARS } from './csv-parser.js';
 import { asInputError } from './csv-reader.js';
 import { openBytes, sourceLabel, type ResolvedFormat } from './open.js';
-import type { DataSource, RowBatch } from './source.js';
+import type { DataSource, RowBatch } from './source-types.js';
 import { firstInvalidUtf8, lineAndColumn } from './utf8.js';
 
 export async function* readJsonlBatches(

@@ -15,7 +15,7 @@ import { isAscii } from 'node:buffer';
 import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
 import { CsvParser, MAX_FIELD_CHARS } from './csv-parser.js';
 import { resolveFormat, sourceLabel } from './open.js';
-import type { DataSource } from './source.js';
+import type { DataSource } from './source-types.js';
 import { plainDecimal, POW10 } from './values.js';
 
 export interface ColumnSelection {

@@ -9,7 +9,7 @@ import { createGunzip } from 'node:zlib';
 import { InputError, UsageError } from '../../core/errors.js';
 import { repoRoot, resolveCommit, streamFileAtRef, gitRaw } from '../../core/git.js';
 import type { DataFormat } from '../../pipeline-schema/types.js';
-import type { DataSource } from './source.js';
+import type { DataSource } from './source-types.js';
 
 export interface ResolvedFormat {
   format: DataFormat;

@@ -5,7 +5,7 @@
 import type { AsyncBuffer, FileMetaData } from 'hyparquet';
 import { InputError } from '../../core/errors.js';
 import { readAllBytes, sourceLabel, workspacePath } from './open.js';
-import type { DataSource, RowBatch } from './source.js';
+import type { DataSource, RowBatch } from './source-types.js';
 import { stat } from 'node:fs/promises';
 
 /** hyparquet is loaded on first use: every CLI run imports this module, few read Parquet (saves ~35 ms of start-up). */

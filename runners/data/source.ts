@@ -11,33 +11,13 @@
  *
  * Every malformed input is an InputError naming the file, line (or row) and column with a fix.
  */
-import type { DataFormat } from '../../pipeline-schema/types.js';
 import { readCsvBatches } from './csv-reader.js';
 import { readJsonlBatches } from './jsonl-reader.js';
 import { readParquetBatches } from './parquet-reader.js';
 import { resolveFormat } from './open.js';
+import type { DataSource, RowBatch } from './source-types.js';
 
-export interface DataSource {
-  /** Path relative to `cwd`, or to the repository root when `ref` is set. */
-  path: string;
-  format?: DataFormat;
-  delimiter?: string;
-  /** Working directory the path is relative to. */
-  cwd: string;
-  /** Read the file as it is at this git ref (streamed from git objects, no checkout). */
-  ref?: string;
-}
-
-/** A slice of consecutive rows, as raw values: CSV cells are strings (empty → null), JSONL and Parquet values as decoded. */
-export interface RowBatch {
-  /** Column names. For JSONL a key first seen later is appended, so later batches may have more columns. */
-  columns: string[];
-  rows: unknown[][];
-  /** 1-based data row number of rows[0] (the header is not a row). */
-  firstRow: number;
-  /** File line number of each row (CSV/JSONL), for annotations. */
-  lines?: number[];
-}
+export type { DataSource, RowBatch };
 
 export interface ReadOptions {
   /** Rows per batch; default 8192. */
