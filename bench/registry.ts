@@ -98,7 +98,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-export default async function bench(opts: { quick: boolean }): Promise<void> {
+export default function bench(opts: { quick: boolean }): void {
   const n = opts.quick ? 1000 : 10_000;
   const dir = mkdtempSync(join(tmpdir(), 'mlp-bench-registry-'));
   try {

@@ -2,7 +2,7 @@
  * `npm run bench [-- NAME ...]`: every benchmark measures our code and the reference side by
  * side in one run and prints the ratio. Names: see BENCHES below.
  */
-const BENCHES: Record<string, () => Promise<{ default: (opts: { quick: boolean }) => Promise<void> }>> = {
+const BENCHES: Record<string, () => Promise<{ default: (opts: { quick: boolean }) => void | Promise<void> }>> = {
   stages: () => import('./stages.js'),
   data: () => import('./data.js'),
   evaluate: () => import('./evaluate.js'),

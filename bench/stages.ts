@@ -36,7 +36,7 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-export default async function bench(opts: { quick: boolean }): Promise<void> {
+export default function bench(opts: { quick: boolean }): void {
   const files = opts.quick ? 4 : 8;
   const sizeMiB = opts.quick ? 16 : 128;
   const dir = mkdtempSync(join(tmpdir(), 'mlp-bench-stages-'));

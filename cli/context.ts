@@ -1,7 +1,7 @@
 /** What every command gets: where to write, where it runs, and its environment. */
 export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
+  out: (text: string) => void;
+  err: (text: string) => void;
   /** True when stdout is a terminal: commands may show progress. */
   isTTY: boolean;
 }

@@ -16,7 +16,7 @@ export function packageRoot(): string {
     const pj = join(dir, 'package.json');
     if (existsSync(pj)) {
       try {
-        if (JSON.parse(readFileSync(pj, 'utf8')).name === 'mlpipeline') return (cached = dir);
+        if ((JSON.parse(readFileSync(pj, 'utf8')) as { name?: unknown }).name === 'mlpipeline') return (cached = dir);
       } catch {
         /* keep walking */
       }
@@ -28,5 +28,5 @@ export function packageRoot(): string {
 }
 
 export function packageVersion(): string {
-  return JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')).version as string;
+  return (JSON.parse(readFileSync(join(packageRoot(), 'package.json'), 'utf8')) as { version: string }).version;
 }

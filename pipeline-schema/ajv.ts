@@ -13,9 +13,9 @@ export const AJV_OPTIONS: Options = { strict: true, allErrors: true, allowUnionT
 
 export function createAjv(schema: { $schema?: unknown }, extra: Options = {}): AjvCore {
   const draft07 = typeof schema.$schema === 'string' && schema.$schema.includes('draft-07');
-  const AjvClass = (draft07 ? require('ajv') : require('ajv/dist/2020.js')).default as new (o: Options) => AjvCore;
+  const AjvClass = (require(draft07 ? 'ajv' : 'ajv/dist/2020.js') as { default: new (o: Options) => AjvCore }).default;
   const ajv = new AjvClass({ ...AJV_OPTIONS, ...extra });
-  const addFormats = require('ajv-formats').default as (a: AjvCore) => void;
+  const addFormats = (require('ajv-formats') as { default: (a: AjvCore) => void }).default;
   addFormats(ajv);
   return ajv;
 }

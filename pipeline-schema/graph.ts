@@ -114,7 +114,12 @@ export function withUpstream(pipeline: Pick<Pipeline, 'stages'>, stage: string):
   const want = new Set<string>([stage]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const e of edges) if (want.has(e.from) && !want.has(e.to)) want.add(e.to), (grew = true);
+    for (const e of edges) {
+      if (want.has(e.from) && !want.has(e.to)) {
+        want.add(e.to);
+        grew = true;
+      }
+    }
   }
   return stageOrder(pipeline).filter((n) => want.has(n));
 }

@@ -73,7 +73,7 @@ export function describeValue(v: unknown): string {
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 60 ? v.slice(0, 57) + '...' : v)}`;
-  return `${typeof v === 'boolean' ? '' : 'the number '}${String(v)}`;
+  return `${typeof v === 'boolean' ? '' : 'the number '}${String(v as number | boolean | bigint)}`;
 }
 
 function quote(v: unknown): string {

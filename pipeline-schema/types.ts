@@ -168,7 +168,8 @@ export interface GateSpec {
   name?: string;
   min?: number;
   max?: number;
-  vs?: 'production' | 'base' | string;
+  /** `production`, `base`, or another environment name. */
+  vs?: string;
   max_drop?: number;
   max_drop_pct?: number;
   min_gain?: number;

@@ -18,7 +18,7 @@ export function generateValidatorSource(): string {
   const schema = JSON.parse(text) as Record<string, unknown>;
   const ajv = createAjv(schema, { code: { source: true } });
   const validate = ajv.compile(schema);
-  const standalone = require('ajv/dist/standalone/index.js').default as (a: unknown, v: unknown) => string;
+  const standalone = (require('ajv/dist/standalone/index.js') as { default: (a: unknown, v: unknown) => string }).default;
   return `${precompiledHeader(text)}\n${standalone(ajv, validate)}\n`;
 }
 

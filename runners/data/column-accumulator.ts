@@ -343,7 +343,7 @@ function binIndex(x: number, edges: number[]): number {
 }
 
 function countInto(sample: WeightedSample, edges: number[]): number[] {
-  const counts = new Array(edges.length - 1).fill(0);
+  const counts = new Array<number>(edges.length - 1).fill(0);
   const v = sample.values;
   for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)] += sample.weights ? sample.weights[i]! : 1;
   // Weights always sum to n (exact counts or sketch weights); keep the scaling for old unweighted partial samples.

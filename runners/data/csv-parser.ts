@@ -23,14 +23,17 @@ export const MAX_FIELD_CHARS = 1 << 20;
 export type CsvProblemKind = 'unterminated-quote' | 'text-after-quote' | 'field-too-long';
 
 /** A parse problem at a 1-based line and character column; the reader turns it into an InputError. */
-export class CsvSyntaxProblem {
+export class CsvSyntaxProblem extends Error {
   constructor(
     readonly kind: CsvProblemKind,
-    readonly message: string,
+    message: string,
     readonly line: number,
     readonly column: number,
     readonly fix: string,
-  ) {}
+  ) {
+    super(message);
+    this.name = 'CsvSyntaxProblem';
+  }
 }
 
 export type CsvRowSink = (cells: (string | null)[], line: number) => void;

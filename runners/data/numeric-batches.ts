@@ -94,11 +94,11 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       old.exceptions.fill(undefined);
       return old;
     }
-    const numbers: (Float64Array | undefined)[] = new Array(width).fill(undefined);
-    const text: ((string | null)[] | undefined)[] = new Array(width).fill(undefined);
+    const numbers = new Array<Float64Array | undefined>(width).fill(undefined);
+    const text = new Array<(string | null)[] | undefined>(width).fill(undefined);
     for (const c of numericCols) numbers[c] = new Float64Array(batchSize);
     for (const c of textCols) text[c] = new Array<string | null>(batchSize).fill(null);
-    return { columns: columns!, n: 0, firstRow: nextRow, lines: new Int32Array(batchSize), numbers, exceptions: new Array(width).fill(undefined), text };
+    return { columns: columns!, n: 0, firstRow: nextRow, lines: new Int32Array(batchSize), numbers, exceptions: new Array<Map<number, string | null> | undefined>(width).fill(undefined), text };
   };
   const finishRow = (b: NumericBatch, line: number): void => {
     b.lines[b.n++] = line;
@@ -136,7 +136,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       if (kind[c] === NUMERIC) numericCols.push(c);
       else if (kind[c] === TEXT) textCols.push(c);
     }
-    lastText = new Array(width).fill(null);
+    lastText = new Array<string | null>(width).fill(null);
   };
 
   // Records with quotes (and the header) arrive as cells.

@@ -129,7 +129,7 @@ export function toText(v: unknown): string {
   if (typeof v === 'string') return v;
   if (v instanceof Date) return v.toISOString();
   if (typeof v === 'object') return JSON.stringify(v);
-  return String(v);
+  return String(v as number | boolean | bigint | undefined);
 }
 
 /** Does a non-null raw value conform to `type`? */

@@ -107,8 +107,10 @@ function lineColumn(text: string, offset: number): { line: number; column: numbe
  */
 export function jsonErrorOffset(text: string): number | undefined {
   let i = 0;
-  class Stop {
-    constructor(readonly at: number) {}
+  class Stop extends Error {
+    constructor(readonly at: number) {
+      super(`JSON syntax error at offset ${at}`);
+    }
   }
   const ws = () => {
     while (i < text.length && ' \t\n\r'.includes(text[i])) i++;

@@ -56,7 +56,7 @@ export function toInteger(v: unknown, p: () => CellPlace): bigint {
 
 export function toText(v: unknown, p: () => CellPlace): string {
   if (v === null || v === undefined) throw badCell(p(), '', v, 'fill missing categorical values (e.g. with "missing") before evaluation');
-  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v as number | boolean | bigint);
 }
 
 export function toBool(v: unknown, p: () => CellPlace): boolean {
