@@ -8,9 +8,10 @@
  * than the absolute path (`mlpipeline.yaml`, `examples/churn/mlpipeline.yaml`), else absolute.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { basename, dirname, relative, resolve } from 'node:path';
+import { basename, dirname, resolve } from 'node:path';
 import { ConfigError, type ConfigProblem } from '../core/errors.js';
 import { repoRoot } from '../core/git.js';
+import { displayPath } from '../core/paths.js';
 import { findRepoRootSync, pathChecker } from './paths.js';
 import { pointer, type PendingProblem } from './problems.js';
 import { schemaProblems } from './schema-errors.js';
@@ -29,12 +30,6 @@ export interface LoadOptions {
   cwd?: string;
   /** Repository root paths must stay inside; default: git's top level of the pipeline's folder, else that folder. */
   repoRoot?: string;
-}
-
-/** How a file is named in messages: relative to `cwd` when that is shorter, else absolute. */
-export function displayPath(abs: string, cwd: string = process.cwd()): string {
-  const rel = relative(cwd, abs);
-  return rel !== '' && rel.length < abs.length ? rel : abs;
 }
 
 /** Load, validate and type `mlpipeline.yaml`. Throws ConfigError listing every problem. */

@@ -4,15 +4,15 @@ import { InputError } from '../core/errors.js';
 import { renderDiffMarkdown, renderDiffText, formatChange } from '../reports/diff-table.js';
 import { diffFlat, type DiffDocument } from '../runners/diff/diff.js';
 import { expandMatrix, metricsFiles, paramsFiles } from '../runners/diff/files.js';
-import { flatten } from '../runners/diff/flatten.js';
+import { flattenDotted } from '../core/dotted-keys.js';
 import { jsonErrorOffset, parseDataFile } from '../runners/diff/parse-file.js';
 import type { Pipeline } from '../pipeline-schema/types.js';
 
 const map = (o: Record<string, string | number | boolean | null>) => new Map(Object.entries(o));
 
-describe('flatten', () => {
+describe('flattenDotted', () => {
   it('joins nested keys with dots and indexes arrays', () => {
-    const flat = flatten({ train: { lr: 0.1, layers: [{ units: 64 }, { units: 32 }], opt: 'adam' }, seed: 7, debug: false });
+    const flat = flattenDotted({ train: { lr: 0.1, layers: [{ units: 64 }, { units: 32 }], opt: 'adam' }, seed: 7, debug: false });
     expect([...flat]).toEqual([
       ['train.lr', 0.1],
       ['train.layers.0.units', 64],
@@ -24,7 +24,7 @@ describe('flatten', () => {
   });
 
   it('keeps null, empty containers and non-finite numbers visible', () => {
-    expect([...flatten({ a: null, b: [], c: {}, d: Number.NaN, e: -Infinity })]).toEqual([
+    expect([...flattenDotted({ a: null, b: [], c: {}, d: Number.NaN, e: -Infinity })]).toEqual([
       ['a', null],
       ['b', '[]'],
       ['c', '{}'],
@@ -34,9 +34,9 @@ describe('flatten', () => {
   });
 
   it('gives an empty document no keys', () => {
-    expect(flatten(null).size).toBe(0);
-    expect(flatten({}).size).toBe(0);
-    expect(flatten([]).size).toBe(0);
+    expect(flattenDotted(null).size).toBe(0);
+    expect(flattenDotted({}).size).toBe(0);
+    expect(flattenDotted([]).size).toBe(0);
   });
 });
 

@@ -27,41 +27,26 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 async function validate(ctx: CliContext, opts: ValidateOptions): Promise<void> {
-  const [{ pipelinePath }, { loadPipelineFile, displayPath }, { stageOrder }, errors] = await Promise.all([
-    import('../pipeline-file.js'),
-    import('../../pipeline-schema/load.js'),
-    import('../../pipeline-schema/graph.js'),
-    import('../../core/errors.js'),
-  ]);
-  const { resolve } = await import('node:path');
-  const shownFile = displayPath(resolve(ctx.cwd, opts.file ?? 'mlpipeline.yaml'), ctx.cwd);
+  const [{ pipelinePath, PIPELINE_FILE_NAME }, { loadPipelineFile }, check, { renderPipelineCheckText }, { renderJson }, errors, { displayPath }, { resolve }] =
+    await Promise.all([
+      import('../pipeline-file.js'),
+      import('../../pipeline-schema/load.js'),
+      import('../../pipeline-schema/check.js'),
+      import('../../reports/pipeline-check-text.js'),
+      import('../../reports/json.js'),
+      import('../../core/errors.js'),
+      import('../../core/paths.js'),
+      import('node:path'),
+    ]);
+  const shownFile = displayPath(resolve(ctx.cwd, opts.file ?? PIPELINE_FILE_NAME), ctx.cwd);
   try {
     const loaded = await loadPipelineFile(pipelinePath(ctx, opts.file), { cwd: ctx.cwd });
-    const p = loaded.pipeline;
-    const order = stageOrder(p);
-    const datasets = Object.keys(p.data ?? {});
-    const envs = Object.keys(p.environments ?? {});
-    if (opts.json) {
-      ctx.io.out(
-        JSON.stringify({ ok: true, file: shownFile, pipeline: p.name, stages: order, datasets, gates: (p.gates ?? []).length, environments: envs, problems: [] }) + '\n',
-      );
-      return;
-    }
-    const lines = [
-      `${shownFile}: OK — pipeline '${p.name}'`,
-      `  stages (${order.length}${order.length > 1 ? ', in dependency order' : ''}): ${order.join(' → ') || '-'}`,
-      `  datasets (${datasets.length}): ${datasets.join(', ') || '-'}`,
-      `  gates: ${(p.gates ?? []).length}`,
-      `  environments (${envs.length}): ${envs.join(', ') || '-'}`,
-    ];
-    ctx.io.out(lines.join('\n') + '\n');
+    const doc = check.pipelineCheckPassed(loaded, shownFile);
+    ctx.io.out(opts.json ? renderJson(doc) : renderPipelineCheckText(doc));
   } catch (e) {
+    // Without --json the problems are the error message itself (file:line:col + fix, exit 2).
     if (!opts.json || !errors.isMlpipelineError(e)) throw e;
-    const problems =
-      e instanceof errors.ConfigError
-        ? e.problems.map((p) => ({ file: p.location.file, line: p.location.line ?? null, column: p.location.column ?? null, message: p.message, fix: p.fix ?? null }))
-        : [{ file: e.location?.file ?? shownFile, line: e.location?.line ?? null, column: e.location?.column ?? null, message: e.message, fix: e.fix ?? null }];
-    ctx.io.out(JSON.stringify({ ok: false, file: shownFile, problems }) + '\n');
+    ctx.io.out(renderJson(check.pipelineCheckFailed(e, shownFile)));
     ctx.exitCode = e.exitCode;
   }
 }

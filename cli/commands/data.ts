@@ -6,15 +6,17 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
 import type { DataFormat, DatasetSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
-import { inferValidation, validationYaml } from '../../runners/data/infer-schema.js';
+import { inferValidation } from '../../runners/data/infer-schema.js';
 import { scanDataset } from '../../runners/data/scan.js';
 import type { DataSource } from '../../runners/data/source.js';
 import { delimiterHint } from '../../runners/data/delimiter-hint.js';
-import { driftLine } from '../../runners/data/drift.js';
-import { validateData, type BaselineChoice, type ValidationDocument } from '../../runners/data/validate.js';
+import { validateData, type BaselineChoice } from '../../runners/data/validate.js';
+import { renderJson } from '../../reports/json.js';
+import { renderProfileWritten, renderValidationText } from '../../reports/validation-text.js';
+import { renderValidationYaml } from '../../reports/validation-yaml.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
 
@@ -102,9 +104,9 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (!o.drift) baseline = undefined;
       const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
-      if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(document), { what: '--out' });
-      if (o.json) ctx.io.out(toJsonText(document));
-      else ctx.io.out(renderText(document));
+      if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), renderJson(document), { what: '--out' });
+      if (o.json) ctx.io.out(renderJson(document));
+      else ctx.io.out(renderValidationText(document));
       if (!document.ok) ctx.exitCode = 1;
     });
 
@@ -121,12 +123,12 @@ export function register(program: Command, ctx: CliContext): void {
       const src: DataSource = { path: o.data, cwd: ctx.cwd, ref: o.ref, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) };
       const { profile } = await scanDataset(src);
       if (o.out) {
-        await writeFileAtomic(resolve(ctx.cwd, o.out), toJsonText(profile), { what: '--out' });
-        if (!o.json) ctx.io.out(`profile of ${o.data}: ${profile.rows} rows, ${Object.keys(profile.columns).length} columns → ${o.out}\n`);
+        await writeFileAtomic(resolve(ctx.cwd, o.out), renderJson(profile), { what: '--out' });
+        if (!o.json) ctx.io.out(renderProfileWritten(profile, o.data, o.out));
       }
       const hint = profile.source.format.startsWith('csv') ? delimiterHint(Object.keys(profile.columns)) : undefined;
       if (hint) ctx.io.err(`mlpipeline: warning: ${hint}\n`);
-      if (o.json || !o.out) ctx.io.out(toJsonText(profile));
+      if (o.json || !o.out) ctx.io.out(renderJson(profile));
     });
 
   program
@@ -142,8 +144,8 @@ export function register(program: Command, ctx: CliContext): void {
       if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`);
       const { profile } = await scanDataset({ path: data, cwd: ctx.cwd, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) });
       const spec = inferValidation(profile, { maxCategories });
-      if (o.json) ctx.io.out(toJsonText({ validation: spec }));
-      else ctx.io.out(validationYaml(spec, `# inferred by mlpipeline infer-schema from ${data} (${profile.rows} rows); review before use`));
+      if (o.json) ctx.io.out(renderJson({ validation: spec }));
+      else ctx.io.out(renderValidationYaml(spec, { data, rows: profile.rows }));
     });
 }
 
@@ -153,45 +155,4 @@ function safePick(loaded: LoadedPipeline): { name: string; spec: DatasetSpec } |
   } catch {
     return undefined;
   }
-}
-
-function fmtNum(x: unknown): string {
-  if (typeof x !== 'number') return x === null || x === undefined ? '-' : String(x);
-  return Number.isInteger(x) ? String(x) : x.toPrecision(4);
-}
-
-/** Plain-text report for terminals. */
-export function renderText(doc: ValidationDocument): string {
-  const lines: string[] = [];
-  lines.push(`data: ${doc.data.path} (${doc.profile.rows} rows, ${Object.keys(doc.profile.columns).length} columns)`);
-  const failed = doc.checks.filter((c) => !c.passed);
-  lines.push(`checks: ${doc.checks.length - failed.length}/${doc.checks.length} passed`);
-  for (const c of failed) {
-    const where = c.column === null ? 'table' : c.column;
-    const ex = c.examples
-      .slice(0, 3)
-      .map((e) => `row ${e.row}${e.line !== null ? ` (line ${e.line})` : ''}: ${JSON.stringify(e.value)}`)
-      .join('; ');
-    lines.push(
-      `  ${c.severity === 'error' ? 'FAIL' : 'WARN'} ${where} ${c.check} (expected ${c.expected}): ${c.failed_count} failing (${(c.failed_fraction * 100).toFixed(2)}%)` +
-        (c.observed !== undefined ? `, observed ${JSON.stringify(c.observed)}` : '') +
-        (ex ? ` — ${ex}` : ''),
-    );
-  }
-  if (doc.drift) {
-    const d = doc.drift;
-    lines.push(
-      `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.keys(d.columns).length} columns drifted (share ${d.share.toFixed(2)}, threshold ${d.share_threshold}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
-    );
-    for (const [name, c] of Object.entries(d.columns)) {
-      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${driftLine(c)}`);
-    }
-    for (const [name, reason] of Object.entries(d.skipped_columns)) lines.push(`  ${name}: skipped (${reason})`);
-    if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
-    if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
-  }
-  if (doc.drift_skipped) lines.push(`drift: skipped (${doc.drift_skipped})`);
-  for (const w of doc.warnings ?? []) lines.push(`warning: ${w}`);
-  lines.push(doc.ok ? 'result: passed' : 'result: FAILED');
-  return lines.join('\n') + '\n';
 }

@@ -5,7 +5,6 @@
  * People paste it into mlpipeline.yaml and tighten it.
  */
 import { dict } from '../../core/own.js';
-import { Document, isPair, isScalar, isSeq, visit } from 'yaml';
 import type { ColumnCheckSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import type { ProfileDocument } from './profile-types.js';
 
@@ -41,16 +40,3 @@ export function inferValidation(profile: ProfileDocument, opts: InferOptions = {
   };
 }
 
-/** The YAML text to paste: a top-level `validation:` key. */
-export function validationYaml(spec: ValidationSpec, header: string): string {
-  const doc = new Document({ validation: spec });
-  // Short lists (`in`, `required`) read best on one line: in: [basic, pro]
-  visit(doc, {
-    Pair(_key, pair) {
-      if (isPair(pair) && isScalar(pair.key) && (pair.key.value === 'in' || pair.key.value === 'required') && isSeq(pair.value)) {
-        pair.value.flow = true;
-      }
-    },
-  });
-  return `${header}\n${doc.toString({ lineWidth: 0, flowCollectionPadding: false })}`;
-}

@@ -2,11 +2,12 @@
  * Compare params or metrics files between two sides (git refs or the workspace): flatten each
  * file to dotted keys and report what was added, removed or changed, with the numeric change.
  */
-import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import type { Pipeline } from '../../pipeline-schema/types.js';
 import { metricsFiles, paramsFiles } from './files.js';
-import { flatten, type FlatValue } from './flatten.js';
+import { flattenDotted, type FlatValue } from '../../core/dotted-keys.js';
+import { displayPath } from '../../core/paths.js';
 import { parseDataFile } from './parse-file.js';
 import { openSides, type Side } from './sources.js';
 
@@ -59,7 +60,7 @@ export async function diffFiles(opts: DiffOptions): Promise<DiffDocument> {
   const files = [...(opts.pipeline ? await pipelineFiles(opts.kind, opts.pipeline, [sideA, sideB]) : []), ...(opts.files ?? [])];
   const rows: DiffRow[] = [];
   for (const abs of [...new Set(files)]) {
-    const display = displayPath(opts.cwd, abs);
+    const display = displayPath(abs, opts.cwd);
     const [a, b] = await Promise.all([load(sideA, abs, display, opts.kind), load(sideB, abs, display, opts.kind)]);
     rows.push(...diffFlat(display, a, b, opts.all ?? false));
   }
@@ -92,7 +93,7 @@ function isPlainRelative(path: string): boolean {
 
 async function load(side: Side, abs: string, display: string, kind: DiffKind): Promise<Map<string, FlatValue> | undefined> {
   const file = await side.read(abs, display);
-  return file ? flatten(parseDataFile(file.text, file.label, kind)) : undefined;
+  return file ? flattenDotted(parseDataFile(file.text, file.label, kind)) : undefined;
 }
 
 /** Rows for one file. Keys keep B's order (the newer side, usually), then keys only A has. */
@@ -130,9 +131,4 @@ export function diffFlat(
 /** Drop binary floating-point noise (0.3 − 0.1 = 0.19999999999999998) without losing real digits. */
 function clean(x: number): number {
   return Number(x.toPrecision(12));
-}
-
-export function displayPath(cwd: string, abs: string): string {
-  const rel = relative(resolve(cwd), abs);
-  return (rel === '' ? abs : rel).split(sep).join('/');
 }

@@ -3,8 +3,10 @@
  * which baselines, and where the document goes. The CLI and the action both call runEvaluation.
  */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { lookupDotted } from '../../core/dotted-keys.js';
+import { displayPath } from '../../core/paths.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
 import { resultDocumentPath } from '../../core/state-paths.js';
@@ -48,28 +50,12 @@ export function gateBaselineNames(gates: readonly GateSpec[] | undefined): strin
   return out;
 }
 
-/** A path for messages: relative to cwd when inside it. */
-function shown(cwd: string, abs: string): string {
-  const r = relative(cwd, abs);
-  return r && !r.startsWith('..') ? r : abs;
-}
-
 /** Where the evaluation document lives for this pipeline (or folder). */
 export function evaluationOutputPath(cwd: string, pipeline?: LoadedPipeline, override?: string): string {
   if (override) return resolve(cwd, override);
   if (pipeline?.pipeline.evaluation?.output) return resolve(pipeline.dir, pipeline.pipeline.evaluation.output);
   // Results are kept per pipeline file (core/state-paths.ts): .mlpipeline/ for mlpipeline.yaml.
   return pipeline ? resultDocumentPath(pipeline.dir, pipeline.file, 'evaluation.json') : resolve(cwd, DEFAULT_EVALUATION_OUTPUT);
-}
-
-function getDotted(obj: unknown, key: string): unknown {
-  if (obj && typeof obj === 'object' && key in (obj as Record<string, unknown>)) return (obj as Record<string, unknown>)[key];
-  let cur: unknown = obj;
-  for (const part of key.split('.')) {
-    if (!cur || typeof cur !== 'object') return undefined;
-    cur = (cur as Record<string, unknown>)[part];
-  }
-  return cur;
 }
 
 async function customMetrics(pipeline: LoadedPipeline | undefined, warnings: string[]): Promise<EvaluateInput['custom']> {
@@ -94,7 +80,8 @@ async function customMetrics(pipeline: LoadedPipeline | undefined, warnings: str
     } catch (e) {
       throw new InputError(`cannot parse metrics file ${c.file}: ${(e as Error).message.split('\n')[0]}`, { location: { file: c.file } });
     }
-    const v = getDotted(parsed, c.key ?? name);
+    const found = lookupDotted(parsed, c.key ?? name);
+    const v = found.ok ? found.value : undefined;
     if (typeof v === 'number' && Number.isFinite(v)) values[name] = v;
     else warnings.push(`custom metric ${name}: ${c.file} has no number at '${c.key ?? name}'`);
   }
@@ -129,14 +116,14 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   } else missing.push('evaluation data (--data FILE or evaluation.data)');
   if (missing.length) {
     throw new UsageError(`nothing to evaluate: missing ${missing.join(', ')}`, {
-      fix: lp ? `set them in ${shown(cwd, lp.file)} or pass the flags` : 'pass the flags, or run where mlpipeline.yaml declares model: and evaluation:',
+      fix: lp ? `set them in ${displayPath(lp.file, cwd)} or pass the flags` : 'pass the flags, or run where mlpipeline.yaml declares model: and evaluation:',
     });
   }
   if (!TASKS.includes(task!)) {
     throw new UsageError(`unknown task '${task}'`, { fix: `use one of ${TASKS.join(', ')}` });
   }
-  const modelDisplay = shown(cwd, modelAbs!);
-  const dataDisplay = shown(cwd, resolve(data!.cwd, data!.path));
+  const modelDisplay = displayPath(modelAbs!, cwd);
+  const dataDisplay = displayPath(resolve(data!.cwd, data!.path), cwd);
   const modelBytes = await readModelFile(modelAbs!, modelDisplay);
 
   // Baselines: flags replace evaluation.baseline's model/ref; a registry stage is kept.
@@ -146,7 +133,7 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   if (opts.baselineModel && opts.baselineRef) {
     throw new UsageError('--baseline-model and --baseline-ref both name the base baseline', { fix: 'pass only one of them' });
   }
-  if (bModel) baselines.push(await baselineFromFile(bModel, shown(cwd, bModel)));
+  if (bModel) baselines.push(await baselineFromFile(bModel, displayPath(bModel, cwd));
   else if (bRef) baselines.push(await baselineFromRef(dir, bRef, modelAbs!, { pipelineDir: dir }));
   if (ev?.baseline?.stage) {
     baselines.push(await baselineFromStage({ stage: ev.baseline.stage, modelName: spec?.name, cwd, pipeline: lp }, opts.stageResolver));

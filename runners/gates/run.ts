@@ -1,6 +1,7 @@
 /** `mlpipeline gate`: read an evaluation document, apply the pipeline's gates, write the verdict. */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { displayPath } from '../../core/paths.js';
 import { InputError } from '../../core/errors.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
 import { resultDocumentPath } from '../../core/state-paths.js';
@@ -48,8 +49,7 @@ export interface GateRun {
 
 export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; evaluation?: string; output?: string; gates?: GateSpec[] }): Promise<GateRun> {
   const evaluationPath = opts.evaluation ? resolve(opts.cwd, opts.evaluation) : evaluationOutputPath(opts.cwd, opts.pipeline);
-  const shown = relative(opts.cwd, evaluationPath) || evaluationPath;
-  const doc = await readEvaluation(evaluationPath, shown.startsWith('..') ? evaluationPath : shown);
+  const doc = await readEvaluation(evaluationPath, displayPath(evaluationPath, opts.cwd));
   const gates = opts.gates ?? opts.pipeline?.pipeline.gates ?? [];
   // The verdict names what it judged (model, evaluation data, gate config), so register can
   // refuse to record it for anything else.

@@ -4,7 +4,7 @@
  * always agree on keys and values.
  */
 import { readFile } from 'node:fs/promises';
-import { flatten, type FlatValue } from '../diff/flatten.js';
+import { flattenDotted, type FlatValue } from '../../core/dotted-keys.js';
 import { parseDataFile } from '../diff/parse-file.js';
 
 export type { FlatValue };
@@ -12,5 +12,5 @@ export type { FlatValue };
 /** Flattened content of a metrics file; throws an InputError naming line and column when it cannot be parsed. */
 export async function readMetricsFile(abs: string, label: string = abs): Promise<Record<string, FlatValue>> {
   const doc = parseDataFile(await readFile(abs, 'utf8'), label, 'metrics');
-  return Object.fromEntries(flatten(doc));
+  return Object.fromEntries(flattenDotted(doc));
 }

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../core/errors.js';
-import { lookup, ParamsReader } from './params.js';
+import { lookupDotted as lookup } from '../../core/dotted-keys.js';
+import { ParamsReader } from './params.js';
 import { readMetricsFile } from './metrics-files.js';
 
 let dir: string;

@@ -4,6 +4,7 @@
  * Files are YAML or JSON; keys are dotted paths. Each file is read once per run.
  */
 import { readFile } from 'node:fs/promises';
+import { lookupDotted } from '../../core/dotted-keys.js';
 import { InputError, type SourceLocation } from '../../core/errors.js';
 import { parseDataFile } from '../diff/parse-file.js';
 import { relPosix, resolveIn } from './paths.js';
@@ -45,7 +46,7 @@ export class ParamsReader {
       const file = resolveIn(this.root, ref.slice(0, hash));
       const key = ref.slice(hash + 1);
       const doc = await this.load(stage, file);
-      const found = lookup(doc, key);
+      const found = lookupDotted(doc, key);
       if (!found.ok) throw missingKey(stage, this.label(file), key, locate?.(ref));
       return found.value;
     }
@@ -53,7 +54,7 @@ export class ParamsReader {
     for (const f of this.defaults) {
       const file = resolveIn(this.root, f);
       tried.push(this.label(file));
-      const found = lookup(await this.load(stage, file), ref);
+      const found = lookupDotted(await this.load(stage, file), ref);
       if (found.ok) return found.value;
     }
     throw missingKey(stage, tried.join(', '), ref, locate?.(ref));
@@ -91,21 +92,3 @@ async function readParamsFile(stage: string, abs: string, label: string): Promis
   return parseDataFile(text, label, 'params');
 }
 
-/**
- * Look up a dotted key. A literal key containing dots wins over descending (`{"a.b": 1}`), so
- * files written by tools that flatten keys work too.
- */
-export function lookup(doc: unknown, key: string): { ok: true; value: unknown } | { ok: false } {
-  if (doc === null || typeof doc !== 'object') return { ok: false };
-  const obj = doc as Record<string, unknown>;
-  if (Object.prototype.hasOwnProperty.call(obj, key)) return { ok: true, value: obj[key] };
-  const parts = key.split('.');
-  for (let i = parts.length - 1; i >= 1; i--) {
-    const head = parts.slice(0, i).join('.');
-    if (Object.prototype.hasOwnProperty.call(obj, head)) {
-      const r = lookup(obj[head], parts.slice(i).join('.'));
-      if (r.ok) return r;
-    }
-  }
-  return { ok: false };
-}

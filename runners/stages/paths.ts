@@ -1,12 +1,8 @@
 /** Path helpers shared by the stage engine. Records key paths relative to the pipeline folder, in POSIX form. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { isAbsolute, relative, resolve } from 'node:path';
 
 /** `abs` relative to `root`, with `/` separators, `.` for the root itself. */
-export function relPosix(root: string, abs: string): string {
-  const r = relative(root, abs);
-  if (r === '') return '.';
-  return sep === '/' ? r : r.split(sep).join('/');
-}
+export { posixRelative as relPosix } from '../../core/paths.js';
 
 /** True when `child` is `parent` or lies below it (both absolute, normalised). */
 export function isSameOrInside(child: string, parent: string): boolean {
