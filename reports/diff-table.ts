@@ -4,6 +4,7 @@
  * from files in a PR), so the Markdown goes through escapeMarkdown and the text table drops
  * control characters that could drive a terminal.
  */
+import { formatSigned } from '../core/numbers.js';
 import type { DiffDocument, DiffRow } from '../runners/diff/diff.js';
 import { escapeMarkdown, markdownTable } from './markdown.js';
 
@@ -18,15 +19,10 @@ export function formatValue(v: DiffRow['a']): string {
 /** The change cell: `+0.01 (+10%)`, `-3`, or `-` when either side is not a number. */
 export function formatChange(row: Pick<DiffRow, 'change' | 'pct'>): string {
   if (row.change === null) return '-';
-  let s = signed(row.change);
-  if (row.pct !== null) s += ` (${signed(Number(row.pct.toPrecision(3)))}%)`;
+  // Integers are shown whole (row counts); fractions to 6 significant digits, percentages to 3.
+  let s = formatSigned(row.change, 6);
+  if (row.pct !== null) s += ` (${formatSigned(row.pct, 3)}%)`;
   return s;
-}
-
-function signed(x: number): string {
-  // Integers are shown whole (row counts); fractions to 6 significant digits.
-  const shown = Number.isInteger(x) ? String(x) : String(Number(x.toPrecision(6)));
-  return x > 0 ? `+${shown}` : shown;
 }
 
 function cells(doc: DiffDocument): { header: string[]; body: string[][] } {

@@ -3,6 +3,7 @@
  * came from users (model, environment and metric names, paths, actors, gate reasons) goes
  * through escapeMarkdown/codeSpan: no HTML, no links, no @mentions we did not make.
  */
+import { formatNumber } from '../core/numbers.js';
 import type { LineageReport } from '../runners/registry/lineage.js';
 import type { FileDigest } from '../runners/registry/lineage-record.js';
 import { codeSpan, escapeMarkdown, markdownTable } from './markdown.js';
@@ -16,7 +17,7 @@ function who(actor: { login: string | null; name: string; email: string } | null
 
 function fmt(v: unknown): string {
   if (v === null || v === undefined) return '–';
-  if (typeof v === 'number') return Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(6)));
+  if (typeof v === 'number') return formatNumber(v, 6);
   if (typeof v === 'object') return codeSpan(JSON.stringify(v));
   return e(v);
 }

@@ -6,9 +6,15 @@
 
 const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
 
+/** Any value as text: nothing for null, JSON for objects and lists. */
+function plainText(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean | bigint);
+}
+
 /** Escape text for inline Markdown (paragraphs and table cells). */
 export function escapeMarkdown(text: unknown): string {
-  const s = String(text ?? '');
+  const s = plainText(text);
   return (
     s
       // Control characters and newlines would end a table row or a line of prose.
@@ -45,7 +51,7 @@ export function escapeMarkdown(text: unknown): string {
 
 /** Text shown inside an inline code span, which is safe for any content that has no backticks or newlines. */
 export function codeSpan(text: unknown): string {
-  const s = String(text ?? '').replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  const s = plainText(text).replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
   const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
   const fence = '`'.repeat(ticks + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';

@@ -2,6 +2,7 @@
  * `mlpipeline validate` and `mlpipeline schema`: check mlpipeline.yaml and print the JSON
  * Schemas. Heavy modules (yaml, Ajv) are imported inside the actions so `--help` stays fast.
  */
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -27,7 +28,7 @@ export function register(program: Command, ctx: CliContext): void {
 }
 
 async function validate(ctx: CliContext, opts: ValidateOptions): Promise<void> {
-  const [{ pipelinePath, PIPELINE_FILE_NAME }, { loadPipelineFile }, check, { renderPipelineCheckText }, { renderJson }, errors, { displayPath }, { resolve }] =
+  const [{ pipelinePath, PIPELINE_FILE_NAME }, { loadPipelineFile }, check, { renderPipelineCheckText }, { renderJson }, errors, { displayPath }] =
     await Promise.all([
       import('../pipeline-file.js'),
       import('../../pipeline-schema/load.js'),
@@ -36,7 +37,6 @@ async function validate(ctx: CliContext, opts: ValidateOptions): Promise<void> {
       import('../../reports/json.js'),
       import('../../core/errors.js'),
       import('../../core/paths.js'),
-      import('node:path'),
     ]);
   const shownFile = displayPath(resolve(ctx.cwd, opts.file ?? PIPELINE_FILE_NAME), ctx.cwd);
   try {

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { renderDiffMarkdown, renderDiffText } from '../../reports/diff-table.js';
+import { renderJson } from '../../reports/json.js';
 import { type DiffKind, diffFiles } from '../../runners/diff/diff.js';
 import { WORKSPACE } from '../../runners/diff/sources.js';
 import type { CliContext } from '../context.js';
@@ -65,7 +66,7 @@ async function runDiff(ctx: CliContext, kind: DiffKind, a: string, b: string, fl
     files: targets,
     all: flags.all,
   });
-  if (flags.json) ctx.io.out(JSON.stringify(doc, null, 2) + '\n');
+  if (flags.json) ctx.io.out(renderJson(doc));
   else if (flags.md) ctx.io.out(renderDiffMarkdown(doc));
   else ctx.io.out(renderDiffText(doc));
 }

@@ -3,9 +3,11 @@
  * document) and `mlpipeline gate` (apply the pipeline's gates to it and print the verdict).
  */
 import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { displayPath } from '../../core/paths.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
+import { renderJson } from '../../reports/json.js';
 import { PIPELINE_FILE_NAME, loadPipelineForCli } from '../pipeline-file.js';
 import type { CliContext } from '../context.js';
 
@@ -13,8 +15,6 @@ async function optionalPipeline(ctx: CliContext, file?: string): Promise<LoadedP
   if (!file && !existsSync(resolve(ctx.cwd, PIPELINE_FILE_NAME))) return undefined;
   return loadPipelineForCli(ctx, file);
 }
-
-const fmt = (v: number) => (Number.isInteger(v) ? String(v) : Math.abs(v) >= 1000 ? v.toFixed(0) : String(Number(v.toPrecision(4))));
 
 interface EvaluateFlags {
   file?: string;
@@ -71,30 +71,11 @@ export function register(program: Command, ctx: CliContext): void {
         baseRef: ctx.env.GITHUB_BASE_REF ? `origin/${ctx.env.GITHUB_BASE_REF}` : undefined,
       });
       if (flags.json) {
-        ctx.io.out(JSON.stringify(doc, null, 2) + '\n');
+        ctx.io.out(renderJson(doc));
         return;
       }
-      const lines: string[] = [`${doc.task} on ${doc.rows} rows of ${doc.data.path} (model ${doc.model.path})`];
-      const base = doc.baseline;
-      for (const [k, v] of Object.entries(doc.metrics)) {
-        const b = base?.metrics[k];
-        lines.push(`  ${k.padEnd(22)} ${fmt(v).padStart(12)}${b !== undefined ? `   ${base!.name} ${fmt(b)} (${v - b >= 0 ? '+' : ''}${fmt(v - b)})` : ''}`);
-      }
-      for (const s of doc.slices) {
-        const [[col, val]] = Object.entries(s.slice) as [[string, unknown]];
-        const main = Object.entries(s.metrics).filter(([k]) => k !== 'rows').slice(0, 3).map(([k, v]) => `${k} ${fmt(v)}`).join(', ');
-        lines.push(`  slice ${col}=${String(val)} (${s.rows} rows): ${main}`);
-      }
-      // Baselines after the first (shown inline above): one line each, the gated metrics' changes.
-      for (const b of doc.baselines.slice(1)) {
-        const changes = Object.entries(b.deltas).filter(([k]) => !k.startsWith('latency') && k !== 'throughput_rows_per_s' && k !== 'model_size_bytes' && k !== 'rows').slice(0, 4);
-        lines.push(`  baseline ${b.name} (${b.model.path}): ${changes.map(([k, d]) => `${k} ${fmt(b.metrics[k]!)} (${d >= 0 ? '+' : ''}${fmt(d)})`).join(', ')}`);
-      }
-      for (const m of doc.baselines_missing) lines.push(`  baseline ${m.name}: none (${m.reason})`);
-      for (const w of doc.warnings) lines.push(`  warning: ${w}`);
-      const rel = relative(ctx.cwd, outputPath);
-      lines.push(`wrote ${rel && !rel.startsWith('..') ? rel : outputPath}`);
-      ctx.io.out(lines.join('\n') + '\n');
+      const { renderEvaluationText } = await import('../../reports/evaluation-text.js');
+      ctx.io.out(renderEvaluationText(doc, { writtenTo: displayPath(outputPath, ctx.cwd) }));
     });
 
   program
@@ -110,13 +91,10 @@ export function register(program: Command, ctx: CliContext): void {
       const { verdict } = await runGates({ cwd: ctx.cwd, pipeline, evaluation: flags.evaluation, output: flags.output });
       if (!verdict.passed) ctx.exitCode = 1;
       if (flags.json) {
-        ctx.io.out(JSON.stringify(verdict, null, 2) + '\n');
+        ctx.io.out(renderJson(verdict));
         return;
       }
-      const mark = { passed: 'PASS', failed: 'FAIL', skipped: 'SKIP' } as const;
-      const lines = verdict.gates.map((g) => `  ${g.status === 'failed' && g.severity === 'warn' ? 'WARN' : mark[g.status]}  ${g.name}: ${g.reason}`);
-      const s = verdict.summary;
-      lines.unshift(`gates ${verdict.passed ? 'passed' : 'FAILED'}: ${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.warnings ? `, ${s.warnings} warning(s)` : ''}`);
-      ctx.io.out(lines.join('\n') + '\n');
+      const { renderVerdictText } = await import('../../reports/verdict-text.js');
+      ctx.io.out(renderVerdictText(verdict));
     });
 }

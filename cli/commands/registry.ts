@@ -7,23 +7,35 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ChecksFailedError, UsageError } from '../../core/errors.js';
-import { writeFileAtomic, toJsonText } from '../../core/atomic-write.js';
+import { writeFileAtomic } from '../../core/atomic-write.js';
 import { gitRaw } from '../../core/git.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli } from '../pipeline-file.js';
+import { renderJson } from '../../reports/json.js';
 import { renderLineageMarkdown } from '../../reports/lineage.js';
+import { renderInvalidRecords, renderLineageText } from '../../reports/lineage-text.js';
+import {
+  renderHistoryText,
+  renderNotes,
+  renderRegistryActionText,
+  renderRegistryText,
+  renderSkippedTags,
+  renderVerifyText,
+  renderWarnings,
+} from '../../reports/registry-text.js';
+import { registryActionDocument, type WriterResult } from '../../runners/registry/action-result.js';
 import { readRegistryEvents } from '../../runners/registry/events.js';
 import { parseModelRef } from '../../runners/registry/grammar.js';
-import { registerVersion, type RegisterResult } from '../../runners/registry/register.js';
-import { promoteVersion, rollbackEnvironment, requireModel, type PromoteResult } from '../../runners/registry/promote.js';
+import { registerVersion } from '../../runners/registry/register.js';
+import { promoteVersion, rollbackEnvironment, requireModel } from '../../runners/registry/promote.js';
 import { deprecate } from '../../runners/registry/deprecate.js';
-import { buildLineage, type LineageReport } from '../../runners/registry/lineage.js';
+import { buildLineage } from '../../runners/registry/lineage.js';
+import { registryHistory, registryListing } from '../../runners/registry/listing.js';
 import { verifyVersion } from '../../runners/registry/verify.js';
 import { buildProvenance } from '../../runners/registry/provenance.js';
-import { buildRegistryState, latestVersion, type RegistryState } from '../../runners/registry/state.js';
+import { buildRegistryState, type RegistryState } from '../../runners/registry/state.js';
 import { requireRepo } from '../../runners/registry/repo.js';
-import { assertRemote, type WriteResult } from '../../runners/registry/tag-writer.js';
-import type { FileDigest, PolicyCheck } from '../../runners/registry/lineage-record.js';
+import { assertRemote } from '../../runners/registry/tag-writer.js';
 
 interface WriterFlags {
   file?: string;
@@ -35,8 +47,6 @@ interface WriterFlags {
   dryRun?: boolean;
   json?: boolean;
 }
-
-const ACTION_SCHEMA = 'mlpipeline/registry-action@1';
 
 function writerOptions(cmd: Command): Command {
   return cmd
@@ -65,44 +75,14 @@ function common(ctx: CliContext, flags: WriterFlags) {
   };
 }
 
-function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriteResult & Partial<PromoteResult> & Partial<Pick<RegisterResult, 'warnings' | 'notes'>>): void {
-  const { plan } = res;
-  const refused: PolicyCheck | null = res.refused ?? null;
-  if (flags.json) {
-    ctx.io.out(
-      toJsonText({
-        schema: ACTION_SCHEMA,
-        action: plan.record.action,
-        tag: plan.tag,
-        model: plan.record.model,
-        version: plan.record.version,
-        environment: plan.record.environment,
-        commit: plan.commit,
-        dry_run: Boolean(flags.dryRun),
-        decision: refused ? 'refused' : 'allowed',
-        written: res.written,
-        pushed: res.pushed,
-        remote: remoteOf(flags) ?? null,
-        attempts: res.attempts,
-        checks: res.checks ?? [],
-        warnings: res.warnings ?? [],
-        notes: res.notes ?? [],
-        record: plan.record,
-      }),
-    );
-  } else {
-    for (const n of res.notes ?? []) ctx.io.err(`mlpipeline: note: ${n}\n`);
-    for (const w of res.warnings ?? []) ctx.io.err(`mlpipeline: warning: ${w}\n`);
-    for (const c of res.checks ?? []) ctx.io.out(`  ${c.ok ? 'ok     ' : 'REFUSED'} ${c.rule}: ${c.detail}\n`);
-    const subject = plan.message.split('\n')[0];
-    if (flags.dryRun) {
-      ctx.io.out(refused ? `dry run: would be refused by policy '${refused.rule}'\n` : `dry run: would create tag ${plan.tag} -> ${plan.commit.slice(0, 12)}\n  ${subject}\n`);
-    } else {
-      ctx.io.out(`created tag ${plan.tag} -> ${plan.commit.slice(0, 12)}${res.pushed ? ` and pushed it to ${remoteOf(flags)}` : ''}\n  ${subject}\n`);
-      if (res.attempts > 1) ctx.io.out(`  (after ${res.attempts - 1} lost race${res.attempts > 2 ? 's' : ''} with other writers)\n`);
-    }
+function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriterResult): void {
+  const doc = registryActionDocument(res, { dryRun: Boolean(flags.dryRun), remote: remoteOf(flags) });
+  if (flags.json) ctx.io.out(renderJson(doc));
+  else {
+    ctx.io.err(renderNotes(doc.notes) + renderWarnings(doc.warnings));
+    ctx.io.out(renderRegistryActionText(doc));
   }
-  if (refused) ctx.exitCode = 1;
+  if (doc.refused) ctx.exitCode = 1;
 }
 
 /**
@@ -120,8 +100,6 @@ async function readState(ctx: CliContext, model?: string): Promise<{ root: strin
   }
   return { root, state, skipped: read.skipped };
 }
-
-const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export function register(program: Command, ctx: CliContext): void {
   writerOptions(
@@ -179,40 +157,13 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print JSON')
     .action(async (flags: { json?: boolean }) => {
       const { state, skipped } = await readState(ctx);
-      const models = [...state.models.values()]
-        .filter((m) => m.versions.size > 0)
-        .sort((a, b) => a.name.localeCompare(b.name))
-        .map((m) => ({
-          name: m.name,
-          latest: latestVersion(m)?.version ?? null,
-          deprecated: m.deprecated !== null,
-          versions: [...m.versions.values()].map((v) => ({
-            version: v.version,
-            tag: v.event.tag,
-            commit: v.commit,
-            registered_at: iso(v.event.time),
-            by: v.event.tagger.name,
-            deprecated: v.deregistered !== null,
-          })),
-          environments: Object.fromEntries(
-            [...m.environments.values()]
-              .sort((a, b) => a.name.localeCompare(b.name))
-              .map((e) => [e.name, e.current && e.since ? { version: e.current, since: iso(e.since.time), tag: e.since.tag, by: e.since.tagger.name } : null]),
-          ),
-        }));
+      const listing = registryListing(state, skipped);
       if (flags.json) {
-        ctx.io.out(toJsonText({ schema: 'mlpipeline/registry@1', models, skipped }));
+        ctx.io.out(renderJson(listing));
         return;
       }
-      if (models.length === 0) {
-        ctx.io.out('no registered models (register one with: mlpipeline register NAME)\n');
-        return;
-      }
-      const envs = [...new Set(models.flatMap((m) => Object.keys(m.environments)))].sort();
-      const rows = [['MODEL', 'LATEST', ...envs.map((e) => e.toUpperCase())], ...models.map((m) => [m.name + (m.deprecated ? ' (deprecated)' : ''), m.latest ?? '-', ...envs.map((e) => m.environments[e]?.version ?? '-')])];
-      const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-      for (const r of rows) ctx.io.out(r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd() + '\n');
-      for (const s of skipped) ctx.io.err(`mlpipeline: warning: ignored tag ${s.tag}: ${s.reason}\n`);
+      ctx.io.out(renderRegistryText(listing));
+      ctx.io.err(renderSkippedTags(listing));
     });
 
   program
@@ -223,26 +174,8 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (name: string, flags: { json?: boolean }) => {
       parseModelRef(name, ['model'], 'read');
       const { state } = await readState(ctx, name);
-      const model = requireModel(state, name);
-      const events = model.events.map((e) => ({
-        time: iso(e.time),
-        tag: e.tag,
-        action: e.action,
-        version: e.version,
-        environment: e.environment,
-        counter: e.counter,
-        commit: e.commit,
-        tagger: e.tagger,
-        subject: e.subject,
-      }));
-      if (flags.json) {
-        ctx.io.out(toJsonText({ schema: 'mlpipeline/history@1', model: name, events }));
-        return;
-      }
-      for (const e of events) {
-        const what = e.environment ? `${e.action} ${e.version ?? e.commit.slice(0, 12)} ${e.action === 'assign' ? '->' : 'from'} ${e.environment}` : `${e.action}${e.version ? ' ' + e.version : ''}`;
-        ctx.io.out(`${e.time}  ${e.tag.padEnd(28)}  ${what}  by ${e.tagger.name}\n`);
-      }
+      const history = registryHistory(requireModel(state, name), name);
+      ctx.io.out(flags.json ? renderJson(history) : renderHistoryText(history));
     });
 
   program
@@ -257,8 +190,8 @@ export function register(program: Command, ctx: CliContext): void {
       const ref = parseModelRef(refText, ['version', 'environment'], 'read') as Parameters<typeof buildLineage>[1];
       const { state } = await readState(ctx, ref.name);
       const report = buildLineage(state, ref, refText);
-      for (const i of report.invalid_records) ctx.io.err(`mlpipeline: warning: ${i.tag} is an unverified/foreign record, not used: ${i.problem}\n`);
-      const text = flags.json ? toJsonText(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
+      ctx.io.err(renderInvalidRecords(report));
+      const text = flags.json ? renderJson(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
       if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
       else ctx.io.out(text);
     });
@@ -272,14 +205,7 @@ export function register(program: Command, ctx: CliContext): void {
       const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
       const { root, state } = await readState(ctx, ref.name);
       const report = await verifyVersion(root, state, ref.name, ref.version);
-      if (flags.json) ctx.io.out(toJsonText(report));
-      else {
-        for (const f of report.files) {
-          const where = f.source === 'workspace' ? ' (not committed: compared the work tree file)' : f.source === 'missing' ? ' (missing at the commit and in the work tree)' : '';
-          ctx.io.out(`${f.ok ? 'ok      ' : 'MISMATCH'} ${f.role.padEnd(10)} ${f.path}${where}\n`);
-          if (!f.ok) ctx.io.out(`         recorded sha256 ${f.recorded_sha256}\n         actual   sha256 ${f.actual_sha256 ?? '(none)'}\n`);
-        }
-      }
+      ctx.io.out(flags.json ? renderJson(report) : renderVerifyText(report));
       if (!report.ok) {
         const bad = report.files.filter((f) => !f.ok);
         throw new ChecksFailedError(
@@ -287,7 +213,6 @@ export function register(program: Command, ctx: CliContext): void {
           { fix: 'do not deploy this version; find out how the files changed since registration (git log, the work tree), or register a new version' },
         );
       }
-      if (!flags.json) ctx.io.out(`verified ${ref.name} ${ref.version}: ${report.files.length} files match the recorded lineage at ${report.commit.slice(0, 12)}\n`);
     });
 
   program
@@ -302,38 +227,8 @@ export function register(program: Command, ctx: CliContext): void {
       await assertRemote(root, flags.remote).catch((e: unknown) => (flags.remote === 'origin' ? undefined : Promise.reject(e)));
       const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
-      const text = toJsonText(statement);
+      const text = renderJson(statement);
       if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
       else ctx.io.out(text);
     });
-}
-
-export function renderLineageText(r: LineageReport): string {
-  const lines: string[] = [];
-  lines.push(`${r.model} ${r.version}${r.deprecated ? ' (DEPRECATED)' : ''}`);
-  if (r.environment && r.holding) lines.push(`  in ${r.environment} since ${r.holding.since} (${r.holding.tag}), replacing ${r.holding.replaced ?? 'nothing'}`);
-  lines.push(`  deployed in: ${r.deployed_in.join(', ') || 'none'}`);
-  lines.push(`  commit:      ${r.commit}`);
-  lines.push(`  PR:          ${r.registration?.pr ? '#' + r.registration.pr : 'unknown'}`);
-  if (r.registration) lines.push(`  registered:  ${r.registration.time} by ${r.registration.actor?.login ?? r.registration.tagger.name} (${r.registration.tag})`);
-  const digest = (d: FileDigest) => `${d.path}${d.kind === 'directory' ? `/ (${d.files} files)` : ''} sha256:${d.sha256}`;
-  if (r.model_file) lines.push(`  model:       ${digest(r.model_file)}`);
-  if (r.data.length === 0) lines.push('  data:        none recorded');
-  for (const d of r.data) lines.push(`  data:        ${d.dataset ? `${d.dataset}: ` : ''}${digest(d)}`);
-  for (const d of r.dependencies) lines.push(`  depends on:  ${digest(d)}`);
-  if (r.run) {
-    for (const s of r.run.stages) lines.push(`  stage:       ${s.name} ${s.status} ${s.fingerprint}`);
-    for (const [k, v] of Object.entries(r.run.params)) lines.push(`  param:       ${k} = ${JSON.stringify(v)}`);
-    for (const [file, m] of Object.entries(r.run.metrics)) for (const [k, v] of Object.entries(m)) lines.push(`  metric:      ${file} ${k} = ${v}`);
-  } else lines.push('  run:         not recorded');
-  if (r.verdict) {
-    lines.push(`  gates:       ${r.verdict.passed ? 'passed' : 'FAILED'}`);
-    for (const g of r.verdict.gates) lines.push(`    ${g.status.padEnd(7)} ${g.metric}${g.reason ? ` (${g.reason})` : ''}`);
-  } else lines.push('  gates:       no verdict recorded');
-  for (const p of r.promotions) {
-    const what = p.rollback_of ? `rollback to it in ${p.environment} (from ${p.rollback_of})` : `${p.action} ${p.environment}`;
-    lines.push(`  #${p.counter ?? '-'} ${p.time} ${what} by ${p.actor?.login ?? p.tagger.name}${p.replaces ? `, replacing ${p.replaces.version}` : ''}`);
-  }
-  if (r.deprecated) lines.push(`  deprecated:  ${r.deprecated.time} (${r.deprecated.tag})${r.deprecated.reason ? ': ' + r.deprecated.reason : ''}`);
-  return lines.join('\n') + '\n';
 }

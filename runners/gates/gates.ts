@@ -14,7 +14,9 @@
 import { METRIC_DIRECTIONS, type Direction } from '../../pipeline-schema/metrics.js';
 import type { GateSpec, OnMissingBaseline, Scalar } from '../../pipeline-schema/types.js';
 import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from '../evaluate/document.js';
-import { fmt, sliceText } from './format.js';
+// The one number formatter, under the short name the reason templates below use.
+import { formatNumber as fmt } from '../../core/numbers.js';
+import { sliceText } from './format.js';
 import { VERDICT_SCHEMA_ID, type GateKind, type GateResult, type Verdict } from './verdict.js';
 
 /** `gates_defaults` of mlpipeline.yaml. */
