@@ -7,8 +7,7 @@ import { isAbsolute, relative, sep } from 'node:path';
 /** `abs` relative to `root` with `/` separators; `.` for the root itself (records, git paths). */
 export function posixRelative(root: string, abs: string): string {
   const r = relative(root, abs);
-  if (r === '') return '.';
-  return sep === '/' ? r : r.split(sep).join('/');
+  return r === '' ? '.' : toPosix(r);
 }
 
 /** True when `abs` is `root` or lies below it. */
@@ -18,13 +17,16 @@ export function isInside(root: string, abs: string): boolean {
 }
 
 /**
- * How a file is shown to a person in `cwd`: relative (POSIX) when it is inside `cwd`; outside,
- * the shorter of the relative (`../x`) and the absolute path.
+ * How a file is shown to a person working in `cwd`: relative to it with `/` separators
+ * (`data/train.csv`, `../params.yaml`, `.`), the same on every machine; absolute only where no
+ * relative path exists (another drive on Windows).
  */
 export function displayPath(abs: string, cwd: string): string {
-  if (!isAbsolute(abs)) return sep === '/' ? abs : abs.split(sep).join('/');
-  const rel = posixRelative(cwd, abs);
-  if (isInside(cwd, abs)) return rel;
-  const absShown = sep === '/' ? abs : abs.split(sep).join('/');
-  return rel.length < absShown.length ? rel : absShown;
+  if (!isAbsolute(abs)) return toPosix(abs);
+  const rel = relative(cwd, abs);
+  return isAbsolute(rel) ? toPosix(abs) : posixRelative(cwd, abs);
+}
+
+function toPosix(p: string): string {
+  return sep === '/' ? p : p.split(sep).join('/');
 }

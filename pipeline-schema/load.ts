@@ -4,8 +4,8 @@
  * Every problem found is collected and thrown as one ConfigError whose problems each carry
  * `file:line:col`, so users fix everything in one go.
  *
- * The `file` in problems is the path relative to the current directory when that is shorter
- * than the absolute path (`mlpipeline.yaml`, `examples/churn/mlpipeline.yaml`), else absolute.
+ * The `file` in problems is the path relative to the current directory (`mlpipeline.yaml`,
+ * `examples/churn/mlpipeline.yaml`, `../other/mlpipeline.yaml`; core/paths.ts displayPath).
  */
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';

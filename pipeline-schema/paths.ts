@@ -7,6 +7,7 @@
  */
 import { existsSync, lstatSync, realpathSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isInside } from '../core/paths.js';
 
 /** Nearest folder at or above `dir` that holds `.git` (a folder, or a file for worktrees/submodules). */
 export function findRepoRootSync(dir: string): string | undefined {
@@ -25,11 +26,6 @@ function real(p: string): string {
   } catch {
     return resolve(p);
   }
-}
-
-function inside(root: string, p: string): boolean {
-  const rel = relative(root, p);
-  return rel === '' || (!rel.startsWith('..' + sep) && rel !== '..' && !isAbsolute(rel));
 }
 
 export interface PathChecker {
@@ -56,7 +52,7 @@ export function pathChecker(pipelineDir: string, repoRoot: string): PathChecker 
         };
       }
       const target = resolve(dir, p);
-      if (!inside(root, target)) {
+      if (!isInside(root, target)) {
         return {
           message: `path '${p}' escapes the repository (root ${root})`,
           fix: 'keep every path inside the repository; copy or link the file into it',
@@ -75,7 +71,7 @@ export function pathChecker(pipelineDir: string, repoRoot: string): PathChecker 
         }
         if (isLink) {
           const to = real(cur);
-          if (!inside(root, to)) {
+          if (!isInside(root, to)) {
             return {
               message: `path '${p}' leads outside the repository through the symlink '${relative(dir, cur) || '.'}' (to ${to})`,
               fix: 'replace the symlink with the files themselves, or point it inside the repository',

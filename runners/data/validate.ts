@@ -8,7 +8,8 @@ import { validateDocument } from '../../pipeline-schema/documents.js';
 import { parseYaml } from '../../pipeline-schema/yaml-source.js';
 import { delimiterHint } from './delimiter-hint.js';
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
+import { isInside, posixRelative } from '../../core/paths.js';
 import { InputError } from '../../core/errors.js';
 import { gitRaw, repoRoot, resolveCommit } from '../../core/git.js';
 import type { ColumnType, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
@@ -162,8 +163,8 @@ async function loadBaseline(
     });
   }
   const abs = isAbsolute(data.path) ? data.path : resolve(data.cwd, data.path);
-  const rel = relative(root, abs).split('\\').join('/');
-  if (rel.startsWith('..')) {
+  const rel = posixRelative(root, abs);
+  if (!isInside(root, abs)) {
     throw new InputError(`${data.path} is outside the repository, so it has no version at ${choice.ref}`, {
       location: { file: data.path },
       fix: 'keep the dataset inside the repository, or pass --baseline FILE',

@@ -5,9 +5,10 @@
  */
 import { existsSync, realpathSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { GitError, InputError } from '../../core/errors.js';
 import { gitRaw, repoRoot, resolveCommit } from '../../core/git.js';
+import { isInside, posixRelative } from '../../core/paths.js';
 
 export const WORKSPACE = 'workspace';
 
@@ -62,14 +63,14 @@ function refSide(root: string, name: string, commit: string): Side {
     name,
     commit,
     async read(absPath, display) {
-      const inRepo = relative(root, realPathOfExistingPart(absPath));
-      if (inRepo === '' || inRepo.startsWith('..') || isAbsolute(inRepo)) {
+      const real = realPathOfExistingPart(absPath);
+      if (real === root || !isInside(root, real)) {
         throw new InputError(`the file is outside the git repository ${root}, so it has no version at ${name}`, {
           location: { file: display },
           fix: 'compare only files inside the repository',
         });
       }
-      const gitPath = inRepo.split(sep).join('/');
+      const gitPath = posixRelative(root, real);
       const r = await gitRaw(['cat-file', 'blob', `${commit}:${gitPath}`], { cwd: root, okCodes: [128] });
       if (r.code !== 0) return undefined;
       return { text: r.stdout.toString('utf8'), label: `${name}:${gitPath}` };

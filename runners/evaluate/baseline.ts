@@ -5,7 +5,8 @@
  * no model yet) the baseline is "missing" and gates against it are skipped.
  */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { isInside, posixRelative } from '../../core/paths.js';
 import { InputError, UsageError } from '../../core/errors.js';
 import { readFileAtRef, repoRoot, resolveCommit } from '../../core/git.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
@@ -73,8 +74,8 @@ export async function baselineFromRef(
       fix: 'run inside the repository, or pass the baseline model file with --baseline-model',
     });
   }
-  const rel = relative(root, modelAbs).split(sep).join('/');
-  if (rel.startsWith('..')) throw new UsageError(`model ${modelAbs} is outside the repository ${root}`, { fix: 'keep the model file inside the repository' });
+  const rel = posixRelative(root, modelAbs);
+  if (!isInside(root, modelAbs)) throw new UsageError(`model ${modelAbs} is outside the repository ${root}`, { fix: 'keep the model file inside the repository' });
   let commit: string;
   try {
     commit = await resolveCommit(root, ref);

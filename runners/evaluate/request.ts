@@ -133,7 +133,7 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   if (opts.baselineModel && opts.baselineRef) {
     throw new UsageError('--baseline-model and --baseline-ref both name the base baseline', { fix: 'pass only one of them' });
   }
-  if (bModel) baselines.push(await baselineFromFile(bModel, displayPath(bModel, cwd));
+  if (bModel) baselines.push(await baselineFromFile(bModel, displayPath(bModel, cwd)));
   else if (bRef) baselines.push(await baselineFromRef(dir, bRef, modelAbs!, { pipelineDir: dir }));
   if (ev?.baseline?.stage) {
     baselines.push(await baselineFromStage({ stage: ev.baseline.stage, modelName: spec?.name, cwd, pipeline: lp }, opts.stageResolver));

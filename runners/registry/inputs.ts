@@ -6,7 +6,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { readFile, readdir } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
+import { isInside, posixRelative } from '../../core/paths.js';
 import { ChecksFailedError, InputError } from '../../core/errors.js';
 import { gitRaw, streamFileAtRef } from '../../core/git.js';
 import { pipelineStatePaths, resultDocumentPath } from '../../core/state-paths.js';
@@ -133,11 +134,10 @@ export async function readVerdict(loaded: LoadedPipeline, cwd: string, file?: st
 /** Repository-relative path with `/` separators for a path relative to the pipeline folder. */
 export function repoPath(root: string, loaded: LoadedPipeline, path: string): string {
   const abs = isAbsolute(path) ? path : resolve(loaded.dir, path);
-  const rel = relative(root, abs);
-  if (rel.startsWith('..') || isAbsolute(rel)) {
+  if (!isInside(root, abs)) {
     throw new InputError(`${path} is outside the repository ${root}`, { fix: 'keep model and data files inside the repository' });
   }
-  return rel.split(sep).join('/');
+  return posixRelative(root, abs);
 }
 
 export interface MaterialPath {

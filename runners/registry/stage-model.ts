@@ -6,7 +6,8 @@
  * missing with the reason, so gates against it are skipped rather than silently passed.
  */
 import { readFile } from 'node:fs/promises';
-import { relative, resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { posixRelative } from '../../core/paths.js';
 import { createHash } from 'node:crypto';
 import { readFileAtRef, repoRoot } from '../../core/git.js';
 import type { StageModelAnswer, StageModelRequest } from '../evaluate/baseline.js';
@@ -29,7 +30,7 @@ export async function resolveStageModel(req: StageModelRequest): Promise<StageMo
 
   const modelPath = req.pipeline?.pipeline.model?.path;
   const recorded = recordOf(version.event)?.model_file ?? null;
-  const rel = recorded?.path ?? (modelPath && req.pipeline ? relative(root, resolve(req.pipeline.dir, modelPath)).split(sep).join('/') : undefined);
+  const rel = recorded?.path ?? (modelPath && req.pipeline ? posixRelative(root, resolve(req.pipeline.dir, modelPath)) : undefined);
   if (!rel) return { missing: `the lineage of ${name}@${env.current} records no model file` };
   const display = `${name}@${env.current} (${req.stage})`;
   const base = { display, version: env.current, ref: version.event.tag, commit: version.commit };

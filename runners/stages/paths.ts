@@ -1,14 +1,13 @@
 /** Path helpers shared by the stage engine. Records key paths relative to the pipeline folder, in POSIX form. */
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
+import { isInside } from '../../core/paths.js';
 
 /** `abs` relative to `root`, with `/` separators, `.` for the root itself. */
 export { posixRelative as relPosix } from '../../core/paths.js';
 
 /** True when `child` is `parent` or lies below it (both absolute, normalised). */
 export function isSameOrInside(child: string, parent: string): boolean {
-  if (child === parent) return true;
-  const r = relative(parent, child);
-  return r !== '' && !r.startsWith('..') && !isAbsolute(r);
+  return isInside(parent, child);
 }
 
 /** Two paths overlap when one equals or contains the other. */
