@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import { createAjv } from './ajv.js';
 import { schemaDir } from './validator.js';
 
@@ -27,13 +27,24 @@ export function schemaFile(kind: string): string | undefined {
   return existsSync(file) ? file : undefined;
 }
 
+function readSchema(file: string): SchemaObject {
+  return JSON.parse(readFileSync(file, 'utf8')) as SchemaObject;
+}
+
 function validatorFor(kind: string): ValidateFunction {
   const hit = compiled.get(kind);
   if (hit) return hit;
   const file = schemaFile(kind);
   if (!file) throw new Error(`no schema for document kind '${kind}' (known: ${schemaKinds().join(', ')})`);
-  const schema = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
-  const v = createAjv(schema).compile(schema);
+  const schema = readSchema(file);
+  const ajv = createAjv(schema);
+  // Documents refer to each other's definitions (`lineage.schema.json#/$defs/fileDigest`): every
+  // schema of the same draft is known to the instance, and compiled only when referred to.
+  for (const other of schemaKinds()) {
+    const otherSchema = other === kind ? undefined : readSchema(schemaFile(other)!);
+    if (otherSchema && otherSchema.$schema === schema.$schema) ajv.addSchema(otherSchema);
+  }
+  const v = ajv.compile(schema);
   compiled.set(kind, v);
   return v;
 }
