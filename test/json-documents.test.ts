@@ -1,0 +1,137 @@
+/**
+ * Every JSON document the CLI prints has a JSON Schema in pipeline-schema/, listed by
+ * `mlpipeline schema --list`: each command below runs for real (a copy of examples/churn in a
+ * throw-away Git repository, as the demo plays it) and its output is validated with Ajv.
+ */
+import { execFileSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bufferIo } from '../cli/context.js';
+import { runCli } from '../cli/main.js';
+import { validateDocument } from '../pipeline-schema/documents.js';
+
+const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const example = join(root, 'examples', 'churn');
+let work: string;
+let repo: string;
+
+const env: NodeJS.ProcessEnv = {
+  ...process.env,
+  GIT_AUTHOR_NAME: 'Dana Scientist',
+  GIT_AUTHOR_EMAIL: 'dana@example.com',
+  GIT_COMMITTER_NAME: 'Dana Scientist',
+  GIT_COMMITTER_EMAIL: 'dana@example.com',
+  GITHUB_ACTOR: '',
+  GITHUB_REF: '',
+};
+
+async function mlp(args: string[], cwd = repo): Promise<{ code: number; out: string; err: string }> {
+  const io = bufferIo();
+  const code = await runCli(args, { io, cwd, env });
+  return { code, out: io.stdout, err: io.stderr };
+}
+
+const git = (...args: string[]) => execFileSync('git', args, { cwd: repo, env, stdio: 'pipe' });
+
+/** Kinds whose documents the commands below print; compared with `schema --list` at the end. */
+const covered = new Set<string>();
+
+/** Run a command, check its exit code, parse its stdout and validate it against `kind`. */
+async function expectDocument(kind: string, args: string[], codes: number[] = [0], cwd = repo): Promise<Record<string, unknown>> {
+  const r = await mlp(args, cwd);
+  expect(codes, `${args.join(' ')} exited ${r.code}: ${r.err}`).toContain(r.code);
+  const doc = JSON.parse(r.out) as Record<string, unknown>;
+  expect(validateDocument(kind, doc), `${args.join(' ')} against ${kind}.schema.json`).toEqual([]);
+  covered.add(kind);
+  return doc;
+}
+
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), 'mlp-json-'));
+  repo = join(work, 'churn');
+  cpSync(example, repo, {
+    recursive: true,
+    filter: (src) => !/[/\\](data|model|metrics|\.mlpipeline)([/\\]|$)/.test(src.slice(example.length)),
+  });
+  mkdirSync(join(repo, 'node_modules'));
+  symlinkSync(root, join(repo, 'node_modules', 'mlpipeline'));
+  for (const entry of readdirSync(join(root, 'node_modules'))) {
+    if (!entry.startsWith('.')) symlinkSync(join(root, 'node_modules', entry), join(repo, 'node_modules', entry));
+  }
+  writeFileSync(join(repo, '.gitignore'), 'node_modules/\n.mlpipeline/\n');
+  git('init', '-q', '-b', 'main');
+});
+
+afterAll(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('every --json document validates against its schema', () => {
+  it('validate (a valid and an invalid pipeline)', async () => {
+    const ok = await expectDocument('pipeline-check', ['validate', '--json']);
+    expect(ok).toMatchObject({ ok: true, file: 'mlpipeline.yaml', pipeline: 'churn' });
+    const bad = join(work, 'bad');
+    mkdirSync(bad);
+    writeFileSync(join(bad, 'mlpipeline.yaml'), 'version: 1\nname: x\nstages:\n  a: {cmd: make, deps: [../../x.csv]}\n');
+    const failed = await expectDocument('pipeline-check', ['validate', '--json'], [2], bad);
+    expect(failed).toMatchObject({ ok: false, problems: [{ file: 'mlpipeline.yaml', line: 4 }] });
+  });
+
+  it('run, run --dry-run and status', async () => {
+    const run = await expectDocument('run-summary', ['run', '--json']);
+    expect(run).toMatchObject({ ok: true, run_file: '.mlpipeline/run.json' });
+    git('add', '-A');
+    git('commit', '-q', '-m', 'Train the first churn model');
+    const plan = await expectDocument('run-plan', ['run', '--dry-run', '--json']);
+    expect((plan.stages as { action: string }[]).every((s) => s.action === 'skip')).toBe(true);
+    const status = await expectDocument('status', ['status', '--json']);
+    expect(status.up_to_date).toBe(true);
+  });
+
+  it('params diff and metrics diff', async () => {
+    const params = await expectDocument('diff', ['params', 'diff', 'HEAD', '--all', '--json']);
+    expect((params.rows as unknown[]).length).toBeGreaterThan(0);
+    await expectDocument('diff', ['metrics', 'diff', 'HEAD', '--all', '--json']);
+  });
+
+  it('validate-data, profile and infer-schema', async () => {
+    await expectDocument('validation', ['validate-data', '--json'], [0, 1]);
+    await expectDocument('profile', ['profile', '--data', 'data/raw.csv', '--json']);
+    await expectDocument('infer-schema', ['infer-schema', 'data/raw.csv', '--json']);
+  });
+
+  it('evaluate and gate', async () => {
+    await expectDocument('evaluation', ['evaluate', '--json']);
+    const verdict = await expectDocument('verdict', ['gate', '--json'], [0, 1]);
+    expect(verdict.schema).toBe('mlpipeline/verdict@1');
+  });
+
+  it('register, promote (dry run and for real), registry, history, lineage, verify, provenance', async () => {
+    const registered = await expectDocument('registry-action', ['register', 'churn', '--version', 'v1.0.0', '--json']);
+    expect(registered).toMatchObject({ action: 'register', tag: 'churn@v1.0.0', decision: 'allowed', written: true });
+    const dry = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--dry-run', '--json']);
+    expect(dry).toMatchObject({ dry_run: true, written: false });
+    const promoted = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--json']);
+    expect(promoted).toMatchObject({ action: 'assign', environment: 'staging', written: true });
+    const listing = await expectDocument('registry', ['registry', '--json']);
+    expect(listing.models).toMatchObject([{ name: 'churn', latest: 'v1.0.0', environments: { staging: { version: 'v1.0.0' } } }]);
+    const history = await expectDocument('history', ['history', 'churn', '--json']);
+    expect((history.events as { action: string }[]).map((e) => e.action)).toEqual(['register', 'assign']);
+    const lineage = await expectDocument('lineage-report', ['lineage', 'churn#staging', '--json']);
+    expect(lineage).toMatchObject({ model: 'churn', version: 'v1.0.0', environment: 'staging' });
+    const verified = await expectDocument('verify', ['verify', 'churn@v1.0.0', '--json']);
+    expect(verified.ok).toBe(true);
+    await expectDocument('provenance', ['provenance', 'churn@v1.0.0']);
+  });
+
+  it('covers every result kind `mlpipeline schema --list` names, and nothing unlisted', async () => {
+    const listed = (await mlp(['schema', '--list'])).out.trim().split('\n');
+    // mlpipeline: the pipeline file itself; run: the run record the engine writes (.mlpipeline/run.json);
+    // lineage: the record inside every registry tag. stages.test.ts and the registry tests validate those.
+    const notPrinted = ['mlpipeline', 'run', 'lineage'];
+    expect([...covered].sort()).toEqual(listed.filter((k) => !notPrinted.includes(k)).sort());
+  });
+});
