@@ -19,6 +19,7 @@ import type { RegistryActionDocument } from '../runners/registry/action-result.j
 import type { LineageReport } from '../runners/registry/lineage.js';
 import type { RegistryHistory, RegistryListing } from '../runners/registry/listing.js';
 import type { VerifyReport } from '../runners/registry/verify.js';
+import type { StageEvent } from '../runners/stages/engine.js';
 import { runPlanDocument, runSummary, statusDocument } from '../runners/stages/summary.js';
 
 const fixture = <T>(partial: unknown): T => partial as T;
@@ -48,7 +49,7 @@ describe('run, dry run and status', () => {
     const end = { type: 'end', index: 2, total: 3, stage: 'train', status: 'ran', duration_ms: 850 } as const;
     expect(renderStageEvent(end, { tty: false, elapsedMs: 900 })).toBe('train: ran in 850 ms\n');
     expect(renderStageEvent(end, { tty: true, elapsedMs: 12_345 })).toBe('[2/3] train: ran in 850 ms [12.3 s elapsed]\n');
-    const start = { type: 'start', index: 1, total: 3, stage: 'prepare', action: 'restore', reasons: ['outs missing: x'] } as const;
+    const start: StageEvent = { type: 'start', index: 1, total: 3, stage: 'prepare', action: 'restore', reasons: ['outs missing: x'] };
     expect(renderStageEvent(start, { tty: false, elapsedMs: 0 })).toBe('prepare: restoring from cache (outs missing: x)\n');
     expect(formatDuration(999)).toBe('999 ms');
   });
