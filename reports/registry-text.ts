@@ -5,11 +5,7 @@
 import type { RegistryActionDocument } from '../runners/registry/action-result.js';
 import type { RegistryHistory, RegistryListing } from '../runners/registry/listing.js';
 import type { VerifyReport } from '../runners/registry/verify.js';
-
-/** Warnings as the CLI prints them on stderr. */
-export function renderWarnings(warnings: readonly string[]): string {
-  return warnings.map((w) => `mlpipeline: warning: ${w}\n`).join('');
-}
+import { renderWarnings } from './warnings.js';
 
 /** Notes as the CLI prints them on stderr. */
 export function renderNotes(notes: readonly string[]): string {

@@ -3,7 +3,7 @@
  * `run --dry-run` and `status`. Pure functions of the documents in runners/stages/summary.ts.
  */
 import type { StageEvent } from '../runners/stages/engine.js';
-import type { RunPlanDocument, RunSummary, StatusDocument } from '../runners/stages/summary.js';
+import type { RunPlanDocument, RunSummaryDocument, StatusDocument } from '../runners/stages/summary.js';
 
 /** `850 ms`, `2.35 s`, `12.3 s`. */
 export function formatDuration(ms: number): string {
@@ -35,7 +35,7 @@ export function renderStageEvent(e: StageEvent, opts: { tty: boolean; elapsedMs:
 }
 
 /** `3 stages: 1 ran, 2 skipped (1.20 s); run record: .mlpipeline/run.json` */
-export function renderRunSummaryText(summary: RunSummary, elapsedMs: number): string {
+export function renderRunSummaryText(summary: RunSummaryDocument, elapsedMs: number): string {
   const counts = new Map<string, number>();
   for (const s of summary.stages) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
   const parts = ['ran', 'restored', 'skipped', 'failed', 'not-run'].filter((k) => counts.get(k)).map((k) => `${counts.get(k)} ${k}`);
@@ -49,7 +49,7 @@ export function renderRunInterrupted(i: { stage?: string; after?: string }): str
 }
 
 /** The error lines for a failed run (stderr), with the fix; empty when nothing failed. */
-export function renderRunFailure(summary: RunSummary): string {
+export function renderRunFailure(summary: RunSummaryDocument): string {
   const failed = summary.failed;
   if (!failed) return '';
   const notRun = summary.stages.filter((s) => s.status === 'not-run').map((s) => s.name);

@@ -21,8 +21,8 @@ import {
   renderRegistryText,
   renderSkippedTags,
   renderVerifyText,
-  renderWarnings,
 } from '../../reports/registry-text.js';
+import { renderWarnings } from '../../reports/warnings.js';
 import { registryActionDocument, type WriterResult } from '../../runners/registry/action-result.js';
 import { readRegistryEvents } from '../../runners/registry/events.js';
 import { parseModelRef } from '../../runners/registry/grammar.js';

@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { displayPath } from '../../core/paths.js';
 import { renderJson } from '../../reports/json.js';
+import { renderWarnings } from '../../reports/warnings.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli } from '../pipeline-file.js';
 
@@ -59,7 +60,7 @@ export function register(program: Command, ctx: CliContext): void {
           log: {
             output: (stage, stream, line) => (stream === 'stdout' && !json ? ctx.io.out : ctx.io.err)(`[${stage}] ${line}\n`),
             event: (e) => say(report.renderStageEvent(e, { tty, elapsedMs: performance.now() - t0 })),
-            warn: (m) => ctx.io.err(`mlpipeline: warning: ${m}\n`),
+            warn: (m) => ctx.io.err(renderWarnings([m])),
           },
         });
       } catch (e) {
