@@ -18,15 +18,8 @@ const example = join(root, 'examples', 'churn');
 let work: string;
 let repo: string;
 
-const env: NodeJS.ProcessEnv = {
-  ...process.env,
-  GIT_AUTHOR_NAME: 'Dana Scientist',
-  GIT_AUTHOR_EMAIL: 'dana@example.com',
-  GIT_COMMITTER_NAME: 'Dana Scientist',
-  GIT_COMMITTER_EMAIL: 'dana@example.com',
-  GITHUB_ACTOR: '',
-  GITHUB_REF: '',
-};
+// Not a CI run: no GitHub actor or pull request; the repository has its own committer identity.
+const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTOR: '', GITHUB_REF: '' };
 
 async function mlp(args: string[], cwd = repo): Promise<{ code: number; out: string; err: string }> {
   const io = bufferIo();
@@ -63,6 +56,8 @@ beforeAll(() => {
   }
   writeFileSync(join(repo, '.gitignore'), 'node_modules/\n.mlpipeline/\n');
   git('init', '-q', '-b', 'main');
+  git('config', 'user.name', 'Dana Scientist');
+  git('config', 'user.email', 'dana@example.com');
 });
 
 afterAll(() => {
