@@ -17,7 +17,7 @@ export interface RunSummaryStage {
   exit_code?: number;
 }
 
-export interface RunSummary {
+export interface RunSummaryDocument {
   ok: boolean;
   pipeline: string;
   stages: RunSummaryStage[];
@@ -41,7 +41,7 @@ export interface StatusDocument {
   stages: { name: string; state: 'up-to-date' | 'stale'; reasons: string[]; restorable: boolean }[];
 }
 
-export function runSummary(result: Pick<RunResult, 'record' | 'failed' | 'interrupted'>, runFileShown: string): RunSummary {
+export function runSummary(result: Pick<RunResult, 'record' | 'failed' | 'interrupted'>, runFileShown: string): RunSummaryDocument {
   const { record, failed, interrupted } = result;
   return {
     ok: record.ok,
