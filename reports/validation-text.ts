@@ -3,8 +3,19 @@
  * their offending rows and file lines, the drift verdict and every column's statistic.
  */
 import { formatNumber, formatPercent } from '../core/numbers.js';
+import { P_VALUE_METHODS, type ColumnDrift } from '../runners/data/drift.js';
 import type { ProfileDocument } from '../runners/data/profile-types.js';
 import type { ValidationDocument } from '../runners/data/validate.js';
+
+const SYMBOL: Record<string, string> = { ks: 'ks p', chi2: 'chi2 p', wasserstein: 'wasserstein', psi: 'psi', jsd: 'jsd', js_distance: 'js distance', linf: 'linf' };
+
+/** One line naming the statistic compared: `ks p = 0.003 < 0.05`, `js distance 0.12 ≥ 0.1`. */
+export function driftLine(c: ColumnDrift): string {
+  const v = formatNumber(c.value, 3);
+  const name = SYMBOL[c.method] ?? c.method;
+  if (P_VALUE_METHODS.has(c.method)) return `${name} = ${v} ${c.drifted ? '<' : '≥'} ${c.threshold}`;
+  return `${name} ${v} ${c.drifted ? '≥' : '<'} ${c.threshold}`;
+}
 
 export function renderValidationText(doc: ValidationDocument): string {
   const lines: string[] = [];
@@ -29,13 +40,14 @@ export function renderValidationText(doc: ValidationDocument): string {
       `drift vs ${d.baseline.ref ? `${d.baseline.ref}:` : ''}${d.baseline.path}: ${d.drifted_columns.length} of ${Object.keys(d.columns).length} columns drifted (share ${d.share.toFixed(2)}, threshold ${formatNumber(d.share_threshold)}) → ${d.drifted ? 'DRIFTED' : 'ok'}`,
     );
     for (const [name, c] of Object.entries(d.columns)) {
-      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${c.method} = ${formatNumber(c.value)} (threshold ${formatNumber(c.threshold)})`);
+      lines.push(`  ${c.drifted ? 'DRIFT' : 'ok   '} ${name}: ${driftLine(c)}`);
     }
     for (const [name, reason] of Object.entries(d.skipped_columns)) lines.push(`  ${name}: skipped (${reason})`);
     if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
     if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
   }
   if (doc.drift_skipped) lines.push(`drift: skipped (${doc.drift_skipped})`);
+  for (const w of doc.warnings ?? []) lines.push(`warning: ${w}`);
   lines.push(doc.ok ? 'result: passed' : 'result: FAILED');
   return lines.join('\n') + '\n';
 }

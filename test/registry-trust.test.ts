@@ -19,7 +19,7 @@ const HOUR = 3_600_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const VITE_NODE = join(ROOT, 'node_modules', 'vite-node', 'vite-node.mjs');
 const CHILD = join(ROOT, 'test', 'registry-cli-child.ts');
-const noWait = { sleep: async () => undefined };
+const noWait = { sleep: () => Promise.resolve() };
 
 const tags = (cwd: string, pattern: string) =>
   execFileSync('git', ['for-each-ref', '--format=%(refname:strip=2)', `refs/tags/${pattern}`], { cwd, encoding: 'utf8' }).trim().split('\n').filter(Boolean).sort();

@@ -9,7 +9,10 @@ import { BASE_ENV, SHA256_ABC, SHA256_MESSAGE_DIGEST, cloneRepo, lineageOf, make
 
 /** Back-off waits are injected: the tests never really wait; `waits` records what was asked. */
 const waits: number[] = [];
-const noWait = async (ms: number) => void waits.push(ms);
+const noWait = (ms: number): Promise<void> => {
+  waits.push(ms);
+  return Promise.resolve();
+};
 
 /** A promotion plan for `churn#<env>#N`, N = 1 + the highest counter in the state given. */
 function promotionPlan(env: string) {

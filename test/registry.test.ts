@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import {
-  FAILED_VERDICT,
   SHA256_ABC,
   SHA256_MESSAGE_DIGEST,
   later,
@@ -12,7 +11,6 @@ import {
   makeRepo,
   tagMessage,
   tempDir,
-  unixAgo,
   type Repo,
 } from './registry-fixture.js';
 

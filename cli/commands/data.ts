@@ -17,6 +17,7 @@ import { validateData, type BaselineChoice } from '../../runners/data/validate.j
 import { renderJson } from '../../reports/json.js';
 import { renderProfileWritten, renderValidationText } from '../../reports/validation-text.js';
 import { renderValidationYaml } from '../../reports/validation-yaml.js';
+import { renderWarnings } from '../../reports/warnings.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
 
@@ -127,7 +128,7 @@ export function register(program: Command, ctx: CliContext): void {
         if (!o.json) ctx.io.out(renderProfileWritten(profile, o.data, o.out));
       }
       const hint = profile.source.format.startsWith('csv') ? delimiterHint(Object.keys(profile.columns)) : undefined;
-      if (hint) ctx.io.err(`mlpipeline: warning: ${hint}\n`);
+      if (hint) ctx.io.err(renderWarnings([hint]));
       if (o.json || !o.out) ctx.io.out(renderJson(profile));
     });
 

@@ -224,7 +224,12 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (refText: string, flags: { out?: string; remote: string }) => {
       const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
       const { root, state } = await readState(ctx, ref.name);
-      await assertRemote(root, flags.remote).catch((e: unknown) => (flags.remote === 'origin' ? undefined : Promise.reject(e)));
+      try {
+        await assertRemote(root, flags.remote);
+      } catch (e) {
+        // The default remote may be absent (a local repository): the statement then names no URL.
+        if (flags.remote !== 'origin') throw e;
+      }
       const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = renderJson(statement);

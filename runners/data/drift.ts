@@ -86,7 +86,8 @@ export interface DriftResult {
   columns: Record<string, ColumnDrift>;
 }
 
-const P_VALUE_METHODS = new Set(['ks', 'chi2']);
+/** Methods whose value is a p-value: they drift below the threshold, the others at or above it. */
+export const P_VALUE_METHODS: ReadonlySet<string> = new Set(['ks', 'chi2']);
 const MAX_LISTED = 20;
 
 export function defaultThreshold(method: string): number {
@@ -121,21 +122,6 @@ function notComputable(column: string, method: string, value: number, baseline: 
     location: { file: baseline },
     fix: 'regenerate the baseline profile with `mlpipeline profile --data FILE --out PROFILE.json`',
   });
-}
-
-const SYMBOL: Record<string, string> = { ks: 'ks p', chi2: 'chi2 p', wasserstein: 'wasserstein', psi: 'psi', jsd: 'jsd', js_distance: 'js distance', linf: 'linf' };
-
-/** One line naming the statistic compared: `ks p = 0.003 < 0.05`, `js distance 0.12 ≥ 0.1`. */
-export function driftLine(c: ColumnDrift): string {
-  const v = fmtStat(c.value);
-  const name = SYMBOL[c.method] ?? c.method;
-  if (P_VALUE_METHODS.has(c.method)) return `${name} = ${v} ${c.drifted ? '<' : '≥'} ${c.threshold}`;
-  return `${name} ${v} ${c.drifted ? '≥' : '<'} ${c.threshold}`;
-}
-
-function fmtStat(x: number): string {
-  if (x === 0 || Number.isInteger(x)) return String(x);
-  return Math.abs(x) < 1e-4 ? x.toExponential(2) : String(Number(x.toPrecision(3)));
 }
 
 /** Refuse thresholds that would be read against `auto` (see the file comment). */

@@ -80,9 +80,10 @@ async function assertRunBinding(loaded: LoadedPipeline, run: RunRecord, path: st
   const rec = run as unknown as { pipeline?: unknown; status?: unknown; ok?: unknown; stages: { name?: string; status?: string }[] };
   const fix = 'fix what failed, re-run `mlpipeline run` for this pipeline, then register';
   const failedStage = rec.stages.find((s) => s.status === 'failed' || s.status === 'not-run');
-  if (rec.ok === false || failedStage || (rec.status !== undefined && !['success', 'succeeded', 'ok', 'passed'].includes(String(rec.status)))) {
+  const status = rec.status === undefined || typeof rec.status === 'string' ? rec.status : JSON.stringify(rec.status);
+  if (rec.ok === false || failedStage || (status !== undefined && !['success', 'succeeded', 'ok', 'passed'].includes(status))) {
     throw new ChecksFailedError(
-      `the last run failed${failedStage ? ` (stage ${failedStage.name} ${failedStage.status})` : rec.status !== undefined ? ` (status ${String(rec.status)})` : ''}, so nothing from it is registered (${path})`,
+      `the last run failed${failedStage ? ` (stage ${failedStage.name} ${failedStage.status})` : status !== undefined ? ` (status ${status})` : ''}, so nothing from it is registered (${path})`,
       { fix },
     );
   }
