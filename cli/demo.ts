@@ -7,6 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, syml
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../core/package-root.js';
+import { formatDuration } from '../reports/run-text.js';
 
 const root = packageRoot();
 const bin = join(root, 'bin', 'mlpipeline.js');
@@ -36,7 +37,7 @@ function mlp(args: string[], expect = 0): number {
   const started = Date.now();
   const r = spawnSync(process.execPath, [bin, ...args], { cwd: repo, stdio: 'inherit', env: demoEnv });
   const code = r.status ?? 1;
-  process.stdout.write(`  → exit ${code} in ${((Date.now() - started) / 1000).toFixed(2)} s\n`);
+  process.stdout.write(`  → exit ${code} in ${formatDuration(Date.now() - started)}\n`);
   if (expect >= 0 && code !== expect) {
     failures++;
     process.stdout.write(`  ✗ expected exit ${expect}\n`);
