@@ -4,8 +4,7 @@
  * throw-away Git repository, as the demo plays it) and its output is validated with Ajv.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -41,19 +40,6 @@ async function expectDocument(kind: string, args: string[], codes: number[] = [0
   expect(validateDocument(kind, doc), `${args.join(' ')} against ${kind}.schema.json`).toEqual([]);
   covered.add(kind);
   return doc;
-}
-
-/**
- * The registry registers only a run record bound to its pipeline file (`pipeline: {path,
- * sha256}`, `status`); until the engine writes that form itself, bind the record here as the
- * registry tests' fixture does. A no-op once the engine does.
- */
-function bindRunRecord(): void {
-  const file = join(repo, '.mlpipeline', 'run.json');
-  const record = JSON.parse(readFileSync(file, 'utf8')) as { pipeline: unknown; ok: boolean; status?: string };
-  if (typeof record.pipeline !== 'string') return;
-  const sha256 = createHash('sha256').update(readFileSync(join(repo, 'mlpipeline.yaml'))).digest('hex');
-  writeFileSync(file, JSON.stringify({ ...record, pipeline: { path: 'mlpipeline.yaml', sha256 }, status: record.ok ? 'success' : 'failed' }));
 }
 
 beforeAll(() => {
@@ -119,7 +105,6 @@ describe('every --json document validates against its schema', () => {
   });
 
   it('register, promote (dry run and for real), registry, history, lineage, verify, provenance', async () => {
-    bindRunRecord();
     const registered = await expectDocument('registry-action', ['register', 'churn', '--version', 'v1.0.0', '--json']);
     expect(registered).toMatchObject({ action: 'register', tag: 'churn@v1.0.0', decision: 'allowed', written: true });
     const dry = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--dry-run', '--json']);

@@ -8,7 +8,7 @@ import { renderEvaluationText } from '../reports/evaluation-text.js';
 import { renderLineageText } from '../reports/lineage-text.js';
 import { renderPipelineCheckText } from '../reports/pipeline-check-text.js';
 import { renderHistoryText, renderRegistryActionText, renderRegistryText, renderSkippedTags, renderVerifyText } from '../reports/registry-text.js';
-import { formatDuration, renderRunFailure, renderRunPlanText, renderRunSummaryText, renderStageEvent, renderStatusText } from '../reports/run-text.js';
+import { formatDuration, renderRunFailure, renderRunInterrupted, renderRunPlanText, renderRunSummaryText, renderStageEvent, renderStatusText } from '../reports/run-text.js';
 import { renderValidationText } from '../reports/validation-text.js';
 import { renderValidationYaml } from '../reports/validation-yaml.js';
 import { renderVerdictText } from '../reports/verdict-text.js';
@@ -28,7 +28,7 @@ const C = 'c0ffee'.padEnd(40, '0');
 describe('run, dry run and status', () => {
   const record = {
     ok: false,
-    pipeline: 'churn',
+    pipeline: { name: 'churn' },
     stages: [
       { name: 'prepare', status: 'skipped', fingerprint: 'f1', duration_ms: 0 },
       { name: 'train', status: 'failed', fingerprint: 'f2', duration_ms: 2350, exit_code: 3, reason: 'exit 3' },
@@ -43,6 +43,14 @@ describe('run, dry run and status', () => {
       "mlpipeline: stage 'train' failed: exit 3; not run: evaluate\n  fix: read the [train] output above, fix the command or its inputs, and run again\n",
     );
     expect(renderRunFailure({ ...summary, failed: undefined })).toBe('');
+  });
+
+  it('says where a signal stopped the run, and the summary records it', () => {
+    expect(renderRunInterrupted({ stage: 'train' })).toBe('mlpipeline: interrupted during stage train; finished stages recorded; re-run to continue\n');
+    expect(renderRunInterrupted({ after: 'prepare' })).toBe('mlpipeline: interrupted after stage prepare; finished stages recorded; re-run to continue\n');
+    expect(renderRunInterrupted({})).toBe('mlpipeline: interrupted before any stage ran; finished stages recorded; re-run to continue\n');
+    const stopped = runSummary(fixture({ record, interrupted: { signal: 'SIGINT', stage: 'train' } }), 'run.json');
+    expect(stopped.interrupted).toEqual({ signal: 'SIGINT', stage: 'train' });
   });
 
   it('writes progress lines, with a counter and the clock on a terminal', () => {
