@@ -1,0 +1,49 @@
+/**
+ * Every semantic rule, in the order they run. Problems are sorted by position afterwards, so the
+ * order only decides which of several problems at one spot is listed first. A new rule is a
+ * module in this folder plus one entry here.
+ */
+import { columnPatterns } from './column-patterns.js';
+import { datasetRefs } from './dataset-refs.js';
+import { duplicateOutsRule } from './duplicate-outs.js';
+import { environmentAfter, environmentCycles } from './environment-order.js';
+import { evaluationBaselineEnvironment } from './evaluation-baseline-environment.js';
+import { gateBaselines } from './gate-baselines.js';
+import { comparisonGateDirection, gateDirectionConflict, unknownGateMetric } from './gate-metrics.js';
+import { matrixPlaceholderKeys } from './matrix-placeholders.js';
+import { matrixSizeLimit } from './matrix-size.js';
+import { metricRefs } from './metric-refs.js';
+import { minNotAboveMax } from './min-not-above-max.js';
+import { paramsRefPathsInside } from './params-ref-paths.js';
+import type { SemanticRule } from './rule.js';
+import { selfDependency } from './self-dependency.js';
+import { sliceBinsIncreasing } from './slice-bins.js';
+import { stageCycles } from './stage-cycles.js';
+import { stagePathsInside } from './stage-paths.js';
+import { topLevelPaths } from './top-level-paths.js';
+
+export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  topLevelPaths,
+  datasetRefs,
+  metricRefs,
+  evaluationBaselineEnvironment,
+  sliceBinsIncreasing,
+  minNotAboveMax,
+  columnPatterns,
+  matrixPlaceholderKeys,
+  matrixSizeLimit,
+  stagePathsInside,
+  paramsRefPathsInside,
+  duplicateOutsRule,
+  selfDependency,
+  stageCycles,
+  gateDirectionConflict,
+  unknownGateMetric,
+  comparisonGateDirection,
+  gateBaselines,
+  environmentAfter,
+  environmentCycles,
+];
+
+export type { SemanticRule } from './rule.js';
+export type { RuleContext, StageView } from './context.js';
