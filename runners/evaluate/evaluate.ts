@@ -18,11 +18,11 @@
  */
 import { delimiterHint } from '../data/delimiter-hint.js';
 import { InputError } from '../../core/errors.js';
+import { defined } from '../../core/internal-error.js';
 import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
 import type { ColumnSelection, NumericBatch } from '../data/numeric-batches.js';
 import type { RowBatch } from '../data/source.js';
 import { columnarView, rowView, type BatchView } from './batch-view.js';
-import { badCell, toNumber } from './cells.js';
 import {
   EVALUATION_SCHEMA_ID,
   type BaselineResult,
@@ -32,16 +32,16 @@ import {
   type ModelSummary,
   type SliceResult,
 } from './document.js';
-import { f64, i32 } from './growable.js';
 import { permutationImportance } from './importance.js';
-import { planInputs, planOutputs } from './io-plan.js';
 import { LabelInterner, resolveClasses, type ClassOrder } from './labels.js';
 import { percentileSorted } from './metrics/summary.js';
-import { loadOnnxModel, type Feeds, type LoadedModel } from './onnx-session.js';
+import { ModelSet, type EvaluatedModel } from './model-set.js';
+import type { Feeds, LoadedModel } from './onnx-session.js';
 import { calibration, classificationOutcome, confusion, regressionOutcome, subset, taskMetrics, type Outcome, type Predictions } from './outcome.js';
-import { mulberry32 } from './random.js';
-import { ModelRunner } from './runner.js';
+import { LatencySample, Reservoir } from './row-samples.js';
+import type { ModelRunner } from './runner.js';
 import { SliceColumn } from './slices.js';
+import { TrueLabels } from './true-labels.js';
 
 export interface ModelInput {
   bytes: Uint8Array;
@@ -94,15 +94,6 @@ export const DEFAULTS = {
   batchSize: 4096,
 };
 
-type Meta = { firstRow: number; lines?: ArrayLike<number> };
-
-interface Evaluated {
-  name: string;
-  runner: ModelRunner;
-  source?: BaselineSource;
-  bytes: Uint8Array;
-}
-
 function summary(m: LoadedModel, runner: ModelRunner): ModelSummary {
   const outputs: ModelSummary['outputs'] = {};
   for (const k of ['probabilities', 'score', 'label', 'prediction'] as const) if (runner.outputs[k]) outputs[k] = runner.outputs[k];
@@ -122,274 +113,305 @@ function defaultImportanceMetric(task: Task, hasScores: boolean): string {
   return 'accuracy';
 }
 
+/** What one pass over the rows keeps: true labels, slice ids, the two row samples; models keep their own outputs. */
+interface RowPass {
+  columns: string[];
+  labelCol: number;
+  rows: number;
+  interner: LabelInterner;
+  labels: TrueLabels;
+  slices: SliceColumn[];
+  latency: LatencySample;
+  reservoir: Reservoir;
+}
+
 export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDocument> {
-  const { task, label } = input;
-  const dataFile = input.data.display;
   const warnings: string[] = [];
-  const classification = task !== 'regression';
-  const candidateModel = await loadOnnxModel(input.model.bytes, input.model.display);
-  const missing: MissingBaseline[] = [];
-  const baselineModels: { b: BaselineInput; model: LoadedModel }[] = [];
-  for (const b of input.baselines ?? []) {
-    if (!b.model) missing.push({ name: b.name, source: b.source, reason: b.missingReason ?? 'no baseline model found' });
-    else baselineModels.push({ b, model: await loadOnnxModel(b.model.bytes, b.model.display) });
-  }
-  const dropBaseline = (e: Evaluated, err: unknown) => {
-    if (!(err instanceof InputError)) throw err;
-    missing.push({ name: e.name, source: e.source!, reason: `the baseline cannot be evaluated on these rows: ${err.message}` });
-    evaluated.splice(evaluated.indexOf(e), 1);
-  };
+  const models = await ModelSet.open(input);
+  const pass = await streamRows(input, models);
+  const order = classOrder(input, models, pass);
+  const scoring = scoringOf(input, pass, order);
+  const groups = pass.slices.map((s) => ({ column: s.spec.column, groups: s.groups(warnings) }));
+  const results: ModelResult[] = [];
+  for (const e of models.evaluated) results.push(await modelResult(input, e, pass, groups, scoring, warnings));
+  const candidate = defined(results[0], 'the candidate is always evaluated');
+  // Custom metrics (from stage metrics files) belong to the candidate only.
+  const candMetrics = { ...candidate.metrics, ...(input.custom?.values ?? {}) };
+  const importance = await importanceOf(input, models.candidate, pass, scoring, warnings);
+  return evaluationDocument(input, { models, pass, order, threshold: scoring.threshold, results, candMetrics, importance, warnings });
+}
 
+/**
+ * Plan inputs once the header is known, then stream every batch once: true labels, slice ids
+ * and samples are kept, and every model scores the very same rows.
+ */
+async function streamRows(input: EvaluateInput, models: ModelSet): Promise<RowPass> {
+  const dataFile = input.data.display;
+  const classification = input.task !== 'regression';
   const interner = new LabelInterner();
-  const yIds = i32();
-  const yNum = f64();
-  const trueIds = new Set<number>();
-  const samples = input.latency?.samples ?? DEFAULTS.latencySamples;
-  const warmup = input.latency?.warmup ?? DEFAULTS.latencyWarmup;
-  const latencyRows: unknown[][] = [];
-  const latencyMetas: Meta[] = [];
   const imp = input.importance ?? {};
-  const importanceOn = imp.enabled ?? true;
-  const reservoirCap = importanceOn ? imp.rows ?? DEFAULTS.importanceRows : 0;
-  const reservoir: { row: unknown[]; index: number }[] = [];
-  const rand = mulberry32(imp.seed ?? DEFAULTS.importanceSeed);
+  const importanceRows = (imp.enabled ?? true) ? imp.rows ?? DEFAULTS.importanceRows : 0;
+  const latency = new LatencySample(input.latency?.samples ?? DEFAULTS.latencySamples);
+  const reservoir = new Reservoir(importanceRows, imp.seed ?? DEFAULTS.importanceSeed);
+  const labels = new TrueLabels(classification, interner, input.label, dataFile);
+  let planned: { columns: string[]; labelCol: number; slices: SliceColumn[] } | undefined;
 
-  let columns: string[] | undefined;
-  let labelCol = -1;
-  let slices: SliceColumn[] = [];
-  const evaluated: Evaluated[] = [];
-  let rows = 0;
-
-  const init = (cols: string[]): ColumnSelection => {
-    columns = cols;
-    labelCol = cols.indexOf(label);
+  const plan = (columns: string[]): ColumnSelection => {
+    const labelCol = columns.indexOf(input.label);
     if (labelCol < 0) {
-      throw new InputError(`label column '${label}' is not in ${dataFile} (columns: ${cols.join(', ')})`, {
+      throw new InputError(`label column '${input.label}' is not in ${dataFile} (columns: ${columns.join(', ')})`, {
         location: { file: dataFile, line: 1 },
-        fix: delimiterHint(cols) ?? 'set model.label (or --label) to the column that holds the true labels',
+        fix: delimiterHint(columns) ?? 'set model.label (or --label) to the column that holds the true labels',
       });
     }
-    const planFor = (m: LoadedModel) => ({
-      plan: planInputs(m, { columns: cols, label, features: input.features, input: input.input, dataFile }),
-      outputs: planOutputs(m, task, input.outputs),
-    });
-    const c = planFor(candidateModel);
-    evaluated.push({ name: 'candidate', runner: new ModelRunner(candidateModel, c.plan, c.outputs, task, cols, dataFile, interner), bytes: input.model.bytes });
-    for (const { b, model } of baselineModels) {
-      const e: Evaluated = { name: b.name, source: b.source, bytes: b.model!.bytes, runner: undefined as never };
-      try {
-        const p = planFor(model);
-        e.runner = new ModelRunner(model, p.plan, p.outputs, task, cols, dataFile, interner);
-        evaluated.push(e);
-      } catch (err) {
-        evaluated.push(e);
-        dropBaseline(e, err);
-      }
-    }
-    slices = (input.slices ?? []).map((s) => new SliceColumn(s, cols, dataFile));
-    // What a columnar read must parse: float features as numbers; the label (classification),
-    // slice columns and other features as raw text, so they convert exactly as raw rows do.
-    const index = new Map(cols.map((name, i) => [name, i]));
-    const numeric = new Set<number>();
-    const text = new Set<number>([...slices.map((s) => index.get(s.spec.column)!)]);
-    (classification ? text : numeric).add(labelCol);
-    for (const e of evaluated) {
-      const plan = e.runner?.plan;
-      if (!plan) continue;
-      const typed = plan.mode === 'tensor' ? plan.features.map((f) => ({ column: f, type: plan.tensor!.type })) : plan.columns!;
-      for (const t of typed) (t.type === 'float32' || t.type === 'float64' ? numeric : text).add(index.get(t.column)!);
-    }
-    return { numeric: [...numeric].filter((c) => !text.has(c)), text: [...text] };
+    models.plan(input, columns, dataFile, interner);
+    const slices = (input.slices ?? []).map((s) => new SliceColumn(s, columns, dataFile));
+    planned = { columns, labelCol, slices };
+    return columnsToRead(columns, labelCol, classification, slices, models.evaluated);
   };
 
-  for await (const batch of batchViews(input.data, init)) {
+  let rows = 0;
+  for await (const batch of batchViews(input.data, plan)) {
     const n = batch.n;
     if (n === 0) continue;
-    // True labels.
-    if (classification) {
-      let lastRaw: unknown = undefined;
-      let lastId = -1;
-      yIds.pushMany(n, (t, o) => {
-        for (let r = 0; r < n; r++) {
-          const v = batch.value(r, labelCol);
-          if (v !== lastRaw || lastId < 0) {
-            if (v === null || v === undefined) {
-              throw badCell({ file: dataFile, batch, r, column: label, columnIndex: labelCol }, '', v, 'drop rows without a label from the evaluation data');
-            }
-            lastId = interner.id(v, () => ({ row: batch.firstRow + r, location: { file: dataFile, ...(batch.lines?.[r] !== undefined ? { line: batch.lines[r], column: labelCol + 1 } : {}) } }));
-            lastRaw = v;
-            trueIds.add(lastId);
-          }
-          t[o + r] = lastId;
-        }
-      });
-    } else {
-      yNum.pushMany(n, (t, o) => {
-        for (let r = 0; r < n; r++) t[o + r] = toNumber(batch.value(r, labelCol), () => ({ file: dataFile, batch, r, column: label, columnIndex: labelCol }));
-      });
-    }
+    const { labelCol, slices } = defined(planned, 'batchViews plans on the header, before the first batch');
+    labels.add(batch, labelCol);
     for (const s of slices) s.add(batch);
-    for (let r = 0; r < n && latencyRows.length < samples; r++) {
-      latencyRows.push(batch.row(r));
-      latencyMetas.push({ firstRow: batch.firstRow + r, lines: batch.lines ? [batch.lines[r]!] : undefined });
-    }
-    for (let r = 0; r < n && reservoirCap > 0; r++) {
-      const index = rows + r;
-      if (reservoir.length < reservoirCap) reservoir.push({ row: batch.row(r), index });
-      else {
-        const j = Math.floor(rand() * (index + 1));
-        if (j < reservoirCap) reservoir[j] = { row: batch.row(r), index };
-      }
-    }
-    // Every model sees the same rows; models with the same input plan share the tensors.
-    const feedCache = new Map<string, Feeds>();
-    const count = { length: n };
-    for (const e of [...evaluated]) {
-      let feeds = feedCache.get(e.runner.planKey);
-      try {
-        if (!feeds) {
-          feeds = batch.rows ? e.runner.encoder.encode(batch.rows, batch) : e.runner.encoder.encodeView(batch);
-          feedCache.set(e.runner.planKey, feeds);
-        }
-        await e.runner.consume(count, batch, feeds);
-      } catch (err) {
-        if (e.name === 'candidate') throw err;
-        dropBaseline(e, err);
-      }
-    }
+    latency.add(batch);
+    reservoir.add(batch, rows);
+    await scoreBatch(models, batch);
     rows += n;
   }
-  if (!columns || rows === 0) {
+  if (!planned || rows === 0) {
     throw new InputError(`${dataFile} has no rows to evaluate`, { location: { file: dataFile }, fix: 'point evaluation.data (or --data) at the held-out rows' });
   }
+  return { ...planned, rows, interner, labels, latency, reservoir };
+}
 
-  // Fix the class order now that every label has been seen.
-  const candidate = evaluated[0]!;
-  let order: ClassOrder | undefined;
-  if (classification) {
-    order = resolveClasses({
-      task,
-      interner,
-      trueIds,
-      // Predicted labels widen the default class set only when they are needed to reach the
-      // model's probability columns (a label output may hold indices rather than class labels).
-      defaultIds:
-        candidate.runner.probColumns !== undefined && trueIds.size >= candidate.runner.probColumns
-          ? trueIds
-          : new Set([...trueIds, ...candidate.runner.predictedIds]),
-      configured: input.classes,
-      probColumns: candidate.runner.probColumns,
-      label,
-      modelDisplay: candidate.runner.model.display,
-    });
-    for (const e of evaluated.slice(1)) {
-      const pc = e.runner.probColumns;
-      if (pc !== undefined && pc !== order.keys.length && !(task === 'binary-classification' && pc === 1)) {
-        dropBaseline(e, new InputError(`${e.runner.model.display} outputs ${pc} probability columns, but there are ${order.keys.length} classes`));
+/**
+ * What a columnar read must parse: float features as numbers; the label (classification),
+ * slice columns and other features as raw text, so they convert exactly as raw rows do.
+ */
+function columnsToRead(columns: string[], labelCol: number, classification: boolean, slices: SliceColumn[], evaluated: EvaluatedModel[]): ColumnSelection {
+  const index = new Map(columns.map((name, i) => [name, i]));
+  const indexOf = (column: string) => defined(index.get(column), `column '${column}' was checked against the header`);
+  const numeric = new Set<number>();
+  const text = new Set<number>(slices.map((s) => indexOf(s.spec.column)));
+  (classification ? text : numeric).add(labelCol);
+  for (const { runner } of evaluated) {
+    const plan = runner.plan;
+    const typed = plan.mode === 'tensor' ? plan.features.map((f) => ({ column: f, type: defined(plan.tensor, 'a tensor plan has a tensor').type })) : defined(plan.columns, 'a per-column plan has columns');
+    for (const t of typed) (t.type === 'float32' || t.type === 'float64' ? numeric : text).add(indexOf(t.column));
+  }
+  return { numeric: [...numeric].filter((c) => !text.has(c)), text: [...text] };
+}
+
+/** Every model sees the same rows; models with the same input plan share the tensors. A baseline that fails leaves the evaluation. */
+async function scoreBatch(models: ModelSet, batch: BatchView & { rows?: unknown[][] }): Promise<void> {
+  const feedCache = new Map<string, Feeds>();
+  const count = { length: batch.n };
+  for (const e of [...models.evaluated]) {
+    let feeds = feedCache.get(e.runner.planKey);
+    try {
+      if (!feeds) {
+        feeds = batch.rows ? e.runner.encoder.encode(batch.rows, batch) : e.runner.encoder.encodeView(batch);
+        feedCache.set(e.runner.planKey, feeds);
       }
+      await e.runner.consume(count, batch, feeds);
+    } catch (err) {
+      if (e.name === 'candidate') throw err;
+      models.drop(e, err);
     }
   }
-  const threshold = input.threshold ?? DEFAULTS.threshold;
-  const yIdsAll = yIds.view();
-  const outcomeOf = (p: Predictions, w: string[], yIdsSub?: Int32Array, ySub?: Float64Array): Outcome =>
-    classification ? classificationOutcome(p, yIdsSub ?? yIdsAll, order!, threshold, input.threshold !== undefined, w) : regressionOutcome(p, ySub ?? yNum.view());
+}
 
-  const groups = slices.map((s) => ({ column: s.spec.column, groups: s.groups(warnings) }));
-  const keep = (m: Record<string, number>) => {
-    if (!input.metrics) return m;
+/** Fix the class order now that every label has been seen; drop baselines whose probability columns do not match it. */
+function classOrder(input: EvaluateInput, models: ModelSet, pass: RowPass): ClassOrder | undefined {
+  const { task, label } = input;
+  if (task === 'regression') return undefined;
+  const candidate = models.candidate.runner;
+  const trueIds = pass.labels.classIds;
+  const order = resolveClasses({
+    task,
+    interner: pass.interner,
+    trueIds,
+    // Predicted labels widen the default class set only when they are needed to reach the
+    // model's probability columns (a label output may hold indices rather than class labels).
+    defaultIds: candidate.probColumns !== undefined && trueIds.size >= candidate.probColumns ? trueIds : new Set([...trueIds, ...candidate.predictedIds]),
+    configured: input.classes,
+    probColumns: candidate.probColumns,
+    label,
+    modelDisplay: candidate.model.display,
+  });
+  for (const e of models.baselineModels) {
+    const pc = e.runner.probColumns;
+    if (pc !== undefined && pc !== order.keys.length && !(task === 'binary-classification' && pc === 1)) {
+      models.drop(e, new InputError(`${e.runner.model.display} outputs ${pc} probability columns, but there are ${order.keys.length} classes`));
+    }
+  }
+  return order;
+}
+
+/** How predictions become outcomes against the true labels (all rows, or a sample's). */
+interface Scoring {
+  threshold: number;
+  outcomeOf(p: Predictions, warnings: string[], yIdsSub?: Int32Array, ySub?: Float64Array): Outcome;
+}
+
+function scoringOf(input: EvaluateInput, pass: RowPass, order: ClassOrder | undefined): Scoring {
+  const threshold = input.threshold ?? DEFAULTS.threshold;
+  const yIdsAll = pass.labels.ids.view();
+  return {
+    threshold,
+    outcomeOf: (p, w, yIdsSub, ySub) =>
+      order ? classificationOutcome(p, yIdsSub ?? yIdsAll, order, threshold, input.threshold !== undefined, w) : regressionOutcome(p, ySub ?? pass.labels.values.view()),
+  };
+}
+
+interface ModelResult {
+  metrics: Record<string, number>;
+  slices: SliceResult[];
+  outcome: Outcome;
+}
+
+type SliceGroups = { column: string; groups: ReturnType<SliceColumn['groups']> }[];
+
+/** One model's metrics overall and per slice, with its latency, throughput and size; its warnings go to `warnings`. */
+async function modelResult(input: EvaluateInput, e: EvaluatedModel, pass: RowPass, groups: SliceGroups, scoring: Scoring, warnings: string[]): Promise<ModelResult> {
+  const w: string[] = [];
+  const outcome = scoring.outcomeOf(e.runner.predictions(), w);
+  const overall = taskMetrics(outcome);
+  w.push(...overall.warnings);
+  const metrics: Record<string, number> = { ...overall.metrics, ...(await timings(input, e, pass)) };
+  metrics.model_size_bytes = e.bytes.length;
+  metrics.rows = pass.rows;
+  const keep = keptMetrics(input);
+  const slices: SliceResult[] = [];
+  for (const g of groups) {
+    for (const { value, rows: idx } of g.groups) {
+      const m = taskMetrics(subset(outcome, idx));
+      // A slice that lacks a class (roc_auc_ovr, roc_auc) says so in the document, as overall does.
+      w.push(...m.warnings.map((x) => `slice ${g.column}=${String(value)}: ${x}`));
+      slices.push({ slice: { [g.column]: value }, rows: idx.length, metrics: keep({ ...m.metrics, rows: idx.length }) });
+    }
+  }
+  if (e.name === 'candidate') warnings.push(...w);
+  else warnings.push(...w.map((x) => `baseline ${e.name}: ${x}`));
+  return { metrics: keep(metrics), slices, outcome };
+}
+
+/** Latency percentiles over single-row calls on the latency sample (when there is one), and batched throughput. */
+async function timings(input: EvaluateInput, e: EvaluatedModel, pass: RowPass): Promise<Record<string, number>> {
+  const samples = input.latency?.samples ?? DEFAULTS.latencySamples;
+  const warmup = input.latency?.warmup ?? DEFAULTS.latencyWarmup;
+  const out: Record<string, number> = {};
+  const throughput = await e.runner.throughput();
+  if (samples > 0) {
+    const times = Float64Array.from(await e.runner.latency(pass.latency.rows, pass.latency.metas, samples, warmup)).sort();
+    out.latency_p50_ms = percentileSorted(times, 50);
+    out.latency_p95_ms = percentileSorted(times, 95);
+    out.latency_p99_ms = percentileSorted(times, 99);
+  }
+  out.throughput_rows_per_s = throughput;
+  return out;
+}
+
+/** Only the metrics asked for (plus `rows`), in that order; all of them when none were named. */
+function keptMetrics(input: EvaluateInput): (m: Record<string, number>) => Record<string, number> {
+  const wanted = input.metrics;
+  if (!wanted) return (m) => m;
+  return (m) => {
     const out: Record<string, number> = {};
-    for (const k of [...input.metrics, 'rows']) if (k in m) out[k] = m[k]!;
+    for (const k of [...wanted, 'rows']) {
+      const v = m[k];
+      if (v !== undefined) out[k] = v;
+    }
     return out;
   };
+}
 
-  interface ModelResult {
-    metrics: Record<string, number>;
-    slices: SliceResult[];
-    outcome: Outcome;
-  }
-  const results: ModelResult[] = [];
-  for (const e of evaluated) {
-    const w: string[] = [];
-    const outcome = outcomeOf(e.runner.predictions(), w);
-    const overall = taskMetrics(outcome);
-    w.push(...overall.warnings);
-    const metrics: Record<string, number> = { ...overall.metrics };
-    const throughput = await e.runner.throughput();
-    if (samples > 0) {
-      const times = Float64Array.from(await e.runner.latency(latencyRows, latencyMetas, samples, warmup)).sort();
-      metrics.latency_p50_ms = percentileSorted(times, 50);
-      metrics.latency_p95_ms = percentileSorted(times, 95);
-      metrics.latency_p99_ms = percentileSorted(times, 99);
-    }
-    metrics.throughput_rows_per_s = throughput;
-    metrics.model_size_bytes = e.bytes.length;
-    metrics.rows = rows;
-    const sliceResults: SliceResult[] = [];
-    for (const g of groups) {
-      for (const { value, rows: idx } of g.groups) {
-        const m = taskMetrics(subset(outcome, idx));
-        // A slice that lacks a class (roc_auc_ovr, roc_auc) says so in the document, as overall does.
-        w.push(...m.warnings.map((x) => `slice ${g.column}=${String(value)}: ${x}`));
-        sliceResults.push({ slice: { [g.column]: value }, rows: idx.length, metrics: keep({ ...m.metrics, rows: idx.length }) });
+interface ImportanceResult {
+  importance: EvaluationDocument['importance'];
+  metric: string | null;
+}
+
+/** Permutation importance of the candidate's features on the seeded reservoir sample. */
+async function importanceOf(input: EvaluateInput, candidate: EvaluatedModel, pass: RowPass, scoring: Scoring, warnings: string[]): Promise<ImportanceResult> {
+  const imp = input.importance ?? {};
+  const reservoir = pass.reservoir.entries;
+  if (!(imp.enabled ?? true) || reservoir.length <= 1) return { importance: [], metric: null };
+  const { task } = input;
+  const runner = candidate.runner;
+  const classification = task !== 'regression';
+  const metric = imp.metric ?? defaultImportanceMetric(task, runner.values.length > 0);
+  const yIdsAll = pass.labels.ids.view();
+  const yAll = pass.labels.values.view();
+  const sampleYIds = classification ? Int32Array.from(reservoir, (s) => at(yIdsAll, s.index)) : undefined;
+  const sampleY = classification ? undefined : Float64Array.from(reservoir, (s) => at(yAll, s.index));
+  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
+  const colIndex = new Map(pass.columns.map((c, i) => [c, i]));
+  const features = runner.plan.features;
+  const importance = await permutationImportance({
+    features,
+    columnOf: features.map((f) => defined(colIndex.get(f), `feature '${f}' was planned against the header`)),
+    rows: reservoir.map((s) => s.row),
+    metric,
+    repeats: imp.repeats ?? DEFAULTS.importanceRepeats,
+    seed: imp.seed ?? DEFAULTS.importanceSeed,
+    score: async (rs) => {
+      const values: number[] = [];
+      const labels: number[] = [];
+      for (let i = 0; i < rs.length; i += batchSize) {
+        const out = await runner.predict(rs.slice(i, i + batchSize), { firstRow: 1 });
+        if (out.values) for (const v of out.values) values.push(v);
+        if (out.labelIds) for (const v of out.labelIds) labels.push(v);
       }
-    }
-    if (e.name === 'candidate') warnings.push(...w);
-    else warnings.push(...w.map((x) => `baseline ${e.name}: ${x}`));
-    results.push({ metrics: keep(metrics), slices: sliceResults, outcome });
-  }
+      const p: Predictions = {
+        task,
+        display: runner.model.display,
+        values: values.length ? Float64Array.from(values) : null,
+        labelIds: labels.length ? Int32Array.from(labels) : null,
+        scoreIsProbability: runner.scoreIsProbability,
+      };
+      return taskMetrics(scoring.outcomeOf(p, [], sampleYIds, sampleY)).metrics[metric];
+    },
+  });
+  if (importance.length === 0) warnings.push(`importance: metric '${metric}' is not available for this model; importance left out`);
+  return { importance, metric };
+}
 
-  // Custom metrics (from stage metrics files) belong to the candidate only.
-  const candMetrics = { ...results[0]!.metrics, ...(input.custom?.values ?? {}) };
+/** Row `i` of a per-row array; the reservoir only holds indices of rows that were read. */
+function at(values: Int32Array | Float64Array, i: number): number {
+  return defined(values[i], `row ${i} is one of the rows read`);
+}
 
-  // Permutation importance on the seeded reservoir sample.
-  let importance: EvaluationDocument['importance'] = [];
-  let importanceMetric: string | null = null;
-  if (importanceOn && reservoir.length > 1) {
-    const hasScores = candidate.runner.values.length > 0;
-    const metric = imp.metric ?? defaultImportanceMetric(task, hasScores);
-    importanceMetric = metric;
-    const sampleRows = reservoir.map((s) => s.row);
-    const sampleYIds = classification ? Int32Array.from(reservoir, (s) => yIdsAll[s.index]!) : undefined;
-    const sampleY = classification ? undefined : Float64Array.from(reservoir, (s) => yNum.view()[s.index]!);
-    const batchSize = input.batchSize ?? DEFAULTS.batchSize;
-    const colIndex = new Map(columns.map((c, i) => [c, i]));
-    const features = candidate.runner.plan.features;
-    importance = await permutationImportance({
-      features,
-      columnOf: features.map((f) => colIndex.get(f)!),
-      rows: sampleRows,
-      metric,
-      repeats: imp.repeats ?? DEFAULTS.importanceRepeats,
-      seed: imp.seed ?? DEFAULTS.importanceSeed,
-      score: async (rs) => {
-        const values: number[] = [];
-        const labels: number[] = [];
-        for (let i = 0; i < rs.length; i += batchSize) {
-          const out = await candidate.runner.predict(rs.slice(i, i + batchSize), { firstRow: 1 });
-          if (out.values) for (const v of out.values) values.push(v);
-          if (out.labelIds) for (const v of out.labelIds) labels.push(v);
-        }
-        const p: Predictions = {
-          task,
-          display: candidate.runner.model.display,
-          values: values.length ? Float64Array.from(values) : null,
-          labelIds: labels.length ? Int32Array.from(labels) : null,
-          scoreIsProbability: candidate.runner.scoreIsProbability,
-        };
-        return taskMetrics(outcomeOf(p, [], sampleYIds, sampleY)).metrics[metric];
-      },
-    });
-    if (importance.length === 0) warnings.push(`importance: metric '${metric}' is not available for this model; importance left out`);
-  }
+interface Assembled {
+  models: ModelSet;
+  pass: RowPass;
+  order: ClassOrder | undefined;
+  threshold: number;
+  results: ModelResult[];
+  candMetrics: Record<string, number>;
+  importance: ImportanceResult;
+  warnings: string[];
+}
 
+function evaluationDocument(input: EvaluateInput, a: Assembled): EvaluationDocument {
+  const { task } = input;
+  const { models, order, results } = a;
   const labels = order?.labels ?? [];
-  const baselines: BaselineResult[] = evaluated.slice(1).map((e, k) => {
-    const r = results[k + 1]!;
+  const candidate = models.candidate.runner;
+  const candidateResult = defined(results[0], 'the candidate is always evaluated');
+  const baselines: BaselineResult[] = models.baselineModels.map((e, k) => {
+    const r = defined(results[k + 1], 'one result per evaluated model, in order');
     const deltas: Record<string, number> = {};
-    for (const [m, v] of Object.entries(candMetrics)) if (typeof r.metrics[m] === 'number') deltas[m] = v - r.metrics[m]!;
+    for (const [m, v] of Object.entries(a.candMetrics)) {
+      const base = r.metrics[m];
+      if (typeof base === 'number') deltas[m] = v - base;
+    }
     return {
       name: e.name,
-      source: e.source!,
+      source: defined(e.source, 'every baseline has a source'),
       model: summary(e.runner.model, e.runner),
       metrics: r.metrics,
       deltas,
@@ -397,29 +419,28 @@ export async function evaluateModels(input: EvaluateInput): Promise<EvaluationDo
       confusion_matrix: confusion(r.outcome, labels),
     };
   });
-  const directions = { ...(input.custom?.directions ?? {}) };
   return {
     schema: EVALUATION_SCHEMA_ID,
     generated_at: (input.now?.() ?? new Date()).toISOString(),
     task,
-    rows,
-    label,
-    features: candidate.runner.plan.features,
+    rows: a.pass.rows,
+    label: input.label,
+    features: candidate.plan.features,
     classes: order ? order.labels : null,
-    threshold: task === 'binary-classification' ? threshold : null,
-    data: { path: dataFile },
-    model: summary(candidate.runner.model, candidate.runner),
-    metrics: candMetrics,
-    directions,
-    confusion_matrix: confusion(results[0]!.outcome, labels),
-    calibration: calibration(results[0]!.outcome),
-    slices: results[0]!.slices,
+    threshold: task === 'binary-classification' ? a.threshold : null,
+    data: { path: input.data.display },
+    model: summary(candidate.model, candidate),
+    metrics: a.candMetrics,
+    directions: { ...(input.custom?.directions ?? {}) },
+    confusion_matrix: confusion(candidateResult.outcome, labels),
+    calibration: calibration(candidateResult.outcome),
+    slices: candidateResult.slices,
     baseline: baselines[0] ?? null,
     baselines,
-    baselines_missing: missing,
-    importance,
-    importance_metric: importanceMetric,
-    warnings,
+    baselines_missing: models.missing,
+    importance: a.importance.importance,
+    importance_metric: a.importance.metric,
+    warnings: a.warnings,
   };
 }
 
