@@ -1,16 +1,16 @@
 /**
  * The CSV fast path of the scan. Quote-free records arrive as a text range; each field is cut
- * and, in the same character loop, read as a plain decimal (`-123.45`, at most 15 digits:
- * Clinger's exact fast path, so the value equals Number(text)). Such numbers never become
- * strings unless a check needs the text. Everything else (quoted records, text, exponents) takes
- * the general per-cell path. Same errors, rows and line numbers as readBatches.
+ * and, in the same pass, read as a plain decimal (scanDecimal: `-123.45`, at most 15 digits,
+ * exactly Number(text)). Such numbers never become strings unless a check needs the text.
+ * Everything else (quoted records, text, exponents) takes the general per-cell path. Same errors, rows and line numbers as readBatches.
  */
+import { defined } from '../../core/internal-error.js';
 import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
 import { CsvParser } from './csv-parser.js';
 import { sourceLabel, type ResolvedFormat } from './open.js';
 import type { ScanState } from './scan-state.js';
 import type { DataSource } from './source-types.js';
-import { POW10 } from './values.js';
+import { decimalScan, scanDecimal } from './plain-decimal.js';
 
 export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanState, maxFieldChars?: number): Promise<void> {
   const file = sourceLabel(src);
@@ -50,29 +50,9 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
     let i = a;
     for (;;) {
       const f = i;
-      let m = 0;
-      let digits = 0;
-      let frac = -1;
-      let neg = false;
-      let text = false;
-      if (i < b && s.charCodeAt(i) === 45) {
-        neg = true;
-        i++;
-      }
-      for (; i < b; i++) {
-        const ch = s.charCodeAt(i);
-        const d = ch - 48;
-        if (d >= 0 && d <= 9) {
-          m = m * 10 + d;
-          digits++;
-          if (frac >= 0) frac++;
-        } else if (ch === 46 && frac < 0) frac = 0;
-        else {
-          if (ch !== dc) text = true;
-          break;
-        }
-      }
-      if (text) {
+      const x = scanDecimal(s, i, b, dc);
+      i = decimalScan.end;
+      if (i < b && s.charCodeAt(i) !== dc) {
         // Not a plain decimal: finish the field while hashing it for the accumulator's text
         // cache (the same FNV-1a as textHash), so the text is walked once.
         let h = 0x811c9dc5;
@@ -86,15 +66,15 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
         state.textCellHashed(c, s, f, i, h, row, line);
       } else {
         if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+        const acc = defined(accs[c], 'the scan has an accumulator per header column');
         if (i === f) {
-          accs[c]!.missing++;
+          acc.missing++;
           checkers[c]?.missing(row, line);
-        } else if (digits > 0 && digits <= 15 && !accs[c]!.textOnly) {
-          let x = frac > 0 ? m / POW10[frac]! : m;
-          if (neg) x = -x;
-          accs[c]!.addParsedNumber(x, frac < 0);
+        } else if (x === x && !acc.textOnly) {
+          const integer = decimalScan.integer;
+          acc.addParsedNumber(x, integer);
           const chk = checkers[c];
-          if (chk) chk.numberFromText(s, f, i, x, frac < 0, row, line);
+          if (chk) chk.numberFromText(s, f, i, x, integer, row, line);
         } else {
           state.textCell(c, s, f, i, row, line);
         }

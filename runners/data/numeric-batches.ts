@@ -12,11 +12,13 @@
  * that is not, CsvParser takes over from the same line. CSV only (readBatches for the others).
  */
 import { isAscii } from 'node:buffer';
+import { defined } from '../../core/internal-error.js';
 import { checkHeader, emptyCsv, pumpCsv, raggedRow } from './csv-reader.js';
 import { CsvParser, MAX_FIELD_CHARS } from './csv-parser.js';
 import { resolveFormat, sourceLabel } from './open.js';
 import type { DataSource } from './source-types.js';
-import { plainDecimal, POW10 } from './values.js';
+import { NumericBatchPool } from './numeric-batch-pool.js';
+import { decimalScan, plainDecimal, scanDecimal, scanDecimalBytes } from './plain-decimal.js';
 
 export interface ColumnSelection {
   /** Column indices read as numbers (plain decimals; other cells become exceptions). */
@@ -72,49 +74,14 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
   const file = sourceLabel(src);
   const delim = fmt.delimiter;
   const dc = delim.charCodeAt(0);
-  const batchSize = Math.max(1, Math.floor(opts.batchSize));
-  let columns: string[] | undefined;
+  const pool = new NumericBatchPool(Math.max(1, Math.floor(opts.batchSize)), opts.reuseBuffers === true);
   let width = -1;
   let kind = new Uint8Array(0);
   let numericCols: number[] = [];
   let textCols: number[] = [];
-  const ready: NumericBatch[] = [];
-  let cur: NumericBatch | undefined;
-  let nextRow = 1;
-  let emitted = 0;
   // The previous text of each text column: repeated values (labels, categories) share one string.
   let lastText: (string | null)[] = [];
 
-  const pool: NumericBatch[] = [];
-  const fresh = (): NumericBatch => {
-    const old = pool.pop();
-    if (old) {
-      old.n = 0;
-      old.firstRow = nextRow;
-      old.exceptions.fill(undefined);
-      return old;
-    }
-    const numbers = new Array<Float64Array | undefined>(width).fill(undefined);
-    const text = new Array<(string | null)[] | undefined>(width).fill(undefined);
-    for (const c of numericCols) numbers[c] = new Float64Array(batchSize);
-    for (const c of textCols) text[c] = new Array<string | null>(batchSize).fill(null);
-    return { columns: columns!, n: 0, firstRow: nextRow, lines: new Int32Array(batchSize), numbers, exceptions: new Array<Map<number, string | null> | undefined>(width).fill(undefined), text };
-  };
-  const finishRow = (b: NumericBatch, line: number): void => {
-    b.lines[b.n++] = line;
-    if (b.n === batchSize) {
-      ready.push(b);
-      nextRow += b.n;
-      emitted += b.n;
-      cur = undefined;
-    }
-  };
-  const exception = (b: NumericBatch, c: number, r: number, v: string | null): void => {
-    b.numbers[c]![r] = NaN;
-    let m = b.exceptions[c];
-    if (!m) b.exceptions[c] = m = new Map();
-    m.set(r, v);
-  };
   const shared = (c: number, s: string, from: number, to: number): string => {
     const prev = lastText[c];
     if (prev !== null && prev !== undefined && prev.length === to - from && s.startsWith(prev, from)) return prev;
@@ -124,7 +91,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
   };
 
   const header = (cells: (string | null)[], line: number): void => {
-    columns = checkHeader(cells, file, line);
+    const columns = checkHeader(cells, file, line);
     width = columns.length;
     const sel = opts.select(columns);
     kind = new Uint8Array(width);
@@ -137,22 +104,23 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       else if (kind[c] === TEXT) textCols.push(c);
     }
     lastText = new Array<string | null>(width).fill(null);
+    pool.setLayout({ columns, numericCols, textCols });
   };
 
   // Records with quotes (and the header) arrive as cells.
   const onRow = (cells: (string | null)[], line: number): void => {
     if (width < 0) return header(cells, line);
     if (cells.length !== width) throw raggedRow(file, line, cells.length, width, delim);
-    const b = (cur ??= fresh());
+    const b = pool.filling();
     const r = b.n;
     for (const c of numericCols) {
-      const v = cells[c]!;
+      const v = cells[c] ?? null;
       const x = v === null ? NaN : plainDecimal(v, 0, v.length);
-      if (x === x) b.numbers[c]![r] = x;
+      if (x === x) numbersOf(b, c)[r] = x;
       else exception(b, c, r, v);
     }
-    for (const c of textCols) b.text[c]![r] = cells[c]!;
-    finishRow(b, line);
+    for (const c of textCols) textOf(b, c)[r] = cells[c] ?? null;
+    pool.finishRow(b, line);
   };
 
   // Quote-free records arrive as a text range, cut here without a string per numeric cell.
@@ -162,7 +130,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       for (let k = 0; k < cells.length; k++) if (cells[k] === '') cells[k] = null;
       return header(cells, line);
     }
-    const b = (cur ??= fresh());
+    const b = pool.filling();
     // Locals, not closure variables: the loop below runs once per cell.
     const r = b.n;
     const w = width;
@@ -174,33 +142,16 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const neg = i < end && s.charCodeAt(i) === 45;
-        if (neg) i++;
-        const d0 = i;
-        let m = 0;
-        let dot = -1;
-        let plain = true;
-        for (; i < end; i++) {
-          const ch = s.charCodeAt(i);
-          const d = ch - 48;
-          if (d >= 0 && d <= 9) m = m * 10 + d;
-          else if (ch === 46 && dot < 0) dot = i;
-          else {
-            if (ch !== dc) {
-              plain = false;
-              const j = s.indexOf(delim, i);
-              i = j === -1 || j > end ? end : j;
-            }
-            break;
+        const x = scanDecimal(s, i, end, dc);
+        i = decimalScan.end;
+        if (x === x) numbers[c]![r] = x;
+        else {
+          if (i < end && s.charCodeAt(i) !== dc) {
+            const j = s.indexOf(delim, i);
+            i = j === -1 || j > end ? end : j;
           }
+          exception(b, c, r, i === f ? null : s.slice(f, i));
         }
-        // Digits and decimals from the positions: [d0, i) holds the digits and at most one dot.
-        const digits = dot < 0 ? i - d0 : i - d0 - 1;
-        if (plain && digits > 0 && digits <= 15) {
-          const frac = dot < 0 ? 0 : i - dot - 1;
-          const x = frac > 0 ? m / POW10[frac]! : m;
-          numbers[c]![r] = neg ? -x : x;
-        } else exception(b, c, r, i === f ? null : s.slice(f, i));
       } else {
         const j = s.indexOf(delim, i);
         i = j === -1 || j > end ? end : j;
@@ -211,7 +162,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       i++; // the delimiter
     }
     if (c !== w) throw raggedRow(file, line, c, w, delim);
-    finishRow(b, line);
+    pool.finishRow(b, line);
   };
 
   const parser = new CsvParser(delim, onRow, opts.maxFieldChars, onLine);
@@ -254,7 +205,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
     if (end > a && buf[end - 1] === 13) end--;
     if (end <= a) return; // a blank line
     if (width < 0) return onLine(buf.toString('latin1', a, end), 0, end - a, line);
-    const b = (cur ??= fresh());
+    const b = pool.filling();
     const r = b.n;
     const w = width;
     const kinds = kind;
@@ -265,37 +216,16 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const neg = i < end && buf[i] === 45;
-        if (neg) i++;
-        const d0 = i;
-        let m = 0;
-        let dot = -1;
-        let plain = true;
-        // Integer digits, then an optional '.' and the fraction digits: one test per character.
-        for (; i < end; i++) {
-          const d = buf[i]! - 48;
-          if (d < 0 || d > 9) break;
-          m = m * 10 + d;
-        }
-        if (i < end && buf[i] === 46) {
-          dot = i++;
-          for (; i < end; i++) {
-            const d = buf[i]! - 48;
-            if (d < 0 || d > 9) break;
-            m = m * 10 + d;
+        const x = scanDecimalBytes(buf, i, end, dc);
+        i = decimalScan.end;
+        if (x === x) numbers[c]![r] = x;
+        else {
+          if (i < end && buf[i] !== dc) {
+            const j = buf.indexOf(dc, i);
+            i = j === -1 || j > end ? end : j;
           }
+          exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
         }
-        if (i < end && buf[i] !== dc) {
-          plain = false;
-          const j = buf.indexOf(dc, i);
-          i = j === -1 || j > end ? end : j;
-        }
-        const digits = dot < 0 ? i - d0 : i - d0 - 1;
-        if (plain && digits > 0 && digits <= 15) {
-          const frac = dot < 0 ? 0 : i - dot - 1;
-          const x = frac > 0 ? m / POW10[frac]! : m;
-          numbers[c]![r] = neg ? -x : x;
-        } else exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
       } else {
         const j = buf.indexOf(dc, i);
         i = j === -1 || j > end ? end : j;
@@ -306,7 +236,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       i++; // the delimiter
     }
     if (c !== w) throw raggedRow(file, line, c, w, delim);
-    finishRow(b, line);
+    pool.finishRow(b, line);
   };
 
   /** pumpCsv offers each chunk here first; false hands it (and the rest of the file) to the parser. */
@@ -353,24 +283,7 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
     return true;
   };
 
-  const trim = (b: NumericBatch): NumericBatch => {
-    if (b.n === batchSize) return b;
-    const n = b.n;
-    return {
-      ...b,
-      lines: b.lines.subarray(0, n),
-      numbers: b.numbers.map((x) => x?.subarray(0, n)),
-      text: b.text.map((x) => x?.slice(0, n)),
-    };
-  };
-  const reuse = opts.reuseBuffers === true;
-  for await (const _ of pumpCsv(src, fmt, parser, bypass)) {
-    while (ready.length) {
-      const b = ready.shift()!;
-      yield b;
-      if (reuse) pool.push(b);
-    }
-  }
+  for await (const _ of pumpCsv(src, fmt, parser, bypass)) yield* pool.drainReady();
   // The last record, when the input ended without a line break (as CsvParser.end()).
   if (byteMode && carry) {
     const last = carry;
@@ -378,12 +291,23 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
     byteRecord(last, 0, last.length, byteLine);
   }
   if (width < 0) throw emptyCsv(file);
-  while (ready.length) yield ready.shift()!;
-  if (cur && cur.n > 0) {
-    const last = trim(cur);
-    emitted += last.n;
-    yield last;
-  }
-  // A header without rows still tells consumers the columns.
-  if (emitted === 0) yield trim(fresh());
+  yield* pool.drainReady();
+  const last = pool.finalBatch();
+  if (last) yield last;
+}
+
+/** A numeric cell that is not a plain decimal: NaN in the numbers, the raw cell in the exceptions. */
+function exception(b: NumericBatch, c: number, r: number, v: string | null): void {
+  numbersOf(b, c)[r] = NaN;
+  let m = b.exceptions[c];
+  if (!m) b.exceptions[c] = m = new Map();
+  m.set(r, v);
+}
+
+function numbersOf(b: NumericBatch, c: number): Float64Array {
+  return defined(b.numbers[c], `column ${c} is numeric, so its batch buffer exists`);
+}
+
+function textOf(b: NumericBatch, c: number): (string | null)[] {
+  return defined(b.text[c], `column ${c} is text, so its batch buffer exists`);
 }

@@ -8,6 +8,9 @@
  * satisfies, else string; a column with no values is a string column.
  */
 import type { ColumnType } from '../../pipeline-schema/types.js';
+import { plainDecimal } from './plain-decimal.js';
+
+export { plainDecimal };
 
 const ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 
@@ -34,37 +37,6 @@ export function toNumber(v: unknown): number {
   }
   if (typeof v === 'bigint') return Number(v);
   return NaN;
-}
-
-export const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-
-/**
- * `s[from, to)` as a number when it is a plain decimal (optional '-', digits, at most one '.',
- * 1–15 digits), else NaN. Equal to Number(text) when not NaN.
- */
-export function plainDecimal(s: string, from: number, to: number): number {
-  let i = from;
-  let neg = false;
-  if (i < to && s.charCodeAt(i) === 45) {
-    neg = true;
-    i++;
-  }
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < to; i++) {
-    const ch = s.charCodeAt(i);
-    const d = ch - 48;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (ch === 46 && frac < 0) frac = 0;
-    else return NaN;
-  }
-  if (digits === 0 || digits > 15) return NaN;
-  const x = frac > 0 ? m / POW10[frac]! : m;
-  return neg ? -x : x;
 }
 
 /** plainDecimal over a whole string, remembering whether the text was an integer. */
