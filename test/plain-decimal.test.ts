@@ -1,8 +1,8 @@
 /**
  * The one plain-decimal parser (runners/data/plain-decimal.ts), in its string and byte forms,
  * held to the independent definition: a field is plain when it matches /^-?\d*\.?\d*$/ with 1–15
- * digits, and then its value is Number(text); otherwise NaN, and the scan stops where the field
- * stops being a decimal.
+ * digits, and then its value is Number(text); otherwise NaN. A scan stops where the text stops
+ * being a decimal, so a field is plain exactly when the scan ends at the field's end.
  */
 import { describe, expect, it } from 'vitest';
 import { decimalScan, plainDecimal, scanDecimal, scanDecimalBytes } from '../runners/data/plain-decimal.js';
@@ -32,21 +32,22 @@ describe('plain decimals', () => {
     for (const s of fields(20_000)) {
       const expected = isPlain(s) ? Number(s) : NaN;
       expect(plainDecimal(s, 0, s.length), s).toBe(expected);
-      expect(scanDecimal(s, 0, s.length, -1), s).toBe(expected);
-      expect(scanDecimalBytes(bytes(s), 0, s.length, -1), s).toBe(expected);
+      const whole = (x: number) => (decimalScan.end === s.length ? x : NaN);
+      expect(whole(scanDecimal(s, 0, s.length)), s).toBe(expected);
+      expect(whole(scanDecimalBytes(bytes(s), 0, s.length)), s).toBe(expected);
     }
   });
 
-  it('read one field of a record up to the delimiter and say where it ended', () => {
+  it('read the decimal at the start of a field and say where it ended', () => {
     const line = 'x,-12.50,7e3,,42';
     const at = (from: number) => {
-      const fromText = [scanDecimal(line, from, line.length, 44), decimalScan.end, decimalScan.integer] as const;
-      const fromBytes = [scanDecimalBytes(bytes(line), from, line.length, 44), decimalScan.end, decimalScan.integer] as const;
+      const fromText = [scanDecimal(line, from, line.length), decimalScan.end, decimalScan.integer] as const;
+      const fromBytes = [scanDecimalBytes(bytes(line), from, line.length), decimalScan.end, decimalScan.integer] as const;
       expect(fromBytes).toEqual(fromText);
       return fromText;
     };
     expect(at(2)).toEqual([-12.5, 8, false]); // stops at the ',' after "-12.50"
-    expect(at(9)).toEqual([NaN, 10, true]); // "7e3": stops at the 'e', which cannot continue a decimal
+    expect(at(9)).toEqual([7, 10, true]); // "7e3": the decimal "7" ends at the 'e', inside the field, so the field is not plain
     expect(at(13)).toEqual([NaN, 13, true]); // an empty field: no digits
     expect(at(14)).toEqual([42, 16, true]); // the last field ends at the end of the line
     expect(at(0)).toEqual([NaN, 0, true]); // text

@@ -101,13 +101,9 @@ export class ColumnAccumulator {
 
   /** addTextRange with the text's textHash() already computed (the CSV scan hashes while it cuts the field). */
   addTextRangeHashed(s: string, from: number, to: number, h: number): void {
-    if (this.cacheFull) {
-      const v = s.slice(from, to);
-      this.lastText = v;
-      this.lastX = this.add(v);
-      this.lastKey = -1;
-      return;
-    }
+    // Only the cache hit stays in this method: it is inlined into the scan's per-cell loop, and
+    // the rare paths (a new text, a full cache) would use up V8's inlining budget there.
+    if (this.cacheFull) return this.addUncached(s.slice(from, to));
     const slots = (this.slots ??= new Int32Array(CACHE_SLOTS).fill(-1));
     const mask = CACHE_SLOTS - 1;
     const len = to - from;
@@ -125,12 +121,22 @@ export class ColumnAccumulator {
       }
       i = (i + 1) & mask;
     }
-    const v = s.slice(from, to);
+    this.addToCache(s.slice(from, to), slots, i);
+  }
+
+  private addUncached(v: string): void {
+    this.lastText = v;
+    this.lastX = this.add(v);
+    this.lastKey = -1;
+  }
+
+  /** A text not in the cache yet: count it, and remember it in the free slot `slot`. */
+  private addToCache(v: string, slots: Int32Array, slot: number): void {
     const x = this.add(v);
     this.lastText = v;
     this.lastX = x;
     this.lastKey = this.cTexts.length;
-    slots[i] = this.cTexts.length;
+    slots[slot] = this.cTexts.length;
     this.cTexts.push(v);
     this.cCounts.push(1);
     this.cX.push(x);

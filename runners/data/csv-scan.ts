@@ -50,7 +50,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
     let i = a;
     for (;;) {
       const f = i;
-      const x = scanDecimal(s, i, b, dc);
+      const x = scanDecimal(s, i, b);
       i = decimalScan.end;
       if (i < b && s.charCodeAt(i) !== dc) {
         // Not a plain decimal: finish the field while hashing it for the accumulator's text
@@ -66,7 +66,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
         state.textCellHashed(c, s, f, i, h, row, line);
       } else {
         if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
-        const acc = defined(accs[c], 'the scan has an accumulator per header column');
+        const acc = accs[c]!;
         if (i === f) {
           acc.missing++;
           checkers[c]?.missing(row, line);

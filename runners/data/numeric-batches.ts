@@ -142,16 +142,15 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const x = scanDecimal(s, i, end, dc);
+        const x = scanDecimal(s, i, end);
         i = decimalScan.end;
-        if (x === x) numbers[c]![r] = x;
-        else {
-          if (i < end && s.charCodeAt(i) !== dc) {
-            const j = s.indexOf(delim, i);
-            i = j === -1 || j > end ? end : j;
-          }
-          exception(b, c, r, i === f ? null : s.slice(f, i));
-        }
+        if (i < end && s.charCodeAt(i) !== dc) {
+          // Not a decimal after all: the rest of the field is text.
+          const j = s.indexOf(delim, i);
+          i = j === -1 || j > end ? end : j;
+          exception(b, c, r, s.slice(f, i));
+        } else if (x === x) numbers[c]![r] = x;
+        else exception(b, c, r, i === f ? null : s.slice(f, i));
       } else {
         const j = s.indexOf(delim, i);
         i = j === -1 || j > end ? end : j;
@@ -216,16 +215,14 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const x = scanDecimalBytes(buf, i, end, dc);
+        const x = scanDecimalBytes(buf, i, end);
         i = decimalScan.end;
-        if (x === x) numbers[c]![r] = x;
-        else {
-          if (i < end && buf[i] !== dc) {
-            const j = buf.indexOf(dc, i);
-            i = j === -1 || j > end ? end : j;
-          }
-          exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
-        }
+        if (i < end && buf[i] !== dc) {
+          const j = buf.indexOf(dc, i);
+          i = j === -1 || j > end ? end : j;
+          exception(b, c, r, buf.toString('latin1', f, i));
+        } else if (x === x) numbers[c]![r] = x;
+        else exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
       } else {
         const j = buf.indexOf(dc, i);
         i = j === -1 || j > end ? end : j;
@@ -305,9 +302,9 @@ function exception(b: NumericBatch, c: number, r: number, v: string | null): voi
 }
 
 function numbersOf(b: NumericBatch, c: number): Float64Array {
-  return defined(b.numbers[c], `column ${c} is numeric, so its batch buffer exists`);
+  return defined(b.numbers[c], 'a numeric column has a numbers buffer in every batch');
 }
 
 function textOf(b: NumericBatch, c: number): (string | null)[] {
-  return defined(b.text[c], `column ${c} is text, so its batch buffer exists`);
+  return defined(b.text[c], 'a text column has a text buffer in every batch');
 }

@@ -15,71 +15,62 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
 
 /**
  * Side results of the last scanDecimal / scanDecimalBytes (a shared record rather than a
- * returned object, so the per-cell loops allocate nothing): where the scan stopped, and whether
- * the text had no '.'.
+ * returned object, so the per-cell loops allocate nothing): where the decimal ended, and whether
+ * it had no '.'.
  */
 export const decimalScan = { end: 0, integer: false };
 
-/** ±m / 10^frac; frac ≤ digits ≤ 15, so the power is in the table. */
-function decimalValue(m: number, frac: number, neg: boolean): number {
-  const x = frac > 0 ? m / POW10[frac]! : m;
+/**
+ * The plain decimal that starts at `s[from]` and ends at `decimalScan.end` (the first character
+ * in `[from, to)` that cannot continue it, or `to`), or NaN when it has no digits or more than 15.
+ * The field is a plain decimal when that end is the field's end (its delimiter, or `to`); the
+ * callers check, so the scan stays small enough to inline into their per-cell loops.
+ */
+export function scanDecimal(s: string, from: number, to: number): number {
+  const neg = from < to && s.charCodeAt(from) === 45;
+  const d0 = neg ? from + 1 : from;
+  let i = d0;
+  let m = 0;
+  let dot = -1;
+  for (; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) m = m * 10 + d;
+    else if (d === -2 && dot < 0) dot = i; // '.'
+    else break;
+  }
+  decimalScan.end = i;
+  decimalScan.integer = dot < 0;
+  const digits = dot < 0 ? i - d0 : i - d0 - 1;
+  if (digits === 0 || digits > 15) return NaN;
+  // The fraction has at most 15 digits, so its power of ten is in the table.
+  const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
   return neg ? -x : x;
 }
 
-/**
- * The plain decimal at `s[from, …)`, read up to the first `stop` character code (a field
- * delimiter, or -1 for none) or `to`; NaN when that text is not a plain decimal. Sets
- * `decimalScan.end` to where the scan stopped: the `stop` character or `to`, or else the first
- * character that cannot continue a decimal (the value is then NaN; the caller finishes the field).
- */
-export function scanDecimal(s: string, from: number, to: number, stop: number): number {
-  let i = from;
-  const neg = i < to && s.charCodeAt(i) === 45;
-  if (neg) i++;
+/** scanDecimal over bytes (ASCII): the same algorithm on `b[from, to)`. */
+export function scanDecimalBytes(b: Uint8Array, from: number, to: number): number {
+  const neg = from < to && b[from] === 45;
+  const d0 = neg ? from + 1 : from;
+  let i = d0;
   let m = 0;
-  let digits = 0;
-  let frac = -1;
+  let dot = -1;
   for (; i < to; i++) {
-    const ch = s.charCodeAt(i);
-    const d = ch - 48;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (ch === 46 && frac < 0) frac = 0;
+    const d = b[i]! - 48; // i < to ≤ b.length
+    if (d >= 0 && d <= 9) m = m * 10 + d;
+    else if (d === -2 && dot < 0) dot = i; // '.'
     else break;
   }
   decimalScan.end = i;
-  decimalScan.integer = frac < 0;
-  if ((i < to && s.charCodeAt(i) !== stop) || digits === 0 || digits > 15) return NaN;
-  return decimalValue(m, frac, neg);
-}
-
-/** scanDecimal over bytes (ASCII): the same algorithm on `b[from, …)`. */
-export function scanDecimalBytes(b: Uint8Array, from: number, to: number, stop: number): number {
-  let i = from;
-  const neg = i < to && b[i] === 45;
-  if (neg) i++;
-  let m = 0;
-  let digits = 0;
-  let frac = -1;
-  for (; i < to; i++) {
-    const ch = b[i]!; // i < to ≤ b.length
-    const d = ch - 48;
-    if (d >= 0 && d <= 9) {
-      m = m * 10 + d;
-      digits++;
-      if (frac >= 0) frac++;
-    } else if (ch === 46 && frac < 0) frac = 0;
-    else break;
-  }
-  decimalScan.end = i;
-  decimalScan.integer = frac < 0;
-  if ((i < to && b[i] !== stop) || digits === 0 || digits > 15) return NaN;
-  return decimalValue(m, frac, neg);
+  decimalScan.integer = dot < 0;
+  const digits = dot < 0 ? i - d0 : i - d0 - 1;
+  if (digits === 0 || digits > 15) return NaN;
+  // The fraction has at most 15 digits, so its power of ten is in the table.
+  const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
+  return neg ? -x : x;
 }
 
 /** `s[from, to)` as a number when all of it is a plain decimal, else NaN. Equal to Number(text) when not NaN. */
 export function plainDecimal(s: string, from: number, to: number): number {
-  return scanDecimal(s, from, to, -1);
+  const x = scanDecimal(s, from, to);
+  return decimalScan.end === to ? x : NaN;
 }

@@ -382,7 +382,7 @@ async function importanceOf(input: EvaluateInput, candidate: EvaluatedModel, pas
 
 /** Row `i` of a per-row array; the reservoir only holds indices of rows that were read. */
 function at(values: Int32Array | Float64Array, i: number): number {
-  return defined(values[i], `row ${i} is one of the rows read`);
+  return defined(values[i], 'the reservoir holds indices of rows that were read');
 }
 
 interface Assembled {
