@@ -4,6 +4,8 @@
  * `verison` → `version` costs 1), after folding case and `-`/`_` so `roc-auc` → `roc_auc` costs 0.
  */
 
+import { defined } from '../core/internal-error.js';
+
 /** Optimal string alignment distance between two strings. */
 export function editDistance(a: string, b: string): number {
   if (a === b) return 0;
@@ -13,17 +15,19 @@ export function editDistance(a: string, b: string): number {
   let prev2 = new Array<number>(b.length + 1).fill(0);
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   let cur = new Array<number>(b.length + 1).fill(0);
+  // Every row has b.length + 1 cells and j ≤ b.length.
+  const cell = (row: number[], j: number) => defined(row[j], 'an edit-distance row has a cell per prefix of b');
   for (let i = 1; i <= a.length; i++) {
     cur[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      let d = Math.min(cell(prev, j) + 1, cell(cur, j - 1) + 1, cell(prev, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, cell(prev2, j - 2) + 1);
       cur[j] = d;
     }
     [prev2, prev, cur] = [prev, cur, prev2];
   }
-  return prev[b.length];
+  return cell(prev, b.length);
 }
 
 function fold(s: string): string {

@@ -47,9 +47,9 @@ describe('loadPipelineFile on a pipeline using every section', () => {
     const p = loaded.pipeline;
     expect(loaded.file).toBe(FULL);
     expect(loaded.dir).toBe(join(here, '..', 'test', 'fixtures', 'config', 'valid'));
-    expect(p.stages?.prepare.cmd).toBe('node prepare.js');
+    expect(p.stages?.prepare?.cmd).toBe('node prepare.js');
     expect(p.stages?.prepare).not.toHaveProperty('run');
-    expect(p.stages?.train.env).toEqual({ SEED: '42', MODE: 'fast' });
+    expect(p.stages?.train?.env).toEqual({ SEED: '42', MODE: 'fast' });
     expect(p.gates).toHaveLength(7);
     // Lines and columns counted in the fixture by hand.
     expect(loaded.locate('/stages/prepare')).toEqual({ line: 50, column: 3 });

@@ -3,6 +3,7 @@
  * combination, with `${matrix.KEY}` substituted in cmd, deps, outs, metrics, wdir and env.
  * Shared by the loader (to check instances) and the engine and workflow compiler (to run them).
  */
+import { defined } from '../core/internal-error.js';
 import type { Scalar, StageSpec } from './types.js';
 
 /** GitHub Actions allows at most 256 jobs per matrix; a larger sweep is almost surely a mistake. */
@@ -32,7 +33,7 @@ export function matrixCombinations(matrix: Record<string, Scalar[]> | undefined)
 
 /** Keys named by `${matrix.KEY}` placeholders in a string. */
 export function matrixPlaceholders(s: string): string[] {
-  return [...s.matchAll(MATRIX_PLACEHOLDER)].map((m) => m[1]);
+  return [...s.matchAll(MATRIX_PLACEHOLDER)].map((m) => defined(m[1], "the placeholder pattern's one group takes part in every match"));
 }
 
 export function substituteMatrix(s: string, combo: MatrixCombination): string {

@@ -40,10 +40,10 @@ function deref(root: Schema, r: ResolvedSchema): ResolvedSchema {
   const description = typeof schema?.description === 'string' ? schema.description : undefined;
   // A `$ref` with sibling keywords (description) is still the referenced schema for our purposes.
   for (let i = 0; i < 10 && schema && typeof schema.$ref === 'string'; i++) {
-    const m = /^#\/\$defs\/(.+)$/.exec(schema.$ref);
-    if (!m) break;
-    def = m[1];
-    schema = ((root.$defs as Record<string, Schema>) ?? {})[def];
+    const name = /^#\/\$defs\/(.+)$/.exec(schema.$ref)?.[1];
+    if (name === undefined) break;
+    def = name;
+    schema = ((root.$defs as Record<string, Schema>) ?? {})[name];
   }
   return { schema, def, description: description ?? (schema?.description as string | undefined) };
 }

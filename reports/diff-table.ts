@@ -45,12 +45,13 @@ export function renderDiffText(doc: DiffDocument): string {
   if (doc.rows.length === 0) return terminalSafe(noChanges(doc)) + '\n';
   const { header, body } = cells(doc);
   const table = [header, ...body].map((row) => row.map(terminalSafe));
-  const widths = header.map((_, i) => Math.max(...table.map((row) => [...row[i]].length)));
+  // Every body row has a cell per header column; a missing one would render as empty.
+  const widths = header.map((_, i) => Math.max(...table.map((row) => [...(row[i] ?? '')].length)));
   return (
     table
       .map((row) =>
         row
-          .map((c, i) => (i === row.length - 1 ? c : c + ' '.repeat(widths[i] - [...c].length)))
+          .map((c, i) => (i === row.length - 1 ? c : c + ' '.repeat((widths[i] ?? 0) - [...c].length)))
           .join('  ')
           .trimEnd(),
       )

@@ -234,7 +234,8 @@ describe('evaluation through the columnar read', () => {
     '-0.5,0.5,yearly,1\r\n';
   const model = () => logisticRegressionOnnx({ weights: [2, -1], bias: 0 });
 
-  async function both(file: string, text: string, extra: Partial<EvaluateInput> = {}): Promise<EvaluationDocument[]> {
+  /** The document from the row read, and from the columnar read, of the same file. */
+  async function both(file: string, text: string, extra: Partial<EvaluateInput> = {}): Promise<[EvaluationDocument, EvaluationDocument]> {
     const src = write(file, text);
     const base = (data: EvaluateInput['data']): EvaluateInput => ({
       task: 'binary-classification',

@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
 import { loadPipelineFile } from '../pipeline-schema/load.js';
+import { present } from './present.js';
 
 const repo = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const example = join(repo, 'examples', 'churn');
@@ -22,7 +23,7 @@ let work: string;
 function readCsv(path: string): Record<string, string>[] {
   // The example writes no quoted cells in test.csv; a plain split is an independent reader.
   const [header, ...lines] = readFileSync(path, 'utf8').trimEnd().split('\n');
-  const cols = header.split(',');
+  const cols = present(header, `a header line in ${path}`).split(',');
   return lines.map((l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])));
 }
 
@@ -30,13 +31,13 @@ function readCsv(path: string): Record<string, string>[] {
 function pairAuc(labels: number[], scores: number[]): number {
   let good = 0;
   let pairs = 0;
-  for (let i = 0; i < labels.length; i++) {
-    if (labels[i] !== 1) continue;
-    for (let j = 0; j < labels.length; j++) {
-      if (labels[j] !== 0) continue;
+  const positives = scores.filter((_, i) => labels[i] === 1);
+  const negatives = scores.filter((_, i) => labels[i] === 0);
+  for (const pos of positives) {
+    for (const neg of negatives) {
       pairs++;
-      if (scores[i] > scores[j]) good += 1;
-      else if (scores[i] === scores[j]) good += 0.5;
+      if (pos > neg) good += 1;
+      else if (pos === neg) good += 0.5;
     }
   }
   return good / pairs;
@@ -128,7 +129,7 @@ describe('examples/churn', () => {
   it('generates the same data from the same seed as the committed data/raw.csv', () => {
     const rows = readCsv(join(work, 'data', 'raw.csv'));
     expect(rows).toHaveLength(5000);
-    expect(Object.keys(rows[0])).toEqual([
+    expect(Object.keys(present(rows[0], 'a first row'))).toEqual([
       'customer_id', 'tenure', 'monthly_charges', 'total_charges', 'contract',
       'payment_method', 'support_calls', 'has_internet', 'signup_date', 'churned',
     ]);
@@ -147,7 +148,7 @@ describe('examples/churn', () => {
     const train = readCsv(join(work, 'data', 'train.csv'));
     expect(test).toHaveLength(1000);
     expect(train).toHaveLength(4000);
-    for (const col of [...pipeline.model.features, 'churned', 'contract']) expect(Object.keys(test[0])).toContain(col);
+    for (const col of [...pipeline.model.features, 'churned', 'contract']) expect(Object.keys(present(test[0], 'a first test row'))).toContain(col);
     for (const f of pipeline.model.features) expect(test.every((r) => Number.isFinite(Number(r[f])) && r[f] !== '')).toBe(true);
   });
 
@@ -156,7 +157,7 @@ describe('examples/churn', () => {
     const features: string[] = pipeline.model.features;
     const session = await ort.InferenceSession.create(join(work, 'model', 'model.onnx'));
     expect(session.inputNames).toEqual(['input']);
-    const meta = session.inputMetadata[0];
+    const meta = present(session.inputMetadata[0], 'metadata of the first input');
     expect(meta.isTensor && meta.type).toBe('float32');
     expect(meta.isTensor && meta.shape).toEqual(['N', features.length]);
     expect(session.outputNames).toEqual(['label', 'probabilities']);
@@ -165,16 +166,17 @@ describe('examples/churn', () => {
     const x = new Float32Array(rows.length * features.length);
     rows.forEach((r, i) => features.forEach((f, j) => (x[i * features.length + j] = Number(r[f]))));
     const out = await session.run({ input: new ort.Tensor('float32', x, [rows.length, features.length]) });
-    expect(out.label.type).toBe('int64');
-    expect(out.label.dims).toEqual([rows.length]);
-    expect(out.probabilities.dims).toEqual([rows.length, 2]);
-    const p = out.probabilities.data as Float32Array;
-    const labels = out.label.data as BigInt64Array;
-    const p1 = rows.map((_, i) => p[2 * i + 1]);
-    for (let i = 0; i < rows.length; i++) {
-      expect(p[2 * i] + p[2 * i + 1]).toBeCloseTo(1, 5);
-      expect(labels[i]).toBe(p1[i] >= 0.5 ? 1n : 0n);
-    }
+    const label = present(out.label, 'the label output');
+    const probabilities = present(out.probabilities, 'the probabilities output');
+    expect(label.type).toBe('int64');
+    expect(label.dims).toEqual([rows.length]);
+    expect(probabilities.dims).toEqual([rows.length, 2]);
+    const p = Array.from(probabilities.data as Float32Array);
+    const labels = Array.from(label.data as BigInt64Array);
+    const p0 = p.filter((_, k) => k % 2 === 0);
+    const p1 = p.filter((_, k) => k % 2 === 1);
+    p0.forEach((q, i) => expect(q + present(p1[i], `p1 of row ${i}`)).toBeCloseTo(1, 5));
+    expect(labels).toEqual(p1.map((q) => (q >= 0.5 ? 1n : 0n)));
     const y = rows.map((r) => Number(r.churned));
     const auc = pairAuc(y, p1);
     expect(auc).toBeGreaterThan(0.7);

@@ -45,10 +45,10 @@ function parseUnbounded(text: string, label: string, what: 'params' | 'metrics')
       const pos = offset === undefined ? undefined : lineColumn(text, offset);
       const reason =
         offset === undefined
-          ? (e as Error).message.split('\n')[0].slice(0, 120)
+          ? firstLine((e as Error).message).slice(0, 120)
           : offset >= text.length
             ? 'unexpected end of file'
-            : `unexpected character ${JSON.stringify(text[offset])}`;
+            : `unexpected character ${JSON.stringify(text.charAt(offset))}`;
       throw new InputError(`cannot parse ${what} file as JSON: ${reason}`, {
         location: { file: label, line: pos?.line, column: pos?.column },
         fix: 'fix the JSON syntax at that position',
@@ -85,8 +85,13 @@ function yamlProblem(doc: Document): Problem | undefined {
   if (!err) return undefined;
   const at = err.linePos?.[0];
   // The YAML library's message ends with a source excerpt on later lines; keep the first line only.
-  const message = err.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  const message = firstLine(err.message).replace(/ at line \d+, column \d+:?$/, '');
   return at ? { message, line: at.line, column: at.col } : { message };
+}
+
+function firstLine(s: string): string {
+  const nl = s.indexOf('\n');
+  return nl < 0 ? s : s.slice(0, nl);
 }
 
 function lineColumn(text: string, offset: number): { line: number; column: number } {
@@ -113,7 +118,7 @@ export function jsonErrorOffset(text: string): number | undefined {
     }
   }
   const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
+    while (i < text.length && ' \t\n\r'.includes(text.charAt(i))) i++;
   };
   const expect = (s: string) => {
     if (text.startsWith(s, i)) i += s.length;
@@ -123,7 +128,7 @@ export function jsonErrorOffset(text: string): number | undefined {
     expect('"');
     for (;;) {
       if (i >= text.length) throw new Stop(i);
-      const c = text[i];
+      const c = text.charAt(i);
       if (c === '"') return void i++;
       if (c < ' ') throw new Stop(i);
       if (c === '\\') {

@@ -156,7 +156,7 @@ export class NumberCounter {
     let i = h & mask;
     for (let k = t[2 * i]!; k === k; k = t[2 * i]!) {
       if (k === x) {
-        t[2 * i + 1]++;
+        t[2 * i + 1]!++; // the count beside the key just read
         return;
       }
       i = (i + 1) & mask;
