@@ -50,7 +50,19 @@ describe('loadPipelineFile on a pipeline using every section', () => {
     expect(p.stages?.prepare?.cmd).toBe('node prepare.js');
     expect(p.stages?.prepare).not.toHaveProperty('run');
     expect(p.stages?.train?.env).toEqual({ SEED: '42', MODE: 'fast' });
-    expect(p.gates).toHaveLength(7);
+    // Each gate as written, in order (the loader keeps them as given).
+    expect(p.gates?.map((g) => [g.metric, g.vs, g.min ?? g.max ?? g.max_drop ?? g.max_drop_pct ?? g.min_gain ?? g.max_gap])).toEqual([
+      ['roc_auc', undefined, 0.75],
+      ['accuracy', 'production', 0.02],
+      ['log_loss', 'base', 5],
+      ['revenue_uplift', 'production', 0],
+      ['recall', undefined, 0.6],
+      ['recall', undefined, 0.1],
+      ['calibration_error', undefined, 0.05],
+    ]);
+    expect(p.gates?.[4]).toMatchObject({ slice: { contract: 'monthly' }, name: 'recall on monthly contracts', severity: 'warn' });
+    expect(p.gates?.[5]).toMatchObject({ across: 'contract' });
+    expect(p.gates?.[6]).toMatchObject({ higher_is_better: false });
     // Lines and columns counted in the fixture by hand.
     expect(loaded.locate('/stages/prepare')).toEqual({ line: 50, column: 3 });
     expect(loaded.locate('/stages/prepare/cmd')).toEqual({ line: 51, column: 5 });
