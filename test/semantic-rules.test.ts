@@ -1,0 +1,74 @@
+/**
+ * Each semantic rule on its own: a document that breaks exactly its concern, and what the rule
+ * says about it. The broken-fixture table in config.test.ts covers the same rules through the
+ * CLI with file positions; this pins which rule owns which concern.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pathChecker, type PathChecker } from '../pipeline-schema/paths.js';
+import { ruleContext } from '../pipeline-schema/rules/context.js';
+import { SEMANTIC_RULES, type SemanticRule } from '../pipeline-schema/rules/index.js';
+import { semanticProblems } from '../pipeline-schema/semantics.js';
+
+let dir: string;
+let paths: PathChecker;
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'mlp-rules-'));
+  paths = pathChecker(dir, dir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const stage = (extra: Record<string, unknown>) => ({ cmd: 'make', ...extra });
+
+/** For each rule id: a document breaking that concern, and the pointer and message it must report. */
+const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; message: string }> = {
+  'top-level-paths': { doc: { model: { path: '../model.onnx' } }, pointer: '/model/path', message: "path '../model.onnx' escapes the repository" },
+  'dataset-refs': { doc: { data: { train: { path: 't.csv' } }, evaluation: { data: 'holdout' } }, pointer: '/evaluation/data', message: "evaluation.data refers to dataset 'holdout'" },
+  'metric-refs': { doc: { evaluation: { metrics: ['acuracy'] } }, pointer: '/evaluation/metrics/0', message: "unknown metric 'acuracy'; did you mean 'accuracy'?" },
+  'evaluation-baseline-environment': { doc: { environments: { production: {} }, evaluation: { baseline: { stage: 'prod' } } }, pointer: '/evaluation/baseline/stage', message: "names environment 'prod', which is not under 'environments'" },
+  'slice-bins-increasing': { doc: { evaluation: { slices: [{ column: 'x', bins: [1, 3, 2] }] } }, pointer: '/evaluation/slices/0/bins/2', message: 'must be strictly increasing (2 after 3)' },
+  'min-not-above-max': { doc: { gates: [{ metric: 'accuracy', min: 0.9, max: 0.8 }] }, pointer: '/gates/0/min', message: 'gates[0]: min 0.9 is greater than max 0.8' },
+  'column-patterns': { doc: { validation: { columns: { id: { pattern: '([a-z' } } } }, pointer: '/validation/columns/id/pattern', message: 'is not a valid regular expression' },
+  'matrix-placeholders': { doc: { stages: { train: stage({ outs: ['m-${matrix.lr}.onnx'] }) } }, pointer: '/stages/train/outs/0', message: "'${matrix.lr}' is used but stage 'train' has no matrix" },
+  'matrix-size': { doc: { stages: { train: stage({ matrix: { a: Array.from({ length: 20 }, (_, i) => i), b: Array.from({ length: 20 }, (_, i) => i) } }) } }, pointer: '/stages/train/matrix', message: "stage 'train's matrix has 400 combinations; the limit is 256" },
+  'stage-paths': { doc: { stages: { train: stage({ deps: ['/etc/passwd'] }) } }, pointer: '/stages/train/deps/0', message: "path '/etc/passwd' is absolute" },
+  'params-ref-paths': { doc: { stages: { train: stage({ params: ['../p.yaml#lr'] }) } }, pointer: '/stages/train/params/0', message: "path '../p.yaml' escapes the repository" },
+  'duplicate-outs': { doc: { stages: { a: stage({ outs: ['m.onnx'] }), b: stage({ outs: ['m.onnx'] }) } }, pointer: '/stages/b/outs/0', message: "stages 'a' and 'b' both write 'm.onnx'" },
+  'self-dependency': { doc: { stages: { a: stage({ deps: ['out'], outs: ['out/m.onnx'] }) } }, pointer: '/stages/a/deps/0', message: "stage 'a' depends on its own output" },
+  'stage-cycles': { doc: { stages: { a: stage({ deps: ['b.txt'], outs: ['a.txt'] }), b: stage({ deps: ['a.txt'], outs: ['b.txt'] }) } }, pointer: '/stages/a/deps/0', message: 'stages depend on each other in a cycle: a → b → a' },
+  'gate-direction-conflict': { doc: { gates: [{ metric: 'log_loss', higher_is_better: true, max: 1 }] }, pointer: '/gates/0/higher_is_better', message: "'log_loss' is lower-is-better, but the gate says higher_is_better: true" },
+  'unknown-gate-metric': { doc: { gates: [{ metric: 'acuracy', min: 0.5 }] }, pointer: '/gates/0/metric', message: "gates[0]: unknown metric 'acuracy'; did you mean 'accuracy'?" },
+  'comparison-gate-direction': { doc: { gates: [{ metric: 'revenue_uplift', vs: 'production', min_gain: 0 }] }, pointer: '/gates/0/min_gain', message: "'min_gain' needs a direction, but custom metric 'revenue_uplift' has none" },
+  'gate-baselines': { doc: { gates: [{ metric: 'accuracy', vs: 'producton', max_drop: 0.1 }] }, pointer: '/gates/0/vs', message: "gates[0]: unknown baseline 'producton'; did you mean 'production'?" },
+  'environment-after': { doc: { environments: { staging: {}, production: { after: 'stagin' } } }, pointer: '/environments/production/after', message: "comes after 'stagin', which is not defined under 'environments'; did you mean 'staging'?" },
+  'environment-cycles': { doc: { environments: { staging: { after: 'production' }, production: { after: 'staging' } } }, pointer: '/environments/staging/after', message: 'environments come after each other in a cycle: staging → production → staging' },
+};
+
+const run = (rule: SemanticRule, doc: Record<string, unknown>) => rule.check(ruleContext(doc, paths));
+
+describe('semantic rules', () => {
+  it('has one case here for every rule, by id', () => {
+    expect(SEMANTIC_RULES.map((r) => r.id).sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  it.each(SEMANTIC_RULES.map((rule) => [rule.id, rule] as const))('%s reports its own concern', (id, rule) => {
+    const c = CASES[id];
+    if (!c) throw new Error(`no case for rule ${id}`);
+    const problems = run(rule, c.doc);
+    expect(problems.map((p) => p.pointer)).toEqual([c.pointer]);
+    expect(problems[0]?.message).toContain(c.message);
+    expect(problems[0]?.fix).toMatch(/\S/);
+    // No other rule claims this document's problem.
+    const others = SEMANTIC_RULES.filter((r) => r !== rule).flatMap((r) => run(r, c.doc));
+    expect(others.map((p) => p.message)).not.toContainEqual(expect.stringContaining(c.message));
+  });
+
+  it('runs an added rule after the built-in ones (a new rule is one module and one list entry)', () => {
+    const extra: SemanticRule = { id: 'no-stage-named-all', check: ({ stages }) => stages.filter((s) => s.name === 'all').map((s) => ({ pointer: `/stages/${s.name}`, at: 'key', message: "'all' is reserved", fix: 'rename the stage' })) };
+    const doc = { stages: { all: stage({ deps: ['/abs'] }) } };
+    const problems = semanticProblems({ doc, paths }, [...SEMANTIC_RULES, extra]);
+    expect(problems.map((p) => p.message)).toEqual([expect.stringContaining("path '/abs' is absolute"), "'all' is reserved"]);
+  });
+});
