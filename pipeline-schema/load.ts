@@ -15,9 +15,7 @@ import { displayPath } from '../core/paths.js';
 import { findRepoRootSync, pathChecker } from './paths.js';
 import { pointer, type PendingProblem } from './problems.js';
 import { schemaProblems } from './schema-errors.js';
-import { reservedOutProblems } from './rules/reserved-outs.js';
 import { semanticProblems } from './semantics.js';
-import { patternProblems } from './pattern-rule.js';
 import type { LoadedPipeline, Pipeline } from './types.js';
 import { pipelineSchema, pipelineValidator } from './validator.js';
 import { parseYaml, type SourceIndex } from './yaml-source.js';
@@ -106,9 +104,7 @@ export function loadPipelineText(text: string, file: string, opts: LoadOptions =
   normalise(doc, index);
 
   const root = opts.repoRoot ?? findRepoRootSync(dir) ?? dir;
-  problems.push(...semanticProblems({ doc, paths: pathChecker(dir, root) }));
-  problems.push(...patternProblems(doc));
-  problems.push(...reservedOutProblems(doc, basename(abs)));
+  problems.push(...semanticProblems({ doc, paths: pathChecker(dir, root), pipelineFileName: basename(abs) }));
   if (problems.length > 0) fail(problems);
 
   return {

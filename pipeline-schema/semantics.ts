@@ -16,9 +16,11 @@ export interface SemanticInput {
   /** The document after `run` → `cmd` normalisation. */
   doc: Record<string, unknown>;
   paths: PathChecker;
+  /** The pipeline file's name, which no out may overwrite (nor its lock file). */
+  pipelineFileName: string;
 }
 
-export function semanticProblems({ doc, paths }: SemanticInput, rules = SEMANTIC_RULES): PendingProblem[] {
-  const ctx = ruleContext(doc, paths);
+export function semanticProblems({ doc, paths, pipelineFileName }: SemanticInput, rules = SEMANTIC_RULES): PendingProblem[] {
+  const ctx = ruleContext(doc, paths, pipelineFileName);
   return rules.flatMap((rule) => rule.check(ctx));
 }

@@ -43,10 +43,12 @@ const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; mes
   'comparison-gate-direction': { doc: { gates: [{ metric: 'revenue_uplift', vs: 'production', min_gain: 0 }] }, pointer: '/gates/0/min_gain', message: "'min_gain' needs a direction, but custom metric 'revenue_uplift' has none" },
   'gate-baselines': { doc: { gates: [{ metric: 'accuracy', vs: 'producton', max_drop: 0.1 }] }, pointer: '/gates/0/vs', message: "gates[0]: unknown baseline 'producton'; did you mean 'production'?" },
   'environment-after': { doc: { environments: { staging: {}, production: { after: 'stagin' } } }, pointer: '/environments/production/after', message: "comes after 'stagin', which is not defined under 'environments'; did you mean 'staging'?" },
+  're2-patterns': { doc: { validation: { columns: { code: { pattern: '(a)\\1' } } } }, pointer: '/validation/columns/code/pattern', message: 'is not a valid RE2 pattern' },
+  'reserved-outs': { doc: { stages: { train: stage({ outs: ['.mlpipeline/cache'] }) } }, pointer: '/stages/train/outs/0', message: "declares '.mlpipeline/cache' as an out, which would overwrite mlpipeline's state folder" },
   'environment-cycles': { doc: { environments: { staging: { after: 'production' }, production: { after: 'staging' } } }, pointer: '/environments/staging/after', message: 'environments come after each other in a cycle: staging → production → staging' },
 };
 
-const run = (rule: SemanticRule, doc: Record<string, unknown>) => rule.check(ruleContext(doc, paths));
+const run = (rule: SemanticRule, doc: Record<string, unknown>) => rule.check(ruleContext(doc, paths, 'mlpipeline.yaml'));
 
 describe('semantic rules', () => {
   it('has one case here for every rule, by id', () => {
@@ -68,7 +70,7 @@ describe('semantic rules', () => {
   it('runs an added rule after the built-in ones (a new rule is one module and one list entry)', () => {
     const extra: SemanticRule = { id: 'no-stage-named-all', check: ({ stages }) => stages.filter((s) => s.name === 'all').map((s) => ({ pointer: `/stages/${s.name}`, at: 'key', message: "'all' is reserved", fix: 'rename the stage' })) };
     const doc = { stages: { all: stage({ deps: ['/abs'] }) } };
-    const problems = semanticProblems({ doc, paths }, [...SEMANTIC_RULES, extra]);
+    const problems = semanticProblems({ doc, paths, pipelineFileName: 'mlpipeline.yaml' }, [...SEMANTIC_RULES, extra]);
     expect(problems.map((p) => p.message)).toEqual([expect.stringContaining("path '/abs' is absolute"), "'all' is reserved"]);
   });
 });

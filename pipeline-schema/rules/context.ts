@@ -26,6 +26,8 @@ export interface RuleContext {
   /** The document after `run` → `cmd` normalisation. */
   doc: Obj;
   paths: PathChecker;
+  /** Name of the pipeline file (e.g. `mlpipeline.yaml`). */
+  pipelineFileName: string;
   data: Obj;
   datasetNames: string[];
   environments: Obj;
@@ -38,7 +40,7 @@ export interface RuleContext {
   stages: StageView[];
 }
 
-export function ruleContext(doc: Obj, paths: PathChecker): RuleContext {
+export function ruleContext(doc: Obj, paths: PathChecker, pipelineFileName: string): RuleContext {
   const data = obj(doc.data);
   const environments = obj(doc.environments);
   const evaluation = obj(doc.evaluation);
@@ -46,6 +48,7 @@ export function ruleContext(doc: Obj, paths: PathChecker): RuleContext {
   return {
     doc,
     paths,
+    pipelineFileName,
     data,
     datasetNames: Object.keys(data),
     environments,

@@ -15,6 +15,8 @@ import { matrixSizeLimit } from './matrix-size.js';
 import { metricRefs } from './metric-refs.js';
 import { minNotAboveMax } from './min-not-above-max.js';
 import { paramsRefPathsInside } from './params-ref-paths.js';
+import { re2Patterns } from './re2-patterns.js';
+import { reservedOutsRule } from './reserved-outs.js';
 import type { SemanticRule } from './rule.js';
 import { selfDependency } from './self-dependency.js';
 import { sliceBinsIncreasing } from './slice-bins.js';
@@ -43,6 +45,8 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gateBaselines,
   environmentAfter,
   environmentCycles,
+  re2Patterns,
+  reservedOutsRule,
 ];
 
 export type { SemanticRule } from './rule.js';

@@ -6,12 +6,11 @@
  */
 import { lockFileName, STATE_DIR_NAME } from '../../core/state-paths.js';
 import { normalizeRelPath, pathsOverlap } from '../graph.js';
-import { matrixCombinations, matrixPlaceholders, matrixSize, MAX_MATRIX_COMBINATIONS, substituteMatrix } from '../matrix.js';
+import { matrixPlaceholders, substituteMatrix } from '../matrix.js';
 import { pointer, type PendingProblem } from '../problems.js';
-import type { Scalar } from '../types.js';
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => v !== null && typeof v === 'object' && !Array.isArray(v);
+import type { RuleContext, StageView } from './context.js';
+import { arr } from './read.js';
+import type { SemanticRule } from './rule.js';
 
 /** What `out` (normalised, relative to the pipeline folder) would clobber, if anything. */
 export function reservedTarget(out: string, pipelineFileName: string): string | undefined {
@@ -26,33 +25,31 @@ export function reservedTarget(out: string, pipelineFileName: string): string | 
   return undefined;
 }
 
-/** Problems for every out and metrics path of every stage (and matrix instance) that is reserved. */
-export function reservedOutProblems(doc: Obj, pipelineFileName: string): PendingProblem[] {
+/** Problems for every out and metrics path of the stage (first offending matrix instance) that is reserved. */
+function reservedOuts({ pipelineFileName }: RuleContext, { name, raw, combos }: StageView): PendingProblem[] {
+  if (combos === undefined) return []; // reported by the matrix-size rule
   const problems: PendingProblem[] = [];
-  const stages = isObj(doc.stages) ? doc.stages : {};
-  for (const [name, raw] of Object.entries(stages)) {
-    if (!isObj(raw)) continue;
-    const matrix = isObj(raw.matrix) ? (Object.fromEntries(Object.entries(raw.matrix).map(([k, v]) => [k, Array.isArray(v) ? v : []])) as Record<string, Scalar[]>) : undefined;
-    if (matrixSize(matrix) > MAX_MATRIX_COMBINATIONS) continue; // reported by the matrix rule
-    const combos = matrixCombinations(matrix);
-    for (const key of ['outs', 'metrics'] as const) {
-      const list = Array.isArray(raw[key]) ? (raw[key] as unknown[]) : [];
-      list.forEach((p, i) => {
-        if (typeof p !== 'string' || p === '') return;
-        for (const c of combos) {
-          const sub = substituteMatrix(p, c);
-          if (matrixPlaceholders(sub).length) continue;
-          const what = reservedTarget(sub, pipelineFileName);
-          if (!what) continue;
-          problems.push({
-            pointer: pointer('stages', name, key, i),
-            message: `stage '${name}' declares '${p}' as ${key === 'outs' ? 'an out' : 'a metrics file'}, which would overwrite ${what}`,
-            fix: `write the stage's results somewhere else (outs are deleted before the stage runs and replaced on restore), e.g. under out/ or model/`,
-          });
-          break;
-        }
-      });
-    }
+  for (const key of ['outs', 'metrics'] as const) {
+    arr(raw[key]).forEach((p, i) => {
+      if (typeof p !== 'string' || p === '') return;
+      for (const c of combos) {
+        const sub = substituteMatrix(p, c);
+        if (matrixPlaceholders(sub).length) continue;
+        const what = reservedTarget(sub, pipelineFileName);
+        if (!what) continue;
+        problems.push({
+          pointer: pointer('stages', name, key, i),
+          message: `stage '${name}' declares '${p}' as ${key === 'outs' ? 'an out' : 'a metrics file'}, which would overwrite ${what}`,
+          fix: `write the stage's results somewhere else (outs are deleted before the stage runs and replaced on restore), e.g. under out/ or model/`,
+        });
+        break;
+      }
+    });
   }
   return problems;
 }
+
+export const reservedOutsRule: SemanticRule = {
+  id: 'reserved-outs',
+  check: (ctx) => ctx.stages.flatMap((s) => reservedOuts(ctx, s)),
+};
