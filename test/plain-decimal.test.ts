@@ -32,7 +32,7 @@ describe('plain decimals', () => {
     for (const s of fields(20_000)) {
       const expected = isPlain(s) ? Number(s) : NaN;
       expect(plainDecimal(s, 0, s.length), s).toBe(expected);
-      const whole = (x: number) => (decimalScan.end === s.length ? x : NaN);
+      const whole = (end: number) => (end === s.length ? decimalScan.value : NaN);
       expect(whole(scanDecimal(s, 0, s.length)), s).toBe(expected);
       expect(whole(scanDecimalBytes(bytes(s), 0, s.length)), s).toBe(expected);
     }
@@ -41,8 +41,10 @@ describe('plain decimals', () => {
   it('read the decimal at the start of a field and say where it ended', () => {
     const line = 'x,-12.50,7e3,,42';
     const at = (from: number) => {
-      const fromText = [scanDecimal(line, from, line.length), decimalScan.end, decimalScan.integer] as const;
-      const fromBytes = [scanDecimalBytes(bytes(line), from, line.length), decimalScan.end, decimalScan.integer] as const;
+      const textEnd = scanDecimal(line, from, line.length);
+      const fromText = [decimalScan.value, textEnd, decimalScan.integer] as const;
+      const bytesEnd = scanDecimalBytes(bytes(line), from, line.length);
+      const fromBytes = [decimalScan.value, bytesEnd, decimalScan.integer] as const;
       expect(fromBytes).toEqual(fromText);
       return fromText;
     };

@@ -50,8 +50,8 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
     let i = a;
     for (;;) {
       const f = i;
-      const x = scanDecimal(s, i, b);
-      i = decimalScan.end;
+      i = scanDecimal(s, i, b);
+      const x = decimalScan.value;
       if (i < b && s.charCodeAt(i) !== dc) {
         // Not a plain decimal: finish the field while hashing it for the accumulator's text
         // cache (the same FNV-1a as textHash), so the text is walked once.

@@ -142,15 +142,10 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const x = scanDecimal(s, i, end);
-        i = decimalScan.end;
-        if (i < end && s.charCodeAt(i) !== dc) {
-          // Not a decimal after all: the rest of the field is text.
-          const j = s.indexOf(delim, i);
-          i = j === -1 || j > end ? end : j;
-          exception(b, c, r, s.slice(f, i));
-        } else if (x === x) numbers[c]![r] = x;
-        else exception(b, c, r, i === f ? null : s.slice(f, i));
+        i = scanDecimal(s, i, end);
+        const x = decimalScan.value;
+        if (x === x && (i >= end || s.charCodeAt(i) === dc)) numbers[c]![r] = x;
+        else i = textException(b, c, r, s, f, i, end, delim);
       } else {
         const j = s.indexOf(delim, i);
         i = j === -1 || j > end ? end : j;
@@ -215,14 +210,10 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
       const f = i;
       const k = c < w ? kinds[c]! : SKIP;
       if (k === NUMERIC) {
-        const x = scanDecimalBytes(buf, i, end);
-        i = decimalScan.end;
-        if (i < end && buf[i] !== dc) {
-          const j = buf.indexOf(dc, i);
-          i = j === -1 || j > end ? end : j;
-          exception(b, c, r, buf.toString('latin1', f, i));
-        } else if (x === x) numbers[c]![r] = x;
-        else exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
+        i = scanDecimalBytes(buf, i, end);
+        const x = decimalScan.value;
+        if (x === x && (i >= end || buf[i] === dc)) numbers[c]![r] = x;
+        else i = byteException(b, c, r, buf, f, i, end, dc);
       } else {
         const j = buf.indexOf(dc, i);
         i = j === -1 || j > end ? end : j;
@@ -291,6 +282,30 @@ export async function* readNumericBatches(src: DataSource, opts: NumericReadOpti
   yield* pool.drainReady();
   const last = pool.finalBatch();
   if (last) yield last;
+}
+
+/**
+ * A numeric cell of a text record that is not a plain decimal, from `f`; the scan stopped at `i`.
+ * Records it as an exception and returns where the field ends. Out of line on purpose: the
+ * per-cell loops stay small enough for V8 to inline their hot calls.
+ */
+function textException(b: NumericBatch, c: number, r: number, s: string, f: number, i: number, end: number, delim: string): number {
+  if (i < end && s.charAt(i) !== delim) {
+    const j = s.indexOf(delim, i);
+    i = j === -1 || j > end ? end : j;
+  }
+  exception(b, c, r, i === f ? null : s.slice(f, i));
+  return i;
+}
+
+/** textException for a record in bytes (`dc`: the delimiter's code). */
+function byteException(b: NumericBatch, c: number, r: number, buf: Buffer, f: number, i: number, end: number, dc: number): number {
+  if (i < end && buf[i] !== dc) {
+    const j = buf.indexOf(dc, i);
+    i = j === -1 || j > end ? end : j;
+  }
+  exception(b, c, r, i === f ? null : buf.toString('latin1', f, i));
+  return i;
 }
 
 /** A numeric cell that is not a plain decimal: NaN in the numbers, the raw cell in the exceptions. */

@@ -14,17 +14,20 @@
 const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 /**
- * Side results of the last scanDecimal / scanDecimalBytes (a shared record rather than a
- * returned object, so the per-cell loops allocate nothing): where the decimal ended, and whether
- * it had no '.'.
+ * Results of the last scanDecimal / scanDecimalBytes (a shared record rather than a returned
+ * object, so the per-cell loops allocate nothing): the decimal's value, NaN when it has no digits
+ * or more than 15, and whether it had no '.'.
  */
-export const decimalScan = { end: 0, integer: false };
+// `value` starts as a fraction so V8 keeps the field a double from the start (no map change
+// later). The field order is measured, not cosmetic: value first cost the byte reader ~15 %.
+export const decimalScan = { integer: false, value: 0.5 };
 
 /**
- * The plain decimal that starts at `s[from]` and ends at `decimalScan.end` (the first character
- * in `[from, to)` that cannot continue it, or `to`), or NaN when it has no digits or more than 15.
- * The field is a plain decimal when that end is the field's end (its delimiter, or `to`); the
- * callers check, so the scan stays small enough to inline into their per-cell loops.
+ * Reads the plain decimal that starts at `s[from]` and returns where it ends: the first position
+ * in `[from, to)` that cannot continue it, or `to`. The field is a plain decimal when that is the
+ * field's end (its delimiter, or `to`) and `decimalScan.value` is not NaN; the callers check, so
+ * the scan stays small enough to inline into their per-cell loops. Returning the position (not
+ * the value) keeps the callers' cursor a plain integer, which measurably helps those loops.
  */
 export function scanDecimal(s: string, from: number, to: number): number {
   const neg = from < to && s.charCodeAt(from) === 45;
@@ -38,13 +41,16 @@ export function scanDecimal(s: string, from: number, to: number): number {
     else if (d === -2 && dot < 0) dot = i; // '.'
     else break;
   }
-  decimalScan.end = i;
-  decimalScan.integer = dot < 0;
+  const scan = decimalScan;
+  scan.integer = dot < 0;
   const digits = dot < 0 ? i - d0 : i - d0 - 1;
-  if (digits === 0 || digits > 15) return NaN;
-  // The fraction has at most 15 digits, so its power of ten is in the table.
-  const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
-  return neg ? -x : x;
+  if (digits === 0 || digits > 15) scan.value = NaN;
+  else {
+    // The fraction has at most 15 digits, so its power of ten is in the table.
+    const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
+    scan.value = neg ? -x : x;
+  }
+  return i;
 }
 
 /** scanDecimal over bytes (ASCII): the same algorithm on `b[from, to)`. */
@@ -60,17 +66,19 @@ export function scanDecimalBytes(b: Uint8Array, from: number, to: number): numbe
     else if (d === -2 && dot < 0) dot = i; // '.'
     else break;
   }
-  decimalScan.end = i;
-  decimalScan.integer = dot < 0;
+  const scan = decimalScan;
+  scan.integer = dot < 0;
   const digits = dot < 0 ? i - d0 : i - d0 - 1;
-  if (digits === 0 || digits > 15) return NaN;
-  // The fraction has at most 15 digits, so its power of ten is in the table.
-  const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
-  return neg ? -x : x;
+  if (digits === 0 || digits > 15) scan.value = NaN;
+  else {
+    // The fraction has at most 15 digits, so its power of ten is in the table.
+    const x = dot < 0 ? m : m / POW10[i - dot - 1]!;
+    scan.value = neg ? -x : x;
+  }
+  return i;
 }
 
 /** `s[from, to)` as a number when all of it is a plain decimal, else NaN. Equal to Number(text) when not NaN. */
 export function plainDecimal(s: string, from: number, to: number): number {
-  const x = scanDecimal(s, from, to);
-  return decimalScan.end === to ? x : NaN;
+  return scanDecimal(s, from, to) === to ? decimalScan.value : NaN;
 }
