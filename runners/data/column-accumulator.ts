@@ -351,7 +351,8 @@ function binIndex(x: number, edges: number[]): number {
 function countInto(sample: WeightedSample, edges: number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
   const v = sample.values;
-  for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)] += sample.weights ? sample.weights[i]! : 1;
+  // binIndex is in [0, edges.length - 1), the length of counts.
+  for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)]! += sample.weights ? sample.weights[i]! : 1;
   // Weights always sum to n (exact counts or sketch weights); keep the scaling for old unweighted partial samples.
   const scale = sample.n / sampleMass(sample);
   return scale === 1 ? counts : counts.map((c) => Math.round(c * scale));

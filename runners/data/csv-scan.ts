@@ -66,7 +66,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
         state.textCellHashed(c, s, f, i, h, row, line);
       } else {
         if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
-        const acc = accs[c]!;
+        const acc = defined(accs[c], 'the scan has an accumulator per header column');
         if (i === f) {
           acc.missing++;
           checkers[c]?.missing(row, line);

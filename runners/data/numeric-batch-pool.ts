@@ -5,7 +5,7 @@
  * its first data row.
  */
 import { InternalError } from '../../core/internal-error.js';
-import type { NumericBatch } from './numeric-batches.js';
+import type { NumericBatch } from './numeric-batch.js';
 
 /** Which columns a batch holds, and how; fixed once the header is read. */
 export interface BatchLayout {

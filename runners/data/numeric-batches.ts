@@ -18,30 +18,10 @@ import { CsvParser, MAX_FIELD_CHARS } from './csv-parser.js';
 import { resolveFormat, sourceLabel } from './open.js';
 import type { DataSource } from './source-types.js';
 import { NumericBatchPool } from './numeric-batch-pool.js';
+import type { ColumnSelection, NumericBatch } from './numeric-batch.js';
 import { decimalScan, plainDecimal, scanDecimal, scanDecimalBytes } from './plain-decimal.js';
 
-export interface ColumnSelection {
-  /** Column indices read as numbers (plain decimals; other cells become exceptions). */
-  numeric: number[];
-  /** Column indices kept as raw cells (string, or null for an empty cell). */
-  text: number[];
-}
-
-export interface NumericBatch {
-  columns: string[];
-  /** Rows in the batch. */
-  n: number;
-  /** 1-based data row number of the first row. */
-  firstRow: number;
-  /** File line of each row. */
-  lines: Int32Array;
-  /** Per column index, for numeric columns: the value of each row; NaN where the cell is in `exceptions`. */
-  numbers: (Float64Array | undefined)[];
-  /** Per numeric column: the cells that are not plain decimals, raw as readBatches gives them, by row in the batch. */
-  exceptions: (Map<number, string | null> | undefined)[];
-  /** Per column index, for text columns: the raw cells. */
-  text: ((string | null)[] | undefined)[];
-}
+export type { ColumnSelection, NumericBatch };
 
 export interface NumericReadOptions {
   batchSize: number;

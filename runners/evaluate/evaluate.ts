@@ -19,16 +19,13 @@
 import { delimiterHint } from '../data/delimiter-hint.js';
 import { InputError } from '../../core/errors.js';
 import { defined } from '../../core/internal-error.js';
-import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
-import type { ColumnSelection, NumericBatch } from '../data/numeric-batches.js';
-import type { RowBatch } from '../data/source.js';
+import type { Task } from '../../pipeline-schema/types.js';
+import type { ColumnSelection } from '../data/numeric-batch.js';
 import { columnarView, rowView, type BatchView } from './batch-view.js';
 import {
   EVALUATION_SCHEMA_ID,
   type BaselineResult,
-  type BaselineSource,
   type EvaluationDocument,
-  type MissingBaseline,
   type ModelSummary,
   type SliceResult,
 } from './document.js';
@@ -42,47 +39,9 @@ import { LatencySample, Reservoir } from './row-samples.js';
 import type { ModelRunner } from './runner.js';
 import { SliceColumn } from './slices.js';
 import { TrueLabels } from './true-labels.js';
+import type { EvaluateInput } from './evaluate-input.js';
 
-export interface ModelInput {
-  bytes: Uint8Array;
-  /** How to name it in messages and the document (a path, or `path@ref`). */
-  display: string;
-}
-
-export interface BaselineInput {
-  name: string;
-  source: BaselineSource;
-  /** Absent when there is no baseline yet; `missingReason` says why. */
-  model?: ModelInput;
-  missingReason?: string;
-}
-
-export interface EvaluateInput {
-  task: Task;
-  label: string;
-  features?: string[];
-  classes?: Scalar[];
-  threshold?: number;
-  input?: ModelSpec['input'];
-  outputs?: ModelSpec['outputs'];
-  model: ModelInput;
-  baselines?: BaselineInput[];
-  /**
-   * The rows: raw batches (any format), or a columnar CSV read (`numeric`, which is given the
-   * columns to parse as numbers once the header is known; much faster on large CSV files).
-   * Nothing of a batch is kept past the next one (samples are copied), so its buffers may be reused.
-   */
-  data: { display: string; batches: AsyncIterable<RowBatch> } | { display: string; numeric: (select: (columns: string[]) => ColumnSelection) => AsyncIterable<NumericBatch> };
-  slices?: SliceSpec[];
-  /** Report only these metrics (plus `rows`); default all of the task's. */
-  metrics?: string[];
-  latency?: { samples?: number; warmup?: number };
-  importance?: { enabled?: boolean; repeats?: number; seed?: number; metric?: string; rows?: number };
-  custom?: { values: Record<string, number>; directions: Record<string, 'higher' | 'lower'> };
-  /** Rows per model call when scoring importance samples. */
-  batchSize?: number;
-  now?: () => Date;
-}
+export type { BaselineInput, EvaluateInput, ModelInput } from './evaluate-input.js';
 
 export const DEFAULTS = {
   threshold: 0.5,

@@ -6,7 +6,7 @@
 import { InputError } from '../../core/errors.js';
 import { defined } from '../../core/internal-error.js';
 import type { BaselineSource, MissingBaseline } from './document.js';
-import type { BaselineInput, EvaluateInput } from './evaluate.js';
+import type { BaselineInput, EvaluateInput } from './evaluate-input.js';
 import { planInputs, planOutputs } from './io-plan.js';
 import type { LabelInterner } from './labels.js';
 import { loadOnnxModel, type LoadedModel } from './onnx-session.js';
