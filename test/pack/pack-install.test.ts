@@ -3,7 +3,8 @@
  * install the tarball into an empty project with a fresh npm cache (so every dependency is a real
  * download from the registry, onnxruntime-node included), then use it the documented ways: the
  * `mlpipeline` bin through npx, `validate` on a copy of examples/churn, `import('mlpipeline')` and
- * `import('mlpipeline/onnx')` at run time, and the type declarations from a consumer's TypeScript.
+ * `import('mlpipeline/onnx')` at run time, and the type declarations from a consumer's TypeScript;
+ * then once more with npm 10 (what Node 20 ships), which runs onnxruntime-node's installer.
  *
  * Not part of the default `npm test` (it needs the registry and downloads ~130 MB):
  * `npm run test:pack`, which `.ci/run` runs on every supported Node version.
@@ -57,6 +58,7 @@ describe('the packed tarball installed into an empty project', () => {
   let pack: PackResult;
   let packStderr: string;
   let installStderr: string;
+  let cache: string;
 
   beforeAll(() => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
@@ -72,7 +74,7 @@ describe('the packed tarball installed into an empty project', () => {
       join(app, 'package.json'),
       JSON.stringify({ name: 'consumer', private: true, type: 'module', allowScripts: { 'onnxruntime-node': false, protobufjs: false } }, null, 2),
     );
-    const cache = join(tmp, 'npm-cache'); // fresh: nothing comes from this machine's cache
+    cache = join(tmp, 'npm-cache'); // fresh: nothing comes from this machine's cache
     const install = ok(
       run('npm', ['install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund'], app),
       'npm install <tarball>',
@@ -169,6 +171,28 @@ describe('the packed tarball installed into an empty project', () => {
     const r = ok(run(process.execPath, ['--input-type=module', '-e', script], app), 'node -e import(...)');
     // logit = 2*x0 - x1 + 0.5: row (1, 0) → 2.5 → label 1; row (0, 3) → -2.5 → label 0.
     expect(JSON.parse(r.stdout.trim())).toEqual({ runCli: 'function', ConfigError: 'function', labels: [1, 0] });
+  });
+
+  it('installs with npm 10 (Node 20\'s own npm, which runs every install script) given ONNXRUNTIME_NODE_INSTALL=skip', () => {
+    // npm 10 ignores allowScripts, so onnxruntime-node's postinstall runs; the variable makes it
+    // skip the CUDA download (offline it would fail the install: getaddrinfo ENOTFOUND api.nuget.org).
+    const npm10 = join(tmp, 'npm10');
+    ok(run('npm', ['install', '--prefix', npm10, '--no-save', '--no-package-lock', '--cache', cache, '--no-audit', '--no-fund', 'npm@10'], tmp), 'npm install npm@10');
+    const cli = join(npm10, 'node_modules', 'npm', 'bin', 'npm-cli.js');
+    expect(ok(run(process.execPath, [cli, '--version'], tmp), 'npm@10 --version').stdout.trim()).toMatch(/^10\./);
+    const app10 = join(tmp, 'app-npm10');
+    mkdirSync(app10);
+    writeFileSync(join(app10, 'package.json'), JSON.stringify({ name: 'consumer-npm10', private: true, type: 'module' }));
+    const r = ok(
+      run(process.execPath, [cli, 'install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], app10),
+      'npm@10 install <tarball>',
+    );
+    expect(r.stdout + r.stderr).toContain('onnxruntime-node@'); // its postinstall did run
+    expect(r.stderr).not.toMatch(UNKNOWN_CONFIG);
+    const bin = join(app10, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch);
+    expect(existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))).toBe(false);
+    const v = ok(run(process.execPath, [join(app10, 'node_modules', 'mlpipeline', 'bin', 'mlpipeline.js'), '--version'], app10), 'mlpipeline --version');
+    expect(v.stdout.trim()).toBe(VERSION);
   });
 
   it('type-checks a consumer importing `mlpipeline` and `mlpipeline/onnx` (declarations resolved through `exports`)', () => {
