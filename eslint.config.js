@@ -1,7 +1,7 @@
 // @ts-check
 /**
  * Lint: typescript-eslint (type-checked) plus the architecture's import boundaries
- * (../shared/DESIGN.md, "one engine, three faces"):
+ * ("one engine, three faces"; the layout is in README.md):
  *
  *   core/  <-  pipeline-schema/  <-  runners/  <-  reports/  <-  cli/ | actions/
  *
@@ -105,7 +105,8 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': 'off' },
   },
   {
-    files: ['**/*.js', '**/*.cjs'],
+    // Plain JavaScript (the bin, the CI scripts, the test children that run the built CLI).
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
     ...tseslint.configs.disableTypeChecked,
   },
 );

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BASE_ENV, cloneRepo, seedRemote, tempDir, type Repo } from './registry-fixture.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const VITE_NODE = join(ROOT, 'node_modules', 'vite-node', 'vite-node.mjs');
-const RACER = join(ROOT, 'test', 'registry-racer.ts');
+// Each racer is a plain Node process running the built CLI (dist/), as users run it.
+const RACER = join(ROOT, 'test', 'registry-racer.mjs');
 
 interface RacerResult {
   attempts: number[];
@@ -16,8 +16,9 @@ interface RacerResult {
 
 /** Start every racer, wait until all have loaded, release them together, collect their results. */
 async function race(goFile: string, racers: { dir: string; environment: string }[], count: number, versions: string[]): Promise<RacerResult[]> {
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does it for you)');
   const children = racers.map((r, i) =>
-    spawn(process.execPath, [VITE_NODE, RACER, goFile, r.dir, String(i), r.environment, String(count), ...versions], {
+    spawn(process.execPath, [RACER, goFile, r.dir, String(i), r.environment, String(count), ...versions], {
       cwd: ROOT,
       env: BASE_ENV,
       stdio: ['ignore', 'pipe', 'pipe'],

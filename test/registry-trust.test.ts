@@ -17,8 +17,8 @@ import { BASE_ENV, cloneRepo, later, lineageOf, makeGatedRepo, seedRemote, tempD
 
 const HOUR = 3_600_000;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const VITE_NODE = join(ROOT, 'node_modules', 'vite-node', 'vite-node.mjs');
-const CHILD = join(ROOT, 'test', 'registry-cli-child.ts');
+// A plain Node process running the built CLI (dist/), as users run it.
+const CHILD = join(ROOT, 'test', 'registry-cli-child.mjs');
 const noWait = { sleep: () => Promise.resolve() };
 
 const tags = (cwd: string, pattern: string) =>
@@ -180,7 +180,8 @@ describe('the tag grammar is bounded: hand-made tags cannot poison the counter',
 
 /** Run `mlpipeline <args>` in its own process; `go` releases it (undefined: at once). */
 function child(dir: string, args: string[], go?: string) {
-  const c = spawn(process.execPath, [VITE_NODE, CHILD, go ?? '-', dir, ...args], { cwd: ROOT, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does it for you)');
+  const c = spawn(process.execPath, [CHILD, go ?? '-', dir, ...args], { cwd: ROOT, env: BASE_ENV, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   let err = '';
   c.stdout.on('data', (b: Buffer) => (out += b.toString()));
