@@ -30,7 +30,6 @@ const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; mes
   'evaluation-baseline-environment': { doc: { environments: { production: {} }, evaluation: { baseline: { stage: 'prod' } } }, pointer: '/evaluation/baseline/stage', message: "names environment 'prod', which is not under 'environments'" },
   'slice-bins-increasing': { doc: { evaluation: { slices: [{ column: 'x', bins: [1, 3, 2] }] } }, pointer: '/evaluation/slices/0/bins/2', message: 'must be strictly increasing (2 after 3)' },
   'min-not-above-max': { doc: { gates: [{ metric: 'accuracy', min: 0.9, max: 0.8 }] }, pointer: '/gates/0/min', message: 'gates[0]: min 0.9 is greater than max 0.8' },
-  'column-patterns': { doc: { validation: { columns: { id: { pattern: '([a-z' } } } }, pointer: '/validation/columns/id/pattern', message: 'is not a valid regular expression' },
   'matrix-placeholders': { doc: { stages: { train: stage({ outs: ['m-${matrix.lr}.onnx'] }) } }, pointer: '/stages/train/outs/0', message: "'${matrix.lr}' is used but stage 'train' has no matrix" },
   'matrix-size': { doc: { stages: { train: stage({ matrix: { a: Array.from({ length: 20 }, (_, i) => i), b: Array.from({ length: 20 }, (_, i) => i) } }) } }, pointer: '/stages/train/matrix', message: "stage 'train's matrix has 400 combinations; the limit is 256" },
   'stage-paths': { doc: { stages: { train: stage({ deps: ['/etc/passwd'] }) } }, pointer: '/stages/train/deps/0', message: "path '/etc/passwd' is absolute" },

@@ -3,7 +3,6 @@
  * order only decides which of several problems at one spot is listed first. A new rule is a
  * module in this folder plus one entry here.
  */
-import { columnPatterns } from './column-patterns.js';
 import { datasetRefs } from './dataset-refs.js';
 import { duplicateOutsRule } from './duplicate-outs.js';
 import { environmentAfter, environmentCycles } from './environment-order.js';
@@ -31,7 +30,6 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   evaluationBaselineEnvironment,
   sliceBinsIncreasing,
   minNotAboveMax,
-  columnPatterns,
   matrixPlaceholderKeys,
   matrixSizeLimit,
   stagePathsInside,

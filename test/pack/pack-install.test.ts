@@ -68,7 +68,9 @@ describe('the packed tarball installed into an empty project', () => {
     // --ignore-scripts: dist/ is already built; `prepare` would build it again.
     const packed = ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT), 'npm pack');
     packStderr = packed.stderr;
-    [pack] = JSON.parse(packed.stdout) as PackResult[];
+    const [first] = JSON.parse(packed.stdout) as PackResult[];
+    if (first === undefined) throw new Error(`npm pack --json printed no entry: ${packed.stdout}`);
+    pack = first;
     // An empty project, with the allowScripts denials the README recommends for npm >= 11.16.
     writeFileSync(
       join(app, 'package.json'),
