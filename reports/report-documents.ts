@@ -1,58 +1,12 @@
 /**
- * The documents a report is rendered from: everything `mlpipeline report` found for the last
- * run, parsed and schema-validated, each `undefined` when it is missing (the step did not run,
- * or failed before writing it). Shared by every renderer under reports/ (the PR comment, the job
- * summary, the model card in its three forms): they are pure functions of this object.
+ * The documents a report is rendered from (`ReportDocuments`): the typed pipeline and the result
+ * documents of the last run (`run`, `validation`, `evaluation`, `verdict`), what each environment
+ * holds (`lineage`, keyed by environment), and the commit (`repo`); each undefined when missing.
+ * `ReportInputs` adds what the PR comment needs beyond them (diffs against the base, the version
+ * history, documents that were found but not used).
  *
- * Contract with reports/model-card/: `buildModelCardData(docs: ReportDocuments)`. Fields may be
- * added here (optional only); none is removed or retyped without telling every renderer.
+ * Contract with reports/model-card/: `buildModelCardData(docs: ReportDocuments)`. The types are
+ * defined beside the runner that gathers them (runners/report/documents.ts) and re-exported here,
+ * where every renderer imports them from.
  */
-import type { Pipeline, RunRecord } from '../pipeline-schema/types.js';
-import type { ValidationDocument } from '../runners/data/validate.js';
-import type { DiffDocument } from '../runners/diff/diff.js';
-import type { EvaluationDocument } from '../runners/evaluate/document.js';
-import type { Verdict } from '../runners/gates/verdict.js';
-import type { LineageReport } from '../runners/registry/lineage.js';
-
-export interface ReportDocuments {
-  /** The typed pipeline (mlpipeline.yaml as loaded). */
-  pipeline: Pipeline;
-  /** `run.json` of the last `mlpipeline run`. */
-  run?: RunRecord;
-  /** `validation.json` of the last `mlpipeline validate-data`. */
-  validation?: ValidationDocument;
-  /** `evaluation.json` of the last `mlpipeline evaluate`. */
-  evaluation?: EvaluationDocument;
-  /** `verdict.json` of the last `mlpipeline gate`. */
-  verdict?: Verdict;
-  /** What each environment holds, keyed by environment name (`production`, `staging`): its lineage. */
-  lineage?: Record<string, LineageReport>;
-  /** The commit and ref the report describes. */
-  repo?: { commit: string; ref: string };
-}
-
-/** One registered version's metrics, oldest first: the history chart. */
-export interface VersionMetrics {
-  version: string;
-  /** ISO time of the registration. */
-  time: string;
-  /** Flattened metrics of the run recorded with the version (every metrics file merged). */
-  metrics: Record<string, number>;
-}
-
-/**
- * What the PR comment and the job summary need beyond the documents: the diffs against the base
- * ref, the version history, and why a document is missing.
- */
-export interface ReportInputs extends ReportDocuments {
-  /** The base the diffs compare with: the ref as given, and the commit it resolved to. */
-  base?: { ref: string; commit: string | null };
-  params_diff?: DiffDocument;
-  metrics_diff?: DiffDocument;
-  /** Why the diffs are absent (not a git repository, the base ref is unknown, ...). */
-  diff_skipped?: string;
-  /** Registered versions of the pipeline's model, oldest first. */
-  history?: VersionMetrics[];
-  /** Documents that were found but not used (invalid against their schema, another pipeline's), with why. */
-  problems?: { document: string; problem: string }[];
-}
+export type { ReportDocuments, ReportInputs, VersionMetrics } from '../runners/report/documents.js';

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { ConfigError, UsageError } from '../../core/errors.js';
+import { resultDocumentPath } from '../../core/state-paths.js';
 import type { DataFormat, DatasetSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
 import { inferValidation } from '../../runners/data/infer-schema.js';
 import { scanDataset } from '../../runners/data/scan.js';
@@ -77,7 +78,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--no-drift', 'skip drift even when mlpipeline.yaml declares a baseline')
     .option('--delimiter <char>', 'CSV delimiter (default , or tab for .tsv)')
     .option('--format <format>', 'csv, jsonl or parquet (default: from the extension)')
-    .option('--out <file>', 'also write the validation document (JSON) to this file')
+    .option('--out <file>', 'also write the validation document (JSON) to this file (it always goes to .mlpipeline/validation.json)')
     .option('--json', 'print the validation document as JSON')
     .action(async (o: ReadFlags & { file?: string; data?: string; baseline?: string; baselineRef?: string; drift: boolean; out?: string; json?: boolean }) => {
       if (o.baseline && o.baselineRef) throw new UsageError('give either --baseline or --baseline-ref, not both');
@@ -105,6 +106,9 @@ export function register(program: Command, ctx: CliContext): void {
       }
       if (!o.drift) baseline = undefined;
       const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
+      // Like run, evaluate and gate, the document goes into the pipeline's results folder for
+      // `mlpipeline report` to find (.mlpipeline/validation.json); --out writes a copy elsewhere.
+      if (loaded) await writeFileAtomic(resultDocumentPath(loaded.dir, loaded.file, 'validation.json'), renderJson(document));
       if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), renderJson(document), { what: '--out' });
       if (o.json) ctx.io.out(renderJson(document));
       else ctx.io.out(renderValidationText(document));

@@ -1,0 +1,157 @@
+/**
+ * Gather what `mlpipeline report` renders: the result documents of the last run (each validated
+ * against its schema; a missing one is not an error, the report says why), the params and
+ * metrics diffs against the base ref, what each environment holds (its lineage) and the metrics
+ * of every registered version. Nothing here renders or writes.
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { flattenDotted } from '../../core/dotted-keys.js';
+import { gitRaw, headCommit, repoRoot, resolveCommit } from '../../core/git.js';
+import { pipelineStatePaths } from '../../core/state-paths.js';
+import { validateDocument } from '../../pipeline-schema/documents.js';
+import type { LoadedPipeline, RunRecord } from '../../pipeline-schema/types.js';
+import type { ValidationDocument } from '../data/validate.js';
+import { diffFiles } from '../diff/diff.js';
+import { WORKSPACE } from '../diff/sources.js';
+import type { EvaluationDocument } from '../evaluate/document.js';
+import { evaluationOutputPath } from '../evaluate/request.js';
+import type { Verdict } from '../gates/verdict.js';
+import { recordOf, readRegistryEvents } from '../registry/events.js';
+import { buildLineage, type LineageReport } from '../registry/lineage.js';
+import { defaultBranch } from '../registry/policy-source.js';
+import { compareVersions } from '../registry/semver.js';
+import { buildRegistryState } from '../registry/state.js';
+import type { ReportInputs, VersionMetrics } from './documents.js';
+
+export interface CollectOptions {
+  pipeline: LoadedPipeline;
+  /** Folder of the result documents; default the pipeline's (`.mlpipeline/` for mlpipeline.yaml). */
+  results?: string;
+  /** Base ref of the diffs; default `origin/$GITHUB_BASE_REF` when set, else the merge base with the default branch. */
+  base?: string;
+  env: NodeJS.ProcessEnv;
+}
+
+type Problems = NonNullable<ReportInputs['problems']>;
+
+async function readDocument<T>(file: string, kind: string, shown: string, problems: Problems): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    problems.push({ document: shown, problem: `cannot be read: ${(e as Error).message}` });
+    return undefined;
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (e) {
+    problems.push({ document: shown, problem: `is not JSON: ${(e as Error).message}` });
+    return undefined;
+  }
+  const bad = validateDocument(kind, doc);
+  if (bad.length) {
+    problems.push({ document: shown, problem: `does not match the ${kind} schema: ${bad.slice(0, 3).join('; ')}` });
+    return undefined;
+  }
+  return doc as T;
+}
+
+async function tryCommit(root: string, ref: string): Promise<string | undefined> {
+  return resolveCommit(root, ref).catch(() => undefined);
+}
+
+/** The base the diffs compare with, or why there is none. */
+async function findBase(root: string, given: string | undefined, env: NodeJS.ProcessEnv): Promise<{ ref: string; commit: string } | { skipped: string }> {
+  if (given) return { ref: given, commit: await resolveCommit(root, given) };
+  const pr = env.GITHUB_BASE_REF;
+  if (pr) {
+    for (const ref of [`origin/${pr}`, pr]) {
+      const commit = await tryCommit(root, ref);
+      if (commit) return { ref, commit };
+    }
+    return { skipped: `the base branch ${pr} (GITHUB_BASE_REF) is not fetched` };
+  }
+  const def = await defaultBranch(root);
+  if (!def) return { skipped: 'no default branch (origin/HEAD, main or master) to compare with' };
+  const mb = await gitRaw(['merge-base', 'HEAD', def.commit], { cwd: root, okCodes: [1, 128] });
+  const name = def.ref.replace(/^refs\/(heads|remotes)\//, '');
+  if (mb.code !== 0) return { skipped: `HEAD has no merge base with ${name}` };
+  return { ref: `merge-base with ${name}`, commit: mb.stdout.toString('utf8').trim() };
+}
+
+async function diffs(loaded: LoadedPipeline, base: { commit: string; ref: string }): Promise<Pick<ReportInputs, 'params_diff' | 'metrics_diff'>> {
+  const one = async (kind: 'params' | 'metrics') => {
+    const doc = await diffFiles({ kind, cwd: loaded.dir, a: base.commit, b: WORKSPACE, pipeline: { file: loaded.file, pipeline: loaded.pipeline } });
+    return { ...doc, a: base.ref };
+  };
+  return { params_diff: await one('params'), metrics_diff: await one('metrics') };
+}
+
+function numericMetrics(metrics: Record<string, Record<string, unknown>> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of Object.values(metrics ?? {})) {
+    for (const [k, v] of flattenDotted(m)) if (typeof v === 'number' && !(k in out)) out[k] = v;
+  }
+  return out;
+}
+
+async function registry(root: string, model: string): Promise<{ lineage: Record<string, LineageReport>; history: VersionMetrics[] }> {
+  const state = buildRegistryState((await readRegistryEvents(root, { model })).events);
+  const m = state.models.get(model);
+  const lineage: Record<string, LineageReport> = {};
+  const history: VersionMetrics[] = [];
+  if (!m) return { lineage, history };
+  for (const env of m.environments.values()) {
+    if (env.current) lineage[env.name] = buildLineage(state, { kind: 'environment', name: model, environment: env.name }, `${model}#${env.name}`);
+  }
+  const versions = [...m.versions.values()].filter((v) => !v.deregistered).sort((a, b) => compareVersions(a.semver, b.semver));
+  for (const v of versions) {
+    const rec = recordOf(v.event);
+    history.push({ version: v.version, time: new Date(v.event.time).toISOString(), metrics: numericMetrics(rec?.run?.metrics) });
+  }
+  return { lineage, history };
+}
+
+export async function collectReportInputs(opts: CollectOptions): Promise<ReportInputs> {
+  const loaded = opts.pipeline;
+  const paths = pipelineStatePaths(loaded.dir, loaded.file);
+  const dir = opts.results ?? paths.resultsDir;
+  const problems: Problems = [];
+  const at = (name: string) => join(dir, name);
+  const shown = (name: string) => (opts.results ? name : `${paths.resultsDir === paths.stateDir ? '.mlpipeline' : '.mlpipeline/pipelines/' + paths.stem}/${name}`);
+  const evaluationFile = opts.results ? at('evaluation.json') : evaluationOutputPath(loaded.dir, loaded);
+  const [run, validation, evaluation, verdict] = await Promise.all([
+    readDocument<RunRecord>(at('run.json'), 'run', shown('run.json'), problems),
+    readDocument<ValidationDocument>(at('validation.json'), 'validation', shown('validation.json'), problems),
+    readDocument<EvaluationDocument>(evaluationFile, 'evaluation', shown('evaluation.json'), problems),
+    readDocument<Verdict>(at('verdict.json'), 'verdict', shown('verdict.json'), problems),
+  ]);
+  let runDoc = run;
+  if (run && run.pipeline.name !== loaded.pipeline.name) {
+    problems.push({ document: shown('run.json'), problem: `is the run of pipeline ${run.pipeline.name}, not ${loaded.pipeline.name}` });
+    runDoc = undefined;
+  }
+  const inputs: ReportInputs = { pipeline: loaded.pipeline, run: runDoc, validation, evaluation, verdict, problems };
+  const root = await repoRoot(loaded.dir);
+  if (!root) {
+    inputs.diff_skipped = 'not inside a git repository';
+    return inputs;
+  }
+  const commit = await headCommit(root).catch(() => undefined);
+  if (commit) {
+    const branch = await gitRaw(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, okCodes: [128] });
+    inputs.repo = { commit, ref: opts.env.GITHUB_HEAD_REF || (branch.code === 0 ? branch.stdout.toString('utf8').trim() : 'HEAD') };
+  }
+  const base = await findBase(root, opts.base, opts.env);
+  if ('skipped' in base) inputs.diff_skipped = base.skipped;
+  else {
+    inputs.base = base;
+    Object.assign(inputs, await diffs(loaded, base));
+  }
+  const model = loaded.pipeline.model?.name;
+  if (model) Object.assign(inputs, await registry(root, model));
+  return inputs;
+}
