@@ -30,7 +30,9 @@ export function commentMarker(pipelineName: string): string {
 function section(s: Section): string {
   const head = `### ${s.title}\n\n${s.headline}\n`;
   if (!s.body) return head + '\n';
-  return `${head}\n<details><summary>Details</summary>\n\n${s.body.trimEnd()}\n\n</details>\n\n`;
+  // The gate table is open: it is what the verdict line is about. Every other section is collapsed.
+  const open = s.id === 'gates' ? ' open' : '';
+  return `${head}\n<details${open}><summary>Details</summary>\n\n${s.body.trimEnd()}\n\n</details>\n\n`;
 }
 
 /** The levels of detail tried in order, and what each one cut (for the note). */
