@@ -105,19 +105,20 @@ export function metricsSection(d: ReportData, detail: Detail): Section | null {
   if (!d.metrics.length) return null;
   const hasBase = d.metrics.some((m) => m.base !== null);
   const hasProd = d.metrics.some((m) => m.production !== null);
-  const header = ['metric', 'candidate', ...(hasBase ? ['base', 'change'] : []), ...(hasProd ? ['production', 'change'] : [])];
+  const header = ['metric', 'candidate', ...(hasBase ? ['base', 'vs base'] : []), ...(hasProd ? ['production', 'vs production'] : [])];
   const row = (m: ReportMetric) => [
     e(m.name) + (m.direction ? (m.direction === 'higher' ? ' ↑' : ' ↓') : ''),
     num(m.candidate),
     ...(hasBase ? [num(m.base), change(m.vs_base, m.change_base)] : []),
     ...(hasProd ? [num(m.production), change(m.vs_production, m.change_production)] : []),
   ];
-  const worse = d.metrics.filter((m) => m.change_base === 'worse' || m.change_production === 'worse').length;
-  const better = d.metrics.filter((m) => (m.change_base === 'better' || m.change_production === 'better') && m.change_base !== 'worse' && m.change_production !== 'worse').length;
-  const against = [hasBase ? 'base' : '', hasProd ? 'production' : ''].filter(Boolean).join(' and ');
-  const headline = against
-    ? `${d.metrics.length} metrics vs ${against}: ${better} better, ${worse} worse (↑ higher is better, ↓ lower is better).`
-    : `${d.metrics.length} metrics; no baseline to compare with.`;
+  const tally = (key: 'change_base' | 'change_production', name: string) => {
+    const better = d.metrics.filter((m) => m[key] === 'better').length;
+    const worse = d.metrics.filter((m) => m[key] === 'worse').length;
+    return `vs ${name} ${better} better, ${worse} worse`;
+  };
+  const against = [hasBase ? tally('change_base', 'base') : '', hasProd ? tally('change_production', 'production') : ''].filter(Boolean).join('; ');
+  const headline = against ? `${d.metrics.length} metrics: ${against} (↑ higher is better, ↓ lower is better).` : `${d.metrics.length} metrics; no baseline to compare with.`;
   const chart = detail.charts ? metricsChart(d) : '';
   const rows = capped(d.metrics.map(row), detail.maxRows, header.length, 'metrics');
   return { id: 'metrics', title: 'Metrics', headline, body: chart + markdownTable(header, rows, ['left', ...header.slice(1).map(() => 'right' as const)]) };
