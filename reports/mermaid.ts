@@ -14,7 +14,7 @@ const MAX_LABEL = 40;
 /** An untrusted string as a quoted Mermaid label. */
 export function mermaidLabel(text: unknown): string {
   const s = (text === null || text === undefined ? '' : typeof text === 'string' ? text : JSON.stringify(text) ?? '')
-    .replace(/%%/g, '%')
+    .replace(/%+/g, '%')
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     // Control and bidi-override characters, then the characters Mermaid or the fence would act on.
     .replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, '')
