@@ -4,7 +4,7 @@
  * throw-away Git repository, as the demo plays it) and its output is validated with Ajv.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -102,6 +102,23 @@ describe('every --json document validates against its schema', () => {
     await expectDocument('evaluation', ['evaluate', '--json']);
     const verdict = await expectDocument('verdict', ['gate', '--json'], [0, 1]);
     expect(verdict.schema).toBe('mlpipeline/verdict@1');
+  });
+
+  it('report (and the report.json it writes)', async () => {
+    const written = await expectDocument('report-files', ['report', '--json']);
+    expect(written).toEqual({
+      files: {
+        'comment.md': '.mlpipeline/report/comment.md',
+        'summary.md': '.mlpipeline/report/summary.md',
+        'model-card.md': '.mlpipeline/report/model-card.md',
+        'model-card.json': '.mlpipeline/report/model-card.json',
+        'bom.cdx.json': '.mlpipeline/report/bom.cdx.json',
+        'report.json': '.mlpipeline/report/report.json',
+      },
+    });
+    const data = JSON.parse(readFileSync(join(repo, '.mlpipeline', 'report', 'report.json'), 'utf8')) as unknown;
+    expect(validateDocument('report', data), 'report.json against report.schema.json').toEqual([]);
+    covered.add('report');
   });
 
   it('register, promote (dry run and for real), registry, history, lineage, verify, provenance', async () => {
