@@ -7,6 +7,7 @@ const BENCHES: Record<string, () => Promise<{ default: (opts: { quick: boolean }
   data: () => import('./data.js'),
   evaluate: () => import('./evaluate.js'),
   registry: () => import('./registry.js'),
+  report: () => import('./report.js'),
 };
 
 const args = process.argv.slice(2);

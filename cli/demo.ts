@@ -121,6 +121,16 @@ try {
   mlp(['registry']);
   mlp(['lineage', 'churn#staging']);
   mlp(['verify', 'churn@v1.0.0']);
+
+  step('10. Back on the pull request: the report a reviewer reads (local, no token, no network)');
+  sh('git', ['checkout', '-q', 'feature/stronger-l2']);
+  writeFileSync(join(repo, 'params.yaml'), changed);
+  mlp(['run']);
+  mlp(['evaluate', '--baseline-ref', 'main']);
+  mlp(['gate'], -1);
+  mlp(['report']);
+  const comment = join(repo, '.mlpipeline', 'report', 'comment.md');
+  process.stdout.write(`\nThe PR comment is ${comment}${keep ? '' : ' (removed at exit; npm run demo -- --keep keeps it)'}; its first lines:\n\n${readFileSync(comment, 'utf8').split('\n').slice(0, 12).join('\n')}\n…\n`);
 } catch (e) {
   failures++;
   process.stderr.write(`demo: ${(e as Error).message}\n`);
