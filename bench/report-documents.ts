@@ -10,6 +10,7 @@ import type { ValidationDocument } from '../runners/data/validate.js';
 import type { DiffDocument } from '../runners/diff/diff.js';
 import type { EvaluationDocument, SliceResult } from '../runners/evaluate/document.js';
 import type { GateResult, Verdict } from '../runners/gates/verdict.js';
+import type { LineageReport } from '../runners/registry/lineage.js';
 import type { ReportInputs } from '../runners/report/documents.js';
 
 export type NameKind = 'pipeline' | 'model' | 'column' | 'category' | 'metric' | 'stage' | 'gate' | 'param' | 'value' | 'reason' | 'version';
@@ -199,6 +200,30 @@ export function reportFixture(opts: FixtureOptions): ReportInputs {
     params_diff: diff('params'),
     metrics_diff: { ...diff('metrics'), rows: [{ file: 'metrics/test.json', key: 'roc_auc', a: 0.81, b: 0.83, change: 0.02, pct: 2.47, status: 'changed' }] },
     history: [0, 1, 2].map((i) => ({ version: n('version', i), time: `2026-01-0${i + 1}T00:00:00.000Z`, metrics: { roc_auc: 0.78 + i * 0.01 } })),
+    lineage: { production: lineageOf(n('model', 0), n('version', 1), 'production') },
     problems: [],
+  };
+}
+
+function lineageOf(model: string, version: string, environment: string): LineageReport {
+  return {
+    schema: 'mlpipeline/lineage-report@1',
+    query: `${model}#${environment}`,
+    model,
+    version,
+    environment,
+    holding: { since: '2026-01-02T00:00:00.000Z', tag: `${model}#${environment}#1`, replaced: null },
+    deployed_in: [environment],
+    deprecated: null,
+    commit: 'e'.repeat(40),
+    registration: null,
+    model_file: null,
+    data: [],
+    dependencies: [],
+    run: null,
+    verdict: { passed: true, gates: [] },
+    promotions: [],
+    record_missing: false,
+    invalid_records: [],
   };
 }

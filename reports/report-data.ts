@@ -120,6 +120,8 @@ export interface ReportData {
   importance: { metric: string | null; features: { feature: string; drop: number; std: number }[] } | null;
   latency: Record<string, number> | null;
   history: { metric: string; versions: { version: string; time: string; value: number | null }[] } | null;
+  /** What each environment holds (from the registry's lineage), by environment name. */
+  environments: { environment: string; version: string; since: string | null; commit: string; gates_passed: boolean | null }[];
   missing: ReportMissing[];
   problems: { document: string; problem: string }[];
 }
@@ -326,6 +328,9 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     importance: ev?.importance?.length ? { metric: ev.importance_metric, features: ev.importance.map((i) => ({ ...i })) } : null,
     latency: latency && Object.keys(latency).length ? latency : null,
     history: historyOf(inputs.history, metric),
+    environments: Object.entries(inputs.lineage ?? {})
+      .map(([environment, l]) => ({ environment, version: l.version, since: l.holding?.since ?? null, commit: l.commit, gates_passed: l.verdict?.passed ?? null }))
+      .sort((a, b) => a.environment.localeCompare(b.environment)),
     missing,
     problems: inputs.problems ?? [],
   };

@@ -232,6 +232,17 @@ export function historySection(d: ReportData, detail: Detail): Section | null {
   };
 }
 
+export function environmentsSection(d: ReportData, detail: Detail): Section | null {
+  if (!d.environments.length) return null;
+  const rows = d.environments.map((x) => [e(x.environment), e(x.version), x.since ? e(x.since) : '–', codeSpan(x.commit.slice(0, 12)), x.gates_passed === null ? '–' : x.gates_passed ? 'passed' : 'failed']);
+  return {
+    id: 'environments',
+    title: 'Environments',
+    headline: d.environments.map((x) => `${e(x.environment)}: ${e(x.version)}`).join(', ') + '.',
+    body: markdownTable(['environment', 'version', 'since', 'commit', 'gates'], capped(rows, detail.maxRows, 5, 'environments')),
+  };
+}
+
 export function importanceSection(d: ReportData): Section | null {
   const i = d.importance;
   if (!i) return null;
@@ -285,6 +296,7 @@ export function allSections(d: ReportData, detail: Detail, modelCard?: string, e
     driftSection(d, detail),
     slicesSection(d, detail),
     historySection(d, detail),
+    environmentsSection(d, detail),
     ...(extra ? [importanceSection(d), latencySection(d)] : []),
     modelCardSection(modelCard),
   ];
