@@ -78,7 +78,8 @@ function assertSafeHtml(name: string, md: string): void {
   expect(comments, `${name}: HTML comments`).toEqual(name === 'comment.md' ? [expect.stringMatching(/^<!-- mlpipeline-report pipeline=[A-Za-z0-9%._~*'()!]+ -->$/)] : []);
   // No image, link, script or frame anywhere (also not as an attribute-bearing tag the filter let through).
   expect(html).not.toMatch(/<img|<a[\s>]|<script|<iframe/i);
-  const text = visibleText(html.replace(/<pre>[\s\S]*?<\/pre>/g, ''));
+  // GitHub links no mention or reference inside code (blocks and spans): the text outside it must have none.
+  const text = visibleText(html.replace(/<pre>[\s\S]*?<\/pre>/g, '').replace(/<code>[^<]*<\/code>/g, ''));
   expect(text, `${name}: @mentions`).not.toMatch(/@[A-Za-z0-9]/);
   expect(text, `${name}: #references`).not.toMatch(/#\d/);
   // The <details> the report opened are all closed, in order: nothing escaped a section.
