@@ -7,6 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli } from '../cli/main.js';
 import { bufferIo } from '../cli/context.js';
+import { loadPipelineFile } from '../pipeline-schema/load.js';
+import { bindEvaluationConfig } from '../runners/evaluate/evaluation-config.js';
+import { workTreeDigest } from '../runners/gates/binding.js';
 
 /** Published SHA-256 test vectors (FIPS 180-2 examples and the classic "message digest"). */
 export const SHA256_ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
@@ -111,8 +114,7 @@ export function openRepo(dir: string): Repo {
       return { code, stdout: io.stdout, stderr: io.stderr };
     },
     async gate(f1 = 0.81) {
-      const model = readFileSync(join(dir, 'model.onnx'));
-      repo.write('.mlpipeline/evaluation.json', JSON.stringify(evaluationDoc(model, f1)));
+      repo.write('.mlpipeline/evaluation.json', JSON.stringify(await evaluationDocAt(dir, f1)));
       const r = await repo.cli(['gate']);
       if (r.code > 1) throw new Error(`gate failed: ${r.stderr}`);
     },
@@ -144,14 +146,23 @@ export function makeRepo(dir: string, opts: { environments?: string; modelCommit
   return repo;
 }
 
-/** The evaluation document `mlpipeline evaluate` would write for `model` (only what `gate` reads). */
-export function evaluationDoc(model: Buffer, f1: number) {
+/**
+ * The evaluation document `mlpipeline evaluate` would write for `model` (only what `gate` reads):
+ * the sha256 of the model and data bytes and the evaluation config of the pipeline in `dir`, as
+ * they are now.
+ */
+export async function evaluationDocAt(dir: string, f1: number, file = 'mlpipeline.yaml') {
+  const model = readFileSync(join(dir, 'model.onnx'));
+  const data = readFileSync(join(dir, 'data/train.csv'));
+  const loaded = await loadPipelineFile(join(dir, file));
+  const config = await bindEvaluationConfig(loaded.pipeline, loaded.dir, async (abs) => (await workTreeDigest(abs))?.sha256);
   return {
     schema: 'mlpipeline/evaluation@1',
     task: 'binary-classification',
     rows: 3,
     label: 'churned',
-    data: { path: 'data/train.csv' },
+    data: { path: 'data/train.csv', sha256: createHash('sha256').update(data).digest('hex'), size_bytes: data.length },
+    config,
     model: { path: 'model.onnx', sha256: createHash('sha256').update(model).digest('hex'), size_bytes: model.length },
     metrics: { f1, roc_auc: 0.9 },
   };

@@ -35,7 +35,7 @@ describe('register binds the verdict and the run record to what it registers', (
   it('mlpipeline gate writes the sha256 of the model, the evaluation data and the gate config into the verdict', () => {
     const v = JSON.parse(execFileSync('cat', [join(repo.dir, '.mlpipeline/verdict.json')], { encoding: 'utf8' }));
     expect(v.model).toEqual({ path: 'model.onnx', sha256: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad' });
-    expect(v.evaluation_data).toEqual({ path: 'data/train.csv', sha256: 'f7846f55cf23e14eebeab5b4e1550cad5b509e3348fbc4efa3a1413d393cb650' });
+    expect(v.evaluation_data).toEqual({ path: 'data/train.csv', sha256: 'f7846f55cf23e14eebeab5b4e1550cad5b509e3348fbc4efa3a1413d393cb650', size: 14 });
     expect(v.gates_config.count).toBe(1);
     expect(v.gates_config.sha256).toMatch(/^[0-9a-f]{64}$/);
   });

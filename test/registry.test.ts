@@ -61,7 +61,7 @@ describe('register → promote through two environments → rollback → depreca
     expect(rec.verdict.passed).toBe(true);
     expect(rec.verdict.bound).toBe(true);
     expect(rec.verdict.binding.model.sha256).toBe(SHA256_ABC);
-    expect(rec.verdict.binding.evaluation_data).toEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST });
+    expect(rec.verdict.binding.evaluation_data).toEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST, size: 14 });
     expect(rec.verdict.binding.gates_config.count).toBe(1);
     expect(rec.actor).toEqual({ login: null, name: 'Alice Example', email: 'alice@example.com', source: 'GIT_COMMITTER_NAME', verified: false });
   });

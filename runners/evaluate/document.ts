@@ -3,6 +3,7 @@
  * by `mlpipeline gate`, the reports and lineage. Schema: pipeline-schema/evaluation.schema.json.
  */
 import type { Task } from '../../pipeline-schema/types.js';
+import type { EvaluationConfigBinding } from './evaluation-config.js';
 
 export const EVALUATION_SCHEMA_ID = 'mlpipeline/evaluation@1';
 
@@ -74,7 +75,10 @@ export interface EvaluationDocument {
   features: string[];
   classes: (string | number)[] | null;
   threshold: number | null;
-  data: { path: string };
+  /** The rows evaluated: path, and the sha256 and size of the bytes read (hashed before and after the read, which must agree). */
+  data: { path: string; sha256?: string; size_bytes?: number };
+  /** Everything in the pipeline that decides the metrics (runners/evaluate/evaluation-config.ts). */
+  config?: EvaluationConfigBinding;
   model: ModelSummary;
   metrics: Record<string, number>;
   /** Directions of custom metrics (built-in metrics carry theirs in pipeline-schema/metrics.ts). */

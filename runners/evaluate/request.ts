@@ -14,7 +14,10 @@ import type { GateSpec, LoadedPipeline, Task } from '../../pipeline-schema/types
 import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
 import { readBatches, type DataSource } from '../data/source.js';
 import { baselineFromFile, baselineFromRef, baselineFromStage, readModelFile, type StageModelResolver } from './baseline.js';
+import { canonicalJson } from '../../core/canonical-json.js';
+import { workTreeDigest } from '../gates/binding.js';
 import type { EvaluationDocument } from './document.js';
+import { bindEvaluationConfig } from './evaluation-config.js';
 import { DEFAULTS, evaluateModels, type BaselineInput, type EvaluateInput } from './evaluate.js';
 
 export const DEFAULT_EVALUATION_OUTPUT = '.mlpipeline/evaluation.json';
@@ -147,6 +150,15 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   }
 
   const warnings: string[] = [];
+  // What decides the metrics is hashed BEFORE anything is read (custom metric files, the data),
+  // and the data again after the read: the document names the bytes the metrics came from.
+  const config = await bindEvaluationConfig(p, dir, async (abs) => (await workTreeDigest(abs))?.sha256, {
+    task: opts.task,
+    label: opts.label,
+    features: opts.features,
+  });
+  const dataAbs = resolve(data!.cwd, data!.path);
+  const before = await workTreeDigest(dataAbs);
   const custom = await customMetrics(lp, warnings);
   const batchSize = ev?.batch_size ?? DEFAULTS.batchSize;
   const document = await evaluateModels({
@@ -170,6 +182,19 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
     custom,
     batchSize,
   });
+  const after = await workTreeDigest(dataAbs);
+  if (!before || !after || before.sha256 !== after.sha256) {
+    throw new InputError(`${dataDisplay} changed while it was evaluated (sha256 ${before?.sha256.slice(0, 12) ?? 'none'} before the read, ${after?.sha256.slice(0, 12) ?? 'none'} after), so no evaluation document was written`, {
+      location: { file: dataDisplay },
+      fix: 'run mlpipeline evaluate again when nothing is writing the evaluation data',
+    });
+  }
+  const afterConfig = await bindEvaluationConfig(p, dir, async (abs) => (await workTreeDigest(abs))?.sha256, { task: opts.task, label: opts.label, features: opts.features });
+  if (afterConfig.sha256 !== config.sha256 || canonicalJson(afterConfig.custom_metric_files) !== canonicalJson(config.custom_metric_files)) {
+    throw new InputError('a custom metric file changed while the model was evaluated, so no evaluation document was written', { fix: 'run mlpipeline evaluate again when the stages that write the metrics files are done' });
+  }
+  document.data = { path: document.data.path, sha256: before.sha256, size_bytes: before.size };
+  document.config = config;
   document.warnings.push(...warnings);
   const outputPath = evaluationOutputPath(cwd, lp, opts.output);
   await writeFileAtomic(outputPath, toJsonText(document), { what: opts.output ? '--output' : 'evaluation.output' });

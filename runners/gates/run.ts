@@ -49,11 +49,13 @@ export interface GateRun {
 
 export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; evaluation?: string; output?: string; gates?: GateSpec[] }): Promise<GateRun> {
   const evaluationPath = opts.evaluation ? resolve(opts.cwd, opts.evaluation) : evaluationOutputPath(opts.cwd, opts.pipeline);
-  const doc = await readEvaluation(evaluationPath, displayPath(evaluationPath, opts.cwd));
+  const display = displayPath(evaluationPath, opts.cwd);
+  const doc = await readEvaluation(evaluationPath, display);
   const gates = opts.gates ?? opts.pipeline?.pipeline.gates ?? [];
-  // The verdict names what it judged (model, evaluation data, gate config), so register can
-  // refuse to record it for anything else.
-  const verdict: Verdict = { ...evaluateGates(gates, doc, opts.pipeline?.pipeline.gates_defaults), ...(await bindVerdict(opts.cwd, opts.pipeline, doc, gates)) };
+  // The verdict names what it judged (model, evaluation data, gate and evaluation config), so
+  // register can refuse to record it for anything else; a stale evaluation document refuses here.
+  const binding = await bindVerdict(opts.cwd, opts.pipeline, doc, gates, display);
+  const verdict: Verdict = { ...evaluateGates(gates, doc, opts.pipeline?.pipeline.gates_defaults), ...binding };
   const verdictPath = opts.output
     ? resolve(opts.cwd, opts.output)
     : opts.pipeline

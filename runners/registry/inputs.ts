@@ -125,9 +125,19 @@ export async function readVerdict(loaded: LoadedPipeline, cwd: string, file?: st
   const m = v.model;
   const d = v.evaluation_data;
   const g = v.gates_config;
+  const e = v.evaluation_config;
+  const config =
+    e && typeof e === 'object' && sha(e.sha256) && e.config && typeof e.config === 'object' && Array.isArray(e.custom_metric_files)
+      ? { sha256: e.sha256, config: e.config, custom_metric_files: e.custom_metric_files }
+      : undefined;
   const binding =
     m && typeof m.path === 'string' && sha(m.sha256) && g && sha(g.sha256) && Number.isInteger(g.count) && (d === null || (d && typeof d.path === 'string' && sha(d.sha256)))
-      ? { model: { path: m.path, sha256: m.sha256 }, evaluation_data: d ? { path: d.path, sha256: d.sha256 } : null, gates_config: { sha256: g.sha256, count: g.count } }
+      ? {
+          model: { path: m.path, sha256: m.sha256 },
+          evaluation_data: d ? { path: d.path, sha256: d.sha256, ...(Number.isInteger(d.size) ? { size: d.size } : {}) } : null,
+          gates_config: { sha256: g.sha256, count: g.count, ...(Array.isArray(g.gates) ? { gates: g.gates } : {}), ...(g.defaults && typeof g.defaults === 'object' ? { defaults: g.defaults } : {}) },
+          ...(config ? { evaluation_config: config } : {}),
+        }
       : undefined;
   return { passed: v.passed, gates: v.gates, ...(binding ? { binding } : {}) };
 }

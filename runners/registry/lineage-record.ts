@@ -12,6 +12,8 @@
  * JSON inside follows pipeline-schema/lineage.schema.json.
  */
 
+import type { EvaluationConfigBinding } from '../evaluate/evaluation-config.js';
+
 export const LINEAGE_SCHEMA = 'mlpipeline/lineage@1';
 const FENCE_OPEN = '```mlpipeline-lineage';
 
@@ -82,8 +84,11 @@ export interface VerdictSummary {
   /** What the verdict says it judged (model, evaluation data, gate config); absent in hand-written or old verdicts. */
   binding?: {
     model: { path: string; sha256: string };
-    evaluation_data: { path: string; sha256: string } | null;
-    gates_config: { sha256: string; count: number };
+    evaluation_data: { path: string; sha256: string; size?: number } | null;
+    /** `gates`/`defaults`: what was hashed, kept to name a gate that differs (never trusted over the sha256). */
+    gates_config: { sha256: string; count: number; gates?: unknown[]; defaults?: unknown };
+    /** The evaluation config the metrics were computed with; absent in verdicts made before it was bound. */
+    evaluation_config?: EvaluationConfigBinding;
   };
   /** True when register found the binding equal to what it registered; absent in records made before. */
   bound?: boolean;

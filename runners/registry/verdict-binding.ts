@@ -1,6 +1,7 @@
 /**
  * At registration, a gate verdict is bound to the version only when the model it judged, the
- * evaluation data it was judged on and the gate config that judged it are exactly what is being
+ * evaluation data it was judged on, the evaluation config its metrics were computed with and the
+ * gate config that judged it are exactly what is being
  * registered (recomputed here from the registered commit). Otherwise it is recorded as
  * "not gated" (bound: false, with the reasons), which `require_gates` refuses.
  */
@@ -9,6 +10,7 @@ import { gitRaw } from '../../core/git.js';
 import { loadPipelineText } from '../../pipeline-schema/load.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { declaredEvaluationData, gatesConfigDigest } from '../gates/binding.js';
+import { bindEvaluationConfig, configDifferences, fileDifferences } from '../evaluate/evaluation-config.js';
 import { digestFile } from './inputs.js';
 import type { FileDigest, VerdictSummary } from './lineage-record.js';
 
@@ -35,6 +37,21 @@ export async function bindToRegistration(root: string, commit: string, loaded: L
   const gates = gatesConfigDigest(atCommit.pipeline.gates, atCommit.pipeline.gates_defaults);
   if (b.gates_config.sha256 !== gates.sha256 || b.gates_config.count !== gates.count) {
     problems.push(`the gate config changed after the verdict: it was judged by ${b.gates_config.count} gate(s) (config ${short(b.gates_config.sha256)}), the pipeline declares ${gates.count} (config ${short(gates.sha256)})`);
+  }
+  // The evaluation config the metrics were computed with must be the registered commit's.
+  const config = await bindEvaluationConfig(atCommit.pipeline, atCommit.dir, async (abs) => {
+    const rel = relative(root, abs).split(sep).join('/');
+    return rel.startsWith('..') ? undefined : (await digestFile(root, commit, rel))?.sha256;
+  });
+  if (!b.evaluation_config) {
+    problems.push('the verdict names no evaluation config (model:, evaluation:) it was computed with (from an older `mlpipeline gate`)');
+  } else {
+    const diffs = [
+      ...(b.evaluation_config.sha256 !== config.sha256 ? configDifferences(b.evaluation_config.config, config.config, ['when evaluated', 'at the registered commit']) : []),
+      ...fileDifferences(b.evaluation_config.custom_metric_files, config.custom_metric_files),
+    ];
+    if (b.evaluation_config.sha256 !== config.sha256 && diffs.length === 0) diffs.push(`config ${short(b.evaluation_config.sha256)} when evaluated, ${short(config.sha256)} at the registered commit`);
+    if (diffs.length) problems.push(`the evaluation config changed after the evaluation: ${diffs.join('; ')}`);
   }
   const declared = declaredEvaluationData(atCommit);
   const named = b.evaluation_data ? resolve(loaded.dir, b.evaluation_data.path) : undefined;

@@ -3,7 +3,10 @@
  * with their content hashes, the values of the params it names and its out paths. Equal
  * fingerprints mean the command would see exactly the same inputs.
  */
+import { canonicalJson } from '../../core/canonical-json.js';
 import { sha256 } from './hash-cache.js';
+
+export { canonicalJson };
 
 export interface StageInputs {
   cmds: string[];
@@ -14,16 +17,18 @@ export interface StageInputs {
   outs: string[];
 }
 
-/** JSON with object keys sorted at every level, so equal values always give equal text. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
-}
-
+/**
+ * A copy with object keys sorted at every level. An own key named `__proto__` (a params file may
+ * hold one) is defined as a data property, never assigned, so it is kept and not turned into
+ * the copy's prototype.
+ */
 export function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value as object).sort()) out[k] = sortKeys((value as Record<string, unknown>)[k]);
+    for (const k of Object.keys(value as object).sort()) {
+      Object.defineProperty(out, k, { value: sortKeys((value as Record<string, unknown>)[k]), enumerable: true, writable: true, configurable: true });
+    }
     return out;
   }
   return value;
