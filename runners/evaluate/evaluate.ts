@@ -40,6 +40,7 @@ import type { ModelRunner } from './runner.js';
 import { SliceColumn } from './slices.js';
 import { TrueLabels } from './true-labels.js';
 import type { EvaluateInput } from './evaluate-input.js';
+import { own } from '../../core/own.js';
 
 export type { BaselineInput, EvaluateInput, ModelInput } from './evaluate-input.js';
 
@@ -282,7 +283,7 @@ function keptMetrics(input: EvaluateInput): (m: Record<string, number>) => Recor
   return (m) => {
     const out: Record<string, number> = {};
     for (const k of [...wanted, 'rows']) {
-      const v = m[k];
+      const v = own(m, k);
       if (v !== undefined) out[k] = v;
     }
     return out;
@@ -332,7 +333,7 @@ async function importanceOf(input: EvaluateInput, candidate: EvaluatedModel, pas
         labelIds: labels.length ? Int32Array.from(labels) : null,
         scoreIsProbability: runner.scoreIsProbability,
       };
-      return taskMetrics(scoring.outcomeOf(p, [], sampleYIds, sampleY)).metrics[metric];
+      return own(taskMetrics(scoring.outcomeOf(p, [], sampleYIds, sampleY)).metrics, metric);
     },
   });
   if (importance.length === 0) warnings.push(`importance: metric '${metric}' is not available for this model; importance left out`);
@@ -365,7 +366,7 @@ function evaluationDocument(input: EvaluateInput, a: Assembled): EvaluationDocum
     const r = defined(results[k + 1], 'one result per evaluated model, in order');
     const deltas: Record<string, number> = {};
     for (const [m, v] of Object.entries(a.candMetrics)) {
-      const base = r.metrics[m];
+      const base = own(r.metrics, m);
       if (typeof base === 'number') deltas[m] = v - base;
     }
     return {

@@ -19,6 +19,7 @@ import { workTreeDigest } from '../gates/binding.js';
 import type { EvaluationDocument } from './document.js';
 import { bindEvaluationConfig } from './evaluation-config.js';
 import { DEFAULTS, evaluateModels, type BaselineInput, type EvaluateInput } from './evaluate.js';
+import { own } from '../../core/own.js';
 
 export const DEFAULT_EVALUATION_OUTPUT = '.mlpipeline/evaluation.json';
 export const TASKS: readonly Task[] = ['binary-classification', 'multiclass-classification', 'regression'];
@@ -114,7 +115,7 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   let data: DataSource | undefined;
   if (opts.data) data = { path: opts.data, cwd };
   else if (ev?.data) {
-    const ds = p?.data?.[ev.data];
+    const ds = own(p?.data, ev.data);
     data = ds ? { path: ds.path, format: ds.format, delimiter: ds.delimiter, cwd: dir } : { path: ev.data, cwd: dir };
   } else missing.push('evaluation data (--data FILE or evaluation.data)');
   if (missing.length) {

@@ -14,6 +14,7 @@ import type { GateSpec, LoadedPipeline, Pipeline } from '../../pipeline-schema/t
 import { ChecksFailedError } from '../../core/errors.js';
 import type { EvaluationDocument } from '../evaluate/document.js';
 import { bindEvaluationConfig, configDifferences, fileDifferences, type EvaluationConfigBinding } from '../evaluate/evaluation-config.js';
+import { own } from '../../core/own.js';
 
 export interface VerdictBinding {
   /** The model judged: its path as in the pipeline (relative to the pipeline folder) and the sha256 of the bytes `evaluate` read. */
@@ -78,7 +79,7 @@ export async function workTreeSha256(abs: string): Promise<string | undefined> {
 export function declaredEvaluationData(pipeline: LoadedPipeline): string | undefined {
   const ev = pipeline.pipeline.evaluation?.data;
   if (!ev) return undefined;
-  const ds = pipeline.pipeline.data?.[ev];
+  const ds = own(pipeline.pipeline.data, ev);
   return resolve(pipeline.dir, ds ? ds.path : ev);
 }
 

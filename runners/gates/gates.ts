@@ -18,6 +18,7 @@ import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from
 import { formatNumber as fmt } from '../../core/numbers.js';
 import { sliceText } from './format.js';
 import { VERDICT_SCHEMA_ID, type GateKind, type GateResult, type Verdict } from './verdict.js';
+import { hasOwn, own } from '../../core/own.js';
 
 /** `gates_defaults` of mlpipeline.yaml. */
 export interface GateDefaults {
@@ -33,7 +34,7 @@ function atMost(a: number, b: number): boolean {
 function sliceMatches(slice: Record<string, SliceValue>, want: Record<string, Scalar>): boolean {
   const keys = Object.keys(want);
   if (Object.keys(slice).length !== keys.length) return false;
-  return keys.every((k) => k in slice && String(slice[k]) === String(want[k]));
+  return keys.every((k) => hasOwn(slice, k) && String(slice[k]) === String(want[k]));
 }
 
 function findSlice(slices: SliceResult[], want: Record<string, Scalar>): SliceResult | undefined {
@@ -42,7 +43,7 @@ function findSlice(slices: SliceResult[], want: Record<string, Scalar>): SliceRe
 
 function directionOf(gate: GateSpec, doc: EvaluationDocument): Direction | undefined {
   if (gate.higher_is_better !== undefined) return gate.higher_is_better ? 'higher' : 'lower';
-  return METRIC_DIRECTIONS[gate.metric] ?? doc.directions?.[gate.metric];
+  return own(METRIC_DIRECTIONS, gate.metric) ?? own(doc.directions, gate.metric);
 }
 
 function gateName(gate: GateSpec, kind: GateKind, threshold: number): string {
@@ -120,7 +121,7 @@ export function evaluateGate(gate: GateSpec, doc: EvaluationDocument, defaults: 
     candidate = findSlice(doc.slices ?? [], sliceWant)?.metrics;
     sliceMissing = candidate === undefined;
   }
-  const value = candidate?.[gate.metric];
+  const value = own(candidate, gate.metric);
 
   return kinds.map(({ kind, threshold }) => {
     const r = base(kind, threshold);
@@ -159,7 +160,7 @@ export function evaluateGate(gate: GateSpec, doc: EvaluationDocument, defaults: 
       return r;
     }
     const baseMetrics = sliceWant ? findSlice(baseline.slices ?? [], sliceWant)?.metrics : baseline.metrics;
-    const b = baseMetrics?.[gate.metric];
+    const b = own(baseMetrics, gate.metric);
     if (b === undefined || b === null || !Number.isFinite(b)) {
       r.reason = `the ${name} baseline has no ${gate.metric}${where} to compare with`;
       return r;
@@ -220,8 +221,8 @@ function maxGap(r: GateResult, gate: GateSpec, doc: EvaluationDocument, threshol
   for (const s of doc.slices ?? []) {
     const keys = Object.keys(s.slice);
     if (keys.length !== 1 || keys[0] !== col) continue;
-    const v = s.metrics[gate.metric];
-    if (typeof v === 'number' && Number.isFinite(v)) values.push({ label: String(s.slice[col]), v });
+    const v = own(s.metrics, gate.metric);
+    if (typeof v === 'number' && Number.isFinite(v)) values.push({ label: String(own(s.slice, col)), v });
   }
   if (values.length < 2) {
     r.reason = `${gate.metric} is available for ${values.length} slice(s) of ${col}; a gap needs at least two (declare ${col} under evaluation.slices)`;

@@ -4,7 +4,8 @@
  *
  * Identity, first match wins:
  *   login  on GitHub Actions (GITHUB_ACTIONS=true) GITHUB_ACTOR, the authenticated user who
- *          triggered the run; it wins over --actor, which cannot override it. Elsewhere --actor,
+ *          triggered the run; it wins over --actor, which cannot override it. There `allowed`
+ *          matches this login (and verified teams) only, never the tagger's name or email. Elsewhere --actor,
  *          else none (the policy then matches `allowed` against the tagger's name and email).
  *          A local identity is whatever the person at the terminal says: it is recorded with
  *          `verified: false` and the command says so.
@@ -81,7 +82,9 @@ export async function resolveActor(cwd: string, env: NodeJS.ProcessEnv, opts: Ac
   const teams = (opts.verifiedTeams ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean).map((t) => (t.startsWith('@') ? t : `@${t}`));
   const clock = opts.now ?? Date.now;
   return {
-    actor: { login, name, email, source, verified: ci },
+    // Only the login is authenticated on Actions; a name or email set in the environment or git
+    // config is whatever the workflow (or a step of it) says, so it is recorded as unverified.
+    actor: { login, name, email, source, verified: ci, name_verified: ci && (source === 'GITHUB_ACTOR') },
     teams,
     gitEnv: { GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
     now: clock(),
@@ -127,10 +130,17 @@ function resolvePr(env: NodeJS.ProcessEnv, flag: string | undefined): number | n
   return m ? Number(m[1]) : null;
 }
 
-/** Does an `allowed` entry name this actor? Logins, names and emails compare case-insensitively. */
+/**
+ * Does an `allowed` entry name this actor? Compared case-insensitively. When the login is
+ * verified (GitHub Actions), only the login and the verified teams match: a name or email from
+ * GIT_COMMITTER_NAME/EMAIL or git config is set by whoever writes the workflow step, so it never
+ * matches there. Locally (nothing verified) the login (--actor), name and email all match, and
+ * the record says the identity is unverified.
+ */
 export function actorMatches(entry: string, ctx: Pick<ActorContext, 'actor' | 'teams'>): boolean {
   const e = entry.trim().toLowerCase();
   if (e.startsWith('@')) return ctx.teams.includes(e);
-  const { login, name, email } = ctx.actor;
+  const { login, name, email, verified } = ctx.actor;
+  if (verified === true) return login !== null && login.toLowerCase() === e;
   return [login, name, email].some((v) => v !== null && v.toLowerCase() === e);
 }

@@ -9,6 +9,7 @@ import { gitRaw } from '../../core/git.js';
 import { classifyTag, type TagAction } from './grammar.js';
 import { validateDocument } from '../../pipeline-schema/documents.js';
 import { isVersion } from './semver.js';
+import { MAX_NESTING, pathText, tooDeep } from '../../core/depth.js';
 import { messageSubject, parseTagMessage, quickRecordField, type LineageRecord } from './lineage-record.js';
 
 export interface RegistryEvent {
@@ -158,6 +159,10 @@ function readRecord(event: RegistryEvent): { record: LineageRecord | null; error
   let hit = recordCache.get(event);
   if (!hit) {
     hit = parseTagMessage(event.message);
+    // Nesting is bounded before Ajv (recursive) walks the record: a forged record 100,000
+    // levels deep is an invalid record, not a stack overflow.
+    const deep = hit.record ? tooDeep(hit.record, MAX_NESTING) : undefined;
+    if (deep) hit = { record: null, error: `its lineage record is invalid (nested more than ${MAX_NESTING} levels deep at ${pathText(deep)})` };
     if (hit.record) {
       const problems = recordProblems(hit.record, event);
       if (problems.length) hit = { record: null, error: `its lineage record is invalid (${problems.slice(0, 3).join('; ')}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''})` };

@@ -28,6 +28,11 @@ export interface Actor {
   source: string;
   /** True only for the authenticated GitHub Actions actor; absent in records made before. */
   verified?: boolean;
+  /**
+   * True only when name and email were derived from the verified login; a name or email from the
+   * environment (GIT_COMMITTER_NAME/EMAIL) or git config is never verified. Absent in older records.
+   */
+  name_verified?: boolean;
 }
 
 export interface FileDigest {

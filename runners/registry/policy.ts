@@ -9,24 +9,30 @@
  *                  stage tags' tagger dates against the clock; a stage tag dated in the future or
  *                  before the version's registration tag is not trusted for soak
  *   require_gates  the gate verdict recorded when the version was registered passed, was bound to
- *                  what was registered (model, evaluation data, gate config) and judged as many
- *                  gates as the pipeline declares (default true)
+ *                  what was registered (model, evaluation data, evaluation and gate config),
+ *                  judged as many gates as the pipeline declares, and was judged by exactly the
+ *                  default branch's gates with its evaluation config (default true)
  *
  * `loaded` is the COMMITTED pipeline of the default branch (policy-source.ts), never the work tree.
  */
 import { ConfigError, PolicyError, UsageError } from '../../core/errors.js';
-import type { EnvironmentSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
+import { canonicalDigest, canonicalJson } from '../../core/canonical-json.js';
+import type { EnvironmentSpec, GateSpec, LoadedPipeline, Pipeline } from '../../pipeline-schema/types.js';
+import { configDifferences, evaluationConfig, shortJson } from '../evaluate/evaluation-config.js';
+import { gatesConfigDigest } from '../gates/binding.js';
 import { actorMatches, type ActorContext } from './actor.js';
 import { DURATION_RULE, formatDuration, parseDuration } from './duration.js';
 import { recordOf } from './events.js';
 import type { PolicyCheck, VerdictSummary } from './lineage-record.js';
 import { everHeld, type EnvironmentState, type ModelState, type VersionState } from './state.js';
+import { hasOwn, own } from '../../core/own.js';
 
 /** The environment's spec, or undefined when the pipeline declares no environments (no policy). */
 export function environmentSpec(loaded: LoadedPipeline, env: string): EnvironmentSpec | undefined {
   const envs = loaded.pipeline.environments;
   if (!envs || Object.keys(envs).length === 0) return undefined;
-  const spec = envs[env];
+  // Own properties only: `--to constructor` or `__proto__` must not find Object.prototype's.
+  const spec = own(envs, env);
   if (!spec) {
     throw new UsageError(`unknown environment '${env}'; ${loaded.file} declares: ${Object.keys(envs).join(', ')}`, {
       fix: `choose one of ${Object.keys(envs).join(', ')}, or add '${env}' under environments: in mlpipeline.yaml`,
@@ -58,7 +64,7 @@ export function evaluatePolicy(input: PromotionInput): PolicyCheck[] {
   const envs = loaded.pipeline.environments!;
 
   if (spec.after !== undefined) {
-    if (!envs[spec.after]) {
+    if (!hasOwn(envs, spec.after)) {
       throw configProblem(loaded, `/environments/${environment}/after`, `environment '${environment}' comes after unknown environment '${spec.after}'`, `name one of: ${Object.keys(envs).join(', ')}`);
     }
     const ok = everHeld(model.environments.get(spec.after), version.version);
@@ -98,14 +104,19 @@ export function evaluatePolicy(input: PromotionInput): PolicyCheck[] {
   }
 
   if (spec.require_gates !== false) {
-    const { ok, detail } = gatesCheck(v, recordOf(version.event)?.verdict ?? null, loaded.pipeline.gates?.length ?? 0);
+    const { ok, detail } = gatesCheck(v, recordOf(version.event)?.verdict ?? null, loaded);
     checks.push({ rule: 'require_gates', ok, detail });
   }
   return checks;
 }
 
-/** The verdict recorded at registration must have passed, be bound, and have judged every declared gate. */
-function gatesCheck(v: string, verdict: VerdictSummary | null, declared: number): { ok: boolean; detail: string } {
+/**
+ * The verdict recorded at registration must have passed, be bound, have judged every declared
+ * gate, and have been judged by the default branch's gates with the default branch's evaluation
+ * config: a branch cannot weaken a threshold (or make a gate `warn`) and pass its own model.
+ */
+function gatesCheck(v: string, verdict: VerdictSummary | null, policy: LoadedPipeline): { ok: boolean; detail: string } {
+  const declared = policy.pipeline.gates?.length ?? 0;
   if (!verdict) return { ok: false, detail: `${v} was registered without a gate verdict` };
   if (verdict.bound !== true || !verdict.binding) {
     const why = verdict.problems?.length ? `: ${verdict.problems.join('; ')}` : ' (no sha256 of the model, evaluation data and gate config in it)';
@@ -119,7 +130,49 @@ function gatesCheck(v: string, verdict: VerdictSummary | null, declared: number)
   if (judged !== declared || verdict.gates.length < declared) {
     return { ok: false, detail: `${v}'s verdict judged ${Math.min(judged, verdict.gates.length)} gate${judged === 1 ? '' : 's'}; the pipeline declares ${declared}` };
   }
-  return { ok: true, detail: `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? '' : 's'})` };
+  const branch = policy.displayFile?.split(':')[0] || 'the default branch';
+  const mainGates = gatesConfigDigest(policy.pipeline.gates, policy.pipeline.gates_defaults);
+  if (verdict.binding.gates_config.sha256 !== mainGates.sha256) {
+    const diffs = gateDifferences(verdict.binding.gates_config, policy, branch);
+    return {
+      ok: false,
+      detail: `the gates on ${branch} differ from the gates ${v} was judged with${diffs.length ? `: ${diffs.join('; ')}` : ''}`,
+    };
+  }
+  const ec = verdict.binding.evaluation_config;
+  const mainConfig = evaluationConfig(policy.pipeline);
+  if (!ec) return { ok: false, detail: `${v}'s verdict names no evaluation config (from an older mlpipeline gate), so it cannot be compared with ${branch}'s` };
+  if (ec.sha256 !== canonicalDigest(mainConfig)) {
+    const diffs = canonicalDigest(ec.config) === ec.sha256 ? configDifferences(ec.config, mainConfig, ['when evaluated', `on ${branch}`]) : [];
+    return { ok: false, detail: `the evaluation config on ${branch} differs from the one ${v}'s metrics were computed with${diffs.length ? `: ${diffs.join('; ')}` : ''}` };
+  }
+  return { ok: true, detail: `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? '' : 's'}, the same as on ${branch})` };
+}
+
+/** Gate by gate, how the judged gates differ from the default branch's (only when the verdict's copy hashes to its sha256). */
+function gateDifferences(judged: NonNullable<VerdictSummary['binding']>['gates_config'], policy: LoadedPipeline, branch: string): string[] {
+  const list = judged.gates;
+  if (!Array.isArray(list)) return [];
+  const defaults = judged.defaults && typeof judged.defaults === 'object' ? (judged.defaults as Pipeline['gates_defaults']) : undefined;
+  if (gatesConfigDigest(list as GateSpec[], defaults).sha256 !== judged.sha256) return [];
+  const main = policy.pipeline.gates ?? [];
+  const out: string[] = [];
+  for (let i = 0; i < Math.max(main.length, list.length); i++) {
+    const a = list[i] as Record<string, unknown> | undefined;
+    const b = main[i] as unknown as Record<string, unknown> | undefined;
+    if (canonicalJson(a) === canonicalJson(b)) continue;
+    const metric = String((b ?? a)?.metric ?? '?');
+    if (!a) out.push(`gate ${i + 1} (${metric}) is on ${branch} only`);
+    else if (!b) out.push(`gate ${i + 1} (${metric}) was judged but is not on ${branch}`);
+    else {
+      const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]));
+      out.push(`gate ${i + 1} (${metric}): ${keys.map((k) => `${k} ${shortJson(Object.hasOwn(b, k) ? b[k] : undefined)} on ${branch}, ${shortJson(Object.hasOwn(a, k) ? a[k] : undefined)} when judged`).join(', ')}`);
+    }
+  }
+  if (canonicalJson(defaults ?? {}) !== canonicalJson(policy.pipeline.gates_defaults ?? {})) {
+    out.push(`gates_defaults: ${shortJson(policy.pipeline.gates_defaults)} on ${branch}, ${shortJson(defaults)} when judged`);
+  }
+  return out;
 }
 
 /**
@@ -156,7 +209,7 @@ const FIXES: Record<PolicyCheck['rule'], (i: PromotionInput, spec: EnvironmentSp
       : ''),
   min_soak: (i, s) => `let it soak in ${s.after} for ${s.min_soak} before promoting to ${i.environment}`,
   require_gates: (i) =>
-    `run \`mlpipeline evaluate\` and \`mlpipeline gate\` on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}`,
+    `merge the pipeline's gates and evaluation config into the default branch (or re-run \`mlpipeline evaluate\` and \`mlpipeline gate\` with the default branch's mlpipeline.yaml), on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}`,
   not_deprecated: () => 'promote a version that is not deprecated',
 };
 

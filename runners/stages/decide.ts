@@ -10,6 +10,7 @@ import type { HashCache } from './hash-cache.js';
 import type { LockStage } from './lock-file.js';
 import type { ObjectStore, RunCacheEntry } from './object-store.js';
 import { overlaps } from './paths.js';
+import { own } from '../../core/own.js';
 
 export type Action = 'skip' | 'restore' | 'run';
 
@@ -114,9 +115,9 @@ export function inputReasons(stage: StageInstance, cur: StageInputs, entry: Lock
     if (changed.length) reasons.push(`deps changed: ${changed.join(', ')}`);
   }
   const paramKeys = [...new Set([...Object.keys(entry.params ?? {}), ...Object.keys(cur.params)])];
-  const pchanged = paramKeys.filter((k) => showValue((entry.params ?? {})[k]) !== showValue(cur.params[k]));
+  const pchanged = paramKeys.filter((k) => showValue(own(entry.params, k)) !== showValue(own(cur.params, k)));
   if (pchanged.length) {
-    reasons.push(`params changed: ${pchanged.map((k) => `${k} (${showValue((entry.params ?? {})[k])} → ${showValue(cur.params[k])})`).join(', ')}`);
+    reasons.push(`params changed: ${pchanged.map((k) => `${k} (${showValue(own(entry.params, k))} → ${showValue(own(cur.params, k))})`).join(', ')}`);
   }
   const before = Object.keys(entry.outs ?? {}).sort().join('\n');
   const now = [...cur.outs].sort().join('\n');
