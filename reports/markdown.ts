@@ -1,7 +1,8 @@
 /**
  * Escaping for untrusted text (data values, column, model and metric names) rendered into
  * GitHub-flavoured Markdown. The output can contain no HTML, no images, no links or autolinks,
- * no @mentions and no #references that we did not make ourselves, and cannot break a table.
+ * no @mentions, #references, GH-123 or commit-SHA references that we did not make ourselves, no
+ * bidi or control characters, and cannot break a table.
  */
 
 const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
@@ -12,14 +13,34 @@ function plainText(value: unknown): string {
   return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number | boolean | bigint);
 }
 
+/** Bidirectional overrides, embeddings, isolates and marks: they reorder what a reviewer sees (Trojan Source). */
+const BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+/** C0 and C1 control characters and DEL. */
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+const ZWSP = '\u200b';
+
+/**
+ * GitHub links some plain text after rendering, whatever the Markdown escapes: `GH-42` (an
+ * issue), a bare run of 7 to 40 hex digits (a commit SHA; `org/repo@sha` too). A zero-width
+ * space, as after `@` and `#` below, breaks each: one between `GH` and `-`, and one after every
+ * 6 hex digits of a longer run, so no run of 7 is left.
+ */
+function breakAutoReferences(s: string): string {
+  return s.replace(/\b(gh)-(?=\d)/gi, `$1${ZWSP}-`).replace(/[0-9a-f]{7,}/gi, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, `$&${ZWSP}`));
+}
+
 /** Escape text for inline Markdown (paragraphs and table cells). */
 export function escapeMarkdown(text: unknown): string {
   const s = plainText(text);
   return (
-    s
-      // Control characters and newlines would end a table row or a line of prose.
-      .replace(/\r\n|\r|\n/g, ' ')
-      .replace(/[\u0000-\u001f\u007f]/g, '')
+    breakAutoReferences(
+      s
+        // Control characters and newlines would end a table row or a line of prose.
+        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(CONTROL, '')
+        // Bidi controls are shown as U+FFFD, so their presence is visible and the order is not changed.
+        .replace(BIDI, '\ufffd'),
+    )
       // Every punctuation character Markdown or GFM autolinking might act on is escaped with a
       // backslash (or an entity where backslashes are not honoured).
       .replace(MD_SPECIAL, (c) => {
@@ -46,12 +67,14 @@ export function escapeMarkdown(text: unknown): string {
             return '\\' + c;
         }
       })
+      // The zero-width spaces (ours and any in the input) as an entity, so they are visible in the source.
+      .replace(/\u200b/g, '&#8203;')
   );
 }
 
 /** Text shown inside an inline code span, which is safe for any content that has no backticks or newlines. */
 export function codeSpan(text: unknown): string {
-  const s = plainText(text).replace(/[\r\n]+/g, ' ').replace(/[\u0000-\u001f\u007f]/g, '');
+  const s = plainText(text).replace(/[\r\n]+/g, ' ').replace(CONTROL, '').replace(BIDI, '\ufffd');
   const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
   const fence = '`'.repeat(ticks + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';

@@ -1,7 +1,7 @@
 /** Throw-away Git repositories for the registry tests (not a test file itself). */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +9,6 @@ import { runCli } from '../cli/main.js';
 import { bufferIo } from '../cli/context.js';
 import { loadPipelineFile } from '../pipeline-schema/load.js';
 import { bindEvaluationConfig } from '../runners/evaluate/evaluation-config.js';
-import { workTreeDigest } from '../runners/gates/binding.js';
 
 /** Published SHA-256 test vectors (FIPS 180-2 examples and the classic "message digest"). */
 export const SHA256_ABC = 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad';
@@ -155,7 +154,7 @@ export async function evaluationDocAt(dir: string, f1: number, file = 'mlpipelin
   const model = readFileSync(join(dir, 'model.onnx'));
   const data = readFileSync(join(dir, 'data/train.csv'));
   const loaded = await loadPipelineFile(join(dir, file));
-  const config = await bindEvaluationConfig(loaded.pipeline, loaded.dir, async (abs) => (await workTreeDigest(abs))?.sha256);
+  const config = await bindEvaluationConfig(loaded.pipeline, loaded.dir, async (abs) => (existsSync(abs) ? createHash('sha256').update(readFileSync(abs)).digest('hex') : undefined));
   return {
     schema: 'mlpipeline/evaluation@1',
     task: 'binary-classification',
