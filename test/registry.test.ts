@@ -63,7 +63,7 @@ describe('register → promote through two environments → rollback → depreca
     expect(rec.verdict.binding.model.sha256).toBe(SHA256_ABC);
     expect(rec.verdict.binding.evaluation_data).toEqual({ path: 'data/train.csv', sha256: SHA256_MESSAGE_DIGEST, size: 14 });
     expect(rec.verdict.binding.gates_config.count).toBe(1);
-    expect(rec.actor).toEqual({ login: null, name: 'Alice Example', email: 'alice@example.com', source: 'GIT_COMMITTER_NAME', verified: false });
+    expect(rec.actor).toEqual({ login: null, name: 'Alice Example', email: 'alice@example.com', source: 'GIT_COMMITTER_NAME', verified: false, name_verified: false });
   });
 
   it('promotes to staging with counter 1', async () => {
@@ -73,7 +73,7 @@ describe('register → promote through two environments → rollback → depreca
     expect(repo.git('rev-parse', 'churn#staging#1^{commit}').trim()).toBe(c1);
     const rec = lineageOf(repo, 'churn#staging#1');
     expect(rec).toMatchObject({ action: 'assign', version: 'v1.0.0', environment: 'staging', replaces: null });
-    expect(rec.policy).toEqual([{ rule: 'require_gates', ok: true, detail: 'churn v1.0.0 passed its gates (1 gate)' }]);
+    expect(rec.policy).toEqual([{ rule: 'require_gates', ok: true, detail: 'churn v1.0.0 passed its gates (1 gate, the same as on main)' }]);
   });
 
   it('promotes to production after the soak, by an allowed actor, recording each check', async () => {

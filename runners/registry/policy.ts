@@ -209,7 +209,8 @@ const FIXES: Record<PolicyCheck['rule'], (i: PromotionInput, spec: EnvironmentSp
       : ''),
   min_soak: (i, s) => `let it soak in ${s.after} for ${s.min_soak} before promoting to ${i.environment}`,
   require_gates: (i) =>
-    `merge the pipeline's gates and evaluation config into the default branch (or re-run \`mlpipeline evaluate\` and \`mlpipeline gate\` with the default branch's mlpipeline.yaml), on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}`,
+    `run \`mlpipeline evaluate\` and \`mlpipeline gate\` on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}; ` +
+    "the verdict must have been judged with the default branch's gates and evaluation config: merge a change of them there first, then re-run gate with them",
   not_deprecated: () => 'promote a version that is not deprecated',
 };
 
