@@ -154,7 +154,7 @@ export async function evaluationDocAt(dir: string, f1: number, file = 'mlpipelin
   const model = readFileSync(join(dir, 'model.onnx'));
   const data = readFileSync(join(dir, 'data/train.csv'));
   const loaded = await loadPipelineFile(join(dir, file));
-  const config = await bindEvaluationConfig(loaded.pipeline, loaded.dir, async (abs) => (existsSync(abs) ? createHash('sha256').update(readFileSync(abs)).digest('hex') : undefined));
+  const config = await bindEvaluationConfig(loaded.pipeline, loaded.dir, (abs) => Promise.resolve(existsSync(abs) ? createHash('sha256').update(readFileSync(abs)).digest('hex') : undefined));
   return {
     schema: 'mlpipeline/evaluation@1',
     task: 'binary-classification',

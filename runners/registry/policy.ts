@@ -161,7 +161,8 @@ function gateDifferences(judged: NonNullable<VerdictSummary['binding']>['gates_c
     const a = list[i] as Record<string, unknown> | undefined;
     const b = main[i] as unknown as Record<string, unknown> | undefined;
     if (canonicalJson(a) === canonicalJson(b)) continue;
-    const metric = String((b ?? a)?.metric ?? '?');
+    const named = (b ?? a)?.metric;
+    const metric = typeof named === 'string' ? named : '?';
     if (!a) out.push(`gate ${i + 1} (${metric}) is on ${branch} only`);
     else if (!b) out.push(`gate ${i + 1} (${metric}) was judged but is not on ${branch}`);
     else {
