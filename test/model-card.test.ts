@@ -18,6 +18,7 @@ import { validateDocument } from '../pipeline-schema/documents.js';
 import { loadPipelineText } from '../pipeline-schema/load.js';
 import { metricsForTask } from '../pipeline-schema/metrics.js';
 import type { Pipeline } from '../pipeline-schema/types.js';
+import type { ValidationDocument } from '../runners/data/validate.js';
 import type { EvaluationDocument } from '../runners/evaluate/document.js';
 import type { Verdict } from '../runners/gates/verdict.js';
 import type { LineageReport } from '../runners/registry/lineage.js';
@@ -54,6 +55,7 @@ interface Fixture {
   evaluation: EvaluationDocument;
   verdict: Verdict;
   lineage: LineageReport;
+  validation: ValidationDocument;
 }
 
 function fixture(): Fixture {
@@ -61,15 +63,17 @@ function fixture(): Fixture {
   const evaluation = readJson('evaluation.json') as EvaluationDocument;
   const verdict = readJson('verdict.json') as Verdict;
   const lineage = readJson('lineage-staging.json') as LineageReport;
+  const validation = readJson('validation.json') as ValidationDocument;
   const docs: ReportDocuments = {
     pipeline: loadPipeline(),
     run,
     evaluation,
     verdict,
+    validation,
     lineage: { staging: lineage },
     repo: { commit: run.git.commit!, ref: 'refs/pull/42/merge' },
   };
-  return { docs, run, evaluation, verdict, lineage };
+  return { docs, run, evaluation, verdict, lineage, validation };
 }
 
 /** Ajv (draft-07, the MCT schema's draft) with formats, compiled from the vendored schema after checking it is the one recorded. */
@@ -115,6 +119,7 @@ describe('model card: fixed documents', () => {
     expect(validateDocument('evaluation', f.evaluation)).toEqual([]);
     expect(validateDocument('verdict', f.verdict)).toEqual([]);
     expect(validateDocument('lineage-report', f.lineage)).toEqual([]);
+    expect(validateDocument('validation', f.validation)).toEqual([]);
   });
 
   test('golden output of all four forms', async () => {
@@ -199,8 +204,12 @@ describe('model card: fixed documents', () => {
     expect(got).toEqual(expected);
     for (const [path, sha] of Object.entries(expected)) {
       const size = f.lineage.data.find((x) => x.path === path)!.size;
-      expect(md).toContain(`| \`${path}\` | \`${sha}\` | ${size} |`);
+      const rows = path === f.validation.data.path ? String(f.validation.profile.rows) : '_unknown_';
+      expect(md).toContain(`| \`${path}\` | \`${sha}\` | ${rows} | ${size} |`);
     }
+    // rows of the validated dataset, from the validation document's profile
+    const validated = training.find((c: any) => c.properties.some((p: any) => p.name === 'mlpipeline:path' && p.value === f.validation.data.path));
+    expect(validated.properties).toContainEqual({ name: 'mlpipeline:rows', value: String(f.validation.profile.rows) });
     expect(card.modelCard.modelParameters.datasets.map((x: any) => x.ref).sort()).toEqual(
       bom.components.filter((c: any) => c.type === 'data').map((c: any) => c['bom-ref']).sort(),
     );

@@ -149,10 +149,17 @@ function registeredAs(lineage: Record<string, LineageReport> | undefined, sha256
 function trainingData(docs: ReportDocuments, datasetByPath: Map<string, string>, exclude: string | null, lineage: LineageReport | undefined): DatasetInfo[] {
   const p = docs.pipeline;
   const found = new Map<string, DatasetInfo>();
+  const validated = docs.validation ? normPath(docs.validation.data.path) : null;
   const add = (path: string, hash: string | undefined, source: DatasetInfo['source'], size: number | null = null) => {
-    if (path === exclude || found.has(path)) return;
+    if (found.has(path)) return;
     const h = splitHash(hash);
-    found.set(path, { name: datasetByPath.get(path) ?? null, path, ...h, size_bytes: size, rows: null, source: h.sha256 ? source : null });
+    const rows = path === validated ? docs.validation!.profile.rows : null;
+    found.set(path, { name: datasetByPath.get(path) ?? null, path, ...h, size_bytes: size, rows, source: h.sha256 ? source : null });
+  };
+  // Lineage and report.model_card.datasets also name the evaluation data; it has its own section.
+  // The walk from the model does not skip it: evaluation data upstream of the model is training data.
+  const addOther = (path: string, hash: string | undefined, source: DatasetInfo['source'], size: number | null = null) => {
+    if (path !== exclude) add(path, hash, source, size);
   };
   const stages = docs.run?.stages ?? [];
   const producer = new Map<string, (typeof stages)[number]>();
@@ -176,11 +183,11 @@ function trainingData(docs: ReportDocuments, datasetByPath: Map<string, string>,
     // The run record and the registration agree on this file: the registration also knows its size.
     if (known?.sha256 === d.sha256) known.size_bytes = d.size;
     if (known && !known.sha256) found.delete(path);
-    add(path, d.kind === 'directory' ? `${d.sha256}.dir` : d.sha256, 'lineage', d.size);
+    addOther(path, d.kind === 'directory' ? `${d.sha256}.dir` : d.sha256, 'lineage', d.size);
   }
   for (const name of p.report?.model_card?.datasets ?? []) {
     const spec = p.data?.[name];
-    if (spec) add(normPath(spec.path), runHash(docs.run, normPath(spec.path)), 'run');
+    if (spec) addOther(normPath(spec.path), runHash(docs.run, normPath(spec.path)), 'run');
   }
   return [...found.values()];
 }
@@ -242,6 +249,8 @@ export function buildModelCardData(docs: ReportDocuments): ModelCardData {
   for (const s of e?.slices ?? []) for (const c of Object.keys(s.slice)) if (!sliceColumns.has(c)) sliceColumns.set(c, null);
 
   const evalData = evaluationData(docs, datasetByPath);
+  const evalDigest = evalData && reg?.data.find((x) => normPath(x.path) === evalData.path && x.sha256 === evalData.sha256);
+  if (evalData && evalDigest) evalData.size_bytes = evalDigest.size;
   const caveats: Caveat[] = (mc.limitations ?? []).map((text) => ({ text, source: 'config' as const }));
   for (const w of e?.warnings ?? []) caveats.push({ text: w, source: 'documents' });
   if (docs.run?.git.dirty) caveats.push({ text: 'The pipeline ran on a working tree with uncommitted changes.', source: 'documents' });

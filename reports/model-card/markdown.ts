@@ -56,18 +56,18 @@ function details(d: ModelCardData): string {
   return markdownTable(['', ''], rows.map(([k, v]) => [`**${k}**`, v]));
 }
 
-function datasetTable(rows: DatasetInfo[], withRows: boolean): string {
-  const header = ['dataset', 'path', 'sha256', withRows ? 'rows' : 'size (bytes)', 'digest from'];
+function datasetTable(rows: DatasetInfo[]): string {
   return markdownTable(
-    header,
+    ['dataset', 'path', 'sha256', 'rows', 'size (bytes)', 'digest from'],
     rows.map((r) => [
       r.name === null ? '–' : e(r.name),
       codeSpan(r.path),
       digest(r.sha256, r.directory),
-      num(withRows ? r.rows : r.size_bytes),
+      num(r.rows),
+      num(r.size_bytes),
       r.source === null ? UNKNOWN : e(r.source === 'run' ? 'run record' : r.source),
     ]),
-    ['left', 'left', 'left', 'right', 'left'],
+    ['left', 'left', 'left', 'right', 'right', 'left'],
   );
 }
 
@@ -138,10 +138,10 @@ export function renderModelCardMarkdown(d: ModelCardData): string {
   );
 
   out.push('\n## Evaluation data\n\n');
-  out.push(d.evaluation_data ? datasetTable([d.evaluation_data], true) : `${UNKNOWN}: no evaluation data is configured or recorded.\n`);
+  out.push(d.evaluation_data ? datasetTable([d.evaluation_data]) : `${UNKNOWN}: no evaluation data is configured or recorded.\n`);
 
   out.push('\n## Training data\n\n');
-  out.push(d.training_data.length ? datasetTable(d.training_data, false) : `${UNKNOWN}: no run record or lineage names the datasets the model was trained on.\n`);
+  out.push(d.training_data.length ? datasetTable(d.training_data) : `${UNKNOWN}: no run record or lineage names the datasets the model was trained on.\n`);
 
   out.push('\n## Quantitative analyses\n\n### Per slice\n\n');
   out.push(d.metrics.slices.length ? sliceTable(d) : 'No slice results.\n');
