@@ -1,9 +1,9 @@
 /**
  * The model card in its four forms (reports/model-card/): golden output for a fixed set of
- * documents (test/fixtures/report/), the Model Card Toolkit JSON against the vendored v0.0.2
+ * documents (test/fixtures/report/documents/), the Model Card Toolkit JSON against the vendored v0.0.2
  * schema, the CycloneDX BOM against the 1.6 schema shipped in @cyclonedx/cyclonedx-library,
  * every number equal to the one in the documents, and hostile strings through every form.
- * Golden files: test/fixtures/report/golden/ (`npx vitest run test/model-card.test.ts -u` rewrites them).
+ * Documents: test/fixtures/report/documents/; golden files: test/fixtures/report/model-card/ (`npx vitest run test/model-card.test.ts -u` rewrites them).
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -36,8 +36,8 @@ import type { ReportDocuments } from '../reports/report-documents.js';
 import type { RunRecord } from '../pipeline-schema/types.js';
 
 const require = createRequire(import.meta.url);
-const FIXTURES = join(import.meta.dirname, 'fixtures', 'report');
-const GOLDEN = join(FIXTURES, 'golden');
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'report', 'documents');
+const GOLDEN = join(import.meta.dirname, 'fixtures', 'report', 'model-card');
 const MCT_SCHEMA = join(import.meta.dirname, 'fixtures', 'schemas', 'model_card.schema.json');
 const MCT_SCHEMA_SHA256 = '5fa8263ea5036c17ba4a8b93e3b34d07e11077b4e9c0c2048d3ba8897a48757c';
 const BOM_OPTS = { serialNumber: 'urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79', timestamp: '2026-12-01T00:00:00.000Z' };
