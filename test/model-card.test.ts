@@ -254,6 +254,48 @@ describe('model card: fixed documents', () => {
   });
 });
 
+describe('model card: other tasks and directory digests', () => {
+  test('regression with a directory of training data: task names, digests and validity in every form', async () => {
+    const f = fixture();
+    const p = structuredClone(f.docs.pipeline);
+    p.model = { ...p.model!, task: 'regression' };
+    const ev = structuredClone(f.evaluation);
+    ev.task = 'regression';
+    ev.classes = null;
+    ev.threshold = null;
+    ev.confusion_matrix = null;
+    ev.metrics = { mae: 1.5, mse: 3.25, rmse: Math.sqrt(3.25), r2: 0.71, mape: 0.12, median_ae: 1.1, max_error: 9.75, rows: 400 };
+    ev.slices = [{ slice: { contract: 'one-year' }, rows: 110, metrics: { mae: 1.25, r2: 0.8 } }];
+    ev.baseline = null;
+    ev.baselines = [];
+    const run = structuredClone(f.run);
+    const dirHash = 'ab'.repeat(32);
+    for (const s of run.stages) {
+      if ('data/train.csv' in s.deps) s.deps['data/train.csv'] = `${dirHash}.dir`;
+      if ('data/train.csv' in s.outs) s.outs['data/train.csv'] = `${dirHash}.dir`;
+    }
+    expect(validateDocument('evaluation', ev)).toEqual([]);
+    expect(validateDocument('run', run)).toEqual([]);
+    const d = buildModelCardData({ ...f.docs, pipeline: p, evaluation: ev, run, verdict: undefined });
+    const md = renderModelCardMarkdown(d);
+    const fm = parseYaml(splitFrontMatter(md).yaml);
+    expect(fm['model-index'][0].results[0].task).toEqual({ type: 'tabular-regression', name: 'Regression' });
+    expect(fm['model-index'][0].results[0].metrics.map((m: any) => m.type)).toEqual(['mae', 'mse', 'rmse', 'r2', 'mape', 'median_ae', 'max_error', 'rows']);
+    expect(md).toContain(`| \`mae\` | Mean absolute error | ${formatNumber(ev.metrics.mae!)} |`);
+    expect(md).toContain(`| \`data/train.csv\` | \`${dirHash}\` (manifest of a directory) |`);
+    const bom: any = renderCycloneDx(d, BOM_OPTS);
+    const train = bom.components.find((c: any) => c['bom-ref'] === 'mlpipeline:data:train');
+    expect(train.hashes).toEqual([{ alg: 'SHA-256', content: dirHash }]);
+    expect(train.properties).toContainEqual({ name: 'mlpipeline:digest', value: 'sha256 of the directory manifest' });
+    expect(bom.components[0].modelCard.modelParameters.task).toBe('regression');
+    expect(await cdxErrors(bom)).toBeNull();
+    const mct: any = renderModelCardToolkit(d);
+    expect(mctValidator()(mct)).toBe(true);
+    expect(mct.quantitative_analysis.performance_metrics).toContainEqual({ type: 'rmse', value: String(Math.sqrt(3.25)) });
+    expect(modelCardSummary(d)).toContain(`Mean absolute error ${formatNumber(ev.metrics.mae!)}`);
+  });
+});
+
 describe('model card: missing documents', () => {
   test('only the pipeline: the card says what is unknown, and the JSON forms stay valid', async () => {
     const d = buildModelCardData({ pipeline: loadPipeline() });

@@ -95,7 +95,7 @@ export interface ModelCardData {
   /** The slice columns (Mitchell et al.'s "factors"), with their bin edges when binned. */
   factors: { column: string; bins: number[] | null }[];
   metrics: { overall: MetricValue[]; slices: SliceMetrics[] };
-  /** The metrics the PR comment leads with: report.metrics when set, else the task's first four. */
+  /** The metrics the PR comment leads with: those of report.metrics the evaluation has, else the task's first four. */
   headline: MetricValue[];
   evaluation_data: DatasetInfo | null;
   training_data: DatasetInfo[];
@@ -242,7 +242,8 @@ export function buildModelCardData(docs: ReportDocuments): ModelCardData {
 
   const overall = e ? metricValues(e.metrics, task) : [];
   const wanted = p.report?.metrics?.length ? p.report.metrics : null;
-  const headline = wanted ? wanted.flatMap((m) => overall.filter((v) => v.metric === m)) : overall.slice(0, HEADLINE_COUNT);
+  const chosen = wanted ? wanted.flatMap((m) => overall.filter((v) => v.metric === m)) : [];
+  const headline = chosen.length ? chosen : overall.slice(0, HEADLINE_COUNT);
 
   const sliceColumns = new Map<string, number[] | null>();
   for (const s of p.evaluation?.slices ?? []) sliceColumns.set(s.column, s.bins ?? null);
