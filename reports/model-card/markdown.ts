@@ -90,7 +90,7 @@ function sliceTable(d: ModelCardData): string {
 function gateTable(d: ModelCardData): string {
   const g = d.gates!;
   const s = g.summary;
-  const head = `Verdict: **${g.passed ? 'passed' : 'failed'}** (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.warnings} warnings).\n\n`;
+  const head = `Verdict: **${g.passed ? 'passed' : 'failed'}** (${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped, ${s.warnings} ${s.warnings === 1 ? 'warning' : 'warnings'}).\n\n`;
   if (!g.results.length) return head + 'No gates are configured.\n';
   return (
     head +
