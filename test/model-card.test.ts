@@ -190,11 +190,19 @@ describe('model card: fixed documents', () => {
     expect(f.lineage.model_file!.sha256).toBe(ev.model.sha256);
     expect(card.version).toBe(f.lineage.version);
     expect(mct.model_details.version.name).toBe(f.lineage.version);
-    // evaluation data: path and rows from the evaluation, digest from the verdict
+    // evaluation data: path, digest, size and rows from the evaluation (the verdict copies the digest)
     const evalComp = bom.components.find((c: any) => c.properties?.some((p: any) => p.name === 'mlpipeline:role' && p.value === 'evaluation'));
-    expect(evalComp.hashes[0].content).toBe(f.verdict.evaluation_data!.sha256);
+    expect(evalComp.hashes[0].content).toBe(ev.data.sha256);
+    expect(ev.data.sha256).toBe(f.verdict.evaluation_data!.sha256);
     expect(evalComp.properties).toContainEqual({ name: 'mlpipeline:rows', value: String(ev.rows) });
-    expect(md).toContain(`| \`${ev.data.path}\` | \`${f.verdict.evaluation_data!.sha256}\` | ${ev.rows} |`);
+    expect(evalComp.properties).toContainEqual({ name: 'mlpipeline:size_bytes', value: String(ev.data.size_bytes) });
+    expect(md).toContain(`| \`${ev.data.path}\` | \`${ev.data.sha256}\` | ${ev.rows} | ${ev.data.size_bytes} | evaluation |`);
+    // an evaluation written before it recorded the digest: the verdict's
+    const older = structuredClone(ev);
+    delete older.data.sha256;
+    delete older.data.size_bytes;
+    const fromVerdict = buildModelCardData({ ...f.docs, evaluation: older }).evaluation_data!;
+    expect([fromVerdict.sha256, fromVerdict.size_bytes, fromVerdict.source]).toEqual([f.verdict.evaluation_data!.sha256, f.verdict.evaluation_data!.size, 'verdict']);
     // training data: the datasets upstream of the model in the run record, with its digests
     const trainStage = f.run.stages.find((s) => Object.keys(s.outs).includes(ev.model.path))!;
     const splitStage = f.run.stages.find((s) => Object.keys(s.outs).includes('data/train.csv'))!;

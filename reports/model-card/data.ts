@@ -37,7 +37,7 @@ export interface DatasetInfo {
   size_bytes: number | null;
   rows: number | null;
   /** Which document the digest came from. */
-  source: 'run' | 'lineage' | 'verdict' | null;
+  source: 'evaluation' | 'run' | 'lineage' | 'verdict' | null;
 }
 
 export interface GateLine {
@@ -198,11 +198,16 @@ function evaluationData(docs: ReportDocuments, datasetByPath: Map<string, string
   const path = e ? normPath(e.data.path) : spec ? normPath(docs.pipeline.data?.[spec.data]?.path ?? spec.data) : null;
   if (path === null) return null;
   const v = docs.verdict?.evaluation_data;
+  const fromVerdict = v && normPath(v.path) === path ? v : null;
   let sha256: string | null = null;
   let directory = false;
   let source: DatasetInfo['source'] = null;
-  if (v && normPath(v.path) === path) {
-    sha256 = v.sha256;
+  if (e?.data.sha256) {
+    // The bytes evaluate read (hashed before and after the read).
+    sha256 = e.data.sha256;
+    source = 'evaluation';
+  } else if (fromVerdict) {
+    sha256 = fromVerdict.sha256;
     source = 'verdict';
   } else {
     const h = splitHash(runHash(docs.run, path));
@@ -212,7 +217,9 @@ function evaluationData(docs: ReportDocuments, datasetByPath: Map<string, string
       source = 'run';
     }
   }
-  return { name: datasetByPath.get(path) ?? (spec && docs.pipeline.data?.[spec.data] ? spec.data : null), path, sha256, directory, size_bytes: null, rows: e?.rows ?? null, source };
+  const size = e?.data.size_bytes ?? (fromVerdict?.sha256 === sha256 ? fromVerdict?.size : undefined) ?? null;
+  const name = datasetByPath.get(path) ?? (spec && docs.pipeline.data?.[spec.data] ? spec.data : null);
+  return { name, path, sha256, directory, size_bytes: size, rows: e?.rows ?? null, source };
 }
 
 export function buildModelCardData(docs: ReportDocuments): ModelCardData {
@@ -251,7 +258,7 @@ export function buildModelCardData(docs: ReportDocuments): ModelCardData {
 
   const evalData = evaluationData(docs, datasetByPath);
   const evalDigest = evalData && reg?.data.find((x) => normPath(x.path) === evalData.path && x.sha256 === evalData.sha256);
-  if (evalData && evalDigest) evalData.size_bytes = evalDigest.size;
+  if (evalData && evalDigest && evalData.size_bytes === null) evalData.size_bytes = evalDigest.size;
   const caveats: Caveat[] = (mc.limitations ?? []).map((text) => ({ text, source: 'config' as const }));
   for (const w of e?.warnings ?? []) caveats.push({ text: w, source: 'documents' });
   if (docs.run?.git.dirty) caveats.push({ text: 'The pipeline ran on a working tree with uncommitted changes.', source: 'documents' });
