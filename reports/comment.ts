@@ -6,25 +6,54 @@
  * then slices, then charts, then long tables — and the comment says what was cut and where the
  * full report is. The verdict and the failing gates are never cut.
  */
-import { codeSpan, markdownTable } from './markdown.js';
+import { codeSpan, wellFormed } from './markdown.js';
 import type { ReportData } from './report-data.js';
-import { allSections, FULL_DETAIL, GATE_HEADER, gateRows, missingList, verdictLine, type Detail, type Section } from './report-sections.js';
+import { allSections, fitRows, FULL_DETAIL, GATE_HEADER, gateRows, missingList, verdictLine, type Detail, type Section } from './report-sections.js';
 
 export const COMMENT_LIMIT = 65_536;
 export const CHECK_RUN_SUMMARY_LIMIT = 65_535;
 
 export interface CommentOptions {
-  /** Largest length in characters (UTF-16 code units, which never undercount GitHub's). Default COMMENT_LIMIT. */
+  /**
+   * Largest length in characters. GitHub counts characters (code points); this counts UTF-16 code
+   * units, one or two per code point, so it never undercounts. Default COMMENT_LIMIT.
+   */
   limit?: number;
   /** Where the full report is, shown when something was cut (e.g. `.mlpipeline/report/summary.md`). */
   fullReport?: string;
   /** The model card's short Markdown block (reports/model-card/ modelCardSummary). */
   modelCard?: string;
+  /** The pipeline file's repo-relative path, in the marker (two pipeline files may share a name). */
+  pipelineFile?: string;
 }
 
-/** The hidden marker that identifies the comment of this pipeline; the name is percent-encoded so it can never end the HTML comment. */
-export function commentMarker(pipelineName: string): string {
-  return `<!-- mlpipeline-report pipeline=${encodeURIComponent(pipelineName).replace(/-/g, '%2D')} -->`;
+/**
+ * One-to-one encoding of a name or path in the marker: percent-encoding (after making the text
+ * well-formed, so it never throws on a lone surrogate; the pipeline schema refuses those) with
+ * `-` encoded too, so the marker can never contain `-->` or a space and one name never reads as
+ * another.
+ */
+function markerPart(text: string): string {
+  return encodeURIComponent(wellFormed(text)).replace(/-/g, '%2D');
+}
+
+/**
+ * The hidden marker that identifies the comment of this pipeline, the comment's first line: the
+ * pipeline name and, when known, the pipeline file's repo-relative path (two files may share a
+ * `name:`), each encoded one-to-one. It never throws.
+ */
+export function commentMarker(pipelineName: string, pipelineFile?: string): string {
+  return `<!-- mlpipeline-report pipeline=${markerPart(pipelineName)}${pipelineFile === undefined ? '' : ` file=${markerPart(pipelineFile)}`} -->`;
+}
+
+/**
+ * Whether a comment body (as the GitHub API returns it) is this pipeline's: it STARTS with exactly
+ * the marker line. A marker text anywhere else (quoted by a reviewer, or forged by data, which the
+ * escapers refuse anyway) does not count, so a poster never overwrites another comment.
+ */
+export function isOurComment(body: string, pipelineName: string, pipelineFile?: string): boolean {
+  const marker = commentMarker(pipelineName, pipelineFile);
+  return body === marker || body.startsWith(marker + '\n') || body.startsWith(marker + '\r\n');
 }
 
 function section(s: Section): string {
@@ -55,23 +84,24 @@ function assemble(d: ReportData, head: string, detail: Detail, note: string, mod
 
 export function renderComment(d: ReportData, opts: CommentOptions = {}): string {
   const limit = opts.limit ?? COMMENT_LIMIT;
-  const head = `${commentMarker(d.pipeline.name)}\n## mlpipeline report: ${verdictLine(d)}\n\n${missingList(d)}${missingList(d) ? '\n' : ''}`;
+  const marker = commentMarker(d.pipeline.name, opts.pipelineFile);
+  const missing = missingList(d);
+  const head = `${marker}\n## mlpipeline report: ${verdictLine(d)}\n\n${missing}${missing ? '\n' : ''}`;
   for (const level of LEVELS) {
     const note = level.cut.length ? cutNote(level.cut, limit, opts.fullReport) : '';
     const text = assemble(d, head, level.detail, note, level.cut.length > 3 ? undefined : opts.modelCard);
     if (text.length <= limit) return text;
   }
   // Last resort: the verdict and the failing gates only, as many rows as fit (a pipeline with
-  // thousands of failing gates), never anything else.
+  // thousands of failing gates), never anything else, and never a cut in the middle of Markdown:
+  // fewer names in the verdict line, then fewer rows, each whole.
   const note = cutNote(['every section but the failing gates'], limit, opts.fullReport);
   const failing = gateRows(d.gates.filter((g) => g.status === 'failed'));
-  const shortHead = `${commentMarker(d.pipeline.name)}\n## mlpipeline report: ${verdictLine(d)}\n\n`;
-  let rows = failing;
-  for (;;) {
-    const table = rows.length ? `### Failing gates\n\n${markdownTable(GATE_HEADER, rows)}` : '';
-    const more = rows.length < failing.length ? `\n… ${failing.length - rows.length} more failing gates in the full report.\n` : '';
-    const text = shortHead + note + table + more;
-    if (text.length <= limit || rows.length === 0) return text.length <= limit ? text : text.slice(0, limit);
-    rows = rows.slice(0, Math.floor(rows.length / 2));
+  for (const names of [10, 3, 1, 0]) {
+    const prefix = `${marker}\n## mlpipeline report: ${verdictLine(d, names)}\n\n${note}`;
+    const text = fitRows(prefix, '### Failing gates\n\n', GATE_HEADER, failing, (left) => `\n… ${left} more failing gate${left === 1 ? '' : 's'} in the full report.\n`, (t) => t.length, limit);
+    if (text !== null) return text;
   }
+  // A limit smaller than the marker and a one-line verdict: the marker and the status only.
+  return `${marker}\n## mlpipeline report: ${d.verdict.status}\n`;
 }

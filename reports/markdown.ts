@@ -2,7 +2,10 @@
  * Escaping for untrusted text (data values, column, model and metric names) rendered into
  * GitHub-flavoured Markdown. The output can contain no HTML, no images, no links or autolinks,
  * no @mentions, #references, GH-123 or commit-SHA references that we did not make ourselves, no
- * bidi or control characters, and cannot break a table.
+ * bidi or control characters, and cannot break a table. Nothing untrusted can put `<!--` or `-->`
+ * in the raw Markdown (code spans included), so no data can forge a hidden comment marker in the
+ * body the GitHub API returns. Line and paragraph separators (U+2028, U+2029) become spaces, and a
+ * `:` is an entity, so no `:shortcode:` pair is left for GitHub's emoji filter.
  */
 
 const MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
@@ -29,21 +32,47 @@ function breakAutoReferences(s: string): string {
   return s.replace(/\b(gh)-(?=\d)/gi, `$1${ZWSP}-`).replace(/[0-9a-f]{7,}/gi, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, `$&${ZWSP}`));
 }
 
-/** Escape text for inline Markdown (paragraphs and table cells). */
+/**
+ * An emoji shortcode's opening colon (`:shipit:`, `:+1:`, `:100:`): GitHub's emoji filter pattern,
+ * less all-digit pairs that name no emoji (`12:00:04`), so times stay readable in the source.
+ */
+const EMOJI_CODE = /^:(?:[\w+-]*[a-z+][\w+-]*|100|1234):/i;
+
+/** The string with every lone surrogate as U+FFFD (String.prototype.toWellFormed, ES2024). */
+export function wellFormed(s: string): string {
+  return (s as string & { toWellFormed(): string }).toWellFormed();
+}
+
+/** Longest untrusted text the report keeps in a table cell or code span, in code points (then `…`). */
+export const MAX_CELL = 500;
+
+/**
+ * Text cut to at most `max` code points (a surrogate pair is never split; a lone surrogate is
+ * made well-formed first), with `…` in place of what was cut. For untrusted text only, before
+ * escaping: assembled Markdown is never cut.
+ */
+export function clipText(text: unknown, max: number): string {
+  const s = wellFormed(plainText(text));
+  if (s.length <= max) return s;
+  const points = [...s];
+  return points.length <= max ? s : points.slice(0, Math.max(0, max)).join('') + '…';
+}
+
+/** Escape text for inline Markdown (paragraphs and table cells). Cut it first with clipText where its length is untrusted. */
 export function escapeMarkdown(text: unknown): string {
-  const s = plainText(text);
+  const s = wellFormed(plainText(text));
   return (
     breakAutoReferences(
       s
         // Control characters and newlines would end a table row or a line of prose.
-        .replace(/\r\n|\r|\n/g, ' ')
+        .replace(/\r\n|\r|\n|\u2028|\u2029/g, ' ')
         .replace(CONTROL, '')
         // Bidi controls are shown as U+FFFD, so their presence is visible and the order is not changed.
         .replace(BIDI, '\ufffd'),
     )
       // Every punctuation character Markdown or GFM autolinking might act on is escaped with a
       // backslash (or an entity where backslashes are not honoured).
-      .replace(MD_SPECIAL, (c) => {
+      .replace(MD_SPECIAL, (c: string, at: number, all: string) => {
         switch (c) {
           case '<':
             return '&lt;';
@@ -61,8 +90,10 @@ export function escapeMarkdown(text: unknown): string {
             // Likewise `#123` and `owner/repo#123` become issue links in the rendered text.
             return '\\#&#8203;';
           case ':':
-            // Breaks autolinks such as https://… and www. detection needs a dot, which is escaped too.
-            return '&#58;';
+            // Breaks autolinks such as https://… (www. detection needs a dot, which is escaped too),
+            // and GitHub's emoji shortcodes (`:shipit:` becomes an <img>): the filter runs on the
+            // rendered text, where an entity is a colon again, so a zero-width space follows it.
+            return EMOJI_CODE.test(all.slice(at, at + 80)) ? '&#58;&#8203;' : '&#58;';
           default:
             return '\\' + c;
         }
@@ -72,9 +103,19 @@ export function escapeMarkdown(text: unknown): string {
   );
 }
 
-/** Text shown inside an inline code span, which is safe for any content that has no backticks or newlines. */
+/**
+ * Text shown inside an inline code span, which is safe for any content that has no backticks or
+ * newlines. A code span shows its text literally, so an HTML comment's `<!--` or `-->` in it is
+ * still in the raw Markdown (what the GitHub API returns): a zero-width space (U+200B, shown as
+ * nothing) goes between `<` and `!` and between `-` and `>`, so neither is ever left whole.
+ */
 export function codeSpan(text: unknown): string {
-  const s = plainText(text).replace(/[\r\n]+/g, ' ').replace(CONTROL, '').replace(BIDI, '\ufffd');
+  const s = wellFormed(plainText(text))
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(CONTROL, '')
+    .replace(BIDI, '\ufffd')
+    .replace(/<(?=!)/g, `<${ZWSP}`)
+    .replace(/-(?=>)/g, `-${ZWSP}`);
   const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
   const fence = '`'.repeat(ticks + 1);
   const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';

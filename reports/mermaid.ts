@@ -4,7 +4,8 @@
  * untrusted labels are not Markdown-escaped but quoted, with every character that could end the
  * string, the statement, the fence or open a directive (`"`, newlines, backticks, `;`, `%%`, `<`,
  * `>`, `{`, `}`, `[`, `]`) removed. Every chart is followed by the same numbers as a table by its
- * caller (Mermaid is not rendered in e-mail notifications or API readers).
+ * caller (Mermaid is not rendered in e-mail notifications or API readers). Numbers are plain
+ * decimals: huge, tiny and non-finite values are clamped, and a note under the chart says so.
  */
 import { formatNumber } from '../core/numbers.js';
 
@@ -39,14 +40,34 @@ export interface XyChart {
   series: XySeries[];
 }
 
+/** Largest magnitude drawn as is; Mermaid reads plain decimals only, never `1e+308`. */
+export const CHART_MAX = 1e15;
+/** Smallest non-zero magnitude drawn as is (JavaScript writes smaller ones as `1e-7`). */
+export const CHART_MIN = 1e-6;
+
+/** A value clamped to what the chart draws: null, NaN and ±Infinity as 0, huge ones to ±CHART_MAX, tiny ones to 0. */
+function drawn(v: number | null): number {
+  if (v === null || !Number.isFinite(v)) return 0;
+  if (Math.abs(v) > CHART_MAX) return Math.sign(v) * CHART_MAX;
+  return Math.abs(v) < CHART_MIN ? 0 : v;
+}
+
+/** Whether the chart draws `v` as something else than its value (the note below the chart says so). */
+function clamped(v: number | null): boolean {
+  return v !== null && drawn(v) !== v;
+}
+
+/** A plain decimal Mermaid can read (never exponent form). */
 function value(v: number | null): string {
-  return v === null || !Number.isFinite(v) ? '0' : formatNumber(v, 6);
+  const x = drawn(v);
+  const text = formatNumber(x, 6);
+  return /e/i.test(text) ? '0' : text;
 }
 
 /** The chart as a fenced ```mermaid block (with a final newline). */
 export function renderXyChart(chart: XyChart): string {
   const lines = ['```mermaid', 'xychart-beta', `  title ${mermaidLabel(chart.title)}`, `  x-axis [${chart.xLabels.map(mermaidLabel).join(', ')}]`];
-  const all = chart.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v));
+  const all = chart.series.flatMap((s) => s.values).filter((v): v is number => v !== null && Number.isFinite(v)).map(drawn);
   if (all.length) {
     const lo = Math.min(0, ...all);
     const hi = Math.max(...all);
@@ -54,5 +75,8 @@ export function renderXyChart(chart: XyChart): string {
   }
   for (const s of chart.series) lines.push(`  ${s.kind} [${s.values.map(value).join(', ')}]`);
   lines.push('```');
-  return lines.join('\n') + '\n';
+  const note = chart.series.some((s) => s.values.some(clamped))
+    ? `\nSome values are not drawn as they are (not finite, beyond ±${formatNumber(CHART_MAX)} or nearer 0 than ${CHART_MIN.toFixed(6)}: drawn as 0 or the bound); the table has the exact numbers.\n`
+    : '';
+  return lines.join('\n') + '\n' + note;
 }

@@ -51,7 +51,7 @@ export function renderReportFiles(inputs: ReportInputs, opts: ReportFileOptions 
   const cardData = buildModelCardData(inputs);
   const card = modelCardSummary(cardData);
   return {
-    'comment.md': renderComment(data, { fullReport: opts.fullReport, modelCard: card }),
+    'comment.md': renderComment(data, { fullReport: opts.fullReport, modelCard: card, pipelineFile: inputs.pipeline_file }),
     'summary.md': renderSummary(data, { modelCard: card }),
     'model-card.md': renderModelCardMarkdown(cardData),
     'model-card.json': toJsonText(renderModelCardToolkit(cardData)),

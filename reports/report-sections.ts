@@ -6,12 +6,43 @@
  */
 import { formatNumber, formatPercent, formatSigned } from '../core/numbers.js';
 import { renderDiffMarkdown } from './diff-table.js';
-import { codeSpan, escapeMarkdown, markdownTable } from './markdown.js';
+import { clipText, codeSpan as codeSpanUncut, escapeMarkdown, markdownTable, MAX_CELL } from './markdown.js';
 import { renderXyChart } from './mermaid.js';
 import type { Change, ReportData, ReportGate, ReportMetric } from './report-data.js';
 import { formatDuration } from './run-text.js';
 
-const e = escapeMarkdown;
+/** Untrusted text in a cell or a line: at most MAX_CELL code points of it, escaped. */
+const e = (text: unknown): string => escapeMarkdown(clipText(text, MAX_CELL));
+/** Likewise in a code span. */
+const codeSpan = (text: unknown): string => codeSpanUncut(clipText(text, MAX_CELL));
+/** Longest name in the verdict line, in code points. */
+export const MAX_VERDICT_NAME = 200;
+const short = (text: unknown): string => escapeMarkdown(clipText(text, MAX_VERDICT_NAME));
+
+/**
+ * A table of whole rows under `prefix` and `title`, as many as fit `limit` (measured by `size`:
+ * characters for the comment, UTF-8 bytes for the summary), then `more(left)` when some were
+ * left out; null when not even the prefix and that line fit. Never cuts inside a row.
+ */
+export function fitRows(prefix: string, title: string, header: string[], rows: string[][], more: (left: number) => string, size: (t: string) => number, limit: number): string | null {
+  if (!rows.length) return size(prefix) <= limit ? prefix : null;
+  const start = prefix + title + markdownTable(header, []);
+  const lines = rows.map((r) => `| ${r.join(' | ')} |\n`);
+  const reserve = size(more(rows.length));
+  let used = size(start);
+  let n = 0;
+  for (const line of lines) {
+    const s = size(line);
+    if (used + s + (n + 1 === lines.length ? 0 : reserve) > limit) break;
+    used += s;
+    n++;
+  }
+  if (n === 0) {
+    const text = prefix + more(rows.length);
+    return size(text) <= limit ? text : null;
+  }
+  return start + lines.slice(0, n).join('') + (n < rows.length ? more(rows.length - n) : '');
+}
 
 export interface Detail {
   /** Every drift column and every check example; false: drifted columns and failing checks only, one example each. */
@@ -96,7 +127,7 @@ function metricsChart(d: ReportData): string {
   if (ms.some((m) => m.base !== null)) series.push({ name: 'base', kind: 'bar', values: ms.map((m) => m.base) });
   if (ms.some((m) => m.production !== null)) series.push({ name: 'production', kind: 'bar', values: ms.map((m) => m.production) });
   return (
-    renderXyChart({ title: 'candidate vs ' + series.slice(1).map((s) => s.name).join(' vs ') || 'metrics', xLabels: ms.map((m) => m.name), series }) +
+    renderXyChart({ title: series.length > 1 ? `candidate vs ${series.slice(1).map((s) => s.name).join(' vs ')}` : 'metrics', xLabels: ms.map((m) => m.name), series }) +
     `\nBars, left to right in each group: ${series.map((s) => s.name).join(', ')}.\n\n`
   );
 }
@@ -265,8 +296,8 @@ export function modelCardSection(summary: string | undefined): Section | null {
 /** The one verdict line: status, the pipeline, the failing gates (at most `maxNames`, then a count). */
 export function verdictLine(d: ReportData, maxNames = 10): string {
   const v = d.verdict;
-  const name = e(d.pipeline.name);
-  const list = (names: string[]) => names.slice(0, maxNames).map(e).join(', ') + (names.length > maxNames ? ` and ${names.length - maxNames} more` : '');
+  const name = short(d.pipeline.name);
+  const list = (names: string[]) => maxNames <= 0 ? String(names.length) : names.slice(0, maxNames).map((n) => short(n)).join(', ') + (names.length > maxNames ? ` and ${names.length - maxNames} more` : '');
   switch (v.status) {
     case 'passed':
       return `**✅ ${name}: passed**${v.counts ? ` (${v.counts.passed} gates passed${v.counts.skipped ? `, ${v.counts.skipped} skipped` : ''})` : ''}`;

@@ -40,8 +40,14 @@ export function frontMatterObject(d: ModelCardData): Record<string, unknown> {
   return out;
 }
 
-/** `---\n<yaml>---\n`. */
+/**
+ * `---\n<yaml>---\n`. Every value is a double-quoted scalar (keys are ours), where `\x3C` and
+ * `\x3E` are escapes for `<` and `>`: an HTML comment's `<!--` or `-->` from the data is written
+ * so, and no raw Markdown the report writes holds a forged comment marker.
+ */
 export function renderFrontMatter(d: ModelCardData): string {
-  const body = stringify(frontMatterObject(d), { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' });
+  const body = stringify(frontMatterObject(d), { lineWidth: 0, defaultStringType: 'QUOTE_DOUBLE', defaultKeyType: 'PLAIN' })
+    .replace(/<!/g, '\\x3C!')
+    .replace(/->/g, '-\\x3E');
   return `---\n${body}---\n`;
 }

@@ -54,6 +54,8 @@ export interface ReportInputs extends ReportDocuments {
   diff_skipped?: string;
   /** Registered versions of the pipeline's model, oldest first. */
   history?: VersionMetrics[];
+  /** The pipeline file's path relative to the repository root (posix), in the comment's marker. */
+  pipeline_file?: string;
   /** Documents that were found but not used (invalid against their schema, another pipeline's), with why. */
   problems?: { document: string; problem: string }[];
 }
