@@ -1,6 +1,6 @@
-import { lstat, mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import { lstatSync, mkdirSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
+import { lstat, mkdir, realpath, rename, rm, writeFile } from 'node:fs/promises';
+import { lstatSync, mkdirSync, realpathSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
+import { dirname, basename, isAbsolute, join, relative, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { isMlpipelineError, MlpipelineError } from './errors.js';
 
@@ -14,6 +14,59 @@ import { isMlpipelineError, MlpipelineError } from './errors.js';
 export interface AtomicWriteOptions {
   /** How the user named the target, for messages: `--out` (a flag) or a config key. */
   what?: string;
+  /**
+   * The folder the file must stay in, symlinks resolved: a default output folder (`.mlpipeline/`)
+   * that is, or sits under, a symlink pointing elsewhere is refused before anything is created.
+   * Not for a path the user gave (`--out` is the user's choice).
+   */
+  confineTo?: string;
+}
+
+function inside(child: string, parent: string): boolean {
+  const rel = relative(parent, child);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function escapes(path: string, real: string, root: string, opts: AtomicWriteOptions | undefined): OutputError {
+  return new OutputError(`${label(path, opts)} would be written outside ${root}: a folder on its way is a symbolic link to ${real}`, {
+    location: { file: path },
+    fix: 'remove the symbolic link (mlpipeline creates the folder itself), or give an explicit output path',
+  });
+}
+
+/** The nearest existing folder of `path`, symlinks resolved (nothing is created). */
+function realAncestor(path: string, real: (p: string) => string): string {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      return real(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    }
+  }
+}
+
+async function realAncestorAsync(path: string): Promise<string> {
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    try {
+      return await realpath(dir);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw e;
+    }
+  }
+}
+
+async function checkConfined(path: string, opts: AtomicWriteOptions | undefined): Promise<void> {
+  if (!opts?.confineTo) return;
+  const root = await realAncestorAsync(opts.confineTo);
+  const real = await realAncestorAsync(dirname(path));
+  if (!inside(real, root)) throw escapes(path, real, opts.confineTo, opts);
+}
+
+function checkConfinedSync(path: string, opts: AtomicWriteOptions | undefined): void {
+  if (!opts?.confineTo) return;
+  const root = realAncestor(opts.confineTo, (p) => realpathSync(p));
+  const real = realAncestor(dirname(path), (p) => realpathSync(p));
+  if (!inside(real, root)) throw escapes(path, real, opts.confineTo, opts);
 }
 
 /** A file mlpipeline was asked to write cannot be written. */
@@ -103,6 +156,9 @@ function checkTargetSync(path: string, opts: AtomicWriteOptions | undefined): vo
 
 /** Write to a temp file beside the target and rename it into place, so readers never see half a file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array, opts?: AtomicWriteOptions): Promise<void> {
+  await checkConfined(path, opts).catch((e: unknown) => {
+    throw writeFailure(e, path, opts);
+  });
   await checkTarget(path, opts);
   const tmp = tempPathFor(path);
   try {
@@ -116,6 +172,11 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, o
 }
 
 export function writeFileAtomicSync(path: string, data: string | Uint8Array, opts?: AtomicWriteOptions): void {
+  try {
+    checkConfinedSync(path, opts);
+  } catch (e) {
+    throw writeFailure(e, path, opts);
+  }
   checkTargetSync(path, opts);
   const tmp = tempPathFor(path);
   try {

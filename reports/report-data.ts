@@ -199,9 +199,12 @@ function whyMissing(inputs: ReportInputs): ReportMissing[] {
   } else {
     for (const b of inputs.evaluation.baselines_missing ?? []) out.push({ section: b.name === 'base' ? 'base' : 'production', reason: `no ${b.name} baseline: ${b.reason}` });
   }
+  const refused = inputs.problems?.find((p) => /(^|\/)verdict\.json$/.test(p.document));
   if (!inputs.verdict) {
-    out.push({ section: 'gates', reason: `no gate verdict: ${inputs.evaluation ? 'mlpipeline gate did not run' : `no evaluation (${upstream ?? 'mlpipeline evaluate did not run'})`}` });
+    const why = refused ? `${refused.document} is not used (it does not judge this evaluation and the current gates)` : inputs.evaluation ? 'mlpipeline gate did not run' : `no evaluation (${upstream ?? 'mlpipeline evaluate did not run'})`;
+    out.push({ section: 'gates', reason: `no gate verdict: ${why}` });
   }
+  for (const note of inputs.notes ?? []) out.push({ section: 'run', reason: note });
   if (!inputs.params_diff && !inputs.metrics_diff) out.push({ section: 'diff', reason: `no diff against the base: ${inputs.diff_skipped ?? 'no base ref'}` });
   return out;
 }

@@ -44,6 +44,7 @@ const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; mes
   'environment-after': { doc: { environments: { staging: {}, production: { after: 'stagin' } } }, pointer: '/environments/production/after', message: "comes after 'stagin', which is not defined under 'environments'; did you mean 'staging'?" },
   're2-patterns': { doc: { validation: { columns: { code: { pattern: '(a)\\1' } } } }, pointer: '/validation/columns/code/pattern', message: 'is not a valid RE2 pattern' },
   'reserved-outs': { doc: { stages: { train: stage({ outs: ['.mlpipeline/cache'] }) } }, pointer: '/stages/train/outs/0', message: "declares '.mlpipeline/cache' as an out, which would overwrite mlpipeline's state folder" },
+  'well-formed-strings': { doc: { name: 'churn\ud800' }, pointer: '/name', message: 'name has a lone surrogate (not well-formed Unicode)' },
   'environment-cycles': { doc: { environments: { staging: { after: 'production' }, production: { after: 'staging' } } }, pointer: '/environments/staging/after', message: 'environments come after each other in a cycle: staging → production → staging' },
 };
 

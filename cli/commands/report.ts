@@ -5,7 +5,8 @@
  * Model Card Toolkit JSON, CycloneDX BOM) and report.json into `.mlpipeline/report/` (or --out),
  * each atomically. Missing documents are not errors: the report says what did not run and why.
  */
-import { join, resolve } from 'node:path';
+import { lstat } from 'node:fs/promises';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { displayPath, posixRelative } from '../../core/paths.js';
 import { pipelineStatePaths } from '../../core/state-paths.js';
@@ -33,20 +34,38 @@ export function register(program: Command, ctx: CliContext): void {
     .action(async (flags: ReportFlags) => report(ctx, flags));
 }
 
+/**
+ * The default output folder (`.mlpipeline/report/`) and every folder between it and the pipeline
+ * folder must be real folders, not symbolic links: a committed symlink (`git add -f`) would make
+ * `report` write wherever it points. An explicit --out is the user's choice and is not checked.
+ */
+async function refuseSymlinkedDefault(outDir: string, pipelineDir: string, OutputError: typeof import('../../core/atomic-write.js').OutputError): Promise<void> {
+  for (let dir = outDir; relative(pipelineDir, dir) !== '' && !relative(pipelineDir, dir).startsWith('..'); dir = dirname(dir)) {
+    const st = await lstat(dir).catch(() => undefined);
+    if (st?.isSymbolicLink()) {
+      throw new OutputError(`the default report folder ${relative(pipelineDir, outDir)} is under a symbolic link (${relative(pipelineDir, dir)}), which could point outside the repository; refusing to write through it`, {
+        location: { file: dir },
+        fix: `remove the symbolic link ${relative(pipelineDir, dir)} (mlpipeline creates the folder), or choose where to write with --out DIR`,
+      });
+    }
+  }
+}
+
 async function report(ctx: CliContext, flags: ReportFlags): Promise<void> {
   const loaded = await loadPipelineForCli(ctx, flags.file);
-  const [{ collectReportInputs }, { renderReportFiles, REPORT_FILES }, { writeFileAtomic }] = await Promise.all([
+  const [{ collectReportInputs }, { renderReportFiles, REPORT_FILES }, { writeFileAtomic, OutputError }] = await Promise.all([
     import('../../runners/report/collect.js'),
     import('../../reports/report-files.js'),
     import('../../core/atomic-write.js'),
   ]);
   const outDir = flags.out ? resolve(ctx.cwd, flags.out) : join(pipelineStatePaths(loaded.dir, loaded.file).resultsDir, 'report');
+  if (!flags.out) await refuseSymlinkedDefault(outDir, loaded.dir, OutputError);
   const inputs = await collectReportInputs({ pipeline: loaded, results: flags.results ? resolve(ctx.cwd, flags.results) : undefined, base: flags.base, env: ctx.env });
   const files = renderReportFiles(inputs, { fullReport: posixRelative(loaded.dir, join(outDir, 'summary.md')) });
   const written: Record<string, string> = {};
   for (const name of REPORT_FILES) {
     const path = join(outDir, name);
-    await writeFileAtomic(path, files[name], flags.out ? { what: '--out' } : undefined);
+    await writeFileAtomic(path, files[name], flags.out ? { what: '--out' } : { confineTo: loaded.dir });
     written[name] = displayPath(path, ctx.cwd);
   }
   if (flags.json) {

@@ -22,8 +22,10 @@ import { sliceBinsIncreasing } from './slice-bins.js';
 import { stageCycles } from './stage-cycles.js';
 import { stagePathsInside } from './stage-paths.js';
 import { topLevelPaths } from './top-level-paths.js';
+import { wellFormedStrings } from './well-formed-strings.js';
 
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
+  wellFormedStrings,
   topLevelPaths,
   datasetRefs,
   metricRefs,

@@ -5,7 +5,7 @@
  * of every registered version. Nothing here renders or writes.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { flattenDotted } from '../../core/dotted-keys.js';
 import { gitRaw, headCommit, repoRoot, resolveCommit } from '../../core/git.js';
 import { pipelineStatePaths } from '../../core/state-paths.js';
@@ -16,6 +16,7 @@ import { diffFiles } from '../diff/diff.js';
 import { WORKSPACE } from '../diff/sources.js';
 import type { EvaluationDocument } from '../evaluate/document.js';
 import { evaluationOutputPath } from '../evaluate/request.js';
+import { gatesConfigDigest } from '../gates/binding.js';
 import type { Verdict } from '../gates/verdict.js';
 import { recordOf, readRegistryEvents } from '../registry/events.js';
 import { buildLineage, type LineageReport } from '../registry/lineage.js';
@@ -57,6 +58,29 @@ async function readDocument<T>(file: string, kind: string, shown: string, proble
     return undefined;
   }
   return doc as T;
+}
+
+const short = (sha: string | null | undefined) => (sha ? sha.slice(0, 12) : 'none');
+
+/**
+ * Why a verdict does not judge what the report shows, or null when it does: it must be bound to
+ * the evaluation document present (the model, the evaluation data and the evaluation config it
+ * names) and to the pipeline's current gates (the digest `gate` records, runners/gates/binding.ts).
+ * A stale or forged verdict is then "not used", and the report is not gated.
+ */
+export function verdictMismatch(verdict: Verdict, evaluation: EvaluationDocument | undefined, pipeline: LoadedPipeline['pipeline'], evaluationShown: string): string | null {
+  if (!evaluation) return `has no evaluation document to be checked against (${evaluationShown} is missing or not used)`;
+  const why: string[] = [];
+  if (!verdict.model?.sha256) why.push('it names no model it judged');
+  else if (verdict.model.sha256 !== evaluation.model.sha256) why.push(`it judged model sha256 ${short(verdict.model.sha256)}, the evaluation is of ${short(evaluation.model.sha256)}`);
+  const data = evaluation.data.sha256;
+  if (data && verdict.evaluation_data?.sha256 !== data) why.push(`it judged evaluation data sha256 ${short(verdict.evaluation_data?.sha256)}, the evaluation read ${short(data)}`);
+  if (evaluation.config && verdict.evaluation_config?.sha256 !== evaluation.config.sha256) {
+    why.push(`it judged evaluation config sha256 ${short(verdict.evaluation_config?.sha256)}, the evaluation used ${short(evaluation.config.sha256)}`);
+  }
+  const gates = gatesConfigDigest(pipeline.gates, pipeline.gates_defaults);
+  if (verdict.gates_config?.sha256 !== gates.sha256) why.push(`its gates config sha256 ${short(verdict.gates_config?.sha256)} is not the pipeline's gates now (${short(gates.sha256)}); run mlpipeline gate again`);
+  return why.length ? `does not judge this evaluation: ${why.join('; ')}` : null;
 }
 
 async function tryCommit(root: string, ref: string): Promise<string | undefined> {
@@ -134,13 +158,25 @@ export async function collectReportInputs(opts: CollectOptions): Promise<ReportI
     problems.push({ document: shown('run.json'), problem: `is the run of pipeline ${run.pipeline.name}, not ${loaded.pipeline.name}` });
     runDoc = undefined;
   }
-  const inputs: ReportInputs = { pipeline: loaded.pipeline, run: runDoc, validation, evaluation, verdict, problems };
+  let verdictDoc = verdict;
+  if (verdict) {
+    const why = verdictMismatch(verdict, evaluation, loaded.pipeline, shown('evaluation.json'));
+    if (why) {
+      problems.push({ document: shown('verdict.json'), problem: why });
+      verdictDoc = undefined;
+    }
+  }
+  const inputs: ReportInputs = { pipeline: loaded.pipeline, run: runDoc, validation, evaluation, verdict: verdictDoc, problems };
   const root = await repoRoot(loaded.dir);
   if (!root) {
     inputs.diff_skipped = 'not inside a git repository';
     return inputs;
   }
+  inputs.pipeline_file = relative(root, loaded.file).split(sep).join('/');
   const commit = await headCommit(root).catch(() => undefined);
+  if (commit && runDoc?.git?.commit && runDoc.git.commit !== commit) {
+    (inputs.notes ??= []).push(`run record is from commit ${short(runDoc.git.commit)}, not HEAD ${short(commit)}: its stages and metrics may not describe this commit`);
+  }
   if (commit) {
     const branch = await gitRaw(['rev-parse', '--abbrev-ref', 'HEAD'], { cwd: root, okCodes: [128] });
     inputs.repo = { commit, ref: opts.env.GITHUB_HEAD_REF || (branch.code === 0 ? branch.stdout.toString('utf8').trim() : 'HEAD') };

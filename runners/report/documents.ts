@@ -56,6 +56,8 @@ export interface ReportInputs extends ReportDocuments {
   history?: VersionMetrics[];
   /** The pipeline file's path relative to the repository root (posix), in the comment's marker. */
   pipeline_file?: string;
+  /** What the reader should know about documents that are used (a run record from another commit). */
+  notes?: string[];
   /** Documents that were found but not used (invalid against their schema, another pipeline's), with why. */
   problems?: { document: string; problem: string }[];
 }
