@@ -108,7 +108,7 @@ export function register(program: Command, ctx: CliContext): void {
       const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
       // Like run, evaluate and gate, the document goes into the pipeline's results folder for
       // `mlpipeline report` to find (.mlpipeline/validation.json); --out writes a copy elsewhere.
-      if (loaded) await writeFileAtomic(resultDocumentPath(loaded.dir, loaded.file, 'validation.json'), renderJson(document));
+      if (loaded) await writeFileAtomic(resultDocumentPath(loaded.dir, loaded.file, 'validation.json'), renderJson(document), { confineTo: loaded.dir });
       if (o.out) await writeFileAtomic(resolve(ctx.cwd, o.out), renderJson(document), { what: '--out' });
       if (o.json) ctx.io.out(renderJson(document));
       else ctx.io.out(renderValidationText(document));

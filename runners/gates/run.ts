@@ -61,6 +61,7 @@ export async function runGates(opts: { cwd: string; pipeline?: LoadedPipeline; e
     : opts.pipeline
       ? resultDocumentPath(opts.pipeline.dir, opts.pipeline.file, 'verdict.json')
       : resolve(opts.cwd, DEFAULT_VERDICT_OUTPUT);
-  await writeFileAtomic(verdictPath, toJsonText(verdict), opts.output ? { what: '--output' } : undefined);
+  // The default result folder (.mlpipeline/) must not lead outside the pipeline folder through a symlink.
+  await writeFileAtomic(verdictPath, toJsonText(verdict), opts.output ? { what: '--output' } : opts.pipeline ? { confineTo: opts.pipeline.dir } : undefined);
   return { verdict, evaluationPath, verdictPath };
 }
