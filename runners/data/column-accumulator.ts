@@ -10,6 +10,7 @@
  * sampler stops taking values at 200,000 while the counts are exact, and is rebuilt from the
  * counts at the moment they overflow.
  */
+import { dict } from '../../core/own.js';
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
 import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
@@ -272,29 +273,114 @@ export class ColumnAccumulator {
     return base;
   }
 
-  /** Counts by value text, merged over numeric and text values. */
+  /**
+   * Counts by value text, merged over numeric and text values, ordered by count (descending)
+   * then text. On wide tables this ran once per column over up to 1,000 keys and was most of the
+   * profile's time, so it does no more than the output needs: each number becomes text once,
+   * sources are merged only when both have keys, and the full sort runs only when the stored
+   * counts' key order is observable (see rankKeys).
+   */
   private categoryCounts(type: ColumnType): {
     top: { value: string | number; count: number }[];
     all?: Record<string, number>;
     other: number;
   } {
     const numeric = isNumericType(type);
-    const merged = new Map<string, number>();
     // Many distinct numbers: only the top needs text keys, so keep the 1,000 most frequent.
     // Past 100,000 distinct numbers the counts stopped being kept: no top values then.
     const nums = this.numCounts.exact ? mostFrequentNumbers(this.numCounts, 1000) : [];
-    for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
-    for (const [k, c] of this.strCounts.counts) merged.set(k, (merged.get(k) ?? 0) + c);
-    const sorted = [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const top = sorted.slice(0, TOP_N).map(([value, count]) => ({
-      value: numeric && !Number.isNaN(Number(value)) ? Number(value) : value,
-      count,
-    }));
+    const keys: string[] = [];
+    const counts: number[] = [];
+    /** Top values as numbers (numeric columns), by key index; undefined: derive from the text. */
+    let numValues: number[] | undefined;
+    if (nums.length > 0 && this.strCounts.size > 0) {
+      const merged = new Map<string, number>();
+      for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
+      this.strCounts.forEach((k, c) => merged.set(k, (merged.get(k) ?? 0) + c));
+      for (const [k, c] of merged) {
+        keys.push(k);
+        counts.push(c);
+      }
+    } else if (nums.length > 0) {
+      // Distinct numbers have distinct texts (String round-trips), so nothing merges; and
+      // Number(String(x)) === x, so a numeric column's top values are the numbers themselves.
+      if (numeric) numValues = [];
+      for (const [k, c] of nums) {
+        keys.push(String(k));
+        counts.push(c);
+        numValues?.push(k);
+      }
+    } else {
+      this.strCounts.forEach((k, c) => {
+        keys.push(k);
+        counts.push(c);
+      });
+    }
     const other = this.numCounts.otherCount + this.strCounts.otherCount;
     // Numeric columns with many values drift on their sample; store counts only when they may be categorical.
-    const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : merged.size <= STORE_COUNTS_LIMIT;
-    return { top, all: store ? Object.fromEntries(sorted) : undefined, other };
+    const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : keys.length <= STORE_COUNTS_LIMIT;
+    const order = rankKeys(keys, counts, store ? keys.length : TOP_N);
+    const top: { value: string | number; count: number }[] = [];
+    for (let r = 0; r < order.length && r < TOP_N; r++) {
+      const i = order[r]!;
+      const k = keys[i]!;
+      const value = numValues ? numValues[i]! : numeric && !Number.isNaN(Number(k)) ? Number(k) : k;
+      top.push({ value, count: counts[i]! });
+    }
+    if (!store) return { top, other };
+    // A prototype-free object (a key such as `__proto__` is an ordinary key) is also created in
+    // dictionary mode: Object.fromEntries on a plain object made one hidden class per new key,
+    // hundreds per float column, and that was half of a wide table's profile time.
+    const all = dict<number>();
+    for (const i of order) all[keys[i]!] = counts[i]!;
+    return { top, all, other };
   }
+}
+
+/**
+ * Key indices in rank order (count descending, then key text by UTF-16 code units), at least
+ * the first `need` of them, and all of them when `need` is the number of keys. Ranking the
+ * whole set matters only for the key order of the stored counts object; when every key is an
+ * array index ("0", "17", …) an object lists those keys in ascending numeric order whatever
+ * the insertion order, so then only the top is ranked and the rest follow unsorted.
+ */
+export function rankKeys(keys: string[], counts: number[], need: number): number[] {
+  const n = keys.length;
+  const before = (i: number, j: number): boolean => counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
+  const topN = need >= n && !keys.every(isArrayIndex) ? n : Math.min(TOP_N, n);
+  if (topN === n && n > TOP_N) {
+    return Array.from({ length: n }, (_, i) => i).sort((i, j) => counts[j]! - counts[i]! || (keys[i]! < keys[j]! ? -1 : 1));
+  }
+  // Partial selection: a sorted window of the best topN; most keys fail the one compare with its last.
+  const best: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (best.length === topN && !before(i, best[topN - 1]!)) continue;
+    let p = best.length === topN ? topN - 1 : best.length;
+    while (p > 0 && before(i, best[p - 1]!)) {
+      best[p] = best[p - 1]!;
+      p--;
+    }
+    best[p] = i;
+  }
+  if (need <= topN) return best;
+  // The rest, in any order (all keys are array indices here; see above).
+  const picked = new Uint8Array(n);
+  for (const i of best) picked[i] = 1;
+  for (let i = 0; i < n; i++) if (!picked[i]) best.push(i);
+  return best;
+}
+
+/** A canonical array index ("0", "42"; not "007", "-1", "1.5" or 2^32 − 1): such object keys are listed in numeric order. */
+function isArrayIndex(k: string): boolean {
+  const len = k.length;
+  if (len === 0 || len > 10) return false;
+  const c0 = k.charCodeAt(0);
+  if (c0 === 48) return len === 1;
+  for (let i = 0; i < len; i++) {
+    const c = k.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return len < 10 || Number(k) < 4294967295;
 }
 
 /** s[from, from + t.length) === t, for short cached texts (a loop beats startsWith's call there). */

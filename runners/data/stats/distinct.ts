@@ -103,6 +103,16 @@ export class ValueCounter<K extends string | number> {
     }
   }
 
+  /** Every value counted exactly with its count, in first-seen order (no copy of the table). */
+  forEach(fn: (key: K, count: number) => void): void {
+    for (const [k, b] of this.boxes) fn(k, b.n);
+  }
+
+  /** Values counted exactly. */
+  get size(): number {
+    return this.boxes.size;
+  }
+
   /** Value → count, for the values counted exactly. */
   get counts(): Map<K, number> {
     return new Map([...this.boxes].map(([k, b]) => [k, b.n]));
