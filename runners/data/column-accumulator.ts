@@ -25,6 +25,7 @@ const CACHE_SLOTS = 2048;
 const STORE_COUNTS_LIMIT = 100_000;
 /** Numbers buffered per column before they are folded into the statistics (see addNumberStats). */
 const PENDING = 2048;
+const NO_PENDING = new Float64Array(0);
 
 export class ColumnAccumulator {
   missing = 0;
@@ -164,12 +165,19 @@ export class ColumnAccumulator {
   // arrival order (so every result is the same as one at a time): the loop over one column's
   // block keeps that column's count table and sketch in cache, where per-cell updates of ten
   // columns in turn evict each other's.
-  private readonly pending = new Float64Array(PENDING);
+  // The block is allocated at the first number: text columns of a wide table never need one.
+  private pending: Float64Array = NO_PENDING;
   private pendingLen = 0;
 
   private addNumberStats(x: number): void {
+    if (this.pendingLen === this.pending.length) this.makeRoom();
     this.pending[this.pendingLen++] = x;
-    if (this.pendingLen === PENDING) this.flushNumbers();
+  }
+
+  /** Room for one more number: the first block, or fold the full one. */
+  private makeRoom(): void {
+    if (this.pending.length === 0) this.pending = new Float64Array(PENDING);
+    else this.flushNumbers();
   }
 
   /**

@@ -145,8 +145,12 @@ export class ValueCounter<K extends string | number> {
  * false; the profile then reports no top values for the column).
  */
 export class NumberCounter {
-  /** [key, count] per slot; slots = table.length / 2, a power of two. */
-  private table = emptyTable(1024);
+  /**
+   * [key, count] per slot; slots = table.length / 2, a power of two. Empty until the first
+   * number: a wide table's text columns never count numbers, and its numeric columns' first
+   * 16 KB need not exist before the pass reaches them.
+   */
+  private table: Float64Array = NO_TABLE;
   private size = 0;
   private hll: HyperLogLog | undefined;
   otherCount = 0;
@@ -161,7 +165,9 @@ export class NumberCounter {
       this.otherCount++;
       return;
     }
-    const t = this.table;
+    let t = this.table;
+    // The first slot count stays 1,024: slot order (forEach's order) depends on the table size.
+    if (t.length === 0) t = this.table = emptyTable(1024);
     const mask = (t.length >> 1) - 1;
     let i = h & mask;
     for (let k = t[2 * i]!; k === k; k = t[2 * i]!) {
@@ -178,7 +184,7 @@ export class NumberCounter {
       this.onOverflow?.();
       this.hll = new HyperLogLog();
       this.forEach((k) => this.hll!.add(k));
-      this.table = new Float64Array(0);
+      this.table = NO_TABLE;
     } else if (this.size * 4 > t.length) this.grow();
   }
 
@@ -217,6 +223,9 @@ export class NumberCounter {
     return this.hll ? Math.max(this.hll.estimate(), this.size) : this.size;
   }
 }
+
+/** The table before the first number (and after an overflow: the HyperLogLog takes over then). */
+const NO_TABLE = new Float64Array(0);
 
 /** A table of `slots` empty [key, count] slots (keys NaN). */
 function emptyTable(slots: number): Float64Array {
