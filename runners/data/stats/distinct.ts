@@ -205,6 +205,21 @@ export class NumberCounter {
     this.table = t;
   }
 
+  /** Every counted number and its count in slot order (forEach's order), as two arrays: no call per number. */
+  entries(): { keys: Float64Array; counts: Float64Array } {
+    const t = this.table;
+    const keys = new Float64Array(this.size);
+    const counts = new Float64Array(this.size);
+    let n = 0;
+    for (let j = 0; j < t.length; j += 2) {
+      if (t[j] === t[j]) {
+        keys[n] = t[j]!;
+        counts[n++] = t[j + 1]!;
+      }
+    }
+    return { keys, counts };
+  }
+
   /** Every counted number with its count, in slot order. */
   forEach(fn: (key: number, count: number) => void): void {
     const t = this.table;
