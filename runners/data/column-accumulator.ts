@@ -11,6 +11,7 @@
  * counts at the moment they overflow.
  */
 import { dict } from '../../core/own.js';
+import { sortFloat64 } from '../../core/sort-float64.js';
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
 import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
@@ -446,7 +447,8 @@ export function topNumbers(counter: NumberCounter, limit: number): { keys: Float
       counts[m++] = c;
     } else if (c === cut) tied[t++] = all.keys[i]!;
   }
-  const ties = tied.subarray(0, t).sort();
+  // The radix sort: same order as Float64Array's sort, which was slow here (1,000+ ties per column).
+  const ties = sortFloat64(tied.slice(0, t));
   for (let j = 0; m < limit && j < t; j++) {
     keys[m] = ties[j]!;
     counts[m++] = cut;
