@@ -11,14 +11,15 @@
  * counts at the moment they overflow.
  */
 import { dict } from '../../core/own.js';
-import { sortFloat64 } from '../../core/sort-float64.js';
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
+import { rankKeys, TOP_N, topNumbers, topNumbersByText } from './stats/top-values.js';
 import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
 
-const TOP_N = 20;
+export { mostFrequentNumbers } from './stats/top-values.js';
+
 /** Texts remembered per column by the CSV fast path (low-cardinality categories, dates, flags). */
 const CACHE_ENTRIES = 1024;
 const CACHE_SLOTS = 2048;
@@ -313,6 +314,11 @@ export class ColumnAccumulator {
         keys.push(k);
         counts.push(c);
       }
+    } else if (nums.keys.length > 0 && numeric && !(this.numCounts.tracked <= 1000)) {
+      // Many distinct numbers, counts not stored: only the top is needed, and few of its
+      // candidates need their text (see topNumbersByText).
+      const top = topNumbersByText(nums.keys, nums.counts, TOP_N).map(({ value, count }) => ({ value, count }));
+      return { top, other: this.numCounts.otherCount + this.strCounts.otherCount };
     } else if (nums.keys.length > 0) {
       // Distinct numbers have distinct texts (String round-trips), so nothing merges; and
       // Number(String(x)) === x, so a numeric column's top values are the numbers themselves.
@@ -348,52 +354,6 @@ export class ColumnAccumulator {
   }
 }
 
-/**
- * Key indices in rank order (count descending, then key text by UTF-16 code units), at least
- * the first `need` of them, and all of them when `need` is the number of keys. Ranking the
- * whole set matters only for the key order of the stored counts object; when every key is an
- * array index ("0", "17", …) an object lists those keys in ascending numeric order whatever
- * the insertion order, so then only the top is ranked and the rest follow unsorted.
- */
-export function rankKeys(keys: string[], counts: number[], need: number): number[] {
-  const n = keys.length;
-  const before = (i: number, j: number): boolean => counts[i]! > counts[j]! || (counts[i] === counts[j] && keys[i]! < keys[j]!);
-  const topN = need >= n && !keys.every(isArrayIndex) ? n : Math.min(TOP_N, n);
-  if (topN === n && n > TOP_N) {
-    return Array.from({ length: n }, (_, i) => i).sort((i, j) => counts[j]! - counts[i]! || (keys[i]! < keys[j]! ? -1 : 1));
-  }
-  // Partial selection: a sorted window of the best topN; most keys fail the one compare with its last.
-  const best: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (best.length === topN && !before(i, best[topN - 1]!)) continue;
-    let p = best.length === topN ? topN - 1 : best.length;
-    while (p > 0 && before(i, best[p - 1]!)) {
-      best[p] = best[p - 1]!;
-      p--;
-    }
-    best[p] = i;
-  }
-  if (need <= topN) return best;
-  // The rest, in any order (all keys are array indices here; see above).
-  const picked = new Uint8Array(n);
-  for (const i of best) picked[i] = 1;
-  for (let i = 0; i < n; i++) if (!picked[i]) best.push(i);
-  return best;
-}
-
-/** A canonical array index ("0", "42"; not "007", "-1", "1.5" or 2^32 − 1): such object keys are listed in numeric order. */
-function isArrayIndex(k: string): boolean {
-  const len = k.length;
-  if (len === 0 || len > 10) return false;
-  const c0 = k.charCodeAt(0);
-  if (c0 === 48) return len === 1;
-  for (let i = 0; i < len; i++) {
-    const c = k.charCodeAt(i);
-    if (c < 48 || c > 57) return false;
-  }
-  return len < 10 || Number(k) < 4294967295;
-}
-
 /** A typed array's numbers as an array: a sized loop is several times faster than Array.from's iteration, per column of a wide table. */
 function toArray(v: Float64Array): number[] {
   const a = new Array<number>(v.length);
@@ -412,48 +372,6 @@ export function textHash(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
   return h;
-}
-
-/**
- * The `limit` numbers counted most often (ties: smaller numbers first), without sorting every
- * counted number: the limit-th largest count comes from a typed-array sort of the counts, and
- * only the numbers tied at that count are sorted.
- */
-export function mostFrequentNumbers(counter: NumberCounter, limit: number): [number, number][] {
-  const { keys, counts } = topNumbers(counter, limit);
-  return Array.from(keys, (k, i) => [k, counts[i]!]);
-}
-
-/**
- * mostFrequentNumbers as two typed arrays, in the same order: the counted numbers in slot order
- * when there are at most `limit`, else those above the cut count in slot order and then the
- * smallest tied at it. Typed arrays because a wide table asks this of every numeric column, and
- * a [number, count] pair per number was a large share of that profile's garbage.
- */
-export function topNumbers(counter: NumberCounter, limit: number): { keys: Float64Array; counts: Float64Array } {
-  const all = counter.entries();
-  const n = all.keys.length;
-  if (n <= limit) return all;
-  const cut = Uint32Array.from(all.counts).sort()[n - limit]!;
-  const keys = new Float64Array(limit);
-  const counts = new Float64Array(limit);
-  const tied = new Float64Array(n);
-  let m = 0;
-  let t = 0;
-  for (let i = 0; i < n; i++) {
-    const c = all.counts[i]!;
-    if (c > cut) {
-      keys[m] = all.keys[i]!;
-      counts[m++] = c;
-    } else if (c === cut) tied[t++] = all.keys[i]!;
-  }
-  // The radix sort: same order as Float64Array's sort, which was slow here (1,000+ ties per column).
-  const ties = sortFloat64(tied.slice(0, t));
-  for (let j = 0; m < limit && j < t; j++) {
-    keys[m] = ties[j]!;
-    counts[m++] = cut;
-  }
-  return m === limit ? { keys, counts } : { keys: keys.subarray(0, m), counts: counts.subarray(0, m) };
 }
 
 function binIndex(x: number, edges: number[]): number {
