@@ -390,8 +390,21 @@ function binIndex(x: number, edges: number[]): number {
 function countInto(sample: WeightedSample, edges: number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
   const v = sample.values;
-  // binIndex is in [0, edges.length - 1), the length of counts.
-  for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)]! += sample.weights ? sample.weights[i]! : 1;
+  const w = sample.weights;
+  // Values come sorted, so the bin only moves right: walk the edges along with them (the same bin
+  // as binIndex's search, the largest with edges[bin] <= x) instead of a search per value; a
+  // value smaller than the last one (not sorted, or NaN) takes the search.
+  const last = edges.length - 2;
+  let bin = 0;
+  let prev = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!(x >= prev)) bin = binIndex(x, edges);
+    else while (bin < last && edges[bin + 1]! <= x) bin++;
+    prev = x;
+    // bin is in [0, edges.length - 1), the length of counts.
+    counts[bin]! += w ? w[i]! : 1;
+  }
   // Weights always sum to n (exact counts or sketch weights); keep the scaling for old unweighted partial samples.
   const scale = sample.n / sampleMass(sample);
   return scale === 1 ? counts : counts.map((c) => Math.round(c * scale));
