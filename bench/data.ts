@@ -6,6 +6,11 @@
  * Each side runs REPEATS times, interleaved, and the run with the median wall time is shown
  * (the machine is shared: one run is noise); CPU seconds are shown beside wall seconds because
  * DuckDB uses two threads and we use one. Quick mode: 100k / 400k rows, one run each.
+ * Then wide feature tables (2,000 columns × 2,000 rows and × 300 rows: 200 copies of the same
+ * 10-column mix), where per-column fixed costs dominate: profile beside pandas and DuckDB, and
+ * validate-data with the 10 checks and drift against a stored baseline profile. A last table
+ * gives profile time over pandas' and DuckDB's for the tall and both wide shapes (issue 10's
+ * target: wide at most 0.8 of pandas). Quick mode: 200 columns × 200 and × 30 rows.
  */
 import { spawnSync } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

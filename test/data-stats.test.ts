@@ -18,7 +18,7 @@ import { chiSquareSf, gammaQ, ksTwoSamplePValue } from '../runners/data/stats/sp
 import { NumericSampler, quantileSorted, sampleFrom, sampleQuantile } from '../runners/data/stats/quantiles.js';
 import { HyperLogLog, NumberCounter } from '../runners/data/stats/distinct.js';
 import { ColumnAccumulator, mostFrequentNumbers, textHash } from '../runners/data/column-accumulator.js';
-import { rankKeys, topNumbersByText } from '../runners/data/stats/top-values.js';
+import { rankKeys, rankNumbers, topNumbersByText } from '../runners/data/stats/top-values.js';
 
 const A = [0.61, 0.29, 0.06, 0.59, -1.73, -0.74, 0.51, -0.56, 0.39, 1.64, 0.05, -0.06, 0.64, -0.82, 0.37, 1.77, 1.09, -1.28, 2.36, 1.31, 1.05, -0.32, -0.4, 1.06, -2.47];
 const B = [2.2, 1.66, 1.38, 0.2, 0.36, 0.0, 0.96, 1.56, 0.44, 1.5, -0.3, 0.66, 2.31, 3.29, -0.27, 1.04, 1.69, 0.66, 2.81, 1.42, 2.91, -0.21, 0.55, 1.77, 0.85, 1.12, 0.72, 1.36];
@@ -316,6 +316,14 @@ describe('sketches beyond 100,000 values', () => {
         .sort((a, b) => b[1] - a[1] || (String(a[0]) < String(b[0]) ? -1 : 1))
         .slice(0, topN);
       expect(got).toEqual(want);
+    }
+  });
+
+  it('ranking numbers by value where their texts sort alike gives the text ranking', () => {
+    for (const values of [[0.5, 0.25, 0.125, 0.1, 0.75, 0.3], [12.5, 10, 99.25, 11], [3, 0.5, 10, 1e-7, -2]]) {
+      const texts = values.map(String);
+      const counts = values.map((_, i) => (i % 2) + 1);
+      expect(rankNumbers(Float64Array.from(values), texts, counts)).toEqual(rankKeys(texts, counts, texts.length));
     }
   });
 

@@ -13,7 +13,7 @@
 import { dict } from '../../core/own.js';
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
-import { rankKeys, TOP_N, topNumbers, topNumbersByText } from './stats/top-values.js';
+import { rankKeys, rankNumbers, TOP_N, topNumbers, topNumbersByText } from './stats/top-values.js';
 import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
@@ -336,7 +336,7 @@ export class ColumnAccumulator {
     const other = this.numCounts.otherCount + this.strCounts.otherCount;
     // Numeric columns with many values drift on their sample; store counts only when they may be categorical.
     const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : keys.length <= STORE_COUNTS_LIMIT;
-    const order = rankKeys(keys, counts, store ? keys.length : TOP_N);
+    const order = numValues && store ? rankNumbers(numValues, keys, counts) : rankKeys(keys, counts, store ? keys.length : TOP_N);
     const top: { value: string | number; count: number }[] = [];
     for (let r = 0; r < order.length && r < TOP_N; r++) {
       const i = order[r]!;

@@ -144,6 +144,19 @@ export function topNumbersByText(keys: Float64Array, counts: Float64Array, topN:
   return out.sort(rank);
 }
 
+/**
+ * rankKeys(texts, counts, all) for keys that are the texts of the numbers `values`: when every
+ * number is ≥ 0 and in one text group (see topNumbersByText; e.g. all in [0, 1) or all with two
+ * integer digits), text order is numeric order, so the sort compares numbers instead of strings.
+ */
+export function rankNumbers(values: Float64Array, texts: string[], counts: number[]): number[] {
+  // Array-index keys (small non-negative integers) need no full sort at all: rankKeys knows.
+  if (values.every((x) => Number.isInteger(x) && x >= 0 && x < 4294967295)) return rankKeys(texts, counts, texts.length);
+  const g = values.length ? textGroup(values[0]!) : -1;
+  for (let i = 0; i < values.length; i++) if (g < 0 || g >= GROUPS || textGroup(values[i]!) !== g) return rankKeys(texts, counts, texts.length);
+  return Array.from({ length: values.length }, (_, i) => i).sort((i, j) => counts[j]! - counts[i]! || values[i]! - values[j]!);
+}
+
 /** Integer-digit counts 0 (|x| < 1) to 21 per sign. */
 const GROUPS = 22;
 /** Exact doubles: 10^0 … 10^21. */
