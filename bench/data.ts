@@ -129,6 +129,11 @@ function vs(ours: Measured, ref: Measured | undefined): string {
   return ref ? (ours.seconds / ref.seconds).toFixed(2) : '-';
 }
 
+/** The same in CPU seconds: steadier than wall time on a shared machine (pandas and we use one core; DuckDB two). */
+function cpuVs(ours: Measured, ref: Measured | undefined): string {
+  return ref ? (ours.cpuSeconds / ref.cpuSeconds).toFixed(2) : '-';
+}
+
 /**
  * Wide tables: `groups` × 10 columns, same value mix. Per-column fixed costs dominate here, where
  * the tall table measures per-cell throughput. Our time over pandas' and DuckDB's is the column
@@ -157,7 +162,12 @@ async function benchWide(dir: string, root: string, cli: string, py: string | un
   const cells = shape.cols * shape.rows;
   return [
     row(`${label}: mlpipeline validate-data (10 checks + profile + drift)`, m.validate!, shape.rows, undefined, cells),
-    { ...row(`${label}: mlpipeline profile`, m.profile!, shape.rows, undefined, cells), 'profile / pandas': vs(m.profile!, m.pandas), 'profile / DuckDB': vs(m.profile!, m.duck) },
+    {
+      ...row(`${label}: mlpipeline profile`, m.profile!, shape.rows, undefined, cells),
+      'profile / pandas': vs(m.profile!, m.pandas),
+      'profile / DuckDB': vs(m.profile!, m.duck),
+      'cpu / pandas': cpuVs(m.profile!, m.pandas),
+    },
     row(`${label}: DuckDB SUMMARIZE read_csv (2 threads)`, m.duck!, shape.rows, undefined, cells),
     ...(m.pandas ? [row(`${label}: pandas read_csv + describe`, m.pandas, shape.rows, undefined, cells)] : []),
   ];
@@ -214,12 +224,28 @@ export default async function bench(opts: { quick: boolean }): Promise<void> {
     // Wide feature tables: the per-column fixed cost (issue 10 asks for ≤ 0.8 of pandas' time).
     const shapes = opts.quick ? [{ cols: 200, rows: 200 }, { cols: 200, rows: 30 }] : [{ cols: 2000, rows: 2000 }, { cols: 2000, rows: 300 }];
     const summary: Record<string, string | number>[] = [];
-    if (tall) summary.push({ name: `${small.toLocaleString('en')} rows × 10 cols: profile`, seconds: tall.profile.seconds, 'vs pandas': vs(tall.profile, tall.pandas), 'vs DuckDB': vs(tall.profile, tall.duck) });
+    if (tall) {
+      summary.push({
+        name: `${small.toLocaleString('en')} rows × 10 cols: profile`,
+        seconds: tall.profile.seconds,
+        'vs pandas': vs(tall.profile, tall.pandas),
+        'vs DuckDB': vs(tall.profile, tall.duck),
+        'cpu vs pandas': cpuVs(tall.profile, tall.pandas),
+      });
+    }
+    // Wide runs are short, so more of them for a steadier median.
+    const wideRepeats = opts.quick ? 1 : 5;
     for (const shape of shapes) {
-      const table = await benchWide(dir, root, cli, py, shape, repeats);
-      printTable(`data: wide table, ${shape.cols.toLocaleString('en')} columns × ${shape.rows.toLocaleString('en')} rows CSV (median of ${repeats})`, table);
+      const table = await benchWide(dir, root, cli, py, shape, wideRepeats);
+      printTable(`data: wide table, ${shape.cols.toLocaleString('en')} columns × ${shape.rows.toLocaleString('en')} rows CSV (median of ${wideRepeats})`, table);
       const p = table[1]!;
-      summary.push({ name: `${shape.cols.toLocaleString('en')} cols × ${shape.rows.toLocaleString('en')} rows: profile`, seconds: p.seconds!, 'vs pandas': p['profile / pandas']!, 'vs DuckDB': p['profile / DuckDB']! });
+      summary.push({
+        name: `${shape.cols.toLocaleString('en')} cols × ${shape.rows.toLocaleString('en')} rows: profile`,
+        seconds: p.seconds!,
+        'vs pandas': p['profile / pandas']!,
+        'vs DuckDB': p['profile / DuckDB']!,
+        'cpu vs pandas': p['cpu / pandas']!,
+      });
     }
     printTable('data: profile time / reference time (target for wide tables: ≤ 0.8 of pandas)', summary);
   } finally {
