@@ -18,6 +18,7 @@ import { chiSquareSf, gammaQ, ksTwoSamplePValue } from '../runners/data/stats/sp
 import { NumericSampler, quantileSorted, sampleFrom, sampleQuantile } from '../runners/data/stats/quantiles.js';
 import { HyperLogLog, NumberCounter } from '../runners/data/stats/distinct.js';
 import { ColumnAccumulator, mostFrequentNumbers, textHash } from '../runners/data/column-accumulator.js';
+import { rankKeys, rankNumbers, topNumbersByText } from '../runners/data/stats/top-values.js';
 
 const A = [0.61, 0.29, 0.06, 0.59, -1.73, -0.74, 0.51, -0.56, 0.39, 1.64, 0.05, -0.06, 0.64, -0.82, 0.37, 1.77, 1.09, -1.28, 2.36, 1.31, 1.05, -0.32, -0.4, 1.06, -2.47];
 const B = [2.2, 1.66, 1.38, 0.2, 0.36, 0.0, 0.96, 1.56, 0.44, 1.5, -0.3, 0.66, 2.31, 3.29, -0.27, 1.04, 1.69, 0.66, 2.81, 1.42, 2.91, -0.21, 0.55, 1.77, 0.85, 1.12, 0.72, 1.36];
@@ -294,6 +295,46 @@ describe('sketches beyond 100,000 values', () => {
     expect(once[0]).toBe(1);
     expect(once[570]).toBe(666);
     expect(once.every((v) => v % 7 !== 0)).toBe(true);
+  });
+
+  it('top numbers by text make text of few numbers yet rank exactly as sorting every String(x)', () => {
+    let seed = 9;
+    const rnd = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    // Integers, negative decimals, magnitudes from 1e-10 to 1e20 (both notations), and edge values.
+    const edges = [0, 1e-7, 5e-7, 1e21, 2e22, -1e-7, 9.999999999999999e20, 0.1, 0.30000000000000004, 1e-6, -0.5, 10, 9.999999999999998];
+    const gens = [() => Math.floor(rnd() * 3000), () => -Math.floor(rnd() * 3000) / 10, () => (rnd() - 0.5) * 10 ** Math.floor(rnd() * 30 - 10), () => edges[Math.floor(rnd() * edges.length)]!];
+    for (let trial = 0; trial < 500; trial++) {
+      const counts = new Map<number, number>();
+      const use = gens.filter((_, j) => trial & (1 << j % 4) || j === trial % 4);
+      for (let i = 0, n = 1 + Math.floor(rnd() * 200); i < n; i++) {
+        const x = use[Math.floor(rnd() * use.length)]!() || 0;
+        counts.set(x, (counts.get(x) ?? 0) + 1 + (rnd() < 0.3 ? Math.floor(rnd() * 3) : 0));
+      }
+      const topN = 1 + Math.floor(rnd() * 25);
+      const got = topNumbersByText(Float64Array.from(counts.keys()), Float64Array.from(counts.values()), topN).map((e) => [e.value, e.count]);
+      const want = [...counts]
+        .sort((a, b) => b[1] - a[1] || (String(a[0]) < String(b[0]) ? -1 : 1))
+        .slice(0, topN);
+      expect(got).toEqual(want);
+    }
+  });
+
+  it('ranking numbers by value where their texts sort alike gives the text ranking', () => {
+    for (const values of [[0.5, 0.25, 0.125, 0.1, 0.75, 0.3], [12.5, 10, 99.25, 11], [3, 0.5, 10, 1e-7, -2]]) {
+      const texts = values.map(String);
+      const counts = values.map((_, i) => (i % 2) + 1);
+      expect(rankNumbers(Float64Array.from(values), texts, counts)).toEqual(rankKeys(texts, counts, texts.length));
+    }
+  });
+
+  it('rank order: full when the stored key order shows, top only when every key is an array index', () => {
+    const keys = ['b', 'a', '10', '9', 'c'];
+    expect(rankKeys(keys, [2, 2, 5, 1, 2], keys.length).map((i) => keys[i])).toEqual(['10', 'a', 'b', 'c', '9']);
+    const idx = Array.from({ length: 50 }, (_, i) => String(49 - i));
+    const order = rankKeys(idx, idx.map((k) => (Number(k) % 3 === 0 ? 2 : 1)), idx.length);
+    expect(order.length).toBe(50);
+    expect(order.slice(0, 3).map((i) => idx[i])).toEqual(['0', '12', '15']);
+    expect(new Set(order).size).toBe(50);
   });
 
   it('text cache hash is 32-bit FNV-1a (published test vectors), over any range of a string', () => {

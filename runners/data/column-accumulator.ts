@@ -10,13 +10,16 @@
  * sampler stops taking values at 200,000 while the counts are exact, and is rebuilt from the
  * counts at the moment they overflow.
  */
+import { dict } from '../../core/own.js';
 import type { ColumnType } from '../../pipeline-schema/types.js';
 import { NumberCounter, ValueCounter } from './stats/distinct.js';
+import { rankKeys, rankNumbers, TOP_N, topNumbers, topNumbersByText } from './stats/top-values.js';
 import { EXACT_LIMIT, NumericSampler, sampleFromCounts, sampleMass, sampleQuantile, type WeightedSample } from './stats/quantiles.js';
 import { QUANTILE_KEYS, QUANTILE_PROBS, type ColumnProfile, type Histogram } from './profile-types.js';
 import { isNumericType, toDateMs, toNumber, toText, TypeTracker } from './values.js';
 
-const TOP_N = 20;
+export { mostFrequentNumbers } from './stats/top-values.js';
+
 /** Texts remembered per column by the CSV fast path (low-cardinality categories, dates, flags). */
 const CACHE_ENTRIES = 1024;
 const CACHE_SLOTS = 2048;
@@ -24,6 +27,7 @@ const CACHE_SLOTS = 2048;
 const STORE_COUNTS_LIMIT = 100_000;
 /** Numbers buffered per column before they are folded into the statistics (see addNumberStats). */
 const PENDING = 2048;
+const NO_PENDING = new Float64Array(0);
 
 export class ColumnAccumulator {
   missing = 0;
@@ -163,12 +167,19 @@ export class ColumnAccumulator {
   // arrival order (so every result is the same as one at a time): the loop over one column's
   // block keeps that column's count table and sketch in cache, where per-cell updates of ten
   // columns in turn evict each other's.
-  private readonly pending = new Float64Array(PENDING);
+  // The block is allocated at the first number: text columns of a wide table never need one.
+  private pending: Float64Array = NO_PENDING;
   private pendingLen = 0;
 
   private addNumberStats(x: number): void {
+    if (this.pendingLen === this.pending.length) this.makeRoom();
     this.pending[this.pendingLen++] = x;
-    if (this.pendingLen === PENDING) this.flushNumbers();
+  }
+
+  /** Room for one more number: the first block, or fold the full one. */
+  private makeRoom(): void {
+    if (this.pending.length === 0) this.pending = new Float64Array(PENDING);
+    else this.flushNumbers();
   }
 
   /**
@@ -254,8 +265,8 @@ export class ColumnAccumulator {
         base.quantiles_rank_error = sample.rankError;
         base.histogram = { equal_width: equalWidthHistogram(sample, this.min, this.max), quantile: quantileHistogram(sample) };
         base.sample = {
-          values: Array.from(sample.values),
-          ...(sample.weights ? { weights: Array.from(sample.weights) } : {}),
+          values: toArray(sample.values),
+          ...(sample.weights ? { weights: toArray(sample.weights) } : {}),
           n: sample.n,
           exact: sample.exact,
           ...(sample.exact ? {} : { rank_error: sample.rankError }),
@@ -272,29 +283,82 @@ export class ColumnAccumulator {
     return base;
   }
 
-  /** Counts by value text, merged over numeric and text values. */
+  /**
+   * Counts by value text, merged over numeric and text values, ordered by count (descending)
+   * then text. On wide tables this ran once per column over up to 1,000 keys and was most of the
+   * profile's time, so it does no more than the output needs: each number becomes text once,
+   * sources are merged only when both have keys, and the full sort runs only when the stored
+   * counts' key order is observable (see rankKeys).
+   */
   private categoryCounts(type: ColumnType): {
     top: { value: string | number; count: number }[];
     all?: Record<string, number>;
     other: number;
   } {
     const numeric = isNumericType(type);
-    const merged = new Map<string, number>();
     // Many distinct numbers: only the top needs text keys, so keep the 1,000 most frequent.
     // Past 100,000 distinct numbers the counts stopped being kept: no top values then.
-    const nums = this.numCounts.exact ? mostFrequentNumbers(this.numCounts, 1000) : [];
-    for (const [k, c] of nums) merged.set(String(k), (merged.get(String(k)) ?? 0) + c);
-    for (const [k, c] of this.strCounts.counts) merged.set(k, (merged.get(k) ?? 0) + c);
-    const sorted = [...merged.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const top = sorted.slice(0, TOP_N).map(([value, count]) => ({
-      value: numeric && !Number.isNaN(Number(value)) ? Number(value) : value,
-      count,
-    }));
+    const nums = this.numCounts.exact ? topNumbers(this.numCounts, 1000) : { keys: new Float64Array(0), counts: new Float64Array(0) };
+    const keys: string[] = [];
+    const counts: number[] = [];
+    /** Top values as numbers (numeric columns), by key index; undefined: derive from the text. */
+    let numValues: Float64Array | undefined;
+    if (nums.keys.length > 0 && this.strCounts.size > 0) {
+      const merged = new Map<string, number>();
+      for (let i = 0; i < nums.keys.length; i++) {
+        const k = String(nums.keys[i]!);
+        merged.set(k, (merged.get(k) ?? 0) + nums.counts[i]!);
+      }
+      this.strCounts.forEach((k, c) => merged.set(k, (merged.get(k) ?? 0) + c));
+      for (const [k, c] of merged) {
+        keys.push(k);
+        counts.push(c);
+      }
+    } else if (nums.keys.length > 0 && numeric && !(this.numCounts.tracked <= 1000)) {
+      // Many distinct numbers, counts not stored: only the top is needed, and few of its
+      // candidates need their text (see topNumbersByText).
+      const top = topNumbersByText(nums.keys, nums.counts, TOP_N).map(({ value, count }) => ({ value, count }));
+      return { top, other: this.numCounts.otherCount + this.strCounts.otherCount };
+    } else if (nums.keys.length > 0) {
+      // Distinct numbers have distinct texts (String round-trips), so nothing merges; and
+      // Number(String(x)) === x, so a numeric column's top values are the numbers themselves.
+      if (numeric) numValues = nums.keys;
+      for (let i = 0; i < nums.keys.length; i++) {
+        keys.push(String(nums.keys[i]!));
+        counts.push(nums.counts[i]!);
+      }
+    } else {
+      this.strCounts.forEach((k, c) => {
+        keys.push(k);
+        counts.push(c);
+      });
+    }
     const other = this.numCounts.otherCount + this.strCounts.otherCount;
     // Numeric columns with many values drift on their sample; store counts only when they may be categorical.
-    const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : merged.size <= STORE_COUNTS_LIMIT;
-    return { top, all: store ? Object.fromEntries(sorted) : undefined, other };
+    const store = numeric ? this.numCounts.tracked <= 1000 && this.numCounts.exact : keys.length <= STORE_COUNTS_LIMIT;
+    const order = numValues && store ? rankNumbers(numValues, keys, counts) : rankKeys(keys, counts, store ? keys.length : TOP_N);
+    const top: { value: string | number; count: number }[] = [];
+    for (let r = 0; r < order.length && r < TOP_N; r++) {
+      const i = order[r]!;
+      const k = keys[i]!;
+      const value = numValues ? numValues[i]! : numeric && !Number.isNaN(Number(k)) ? Number(k) : k;
+      top.push({ value, count: counts[i]! });
+    }
+    if (!store) return { top, other };
+    // A prototype-free object (a key such as `__proto__` is an ordinary key) is also created in
+    // dictionary mode: Object.fromEntries on a plain object made one hidden class per new key,
+    // hundreds per float column, and that was half of a wide table's profile time.
+    const all = dict<number>();
+    for (const i of order) all[keys[i]!] = counts[i]!;
+    return { top, all, other };
   }
+}
+
+/** A typed array's numbers as an array: a sized loop is several times faster than Array.from's iteration, per column of a wide table. */
+function toArray(v: Float64Array): number[] {
+  const a = new Array<number>(v.length);
+  for (let i = 0; i < v.length; i++) a[i] = v[i]!;
+  return a;
 }
 
 /** s[from, from + t.length) === t, for short cached texts (a loop beats startsWith's call there). */
@@ -308,31 +372,6 @@ export function textHash(s: string, from: number, to: number): number {
   let h = 0x811c9dc5;
   for (let k = from; k < to; k++) h = Math.imul(h ^ s.charCodeAt(k), 16777619);
   return h;
-}
-
-/**
- * The `limit` numbers counted most often (ties: smaller numbers first), without sorting every
- * counted number: the limit-th largest count comes from a typed-array sort of the counts, and
- * only the numbers tied at that count are sorted.
- */
-export function mostFrequentNumbers(counter: NumberCounter, limit: number): [number, number][] {
-  const all: [number, number][] = [];
-  if (counter.tracked <= limit) {
-    counter.forEach((k, c) => all.push([k, c]));
-    return all;
-  }
-  const counts = new Uint32Array(counter.tracked);
-  let i = 0;
-  counter.forEach((_k, c) => (counts[i++] = c));
-  const cut = counts.sort()[counts.length - limit]!;
-  const ties: number[] = [];
-  counter.forEach((k, c) => {
-    if (c > cut) all.push([k, c]);
-    else if (c === cut) ties.push(k);
-  });
-  const tied = Float64Array.from(ties).sort();
-  for (let t = 0; all.length < limit && t < tied.length; t++) all.push([tied[t]!, cut]);
-  return all;
 }
 
 function binIndex(x: number, edges: number[]): number {
@@ -351,8 +390,21 @@ function binIndex(x: number, edges: number[]): number {
 function countInto(sample: WeightedSample, edges: number[]): number[] {
   const counts = new Array<number>(edges.length - 1).fill(0);
   const v = sample.values;
-  // binIndex is in [0, edges.length - 1), the length of counts.
-  for (let i = 0; i < v.length; i++) counts[binIndex(v[i]!, edges)]! += sample.weights ? sample.weights[i]! : 1;
+  const w = sample.weights;
+  // Values come sorted, so the bin only moves right: walk the edges along with them (the same bin
+  // as binIndex's search, the largest with edges[bin] <= x) instead of a search per value; a
+  // value smaller than the last one (not sorted, or NaN) takes the search.
+  const last = edges.length - 2;
+  let bin = 0;
+  let prev = -Infinity;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i]!;
+    if (!(x >= prev)) bin = binIndex(x, edges);
+    else while (bin < last && edges[bin + 1]! <= x) bin++;
+    prev = x;
+    // bin is in [0, edges.length - 1), the length of counts.
+    counts[bin]! += w ? w[i]! : 1;
+  }
   // Weights always sum to n (exact counts or sketch weights); keep the scaling for old unweighted partial samples.
   const scale = sample.n / sampleMass(sample);
   return scale === 1 ? counts : counts.map((c) => Math.round(c * scale));

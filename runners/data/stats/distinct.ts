@@ -103,6 +103,16 @@ export class ValueCounter<K extends string | number> {
     }
   }
 
+  /** Every value counted exactly with its count, in first-seen order (no copy of the table). */
+  forEach(fn: (key: K, count: number) => void): void {
+    for (const [k, b] of this.boxes) fn(k, b.n);
+  }
+
+  /** Values counted exactly. */
+  get size(): number {
+    return this.boxes.size;
+  }
+
   /** Value → count, for the values counted exactly. */
   get counts(): Map<K, number> {
     return new Map([...this.boxes].map(([k, b]) => [k, b.n]));
@@ -135,8 +145,12 @@ export class ValueCounter<K extends string | number> {
  * false; the profile then reports no top values for the column).
  */
 export class NumberCounter {
-  /** [key, count] per slot; slots = table.length / 2, a power of two. */
-  private table = emptyTable(1024);
+  /**
+   * [key, count] per slot; slots = table.length / 2, a power of two. Empty until the first
+   * number: a wide table's text columns never count numbers, and its numeric columns' first
+   * 16 KB need not exist before the pass reaches them.
+   */
+  private table: Float64Array = NO_TABLE;
   private size = 0;
   private hll: HyperLogLog | undefined;
   otherCount = 0;
@@ -151,7 +165,9 @@ export class NumberCounter {
       this.otherCount++;
       return;
     }
-    const t = this.table;
+    let t = this.table;
+    // The first slot count stays 1,024: slot order (forEach's order) depends on the table size.
+    if (t.length === 0) t = this.table = emptyTable(1024);
     const mask = (t.length >> 1) - 1;
     let i = h & mask;
     for (let k = t[2 * i]!; k === k; k = t[2 * i]!) {
@@ -168,7 +184,7 @@ export class NumberCounter {
       this.onOverflow?.();
       this.hll = new HyperLogLog();
       this.forEach((k) => this.hll!.add(k));
-      this.table = new Float64Array(0);
+      this.table = NO_TABLE;
     } else if (this.size * 4 > t.length) this.grow();
   }
 
@@ -189,6 +205,21 @@ export class NumberCounter {
     this.table = t;
   }
 
+  /** Every counted number and its count in slot order (forEach's order), as two arrays: no call per number. */
+  entries(): { keys: Float64Array; counts: Float64Array } {
+    const t = this.table;
+    const keys = new Float64Array(this.size);
+    const counts = new Float64Array(this.size);
+    let n = 0;
+    for (let j = 0; j < t.length; j += 2) {
+      if (t[j] === t[j]) {
+        keys[n] = t[j]!;
+        counts[n++] = t[j + 1]!;
+      }
+    }
+    return { keys, counts };
+  }
+
   /** Every counted number with its count, in slot order. */
   forEach(fn: (key: number, count: number) => void): void {
     const t = this.table;
@@ -207,6 +238,9 @@ export class NumberCounter {
     return this.hll ? Math.max(this.hll.estimate(), this.size) : this.size;
   }
 }
+
+/** The table before the first number (and after an overflow: the HyperLogLog takes over then). */
+const NO_TABLE = new Float64Array(0);
 
 /** A table of `slots` empty [key, count] slots (keys NaN). */
 function emptyTable(slots: number): Float64Array {

@@ -100,7 +100,8 @@ export function sampleFromCounts(forEach: (fn: (value: number, count: number) =>
  * (see the file comment). Same input order → same sketch.
  */
 export class NumericSampler {
-  private buf: Float64Array = new Float64Array(1024);
+  /** Allocated at the first number (a wide table has thousands of samplers, many never used). */
+  private buf: Float64Array = new Float64Array(0);
   private len = 0;
   /** Compactor levels (level h: items of weight 2^h); undefined while exact. */
   private levels: Float64Array[] | undefined;
@@ -116,7 +117,7 @@ export class NumericSampler {
     if (this.levels === undefined) {
       if (this.len < EXACT_LIMIT) {
         if (this.len === this.buf.length) {
-          const bigger = new Float64Array(Math.min(this.buf.length * 4, EXACT_LIMIT));
+          const bigger = new Float64Array(Math.min(Math.max(this.buf.length * 4, 1024), EXACT_LIMIT));
           bigger.set(this.buf);
           this.buf = bigger;
         }
