@@ -1,0 +1,69 @@
+/**
+ * Pull request (issue) comments, and the one sticky comment a report keeps: found by a hidden
+ * marker among the comments the token itself wrote, updated in place, created when absent.
+ */
+import type { GitHubClient } from './client.js';
+import { UsageError } from '../../core/errors.js';
+import { call } from './errors.js';
+import { whoAmI } from './identity.js';
+import type { RepoRef } from './repo.js';
+
+export interface IssueComment {
+  id: number;
+  body: string;
+  author: string;
+  htmlUrl: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Every comment of an issue or pull request, oldest first (all pages, 100 a page). */
+export async function listIssueComments(client: GitHubClient, repo: RepoRef, issueNumber: number): Promise<IssueComment[]> {
+  const all = await call('issues/list-comments', () =>
+    client.paginate(client.rest.issues.listComments, { owner: repo.owner, repo: repo.repo, issue_number: issueNumber, per_page: 100 }),
+  );
+  return all.map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login ?? '', htmlUrl: c.html_url, createdAt: c.created_at, updatedAt: c.updated_at }));
+}
+
+/** The hidden line that marks a sticky comment: `<!-- mlpipeline:<key> -->`. */
+export function commentMarker(key: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(key)) throw new UsageError(`comment marker key ${JSON.stringify(key)}: letters, digits and . _ : / - only`);
+  return `<!-- mlpipeline:${key} -->`;
+}
+
+export interface StickyComment {
+  issueNumber: number;
+  /** Identifies this comment among the token's own, e.g. `report:churn` (one per workflow/pipeline). */
+  key: string;
+  body: string;
+  /** The login whose comment to update; default: who the token is (whoAmI). */
+  author?: string;
+}
+
+/**
+ * Updates the token's own comment that carries the marker of `key`, or creates it. Comments by
+ * anyone else are never touched, whatever they contain.
+ */
+export async function createOrUpdateComment(
+  client: GitHubClient,
+  repo: RepoRef,
+  sticky: StickyComment,
+): Promise<{ action: 'created' | 'updated'; comment: IssueComment }> {
+  const marker = commentMarker(sticky.key);
+  const body = sticky.body.includes(marker) ? sticky.body : `${sticky.body}\n\n${marker}`;
+  const author = sticky.author ?? (await whoAmI(client)).login;
+  const existing = (await listIssueComments(client, repo, sticky.issueNumber)).find((c) => c.author === author && c.body.includes(marker));
+  if (existing) {
+    const { data } = await call('issues/update-comment', () =>
+      client.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: existing.id, body }),
+    );
+    return { action: 'updated', comment: { ...existing, body: data.body ?? body, updatedAt: data.updated_at } };
+  }
+  const { data } = await call('issues/create-comment', () =>
+    client.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: sticky.issueNumber, body }),
+  );
+  return {
+    action: 'created',
+    comment: { id: data.id, body: data.body ?? body, author: data.user?.login ?? author, htmlUrl: data.html_url, createdAt: data.created_at, updatedAt: data.updated_at },
+  };
+}

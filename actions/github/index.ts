@@ -1,0 +1,18 @@
+/**
+ * The one GitHub adapter: the only code that imports @actions/*, octokit and their plugins.
+ * Actions import from here; runners/ and reports/ never do (eslint.config.js). See README.md.
+ */
+export { createGitHubClient, apiBaseUrl, GitHubTokenMissingError, type GitHubClient, type GitHubClientOptions } from './client.js';
+export * from './errors.js';
+export { parseRepo, type RepoRef } from './repo.js';
+export { whoAmI, GITHUB_ACTIONS_BOT, type TokenIdentity } from './identity.js';
+export { listIssueComments, createOrUpdateComment, commentMarker, type IssueComment, type StickyComment } from './comments.js';
+export * from './checks.js';
+export { getPull, pullsForCommit, type PullRequest } from './pulls.js';
+export { teamMembership } from './teams.js';
+export { createRelease, findReleaseByTag, uploadReleaseAsset, type Release, type NewRelease, type ReleaseAsset } from './releases.js';
+export * from './deployments.js';
+export { createAnnotatedTag, type NewTag } from './git.js';
+export { createIssue, findIssues, type Issue } from './issues.js';
+export { listWorkflowRunArtifacts, type Artifact } from './artifacts.js';
+export * from './runtime.js';
