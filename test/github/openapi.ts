@@ -281,9 +281,7 @@ export class GitHubOpenApi {
   private check(key: string, schema: Schema, value: unknown, what: string): string[] {
     let validate = this.validators.get(key);
     if (!validate) {
-      const t0 = Date.now();
       validate = this.ajv.compile(toJsonSchema(schema) as Schema);
-      if (process.env.LOCAL_GITHUB_TIMING) console.error(`compile ${key}: ${Date.now() - t0} ms`);
       this.validators.set(key, validate);
     }
     return validate(value) ? [] : explain(what, validate.errors);
