@@ -5,7 +5,7 @@
  * retried; content-creating requests spaced as GitHub asks). Base URL from GITHUB_API_URL, so
  * GitHub Enterprise Server (`https://HOST/api/v3`) works as github.com does.
  */
-import { getInput, info } from '@actions/core';
+import { info } from '@actions/core';
 import { getOctokit } from '@actions/github';
 import { retry } from '@octokit/plugin-retry';
 import { throttling } from '@octokit/plugin-throttling';
@@ -16,7 +16,7 @@ import { packageVersion } from '../../core/package-root.js';
 export type GitHubClient = ReturnType<typeof getOctokit>;
 
 export interface GitHubClientOptions {
-  /** Default: the `github-token` input, then GITHUB_TOKEN. */
+  /** Default: the `github-token` input (INPUT_GITHUB-TOKEN), then GITHUB_TOKEN. */
   token?: string;
   /** Default: GITHUB_API_URL, then https://api.github.com. */
   baseUrl?: string;
@@ -63,7 +63,8 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
 
 export function createGitHubClient(options: GitHubClientOptions = {}): GitHubClient {
   const env = options.env ?? process.env;
-  const token = options.token || getInput('github-token') || env.GITHUB_TOKEN;
+  // The input as @actions/core's getInput reads it, from `env`.
+  const token = options.token || (env['INPUT_GITHUB-TOKEN'] ?? '').trim() || env.GITHUB_TOKEN;
   if (!token) throw new GitHubTokenMissingError();
   const log = options.log ?? info;
   const base = options.retryAfterBaseValue ?? 1000;

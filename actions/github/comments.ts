@@ -4,7 +4,7 @@
  */
 import type { GitHubClient } from './client.js';
 import { UsageError } from '../../core/errors.js';
-import { call } from './errors.js';
+import { GitHubServerError, call } from './errors.js';
 import { whoAmI } from './identity.js';
 import type { RepoRef } from './repo.js';
 
@@ -59,11 +59,28 @@ export async function createOrUpdateComment(
     );
     return { action: 'updated', comment: { ...existing, body: data.body ?? body, updatedAt: data.updated_at } };
   }
-  const { data } = await call('issues/create-comment', () =>
-    client.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: sticky.issueNumber, body }),
-  );
-  return {
-    action: 'created',
-    comment: { id: data.id, body: data.body ?? body, author: data.user?.login ?? author, htmlUrl: data.html_url, createdAt: data.created_at, updatedAt: data.updated_at },
-  };
+  const created = await createOnce(client, repo, sticky.issueNumber, body, (c) => c.author === author && c.body.includes(marker));
+  return { action: 'created', comment: created };
+}
+
+/**
+ * Posts a comment at most once. A POST that ends in a 5xx may still have landed (the gateway gave
+ * up after GitHub wrote it), so it is not retried blindly: the comments are listed again, and
+ * only when none of ours is there is it posted again (with the client's usual retries).
+ */
+async function createOnce(client: GitHubClient, repo: RepoRef, issueNumber: number, body: string, ours: (c: IssueComment) => boolean): Promise<IssueComment> {
+  const post = (retries?: number) =>
+    call('issues/create-comment', () =>
+      client.rest.issues.createComment({ owner: repo.owner, repo: repo.repo, issue_number: issueNumber, body, ...(retries === undefined ? {} : { request: { retries } }) }),
+    );
+  let data;
+  try {
+    ({ data } = await post(0));
+  } catch (e) {
+    if (!(e instanceof GitHubServerError)) throw e;
+    const landed = (await listIssueComments(client, repo, issueNumber)).find(ours);
+    if (landed) return landed;
+    ({ data } = await post());
+  }
+  return { id: data.id, body: data.body ?? body, author: data.user?.login ?? '', htmlUrl: data.html_url, createdAt: data.created_at, updatedAt: data.updated_at };
 }

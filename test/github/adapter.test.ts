@@ -102,6 +102,17 @@ describe('comments', () => {
     const result = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'hello', author: 'github-actions[bot]' });
     expect(result.action).toBe('created');
     expect(gh.requestsFor('issues/create-comment').map((r) => r.status)).toEqual([502, 201]);
+    // Not retried blindly: the comments are read again between the two POSTs.
+    expect(gh.requests.map((r) => r.operationId)).toEqual(['issues/list-comments', 'issues/create-comment', 'issues/list-comments', 'issues/create-comment']);
+    expect([...gh.repo('acme/churn').comments.values()].filter((c) => c.issueNumber === pr)).toHaveLength(1);
+  });
+
+  it('a 502 for a comment GitHub did write is not posted twice: the comments are read again first', async () => {
+    const pr = gh.addPull();
+    gh.failNext('issues/create-comment', faults.badGatewayAfterWrite());
+    const result = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'once', author: 'github-actions[bot]' });
+    expect(result).toMatchObject({ action: 'created', comment: { body: 'once\n\n<!-- mlpipeline:k -->' } });
+    expect(gh.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual(['issues/list-comments 200', 'issues/create-comment 502', 'issues/list-comments 200']);
     expect([...gh.repo('acme/churn').comments.values()].filter((c) => c.issueNumber === pr)).toHaveLength(1);
   });
 

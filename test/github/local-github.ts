@@ -28,6 +28,8 @@ export interface Fault {
   status: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** The handler runs first (the write happens), then the fault is answered: a gateway timeout after the fact. */
+  landed?: boolean;
 }
 
 export interface RecordedRequest {
@@ -47,6 +49,8 @@ const DOCS = 'https://docs.github.com/rest';
 /** Ready-made faults, shaped as GitHub sends them. */
 export const faults = {
   badGateway: (): Fault => ({ status: 502, body: { message: 'Server Error', documentation_url: DOCS } }),
+  /** A 502 for a request GitHub did carry out (the gateway gave up waiting for the answer). */
+  badGatewayAfterWrite: (): Fault => ({ status: 502, body: { message: 'Server Error', documentation_url: DOCS }, landed: true }),
   /** What plugin-throttling recognises: 403, "secondary rate" in the message, and retry-after. */
   secondaryRateLimit: (retryAfterSeconds = 1): Fault => ({
     status: 403,
@@ -375,17 +379,22 @@ export class LocalGitHub implements ServerContext {
         this.violations.push(...problems.map((p) => `${where}: ${p}`));
         return { status: 422, body: { message: `Invalid request.\n\n${problems.join('\n')}`, documentation_url: DOCS, status: '422' } };
       }
-      const fault = this.pending.get(op.operationId)?.shift();
-      if (fault) {
-        record.fault = true;
-        return { status: fault.status, ...(fault.body === undefined ? {} : { body: fault.body }), ...(fault.headers ? { headers: fault.headers } : {}) };
-      }
       const handler = this.routes[op.operationId];
       if (!handler) {
         this.violations.push(`${where}: the local GitHub has no handler for ${op.operationId}; add one to test/github/routes.ts`);
         return { status: 404, body: { message: 'Not Found', documentation_url: DOCS } };
       }
-      return handler({ operationId: op.operationId, method, path, params, query, headers: req.headers, body }, this);
+      const serve = () => handler({ operationId: op.operationId, method, path, params, query, headers: req.headers, body }, this);
+      const fault = this.pending.get(op.operationId)?.shift();
+      if (fault) {
+        record.fault = true;
+        if (fault.landed) {
+          const done = serve();
+          this.violations.push(...this.openapi.checkResponse(op, done.status, done.body).map((p) => `${where}: response: ${p}`));
+        }
+        return { status: fault.status, ...(fault.body === undefined ? {} : { body: fault.body }), ...(fault.headers ? { headers: fault.headers } : {}) };
+      }
+      return serve();
     })();
     const responseProblems = this.openapi.checkResponse(op, answer.status, answer.body);
     this.violations.push(...responseProblems.map((p) => `${where}: response: ${p}`));
