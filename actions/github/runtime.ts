@@ -8,7 +8,7 @@ import * as core from '@actions/core';
 import { context } from '@actions/github';
 import { MlpipelineError } from '../../core/errors.js';
 import { apiBaseUrl } from './client.js';
-import type { RepoRef } from './repo.js';
+import { parseRepo, type RepoRef } from './repo.js';
 
 export { getBooleanInput, getInput, getMultilineInput, setOutput, setSecret, summary, debug, info, notice, warning, error } from '@actions/core';
 
@@ -26,30 +26,30 @@ export interface RunnerContext {
   payload: Record<string, unknown>;
 }
 
-export function runnerContext(): RunnerContext {
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (!repository) throw new MlpipelineErrorOutsideRunner('GITHUB_REPOSITORY is not set');
-  const [owner = '', repo = ''] = repository.split('/');
-  return {
-    eventName: context.eventName,
-    sha: context.sha,
-    ref: context.ref,
-    repo: { owner, repo },
-    runId: context.runId,
-    actor: context.actor,
-    serverUrl: context.serverUrl,
-    apiUrl: apiBaseUrl(),
-    payload: context.payload as Record<string, unknown>,
-  };
-}
-
-class MlpipelineErrorOutsideRunner extends MlpipelineError {
+/** Asked for the runner's context outside a runner. */
+export class NotOnARunnerError extends MlpipelineError {
   readonly exitCode = 2 as const;
   readonly code = 'not-on-a-runner';
 
   constructor(what: string) {
     super(`${what}: this runs as a step of a GitHub Actions job`, { fix: 'run it from a workflow (`uses:`); locally, run the `mlpipeline` command of the same name instead' });
   }
+}
+
+export function runnerContext(): RunnerContext {
+  const repository = process.env.GITHUB_REPOSITORY;
+  if (!repository) throw new NotOnARunnerError('GITHUB_REPOSITORY is not set');
+  return {
+    eventName: context.eventName,
+    sha: context.sha,
+    ref: context.ref,
+    repo: parseRepo(repository),
+    runId: context.runId,
+    actor: context.actor,
+    serverUrl: context.serverUrl,
+    apiUrl: apiBaseUrl(),
+    payload: context.payload as Record<string, unknown>,
+  };
 }
 
 /**
