@@ -81,7 +81,8 @@ export async function uploadReleaseAsset(
       name: asset.name,
       ...(asset.label === undefined ? {} : { label: asset.label }),
       data: asset.data,
-      headers: { 'content-type': asset.contentType ?? 'application/octet-stream', 'content-length': asset.data.byteLength },
+      // Content-Length comes from fetch, which knows the body's size (undici refuses a numeric header).
+      headers: { 'content-type': asset.contentType ?? 'application/octet-stream' },
     }),
   );
   const uploaded = response.data as { id: number; name: string; size: number; browser_download_url: string };
