@@ -1,9 +1,9 @@
 /**
- * Pull request (issue) comments, and the one sticky comment a report keeps: found by a hidden
- * marker among the comments the token itself wrote, updated in place, created when absent.
+ * Pull request (issue) comments, and the one sticky comment a report keeps: found among the
+ * comments the token itself wrote by the report's marker line (reports/comment.ts decides what
+ * is ours), updated in place, created when absent.
  */
 import type { GitHubClient } from './client.js';
-import { UsageError } from '../../core/errors.js';
 import { GitHubServerError, call } from './errors.js';
 import { whoAmI } from './identity.js';
 import type { RepoRef } from './repo.js';
@@ -25,41 +25,37 @@ export async function listIssueComments(client: GitHubClient, repo: RepoRef, iss
   return all.map((c) => ({ id: c.id, body: c.body ?? '', author: c.user?.login ?? '', htmlUrl: c.html_url, createdAt: c.created_at, updatedAt: c.updated_at }));
 }
 
-/** The hidden line that marks a sticky comment: `<!-- mlpipeline:<key> -->`. */
-export function commentMarker(key: string): string {
-  if (!/^[A-Za-z0-9][A-Za-z0-9._:/-]{0,99}$/.test(key)) throw new UsageError(`comment marker key ${JSON.stringify(key)}: letters, digits and . _ : / - only`);
-  return `<!-- mlpipeline:${key} -->`;
-}
-
 export interface StickyComment {
   issueNumber: number;
-  /** Identifies this comment among the token's own, e.g. `report:churn` (one per workflow/pipeline). */
-  key: string;
+  /** The whole body, marker included (reports/comment.ts: renderComment starts with commentMarker). */
   body: string;
+  /** Whether a body is this comment's, e.g. `(b) => isOurComment(b, pipeline, file)` from reports/comment.ts. */
+  isOurs: (body: string) => boolean;
   /** The login whose comment to update; default: who the token is (whoAmI). */
   author?: string;
 }
 
 /**
- * Updates the token's own comment that carries the marker of `key`, or creates it. Comments by
- * anyone else are never touched, whatever they contain.
+ * Updates the token's own comment that `isOurs`, or creates it: one comment per pull request,
+ * updated in place on every push. Comments by anyone else are never touched, whatever they say.
  */
 export async function createOrUpdateComment(
   client: GitHubClient,
   repo: RepoRef,
   sticky: StickyComment,
 ): Promise<{ action: 'created' | 'updated'; comment: IssueComment }> {
-  const marker = commentMarker(sticky.key);
-  const body = sticky.body.includes(marker) ? sticky.body : `${sticky.body}\n\n${marker}`;
+  // A body its own test does not recognise would be posted anew on every push: a pile, not a comment.
+  if (!sticky.isOurs(sticky.body)) throw new Error('createOrUpdateComment: the body is not recognised by its own isOurs (is the marker line first?)');
   const author = sticky.author ?? (await whoAmI(client)).login;
-  const existing = (await listIssueComments(client, repo, sticky.issueNumber)).find((c) => c.author === author && c.body.includes(marker));
+  const ours = (c: IssueComment) => c.author === author && sticky.isOurs(c.body);
+  const existing = (await listIssueComments(client, repo, sticky.issueNumber)).find(ours);
   if (existing) {
     const { data } = await call('issues/update-comment', () =>
-      client.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: existing.id, body }),
+      client.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: existing.id, body: sticky.body }),
     );
-    return { action: 'updated', comment: { ...existing, body: data.body ?? body, updatedAt: data.updated_at } };
+    return { action: 'updated', comment: { ...existing, body: data.body ?? sticky.body, updatedAt: data.updated_at } };
   }
-  const created = await createOnce(client, repo, sticky.issueNumber, body, (c) => c.author === author && c.body.includes(marker));
+  const created = await createOnce(client, repo, sticky.issueNumber, sticky.body, ours);
   return { action: 'created', comment: created };
 }
 

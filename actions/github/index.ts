@@ -6,7 +6,7 @@ export { createGitHubClient, apiBaseUrl, GitHubTokenMissingError, type GitHubCli
 export * from './errors.js';
 export { parseRepo, type RepoRef } from './repo.js';
 export { whoAmI, GITHUB_ACTIONS_BOT, type TokenIdentity } from './identity.js';
-export { listIssueComments, createOrUpdateComment, commentMarker, type IssueComment, type StickyComment } from './comments.js';
+export { listIssueComments, createOrUpdateComment, type IssueComment, type StickyComment } from './comments.js';
 export * from './checks.js';
 export { getPull, pullsForCommit, type PullRequest } from './pulls.js';
 export { teamMembership } from './teams.js';

@@ -31,9 +31,15 @@ import {
   type CheckAnnotation,
   type GitHubClient,
 } from '../../actions/github/index.js';
+import { commentMarker, isOurComment } from '../../reports/comment.js';
 import { LocalGitHub, faults, sha } from './local-github.js';
 
 const repo = { owner: 'acme', repo: 'churn' };
+/** The report's own marker line (reports/comment.ts) decides which comment is ours. */
+const marker = commentMarker('churn', 'mlpipeline.yaml');
+function sticky(issueNumber: number, text: string, author?: string) {
+  return { issueNumber, body: `${marker}\n${text}`, isOurs: (b: string) => isOurComment(b, 'churn', 'mlpipeline.yaml'), ...(author ? { author } : {}) };
+}
 let gh: LocalGitHub;
 
 /** A client with waits scaled to milliseconds (retry-after: 1 waits 1 ms) and no write spacing. */
@@ -76,21 +82,25 @@ describe('comments', () => {
     ]);
   });
 
+  it('refuses a body its own isOurs does not recognise (it would pile up a comment per push)', async () => {
+    await expect(createOrUpdateComment(client(), repo, { issueNumber: 1, body: 'no marker', isOurs: (b) => b.startsWith('<!--') })).rejects.toThrow('not recognised by its own isOurs');
+    expect(gh.requests).toEqual([]);
+  });
+
   it('creates the sticky comment once, then updates it in place; other comments with the marker are not touched', async () => {
     const pr = gh.addPull();
-    const marker = '<!-- mlpipeline:report:churn -->';
-    // Someone else quotes the marker: never ours to edit.
-    gh.addComments('acme/churn', pr, [{ body: `look ${marker}`, user: 'mallory' }]);
-    const first = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'report:churn', body: 'verdict: pass' });
+    // Someone else's comment that starts with the marker line: never ours to edit.
+    gh.addComments('acme/churn', pr, [{ body: `${marker}\nforged`, user: 'mallory' }]);
+    const first = await createOrUpdateComment(client(), repo, sticky(pr, 'verdict: pass'));
     expect(first.action).toBe('created');
-    expect(first.comment.body).toBe(`verdict: pass\n\n${marker}`);
+    expect(first.comment.body).toBe(`${marker}\nverdict: pass`);
     expect(first.comment.author).toBe('github-actions[bot]');
-    const second = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'report:churn', body: 'verdict: fail' });
+    const second = await createOrUpdateComment(client(), repo, sticky(pr, 'verdict: fail'));
     expect(second).toMatchObject({ action: 'updated', comment: { id: first.comment.id } });
     const all = await listIssueComments(client(), repo, pr);
     expect(all.map((c) => [c.author, c.body])).toEqual([
-      ['mallory', `look ${marker}`],
-      ['github-actions[bot]', `verdict: fail\n\n${marker}`],
+      ['mallory', `${marker}\nforged`],
+      ['github-actions[bot]', `${marker}\nverdict: fail`],
     ]);
     // GITHUB_TOKEN is an installation token: GET /user is 403, and the bot is github-actions[bot].
     expect(gh.requestsFor('users/get-authenticated').map((r) => r.status)).toEqual([403, 403]);
@@ -99,7 +109,7 @@ describe('comments', () => {
   it('a 502 and then success posts the comment exactly once', async () => {
     const pr = gh.addPull();
     gh.failNext('issues/create-comment', faults.badGateway());
-    const result = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'hello', author: 'github-actions[bot]' });
+    const result = await createOrUpdateComment(client(), repo, sticky(pr, 'hello', 'github-actions[bot]'));
     expect(result.action).toBe('created');
     expect(gh.requestsFor('issues/create-comment').map((r) => r.status)).toEqual([502, 201]);
     // Not retried blindly: the comments are read again between the two POSTs.
@@ -110,8 +120,8 @@ describe('comments', () => {
   it('a 502 for a comment GitHub did write is not posted twice: the comments are read again first', async () => {
     const pr = gh.addPull();
     gh.failNext('issues/create-comment', faults.badGatewayAfterWrite());
-    const result = await createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'once', author: 'github-actions[bot]' });
-    expect(result).toMatchObject({ action: 'created', comment: { body: 'once\n\n<!-- mlpipeline:k -->' } });
+    const result = await createOrUpdateComment(client(), repo, sticky(pr, 'once', 'github-actions[bot]'));
+    expect(result).toMatchObject({ action: 'created', comment: { body: `${marker}\nonce` } });
     expect(gh.requests.map((r) => `${r.operationId} ${r.status}`)).toEqual(['issues/list-comments 200', 'issues/create-comment 502', 'issues/list-comments 200']);
     expect([...gh.repo('acme/churn').comments.values()].filter((c) => c.issueNumber === pr)).toHaveLength(1);
   });
@@ -120,7 +130,7 @@ describe('comments', () => {
     const pr = gh.addPull();
     gh.failNext('issues/create-comment', faults.secondaryRateLimit(1));
     const notices: string[] = [];
-    const result = await createOrUpdateComment(client(gh, { log: (m) => notices.push(m) }), repo, { issueNumber: pr, key: 'k', body: 'x', author: 'github-actions[bot]' });
+    const result = await createOrUpdateComment(client(gh, { log: (m) => notices.push(m) }), repo, sticky(pr, 'x', 'github-actions[bot]'));
     expect(result.action).toBe('created');
     expect(gh.requestsFor('issues/create-comment').map((r) => r.status)).toEqual([403, 201]);
     expect(notices).toEqual([expect.stringMatching(/secondary rate limit on POST .*comments; retrying in 1 s/)]);
@@ -129,7 +139,7 @@ describe('comments', () => {
   it('gives up on a secondary rate limit that persists, with the rate-limit error', async () => {
     const pr = gh.addPull();
     gh.failNext('issues/create-comment', faults.secondaryRateLimit(1), 3);
-    const e = await rejection(createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'x', author: 'github-actions[bot]' }));
+    const e = await rejection(createOrUpdateComment(client(), repo, sticky(pr, 'x', 'github-actions[bot]')));
     expect(e).toMatchObject({ code: 'github-rate-limited', status: 403 });
     expect(gh.requestsFor('issues/create-comment')).toHaveLength(3);
   });
@@ -137,7 +147,7 @@ describe('comments', () => {
   it('does not retry a 403 permission error, and says the fix', async () => {
     const pr = gh.addPull();
     gh.failNext('issues/create-comment', faults.notAccessible());
-    const e = await rejection(createOrUpdateComment(client(), repo, { issueNumber: pr, key: 'k', body: 'x', author: 'github-actions[bot]' }));
+    const e = await rejection(createOrUpdateComment(client(), repo, sticky(pr, 'x', 'github-actions[bot]')));
     expect(e).toBeInstanceOf(GitHubPermissionError);
     const err = e as GitHubPermissionError;
     expect(gh.requestsFor('issues/create-comment')).toHaveLength(1);
@@ -296,7 +306,7 @@ describe('GitHub Enterprise Server', () => {
       // The base URL from GITHUB_API_URL, as on a runner of a GHES instance.
       const c = createGitHubClient({ token: ghes.token, env: { GITHUB_API_URL: ghes.apiUrl + '/' }, retryAfterBaseValue: 1, writeSpacingMs: 0, log: () => undefined });
       const pr = ghes.addPull({ repo: 'acme/churn' });
-      await createOrUpdateComment(c, repo, { issueNumber: pr, key: 'k', body: 'on GHES' });
+      await createOrUpdateComment(c, repo, sticky(pr, 'on GHES'));
       const release = await createRelease(c, repo, { tag: 'v1', name: 'v1', body: '' });
       await uploadReleaseAsset(c, release, { name: 'a.txt', data: Buffer.from('a'), contentType: 'text/plain' });
       expect(ghes.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([

@@ -78,7 +78,7 @@ describe('run-action: a bundled action as the runner runs it', () => {
     expect(second.exitCode).toBe(0);
     expect(second.outputs).toMatchObject({ 'comment-id': first.outputs['comment-id'], 'comment-action': 'updated' });
     const comments = [...gh.repo('acme/churn').comments.values()].filter((c) => c.issueNumber === pull);
-    expect(comments.map((c) => c.comment.body)).toEqual(['echo: AGAIN\n\n<!-- mlpipeline:echo -->']);
+    expect(comments.map((c) => c.comment.body)).toEqual(['<!-- mlpipeline-report pipeline=echo -->\necho: AGAIN']);
   });
 
   it('a 502 is retried inside the bundle: one comment', async () => {
