@@ -9,7 +9,7 @@
  * Not part of the default `npm test` (it needs the registry and downloads ~130 MB):
  * `npm run test:pack`, which `.ci/run` runs on every supported Node version.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -31,11 +31,36 @@ function userEnv(): NodeJS.ProcessEnv {
   return { ...env, ONNXRUNTIME_NODE_INSTALL: 'skip', NO_UPDATE_NOTIFIER: '1' };
 }
 
-function run(cmd: string, args: string[], cwd: string): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, env: userEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  error?: Error;
 }
 
-function ok(r: SpawnSyncReturns<string>, what: string): SpawnSyncReturns<string> {
+/**
+ * Asynchronous on purpose: an install takes a minute, and a synchronous child would block the
+ * vitest worker's event loop long enough for its RPC to the main process to time out.
+ */
+function run(cmd: string, args: string[], cwd: string): Promise<RunResult> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    const result = (status: number | null, error?: Error): RunResult => ({
+      status,
+      stdout: Buffer.concat(out).toString('utf8'),
+      stderr: Buffer.concat(err).toString('utf8'),
+      ...(error ? { error } : {}),
+    });
+    child.on('error', (e) => done(result(null, e)));
+    child.on('close', (code) => done(result(code)));
+  });
+}
+
+function ok(r: RunResult, what: string): RunResult {
   expect(r.error, `${what}: ${r.error?.message}`).toBeUndefined();
   expect(r.status, `${what} exited ${r.status}\nstdout:\n${r.stdout}\nstderr:\n${r.stderr}`).toBe(0);
   return r;
@@ -60,13 +85,13 @@ describe('the packed tarball installed into an empty project', () => {
   let installStderr: string;
   let cache: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     if (!existsSync(join(ROOT, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` first');
     tmp = mkdtempSync(join(tmpdir(), 'mlp-pack-'));
     app = join(tmp, 'app');
     mkdirSync(app);
     // --ignore-scripts: dist/ is already built; `prepare` would build it again.
-    const packed = ok(run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT), 'npm pack');
+    const packed = ok(await run('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', tmp], ROOT), 'npm pack');
     packStderr = packed.stderr;
     const [first] = JSON.parse(packed.stdout) as PackResult[];
     if (first === undefined) throw new Error(`npm pack --json printed no entry: ${packed.stdout}`);
@@ -78,7 +103,7 @@ describe('the packed tarball installed into an empty project', () => {
     );
     cache = join(tmp, 'npm-cache'); // fresh: nothing comes from this machine's cache
     const install = ok(
-      run('npm', ['install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund'], app),
+      await run('npm', ['install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund'], app),
       'npm install <tarball>',
     );
     installStderr = install.stderr;
@@ -138,27 +163,27 @@ describe('the packed tarball installed into an empty project', () => {
     }
   });
 
-  it('runs `npx mlpipeline --version`', () => {
-    const r = ok(run('npx', ['--no-install', 'mlpipeline', '--version'], app), 'npx mlpipeline --version');
+  it('runs `npx mlpipeline --version`', async () => {
+    const r = ok(await run('npx', ['--no-install', 'mlpipeline', '--version'], app), 'npx mlpipeline --version');
     expect(r.stdout.trim()).toBe(VERSION);
   });
 
-  it('validates a copy of examples/churn, and reports a broken copy as file:line:col with a fix', () => {
+  it('validates a copy of examples/churn, and reports a broken copy as file:line:col with a fix', async () => {
     const churn = join(app, 'churn');
     cpSync(join(ROOT, 'examples', 'churn'), churn, { recursive: true });
-    ok(run('npx', ['--no-install', 'mlpipeline', 'validate'], churn), 'npx mlpipeline validate');
+    ok(await run('npx', ['--no-install', 'mlpipeline', 'validate'], churn), 'npx mlpipeline validate');
 
     const yaml = readFileSync(join(churn, 'mlpipeline.yaml'), 'utf8');
     expect(yaml).toMatch(/^stages:$/m);
     writeFileSync(join(churn, 'mlpipeline.yaml'), yaml.replace(/^stages:$/m, 'stagez:'));
-    const bad = run('npx', ['--no-install', 'mlpipeline', 'validate'], churn);
+    const bad = await run('npx', ['--no-install', 'mlpipeline', 'validate'], churn);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toMatch(/mlpipeline\.yaml:\d+:\d+: /);
     expect(bad.stderr).toMatch(/fix: /);
     expect(bad.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
-  it('imports `mlpipeline` and `mlpipeline/onnx` at run time, and the built model runs in onnxruntime-node', () => {
+  it('imports `mlpipeline` and `mlpipeline/onnx` at run time, and the built model runs in onnxruntime-node', async () => {
     const script = [
       "const api = await import('mlpipeline');",
       "const onnx = await import('mlpipeline/onnx');",
@@ -170,34 +195,34 @@ describe('the packed tarball installed into an empty project', () => {
       "const out = await session.run({ input: new ort.Tensor('float32', Float32Array.from([1, 0, 0, 3]), [2, 2]) });",
       'console.log(JSON.stringify({ runCli: typeof api.runCli, ConfigError: typeof api.ConfigError, labels: Array.from(out.label.data, Number) }));',
     ].join('\n');
-    const r = ok(run(process.execPath, ['--input-type=module', '-e', script], app), 'node -e import(...)');
+    const r = ok(await run(process.execPath, ['--input-type=module', '-e', script], app), 'node -e import(...)');
     // logit = 2*x0 - x1 + 0.5: row (1, 0) → 2.5 → label 1; row (0, 3) → -2.5 → label 0.
     expect(JSON.parse(r.stdout.trim())).toEqual({ runCli: 'function', ConfigError: 'function', labels: [1, 0] });
   });
 
-  it('installs with npm 10 (Node 20\'s own npm, which runs every install script) given ONNXRUNTIME_NODE_INSTALL=skip', () => {
+  it('installs with npm 10 (Node 20\'s own npm, which runs every install script) given ONNXRUNTIME_NODE_INSTALL=skip', async () => {
     // npm 10 ignores allowScripts, so onnxruntime-node's postinstall runs; the variable makes it
     // skip the CUDA download (offline it would fail the install: getaddrinfo ENOTFOUND api.nuget.org).
     const npm10 = join(tmp, 'npm10');
-    ok(run('npm', ['install', '--prefix', npm10, '--no-save', '--no-package-lock', '--cache', cache, '--no-audit', '--no-fund', 'npm@10'], tmp), 'npm install npm@10');
+    ok(await run('npm', ['install', '--prefix', npm10, '--no-save', '--no-package-lock', '--cache', cache, '--no-audit', '--no-fund', 'npm@10'], tmp), 'npm install npm@10');
     const cli = join(npm10, 'node_modules', 'npm', 'bin', 'npm-cli.js');
-    expect(ok(run(process.execPath, [cli, '--version'], tmp), 'npm@10 --version').stdout.trim()).toMatch(/^10\./);
+    expect(ok(await run(process.execPath, [cli, '--version'], tmp), 'npm@10 --version').stdout.trim()).toMatch(/^10\./);
     const app10 = join(tmp, 'app-npm10');
     mkdirSync(app10);
     writeFileSync(join(app10, 'package.json'), JSON.stringify({ name: 'consumer-npm10', private: true, type: 'module' }));
     const r = ok(
-      run(process.execPath, [cli, 'install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], app10),
+      await run(process.execPath, [cli, 'install', join(tmp, pack.filename), '--cache', cache, '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts'], app10),
       'npm@10 install <tarball>',
     );
     expect(r.stdout + r.stderr).toContain('onnxruntime-node@'); // its postinstall did run
     expect(r.stderr).not.toMatch(UNKNOWN_CONFIG);
     const bin = join(app10, 'node_modules', 'onnxruntime-node', 'bin', 'napi-v6', process.platform, process.arch);
     expect(existsSync(join(bin, 'libonnxruntime_providers_cuda.so'))).toBe(false);
-    const v = ok(run(process.execPath, [join(app10, 'node_modules', 'mlpipeline', 'bin', 'mlpipeline.js'), '--version'], app10), 'mlpipeline --version');
+    const v = ok(await run(process.execPath, [join(app10, 'node_modules', 'mlpipeline', 'bin', 'mlpipeline.js'), '--version'], app10), 'mlpipeline --version');
     expect(v.stdout.trim()).toBe(VERSION);
   });
 
-  it('type-checks a consumer importing `mlpipeline` and `mlpipeline/onnx` (declarations resolved through `exports`)', () => {
+  it('type-checks a consumer importing `mlpipeline` and `mlpipeline/onnx` (declarations resolved through `exports`)', async () => {
     const dir = join(app, 'ts');
     mkdirSync(dir);
     writeFileSync(
@@ -237,7 +262,7 @@ describe('the packed tarball installed into an empty project', () => {
         files: ['consumer.ts'],
       }),
     );
-    const r = run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json')], dir);
+    const r = await run(process.execPath, [TSC, '-p', join(dir, 'tsconfig.json')], dir);
     expect(r.status, `tsc:\n${r.stdout}${r.stderr}`).toBe(0);
   });
 });
