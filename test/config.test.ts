@@ -175,6 +175,11 @@ describe('mlpipeline validate on a valid pipeline', () => {
       gates: 7,
       environments: ['staging', 'production'],
       problems: [],
+      // Outs of `prepare` that are not there before the first run: warnings, not errors.
+      warnings: [
+        { file: 'valid/full.yaml', line: 17, column: 5, message: "dataset 'train': data/train.csv does not exist yet; stage 'prepare' produces it", fix: 'run `mlpipeline run` before the commands that read it (validate-data, evaluate)' },
+        { file: 'valid/full.yaml', line: 20, column: 5, message: "dataset 'test': data/test.csv does not exist yet; stage 'prepare' produces it", fix: 'run `mlpipeline run` before the commands that read it (validate-data, evaluate)' },
+      ],
     });
   });
 });
