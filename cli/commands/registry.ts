@@ -27,7 +27,7 @@ import { registryActionDocument, type WriterResult } from '../../runners/registr
 import { readRegistryEvents } from '../../runners/registry/events.js';
 import { parseModelRef } from '../../runners/registry/grammar.js';
 import { registerVersion } from '../../runners/registry/register.js';
-import { promoteVersion, rollbackEnvironment, requireModel } from '../../runners/registry/promote.js';
+import { promoteVersion, refusalOf, rollbackEnvironment, requireModel } from '../../runners/registry/promote.js';
 import { deprecate } from '../../runners/registry/deprecate.js';
 import { buildLineage } from '../../runners/registry/lineage.js';
 import { registryHistory, registryListing } from '../../runners/registry/listing.js';
@@ -86,6 +86,28 @@ function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriterResult): vo
 }
 
 /**
+ * A refused promotion or rollback is an error (exit 1, the refusal on stderr), but its notes
+ * (an unverified actor, --teams ignored) are printed too, since they often explain the refusal;
+ * under --json the refusal is also the registry-action document on stdout.
+ */
+async function reportRefusal<T>(ctx: CliContext, flags: WriterFlags, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (e) {
+    const refusal = refusalOf(e);
+    if (refusal) {
+      const doc = registryActionDocument(refusal, { dryRun: false, remote: remoteOf(flags) });
+      ctx.io.err(renderNotes(doc.notes));
+      if (flags.json) {
+        ctx.io.out(renderJson(doc));
+        ctx.jsonPrinted = true;
+      }
+    }
+    throw e;
+  }
+}
+
+/**
  * The registry state; with `model`, only that model's tags are read (one narrow for-each-ref).
  * When that model has no version, everything is read after all, so the error can list the
  * models that do exist.
@@ -126,7 +148,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (refText: string, flags: WriterFlags & { to: string }) => {
     const ref = parseModelRef(refText, ['version']) as { name: string; version: string };
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags)));
+    reportWrite(ctx, flags, await reportRefusal(ctx, flags, promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags))));
   });
 
   writerOptions(
@@ -137,7 +159,7 @@ export function register(program: Command, ctx: CliContext): void {
       .requiredOption('--env <env>', 'environment to roll back'),
   ).action(async (name: string, flags: WriterFlags & { env: string }) => {
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await rollbackEnvironment(loaded, name, flags.env, common(ctx, flags)));
+    reportWrite(ctx, flags, await reportRefusal(ctx, flags, rollbackEnvironment(loaded, name, flags.env, common(ctx, flags))));
   });
 
   writerOptions(
@@ -221,7 +243,8 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<version>', 'NAME@vX.Y.Z')
     .option('--out <file>', 'write the statement to a file instead of stdout')
     .option('--remote <name>', 'remote whose URL names the source repository', 'origin')
-    .action(async (refText: string, flags: { out?: string; remote: string }) => {
+    .option('--json', 'accepted for symmetry with the other commands: the statement is JSON already')
+    .action(async (refText: string, flags: { out?: string; remote: string; json?: boolean }) => {
       const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
       const { root, state } = await readState(ctx, ref.name);
       try {
