@@ -179,6 +179,13 @@ describe('malformed input through the CLI: one message with file and line, exit 
     });
   }
 
+  it('infer-schema --max-categories -3: one message with a fix, exit 2', async () => {
+    const dir = workspace({ 'd.csv': 'a\n1\n' });
+    const r = await run(dir, 'infer-schema', 'd.csv', '--max-categories', '-3');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("mlpipeline: --max-categories must be a whole number, got '-3'\n  fix: pass 0 or more, e.g. --max-categories 10 (the default); 0 writes no `in:` lists\n");
+  });
+
   it('under --json the error is also a JSON document on stdout (schema error)', async () => {
     const dir = workspace({ 'ragged.csv': 'a,b,c\n1,2,3\n4,5\n' });
     const r = await run(dir, 'validate-data', '--data', 'ragged.csv', '--json');

@@ -149,6 +149,11 @@ describe('register → promote through two environments → rollback → depreca
     expect(md.stdout).toContain('| **Pull request** | \\#42 |');
     expect(md.stdout).toContain(`## Trained on (data)\n| dataset | path | sha256 | read from |\n| --- | --- | --- | --- |\n| train | \`data/train.csv\` | \`${SHA256_MESSAGE_DIGEST}\` | git |\n`);
     expect(md.stdout).toContain('## Code and other dependencies\n');
+    // --out says where the file went (and creates missing folders), like the other --out options.
+    const out = await repo.cli(['lineage', 'churn#production', '--md', '--out', 'reports/new/lineage.md']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe('wrote reports/new/lineage.md\n');
+    expect(readFileSync(join(repo.dir, 'reports/new/lineage.md'), 'utf8')).toBe(md.stdout);
   });
 
   it('dry run shows the decision and writes nothing', async () => {

@@ -120,4 +120,14 @@ describe('validate finds what later commands would reject', () => {
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toBe('mlpipeline: mlpipeline.yaml:12:5: data file not found: data/tset.csv');
   });
+
+  it('evaluate points a feature missing from the data at its entry under model.features', async () => {
+    const fixed = PIPELINE.replace('slice: {group: a}', 'slice: {region: a}').replace('across: nope', 'across: region').replace('data/tset.csv', 'data/train.csv');
+    writeFileSync(join(dir, 'mlpipeline.yaml'), fixed);
+    mkdirSync(join(dir, 'models'));
+    writeFileSync(join(dir, 'models/model.onnx'), lrModel());
+    const r = await cli(['evaluate']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe("mlpipeline: mlpipeline.yaml:7:17: feature 'b' not found in data/train.csv (columns: a, y)");
+  });
 });

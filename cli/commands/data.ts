@@ -146,7 +146,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print the block as JSON instead of YAML')
     .action(async (data: string, o: ReadFlags & { maxCategories: string; json?: boolean }) => {
       const maxCategories = Number(o.maxCategories);
-      if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`);
+      if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`, { fix: 'pass 0 or more, e.g. --max-categories 10 (the default); 0 writes no `in:` lists' });
       const { profile } = await scanDataset({ path: data, cwd: ctx.cwd, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) });
       const spec = inferValidation(profile, { maxCategories });
       if (o.json) ctx.io.out(renderJson({ validation: spec }));

@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ChecksFailedError, UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { gitRaw } from '../../core/git.js';
+import { displayPath } from '../../core/paths.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli } from '../pipeline-file.js';
 import { renderJson } from '../../reports/json.js';
@@ -214,8 +215,11 @@ export function register(program: Command, ctx: CliContext): void {
       const report = buildLineage(state, ref, refText);
       ctx.io.err(renderInvalidRecords(report));
       const text = flags.json ? renderJson(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
-      else ctx.io.out(text);
+      if (flags.out) {
+        const out = resolve(ctx.cwd, flags.out);
+        await writeFileAtomic(out, text, { what: '--out' });
+        ctx.io.out(`wrote ${displayPath(out, ctx.cwd)}\n`);
+      } else ctx.io.out(text);
     });
 
   program
@@ -256,7 +260,10 @@ export function register(program: Command, ctx: CliContext): void {
       const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = renderJson(statement);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
-      else ctx.io.out(text);
+      if (flags.out) {
+        const out = resolve(ctx.cwd, flags.out);
+        await writeFileAtomic(out, text, { what: '--out' });
+        ctx.io.out(`wrote ${displayPath(out, ctx.cwd)}\n`);
+      } else ctx.io.out(text);
     });
 }

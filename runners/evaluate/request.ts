@@ -169,6 +169,7 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
     task: task!,
     label: label!,
     features: opts.features ?? spec?.features,
+    ...(opts.features || !spec?.features ? {} : { featureAt: (f: string) => declaredAt(lp, `/model/features/${spec.features!.indexOf(f)}`, cwd) }),
     classes: spec?.classes,
     threshold: spec?.threshold,
     input: spec?.input,
