@@ -191,7 +191,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   program
     .command('history')
-    .description('every registry event of a model in time order')
+    .description('every registry event of a model, listed by tag date (ties by counter N); which version holds an environment is decided by N, not by clocks')
     .argument('<name>', 'model name')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: { json?: boolean }) => {
