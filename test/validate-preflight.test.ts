@@ -130,4 +130,12 @@ describe('validate finds what later commands would reject', () => {
     expect(r.code).toBe(2);
     expect(r.err.split('\n')[0]).toBe("mlpipeline: mlpipeline.yaml:7:17: feature 'b' not found in data/train.csv (columns: a, y)");
   });
+
+  it('validate-data names the dataset in mlpipeline.yaml when its file is missing', async () => {
+    writeFileSync(join(dir, 'mlpipeline.yaml'), 'version: 1\nname: v\ndata:\n  train:\n    path: data/trian.csv\nvalidation:\n  table: {rows: {min: 1}}\n');
+    const r = await cli(['validate-data']);
+    expect(r.code).toBe(2);
+    expect(r.err.split('\n')[0]).toBe('mlpipeline: mlpipeline.yaml:5:5: data file not found: data/trian.csv');
+    expect((await cli(['validate'])).err.split('\n')[0]).toBe("mlpipeline: mlpipeline.yaml:5:5: dataset 'train': data/trian.csv does not exist and no stage produces it");
+  });
 });

@@ -17,7 +17,7 @@ export function register(program: Command, ctx: CliContext): void {
     .command('validate')
     .description('check mlpipeline.yaml: YAML syntax, the schema, stage cycles, shared outs, paths outside the repository, gates and environments, params in the params files, and deps and datasets on disk')
     .option('-f, --file <path>', 'pipeline file (default: ./mlpipeline.yaml)')
-    .option('--json', 'print {"ok", "file", "problems": [{file, line, column, message, fix}], ...}')
+    .option('--json', 'print {"ok", "file", "problems": [{file, line, column, message, fix}], "warnings" (when some), ...}')
     .action(async (opts: ValidateOptions) => validate(ctx, opts));
 
   program

@@ -233,6 +233,8 @@ export function register(program: Command, ctx: CliContext): void {
       const report = await verifyVersion(root, state, ref.name, ref.version);
       ctx.io.out(flags.json ? renderJson(report) : renderVerifyText(report));
       if (!report.ok) {
+        // The verify document (ok: false) is the --json output; no error document after it.
+        if (flags.json) ctx.jsonPrinted = true;
         const bad = report.files.filter((f) => !f.ok);
         throw new ChecksFailedError(
           `verification FAILED for ${ref.name} ${ref.version}: ${bad.length} file${bad.length === 1 ? '' : 's'} differ from the recorded lineage (${bad.map((f) => f.path).join(', ')})`,
