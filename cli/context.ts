@@ -14,6 +14,8 @@ export interface CliContext {
   exitCode: number;
   /** The clock (ms); default Date.now. Injected by tests, never taken from the environment. */
   now?: () => number;
+  /** Set by a command that already printed its `--json` document for a failure (a refused promotion). */
+  jsonPrinted?: boolean;
   /** Back-off waits (registry write retries); injected by tests. */
   sleep?: (ms: number) => Promise<unknown>;
 }

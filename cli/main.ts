@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
-import { isMlpipelineError } from '../core/errors.js';
+import { ConfigError, isMlpipelineError, type MlpipelineError } from '../core/errors.js';
+import { renderJson } from '../reports/json.js';
 import { packageVersion } from '../core/package-root.js';
 import { type CliContext, type CliIo, processIo } from './context.js';
 import { commandModules } from './commands/index.js';
@@ -66,14 +67,42 @@ export async function runCli(argv: string[], opts: RunCliOptions = {}): Promise<
       // code, for a command group given no subcommand (`mlpipeline params`): that is usage.
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
       if (e.code === 'commander.help') return e.exitCode === 0 ? 0 : 2;
+      if (wantsJson(argv)) ctx.io.out(renderJson(errorDocument({ code: 'usage', message: e.message.replace(/^error: /, '') })));
       return 2;
     }
     if (isMlpipelineError(e)) {
       ctx.io.err(`mlpipeline: ${e.format()}\n`);
+      // Under --json the failure is a document on stdout too (schema error), so scripts can read it.
+      if (wantsJson(argv) && !ctx.jsonPrinted) ctx.io.out(renderJson(errorDocument(e)));
       return e.exitCode;
     }
     const err = e as Error;
     ctx.io.err(`mlpipeline: internal error (please report it): ${err?.stack ?? String(e)}\n`);
     return INTERNAL_ERROR;
   }
+}
+
+/** `--json` given to the command (before a `--` that ends the options). */
+function wantsJson(argv: string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** The `--json` document of a failure (schema pipeline-schema/error.schema.json). */
+export function errorDocument(e: MlpipelineError | { code: string; message: string }): { error: Record<string, unknown> } {
+  const err = e as Partial<MlpipelineError> & { code: string; message: string };
+  const loc = err.location;
+  return {
+    error: {
+      code: err.code,
+      file: loc?.file ?? null,
+      line: loc?.line ?? null,
+      column: loc?.column ?? null,
+      message: err.message,
+      fix: err.fix ?? null,
+      ...(e instanceof ConfigError && e.problems.length > 1
+        ? { problems: e.problems.map((p) => ({ file: p.location.file, line: p.location.line ?? null, column: p.location.column ?? null, message: p.message, fix: p.fix ?? null })) }
+        : {}),
+    },
+  };
 }

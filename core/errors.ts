@@ -122,6 +122,8 @@ export class PolicyError extends MlpipelineError {
   readonly exitCode = 1 as const;
   readonly code = 'policy-refused';
   readonly rule: string;
+  /** What the refused action would have written (the registry-action result), for `--json` and notes. */
+  refusal?: unknown;
   constructor(rule: string, message: string, opts: { fix?: string } = {}) {
     super(message, opts);
     this.rule = rule;

@@ -67,6 +67,9 @@ export async function isDirty(cwd: string): Promise<boolean> {
 export async function resolveCommit(cwd: string, ref: string): Promise<string> {
   const r = await gitRaw(['rev-parse', '--verify', '-q', `${ref}^{commit}`], { cwd, okCodes: [1, 128] });
   if (r.code !== 0) {
+    if (ref === 'HEAD' && (await headCommit(cwd)) === undefined && (await gitRaw(['rev-parse', '--git-dir'], { cwd, okCodes: [128] }).catch(() => undefined))?.code === 0) {
+      throw new GitError('this repository has no commit yet', { fix: 'commit your pipeline first (git add -A && git commit -m "pipeline")' });
+    }
     throw new GitError(`unknown git ref '${ref}'`, {
       fix: 'name a branch, tag or commit that exists here (git fetch it first if it lives on a remote)',
     });

@@ -54,7 +54,32 @@ export function closest(word: string, candidates: Iterable<string>): string | un
       bestDistance = d;
     }
   }
-  return best !== undefined && bestDistance <= tolerance(word) ? best : undefined;
+  if (best !== undefined && bestDistance <= tolerance(word)) return best;
+  return synonym(w, candidates);
+}
+
+/**
+ * Words users reach for that mlpipeline spells differently (`command` for `cmd`). A key that is
+ * such a word, or a near miss of one (`comand`), suggests the name mlpipeline uses.
+ */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  command: 'cmd',
+  commands: 'cmd',
+  script: 'cmd',
+  dependencies: 'deps',
+  depends: 'deps',
+  depends_on: 'deps',
+  inputs: 'deps',
+  outputs: 'outs',
+  parameters: 'params',
+};
+
+function synonym(folded: string, candidates: Iterable<string>): string | undefined {
+  const names = new Set(candidates);
+  for (const [word, name] of Object.entries(SYNONYMS)) {
+    if (names.has(name) && editDistance(folded, word) <= Math.min(tolerance(word), tolerance(folded))) return name;
+  }
+  return undefined;
 }
 
 /** `; did you mean 'x'?` or the empty string. */

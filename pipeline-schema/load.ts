@@ -32,6 +32,22 @@ export interface LoadOptions {
 
 /** Load, validate and type `mlpipeline.yaml`. Throws ConfigError listing every problem. */
 export async function loadPipelineFile(file: string, opts: LoadOptions = {}): Promise<LoadedPipeline> {
+  const { loaded, problems } = await checkPipelineFile(file, opts);
+  if (problems.length > 0 || !loaded) throw new ConfigError(problems);
+  return loaded;
+}
+
+/**
+ * What `validate` needs to report everything at once: the problems, and the pipeline as loaded
+ * when its shape is valid (only semantic problems), so checks on disk can still run on it.
+ * Unreadable or unparsable files still throw.
+ */
+export interface PipelineFileCheck {
+  loaded?: LoadedPipeline;
+  problems: ConfigProblem[];
+}
+
+export async function checkPipelineFile(file: string, opts: LoadOptions = {}): Promise<PipelineFileCheck> {
   const cwd = opts.cwd ?? process.cwd();
   const abs = resolve(cwd, file);
   const shown = displayPath(abs, cwd);
@@ -53,7 +69,7 @@ export async function loadPipelineFile(file: string, opts: LoadOptions = {}): Pr
     ]);
   }
   const root = opts.repoRoot ?? (await repoRoot(dirname(abs)).catch(() => undefined)) ?? dirname(abs);
-  return loadPipelineText(text, abs, { ...opts, cwd, repoRoot: root });
+  return checkPipelineText(text, abs, { ...opts, cwd, repoRoot: root });
 }
 
 function tooLarge(file: string, bytes: number): ConfigError {
@@ -68,6 +84,12 @@ function tooLarge(file: string, bytes: number): ConfigError {
 
 /** Validate pipeline text as if read from `file` (used by loadPipelineFile and by tests). */
 export function loadPipelineText(text: string, file: string, opts: LoadOptions = {}): LoadedPipeline {
+  const { loaded, problems } = checkPipelineText(text, file, opts);
+  if (problems.length > 0 || !loaded) throw new ConfigError(problems);
+  return loaded;
+}
+
+function checkPipelineText(text: string, file: string, opts: LoadOptions = {}): PipelineFileCheck {
   const cwd = opts.cwd ?? process.cwd();
   const abs = resolve(cwd, file);
   const dir = dirname(abs);
@@ -99,21 +121,22 @@ export function loadPipelineText(text: string, file: string, opts: LoadOptions =
 
   const problems: PendingProblem[] = [];
   const validate = pipelineValidator();
-  if (!validate(doc)) problems.push(...schemaProblems(validate.errors ?? [], doc, pipelineSchema()));
+  const shapeOk = validate(doc);
+  if (!shapeOk) problems.push(...schemaProblems(validate.errors ?? [], doc, pipelineSchema()));
 
   normalise(doc, index);
 
   const root = opts.repoRoot ?? findRepoRootSync(dir) ?? dir;
   problems.push(...semanticProblems({ doc, paths: pathChecker(dir, root), pipelineFileName: basename(abs) }));
-  if (problems.length > 0) fail(problems);
 
-  return {
+  const loaded: LoadedPipeline = {
     pipeline: doc as unknown as Pipeline,
     file: abs,
     displayFile: shown,
     dir,
     locate: (ptr: string) => index.locate(ptr),
   };
+  return { ...(shapeOk ? { loaded } : {}), problems: resolveProblems(problems, index, shown) };
 }
 
 /** `run` → `cmd` (keeping positions under both names) and env values → strings. */

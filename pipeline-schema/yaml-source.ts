@@ -4,7 +4,7 @@
  * map member and sequence item by JSON pointer so schema and semantic errors (which speak in
  * pointers) can be reported at the right spot.
  */
-import { isAlias, isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { CST, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, Parser, parseDocument, type Node } from 'yaml';
 import { escapePointerToken, type PendingProblem } from './problems.js';
 
 /** The most nodes an alias may expand to; far above any real pipeline, far below a "billion laughs". */
@@ -88,8 +88,9 @@ const SYNTAX_FIXES: Record<string, string> = {
   DUPLICATE_KEY: 'remove one of the two keys (or merge their contents)',
   MULTIPLE_DOCS: 'keep one YAML document in the file (remove the extra `---`)',
   MISSING_CHAR: 'close the quote or bracket that was opened',
-  BAD_INDENT: 'check the indentation of this line against the lines above',
-  BLOCK_AS_IMPLICIT_KEY: 'put the nested mapping on its own indented lines, or quote the value',
+  BAD_INDENT: 'check the indentation of this line against the lines above: keys of one mapping start at the same column',
+  BLOCK_AS_IMPLICIT_KEY: 'check the indentation of this line against the lines above: keys of one mapping start at the same column',
+  MULTILINE_IMPLICIT_KEY: 'check the indentation of the lines below this key: keys of one mapping start at the same column',
 };
 
 /** Parse YAML text; syntax problems come back as problems, never as exceptions. */
@@ -98,13 +99,12 @@ export function parseYaml(text: string): ParsedYaml {
   const index = new SourceIndex(text, lines);
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems: PendingProblem[] = [];
-  const linesWithErrors = new Set<number>();
+  // After the first syntax error the parser's picture of the document is off, so what it says
+  // next is mostly a consequence: report the first one only. Duplicate keys are independent.
+  const first = doc.errors.find((e) => e.code !== 'DUPLICATE_KEY');
   for (const e of doc.errors) {
-    // One error per line: the parser's follow-up complaints on the same line are noise.
-    const line = lines.linePos(e.pos[0]).line;
-    if (linesWithErrors.has(line)) continue;
-    linesWithErrors.add(line);
-    problems.push({ offset: e.pos[0], message: syntaxMessage(e.code, e.message, text, e.pos[0]), fix: syntaxFix(e.code, text, e.pos[0]) });
+    if (e.code === 'DUPLICATE_KEY') problems.push({ offset: e.pos[0], message: syntaxMessage(e.code, e.message, text, e.pos[0]), fix: SYNTAX_FIXES.DUPLICATE_KEY! });
+    else if (e === first) problems.push(explainSyntaxError(e.code, e.message, text, e.pos[0]));
   }
   for (const w of doc.warnings) {
     // Custom tags mean nothing to mlpipeline and would silently turn into strings.
@@ -135,6 +135,146 @@ export function parseYaml(text: string): ParsedYaml {
     throw e;
   }
   return { value, index, problems };
+}
+
+/** The text's lines with their start offsets and indentation (spaces before the first character). */
+interface SourceLine {
+  n: number;
+  start: number;
+  text: string;
+  indent: number;
+  /** Blank or only a comment: indentation means nothing there. */
+  blank: boolean;
+}
+
+function sourceLines(text: string): SourceLine[] {
+  const out: SourceLine[] = [];
+  let start = 0;
+  text.split('\n').forEach((t, i) => {
+    const indent = /^ */.exec(t)![0].length;
+    out.push({ n: i + 1, start, text: t, indent, blank: /^\s*(#.*)?$/.test(t) });
+    start += t.length + 1;
+  });
+  return out;
+}
+
+function lineAt(all: SourceLine[], offset: number): SourceLine {
+  let found = all[0]!;
+  for (const l of all) {
+    if (l.start > offset) break;
+    found = l;
+  }
+  return found;
+}
+
+const prevContent = (all: SourceLine[], l: SourceLine) => all.slice(0, l.n - 1).reverse().find((x) => !x.blank);
+const nextContent = (all: SourceLine[], l: SourceLine) => all.slice(l.n).find((x) => !x.blank);
+const at = (l: SourceLine) => l.start + l.indent;
+const keyOf = (l: SourceLine) => /^\s*(?:-\s+)?([^:#]+?)\s*:/.exec(l.text)?.[1];
+
+/** One problem for the first syntax error: where the construct went wrong, and a fix in its terms. */
+function explainSyntaxError(code: string, message: string, text: string, offset: number): PendingProblem {
+  const plain = { offset, message: syntaxMessage(code, message, text, offset), fix: syntaxFix(code, text, offset) };
+  if (plain.fix.startsWith('quote values')) return plain;
+  const all = sourceLines(text);
+  const line = lineAt(all, offset);
+
+  // An unclosed [ or { and an unterminated quote are found where the parser gave up (often lines
+  // later); point at where they were opened.
+  const opened = unclosedOpener(text);
+  if (opened && opened.offset <= offset && (code === 'MISSING_CHAR' || code === 'BAD_INDENT' || code === 'UNEXPECTED_TOKEN' || /flow|quote/i.test(message))) {
+    const where = lineAt(all, opened.offset).n;
+    if (opened.kind === 'quote') {
+      return {
+        offset: opened.offset,
+        message: `YAML syntax error: the ${opened.char} opened on line ${where} is never closed`,
+        fix: `close the quote with ${opened.char} on line ${where}, or remove it`,
+      };
+    }
+    const [what, close] = opened.char === '[' ? ['list', ']'] : ['mapping', '}'];
+    return {
+      offset: opened.offset,
+      message: `YAML syntax error: the ${opened.char} opened on line ${where} is never closed with ${close}`,
+      fix: opened.char === '[' ? `end the ${what} with ] on line ${where} (e.g. deps: [a.csv, b.csv]), or write it as a block list, one '- item' per line` : `end the ${what} with } on line ${where}, or write it as indented key: value lines`,
+    };
+  }
+
+  if (code === 'BAD_INDENT' && /same column/i.test(message)) {
+    const prev = prevContent(all, line);
+    if (prev && prev.indent !== line.indent) {
+      const more = line.indent > prev.indent;
+      return {
+        offset: at(line),
+        message: `YAML syntax error: line ${line.n} is indented ${more ? 'more' : 'less'} than its siblings at column ${prev.indent + 1}`,
+        fix: `align line ${line.n} with the keys above (start it at column ${prev.indent + 1})`,
+      };
+    }
+  }
+
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' && /block sequence/i.test(message)) {
+    const item = all.slice(0, line.n - 1).reverse().find((x) => !x.blank && /^\s*- /.test(x.text) && x.indent !== line.indent);
+    if (item && /^\s*- /.test(line.text)) {
+      return {
+        offset: at(line),
+        message: `YAML syntax error: the list item on line ${line.n} starts at column ${line.indent + 1}, not at column ${item.indent + 1} like the item on line ${item.n}`,
+        fix: `align its '-' with the '-' on line ${item.n} (column ${item.indent + 1})`,
+      };
+    }
+  }
+
+  if (code === 'BLOCK_AS_IMPLICIT_KEY' || code === 'MULTILINE_IMPLICIT_KEY') {
+    const next = nextContent(all, line);
+    const prev = prevContent(all, line);
+    if (next && next.indent > line.indent) {
+      const parent = prev && /:\s*(#.*)?$/.test(prev.text) && prev.indent >= line.indent ? prev : undefined;
+      if (parent) {
+        // `model:` then `path:` at model's column, then `  task:`: path lost its indentation.
+        return {
+          offset: at(line),
+          message: `YAML syntax error: line ${line.n} is indented less than the keys under '${keyOf(parent) ?? 'the key'}:' (line ${parent.n}) that follow it at column ${next.indent + 1}`,
+          fix: `indent line ${line.n} to column ${next.indent + 1}, like the keys below it`,
+        };
+      }
+      return {
+        offset: at(next),
+        message: `YAML syntax error: line ${next.n} is indented more than its siblings at column ${line.indent + 1}`,
+        fix: `align line ${next.n} with the keys above (start it at column ${line.indent + 1})${keyOf(line) ? `; to nest it under '${keyOf(line)}', put nothing after '${keyOf(line)}:'` : ''}`,
+      };
+    }
+  }
+  return plain;
+}
+
+/** The first `[`, `{` or quote that is never closed, from the parser's concrete syntax tree. */
+function unclosedOpener(text: string): { offset: number; kind: 'flow' | 'quote'; char: string } | undefined {
+  let found: { offset: number; kind: 'flow' | 'quote'; char: string } | undefined;
+  const consider = (tok: CST.Token | undefined): void => {
+    if (!tok || found) return;
+    if (tok.type === 'flow-collection') {
+      const close = tok.start.source === '[' ? ']' : '}';
+      if (!tok.end.some((e) => e.source === close)) found = { offset: tok.start.offset, kind: 'flow', char: tok.start.source };
+      for (const it of tok.items) {
+        consider(it.key ?? undefined);
+        consider(it.value ?? undefined);
+      }
+    } else if (tok.type === 'double-quoted-scalar' || tok.type === 'single-quoted-scalar') {
+      const q = tok.source.charAt(0);
+      const trailingBackslashes = /(\\*)"$/.exec(tok.source)?.[1]?.length ?? 0;
+      const closed = tok.source.length >= 2 && tok.source.endsWith(q) && (q !== '"' || trailingBackslashes % 2 === 0);
+      if (!closed) found = { offset: tok.offset, kind: 'quote', char: q };
+    }
+  };
+  for (const top of new Parser().parse(text)) {
+    if (found) break;
+    if (top.type !== 'document') continue;
+    consider(top.value);
+    CST.visit(top, (item) => {
+      consider(item.key ?? undefined);
+      consider(item.value ?? undefined);
+      return found ? CST.visit.BREAK : undefined;
+    });
+  }
+  return found;
 }
 
 function syntaxFix(code: string, text: string, offset: number): string {

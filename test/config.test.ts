@@ -39,7 +39,7 @@ interface Row {
 
 const rows: Row[] = [
   // YAML itself
-  { file: 'syntax-unclosed-flow.yaml', line: 4, column: 1, message: 'YAML syntax error: flow sequence in block collection must be sufficiently indented and end with a ]' },
+  { file: 'syntax-unclosed-flow.yaml', line: 3, column: 7, message: 'YAML syntax error: the [ opened on line 3 is never closed with ]' },
   { file: 'tab-indentation.yaml', line: 4, column: 1, message: 'tabs are not allowed as indentation' },
   { file: 'duplicate-key.yaml', line: 3, column: 1, message: "duplicate key 'name'" },
   { file: 'alias-bomb.yaml', line: 4, column: 8, message: 'alias bomb' },
@@ -175,6 +175,11 @@ describe('mlpipeline validate on a valid pipeline', () => {
       gates: 7,
       environments: ['staging', 'production'],
       problems: [],
+      // Outs of `prepare` that are not there before the first run: warnings, not errors.
+      warnings: [
+        { file: 'valid/full.yaml', line: 17, column: 5, message: "dataset 'train': data/train.csv does not exist yet; stage 'prepare' produces it", fix: 'run `mlpipeline run` before the commands that read it (validate-data, evaluate)' },
+        { file: 'valid/full.yaml', line: 20, column: 5, message: "dataset 'test': data/test.csv does not exist yet; stage 'prepare' produces it", fix: 'run `mlpipeline run` before the commands that read it (validate-data, evaluate)' },
+      ],
     });
   });
 });

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parquetWriteBuffer } from 'hyparquet-writer';
+import { validateDocument } from '../pipeline-schema/documents.js';
 import { createAjv } from '../pipeline-schema/ajv.js';
 import { runCli } from '../cli/main.js';
 import { bufferIo } from '../cli/context.js';
@@ -160,7 +161,8 @@ describe('mlpipeline validate-data', () => {
 
 describe('malformed input through the CLI: one message with file and line, exit 2, no stack', () => {
   const cases: [string, string | Buffer, RegExp][] = [
-    ['ragged.csv', 'a,b,c\n1,2,3\n4,5\n', /^mlpipeline: ragged\.csv:3: line 3 has 2 fields, but the header has 3\n  fix: /],
+    ['ragged.csv', 'a,b,c\n1,2,3\n4,5\n', /^mlpipeline: ragged\.csv:3:4: line 3 has 2 fields, but the header has 3\n  fix: /],
+    ['long-row.csv', 'a,b\n1,2\n3,4,5\n', /^mlpipeline: long-row\.csv:3:5: line 3 has 3 fields, but the header has 2\n  fix: /],
     ['quote.csv', 'a,b\n1,2\n3,"open\n4,5\n', /^mlpipeline: quote\.csv:3:3: unterminated quoted field/],
     ['latin1.csv', Buffer.concat([Buffer.from('a\nok\ncaf'), Buffer.from([0xe9]), Buffer.from('\n')]), /^mlpipeline: latin1\.csv:3:4: invalid UTF-8 at line 3, column 4/],
     ['empty.csv', '', /^mlpipeline: empty\.csv:1: empty\.csv is empty: expected a header line/],
@@ -176,6 +178,25 @@ describe('malformed input through the CLI: one message with file and line, exit 
       expect(r.err).not.toMatch(/\n\s+at /);
     });
   }
+
+  it('infer-schema --max-categories -3: one message with a fix, exit 2', async () => {
+    const dir = workspace({ 'd.csv': 'a\n1\n' });
+    const r = await run(dir, 'infer-schema', 'd.csv', '--max-categories', '-3');
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("mlpipeline: --max-categories must be a whole number, got '-3'\n  fix: pass 0 or more, e.g. --max-categories 10 (the default); 0 writes no `in:` lists\n");
+  });
+
+  it('under --json the error is also a JSON document on stdout (schema error)', async () => {
+    const dir = workspace({ 'ragged.csv': 'a,b,c\n1,2,3\n4,5\n' });
+    const r = await run(dir, 'validate-data', '--data', 'ragged.csv', '--json');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mlpipeline: ragged\.csv:3:4: line 3 has 2 fields/);
+    const doc = JSON.parse(r.out) as unknown;
+    expect(doc).toEqual({
+      error: { code: 'input-invalid', file: 'ragged.csv', line: 3, column: 4, message: 'line 3 has 2 fields, but the header has 3', fix: expect.stringContaining('every row needs exactly 3 fields') as unknown },
+    });
+    expect(validateDocument('error', doc)).toEqual([]);
+  });
 
   it('a truncated Parquet file', async () => {
     const buf = Buffer.from(parquetWriteBuffer({ columnData: [{ name: 'a', data: [1, 2, 3], type: 'INT32' }] }));
@@ -194,7 +215,9 @@ describe('malformed input through the CLI: one message with file and line, exit 
     for (const argv of [['validate-data', '--json'], ['profile', '--data', 'h.csv'], ['infer-schema', 'h.csv']]) {
       const r = await run(dir, ...argv);
       expect(r.code).toBe(2);
-      expect(r.out).toBe('');
+      // Nothing but the error document under --json (every command prints one for a failure).
+      if (argv.includes('--json')) expect(JSON.parse(r.out)).toMatchObject({ error: { file: 'h.csv', line: 1 } });
+      else expect(r.out).toBe('');
       expect(r.err).toMatch(/^mlpipeline: h\.csv:1: line 1 is the header \(columns a, b\) and no data rows follow; expected at least one row\n  fix: /);
       expect(r.err).not.toMatch(/\n\s+at /);
     }

@@ -128,6 +128,9 @@ describe('every --json document validates against its schema', () => {
     expect(dry).toMatchObject({ dry_run: true, written: false });
     const promoted = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--json']);
     expect(promoted).toMatchObject({ action: 'assign', environment: 'staging', written: true });
+    // A refused promotion (production needs 24h in staging) is still a registry-action document.
+    const refused = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice', '--json'], [1]);
+    expect(refused).toMatchObject({ decision: 'refused', written: false, dry_run: false, refused: { ok: false } });
     const listing = await expectDocument('registry', ['registry', '--json']);
     expect(listing.models).toMatchObject([{ name: 'churn', latest: 'v1.0.0', environments: { staging: { version: 'v1.0.0' } } }]);
     const history = await expectDocument('history', ['history', 'churn', '--json']);
@@ -137,6 +140,16 @@ describe('every --json document validates against its schema', () => {
     const verified = await expectDocument('verify', ['verify', 'churn@v1.0.0', '--json']);
     expect(verified.ok).toBe(true);
     await expectDocument('provenance', ['provenance', 'churn@v1.0.0']);
+    // Its output is JSON already: --json is accepted as a no-op.
+    await expectDocument('provenance', ['provenance', 'churn@v1.0.0', '--json']);
+  });
+
+  it('a failure under --json: an error document on stdout, the message on stderr', async () => {
+    const r = await mlp(['lineage', 'nosuch@v9.9.9', '--json']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^mlpipeline: /);
+    await expectDocument('error', ['lineage', 'nosuch@v9.9.9', '--json'], [2]);
+    await expectDocument('error', ['validate-data', '--data', 'no-such.csv', '--json'], [2]);
   });
 
   it('covers every result kind `mlpipeline schema --list` names, and nothing unlisted', async () => {

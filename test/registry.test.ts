@@ -149,6 +149,11 @@ describe('register → promote through two environments → rollback → depreca
     expect(md.stdout).toContain('| **Pull request** | \\#42 |');
     expect(md.stdout).toContain(`## Trained on (data)\n| dataset | path | sha256 | read from |\n| --- | --- | --- | --- |\n| train | \`data/train.csv\` | \`${SHA256_MESSAGE_DIGEST}\` | git |\n`);
     expect(md.stdout).toContain('## Code and other dependencies\n');
+    // --out says where the file went (and creates missing folders), like the other --out options.
+    const out = await repo.cli(['lineage', 'churn#production', '--md', '--out', 'reports/new/lineage.md']);
+    expect(out.code).toBe(0);
+    expect(out.stdout).toBe('wrote reports/new/lineage.md\n');
+    expect(readFileSync(join(repo.dir, 'reports/new/lineage.md'), 'utf8')).toBe(md.stdout);
   });
 
   it('dry run shows the decision and writes nothing', async () => {
@@ -222,7 +227,9 @@ describe('policy refusals (exit 1, naming the rule and the fix)', () => {
     const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
-      "mlpipeline: promotion refused by policy 'order' of environment 'production': churn v1.0.0 has not been in staging; production comes after staging\n" +
+      // The notes come first on a refusal too: who the actor was taken to be is often the reason.
+      'mlpipeline: note: the actor alice is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)\n' +
+        "mlpipeline: promotion refused by policy 'order' of environment 'production': churn v1.0.0 has not been in staging; production comes after staging\n" +
         '  fix: promote it to staging first: mlpipeline promote churn@v1.0.0 --to staging\n',
     );
   });
@@ -249,6 +256,11 @@ describe('policy refusals (exit 1, naming the rule and the fix)', () => {
     const team = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob', '--teams', '@acme/ml-leads'], { MLPIPELINE_ACTOR_TEAMS: '@acme/ml-leads' }, later(2 * HOUR));
     expect(team.code).toBe(1);
     expect(team.stderr).toContain('team membership (@org/team) can only be checked on GitHub, from the API');
+    // The note that --teams was ignored is printed on the refusal, where it explains it.
+    expect(team.stderr).toContain('mlpipeline: note: --teams / MLPIPELINE_ACTOR_TEAMS ignored: team membership is self-declared there; it is only checked on GitHub, from the API\n');
+    const json = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'bob', '--json'], {}, later(2 * HOUR));
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ schema: 'mlpipeline/registry-action@1', decision: 'refused', written: false, dry_run: false, refused: { rule: 'allowed', ok: false } });
     expect(repo.git('tag', '-l', 'churn#production#*').trim()).toBe('');
   });
 });

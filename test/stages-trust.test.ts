@@ -296,7 +296,8 @@ fs.writeFileSync('sum.txt', h.digest('hex') + '\\n');
           expect(k, 'the --wait run is never refused').not.toBe(2);
           expect(r.code, r.err).toBe(1);
           expect(r.err).toMatch(/^mlpipeline: \.mlpipeline\/run\.lock: another mlpipeline run holds this workspace \(pid \d+ on .*\n  fix: /);
-          expect(r.out).toBe('');
+          // Under --json the refusal is also the error document on stdout.
+          expect(JSON.parse(r.out)).toMatchObject({ error: { code: 'workspace-busy', file: '.mlpipeline/run.lock' } });
           refused++;
         }
       }

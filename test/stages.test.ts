@@ -445,6 +445,15 @@ stages:
     expect(Object.keys(parseYaml(read('mlpipeline.lock')).stages)).toEqual(['evaluate']);
   });
 
+  it('a stage missing from the lock whose run is cached restores, and does not say "never run"', async () => {
+    await cli('run');
+    rmSync(join(dir, 'mlpipeline.lock'));
+    const again = await cli('run');
+    expect(again.code).toBe(0);
+    expect(again.out).toContain('prepare: restoring from cache (not in the lock file; the cache holds an identical run)');
+    expect(again.out).not.toContain('restoring from cache (never run)');
+  });
+
   it('shows stage i/n and elapsed time on a terminal', async () => {
     const io = { ...bufferIo(), isTTY: true };
     const tty = Object.assign(io, {

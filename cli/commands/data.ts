@@ -21,6 +21,7 @@ import { renderValidationYaml } from '../../reports/validation-yaml.js';
 import { renderWarnings } from '../../reports/warnings.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
+import { escapePointerToken } from '../../pipeline-schema/problems.js';
 
 interface ReadFlags {
   delimiter?: string;
@@ -91,8 +92,17 @@ export function register(program: Command, ctx: CliContext): void {
         // Reuse declared types when --data points at the configured dataset's format family.
         types = loaded ? safePick(loaded)?.spec.types : undefined;
       } else {
-        const ds = pickDataset(loaded!).spec;
-        src = { path: ds.path, cwd: loaded!.dir, format: formatFlag(o.format) ?? ds.format, delimiter: delimiterFlag(o.delimiter) ?? ds.delimiter };
+        const picked = pickDataset(loaded!);
+        const ds = picked.spec;
+        const at = loaded!.locate(`/data/${escapePointerToken(picked.name)}/path`);
+        src = {
+          path: ds.path,
+          cwd: loaded!.dir,
+          format: formatFlag(o.format) ?? ds.format,
+          delimiter: delimiterFlag(o.delimiter) ?? ds.delimiter,
+          // A missing data file is reported at its `path:` in mlpipeline.yaml.
+          ...(at ? { declaredAt: { file: loaded!.displayFile ?? loaded!.file, line: at.line, column: at.column } } : {}),
+        };
         types = ds.types;
       }
       let baseline: BaselineChoice | undefined;
@@ -146,7 +156,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--json', 'print the block as JSON instead of YAML')
     .action(async (data: string, o: ReadFlags & { maxCategories: string; json?: boolean }) => {
       const maxCategories = Number(o.maxCategories);
-      if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`);
+      if (!Number.isInteger(maxCategories) || maxCategories < 0) throw new UsageError(`--max-categories must be a whole number, got '${o.maxCategories}'`, { fix: 'pass 0 or more, e.g. --max-categories 10 (the default); 0 writes no `in:` lists' });
       const { profile } = await scanDataset({ path: data, cwd: ctx.cwd, format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) });
       const spec = inferValidation(profile, { maxCategories });
       if (o.json) ctx.io.out(renderJson({ validation: spec }));

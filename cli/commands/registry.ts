@@ -9,6 +9,7 @@ import type { Command } from 'commander';
 import { ChecksFailedError, UsageError } from '../../core/errors.js';
 import { writeFileAtomic } from '../../core/atomic-write.js';
 import { gitRaw } from '../../core/git.js';
+import { displayPath } from '../../core/paths.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli } from '../pipeline-file.js';
 import { renderJson } from '../../reports/json.js';
@@ -27,7 +28,7 @@ import { registryActionDocument, type WriterResult } from '../../runners/registr
 import { readRegistryEvents } from '../../runners/registry/events.js';
 import { parseModelRef } from '../../runners/registry/grammar.js';
 import { registerVersion } from '../../runners/registry/register.js';
-import { promoteVersion, rollbackEnvironment, requireModel } from '../../runners/registry/promote.js';
+import { promoteVersion, refusalOf, rollbackEnvironment, requireModel } from '../../runners/registry/promote.js';
 import { deprecate } from '../../runners/registry/deprecate.js';
 import { buildLineage } from '../../runners/registry/lineage.js';
 import { registryHistory, registryListing } from '../../runners/registry/listing.js';
@@ -86,6 +87,28 @@ function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriterResult): vo
 }
 
 /**
+ * A refused promotion or rollback is an error (exit 1, the refusal on stderr), but its notes
+ * (an unverified actor, --teams ignored) are printed too, since they often explain the refusal;
+ * under --json the refusal is also the registry-action document on stdout.
+ */
+async function reportRefusal<T>(ctx: CliContext, flags: WriterFlags, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (e) {
+    const refusal = refusalOf(e);
+    if (refusal) {
+      const doc = registryActionDocument(refusal, { dryRun: false, remote: remoteOf(flags) });
+      ctx.io.err(renderNotes(doc.notes));
+      if (flags.json) {
+        ctx.io.out(renderJson(doc));
+        ctx.jsonPrinted = true;
+      }
+    }
+    throw e;
+  }
+}
+
+/**
  * The registry state; with `model`, only that model's tags are read (one narrow for-each-ref).
  * When that model has no version, everything is read after all, so the error can list the
  * models that do exist.
@@ -126,7 +149,7 @@ export function register(program: Command, ctx: CliContext): void {
   ).action(async (refText: string, flags: WriterFlags & { to: string }) => {
     const ref = parseModelRef(refText, ['version']) as { name: string; version: string };
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags)));
+    reportWrite(ctx, flags, await reportRefusal(ctx, flags, promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags))));
   });
 
   writerOptions(
@@ -137,7 +160,7 @@ export function register(program: Command, ctx: CliContext): void {
       .requiredOption('--env <env>', 'environment to roll back'),
   ).action(async (name: string, flags: WriterFlags & { env: string }) => {
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await rollbackEnvironment(loaded, name, flags.env, common(ctx, flags)));
+    reportWrite(ctx, flags, await reportRefusal(ctx, flags, rollbackEnvironment(loaded, name, flags.env, common(ctx, flags))));
   });
 
   writerOptions(
@@ -168,7 +191,7 @@ export function register(program: Command, ctx: CliContext): void {
 
   program
     .command('history')
-    .description('every registry event of a model in time order')
+    .description('every registry event of a model, listed by tag date (ties by counter N); which version holds an environment is decided by N, not by clocks')
     .argument('<name>', 'model name')
     .option('--json', 'print JSON')
     .action(async (name: string, flags: { json?: boolean }) => {
@@ -192,8 +215,11 @@ export function register(program: Command, ctx: CliContext): void {
       const report = buildLineage(state, ref, refText);
       ctx.io.err(renderInvalidRecords(report));
       const text = flags.json ? renderJson(report) : flags.md ? renderLineageMarkdown(report) : renderLineageText(report);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
-      else ctx.io.out(text);
+      if (flags.out) {
+        const out = resolve(ctx.cwd, flags.out);
+        await writeFileAtomic(out, text, { what: '--out' });
+        ctx.io.out(`wrote ${displayPath(out, ctx.cwd)}\n`);
+      } else ctx.io.out(text);
     });
 
   program
@@ -207,6 +233,8 @@ export function register(program: Command, ctx: CliContext): void {
       const report = await verifyVersion(root, state, ref.name, ref.version);
       ctx.io.out(flags.json ? renderJson(report) : renderVerifyText(report));
       if (!report.ok) {
+        // The verify document (ok: false) is the --json output; no error document after it.
+        if (flags.json) ctx.jsonPrinted = true;
         const bad = report.files.filter((f) => !f.ok);
         throw new ChecksFailedError(
           `verification FAILED for ${ref.name} ${ref.version}: ${bad.length} file${bad.length === 1 ? '' : 's'} differ from the recorded lineage (${bad.map((f) => f.path).join(', ')})`,
@@ -221,7 +249,8 @@ export function register(program: Command, ctx: CliContext): void {
     .argument('<version>', 'NAME@vX.Y.Z')
     .option('--out <file>', 'write the statement to a file instead of stdout')
     .option('--remote <name>', 'remote whose URL names the source repository', 'origin')
-    .action(async (refText: string, flags: { out?: string; remote: string }) => {
+    .option('--json', 'accepted for symmetry with the other commands: the statement is JSON already')
+    .action(async (refText: string, flags: { out?: string; remote: string; json?: boolean }) => {
       const ref = parseModelRef(refText, ['version'], 'read') as { name: string; version: string };
       const { root, state } = await readState(ctx, ref.name);
       try {
@@ -233,7 +262,10 @@ export function register(program: Command, ctx: CliContext): void {
       const url = await gitRaw(['remote', 'get-url', '--', flags.remote], { cwd: root, okCodes: [2, 128] });
       const statement = buildProvenance(state, ref.name, ref.version, url.code === 0 ? url.stdout.toString('utf8').trim() : null);
       const text = renderJson(statement);
-      if (flags.out) await writeFileAtomic(resolve(ctx.cwd, flags.out), text, { what: '--out' });
-      else ctx.io.out(text);
+      if (flags.out) {
+        const out = resolve(ctx.cwd, flags.out);
+        await writeFileAtomic(out, text, { what: '--out' });
+        ctx.io.out(`wrote ${displayPath(out, ctx.cwd)}\n`);
+      } else ctx.io.out(text);
     });
 }

@@ -8,6 +8,7 @@ import { duplicateOutsRule } from './duplicate-outs.js';
 import { environmentAfter, environmentCycles } from './environment-order.js';
 import { evaluationBaselineEnvironment } from './evaluation-baseline-environment.js';
 import { gateBaselines } from './gate-baselines.js';
+import { gateSliceColumns } from './gate-slice-columns.js';
 import { comparisonGateDirection, gateDirectionConflict, unknownGateMetric } from './gate-metrics.js';
 import { matrixPlaceholderKeys } from './matrix-placeholders.js';
 import { matrixSizeLimit } from './matrix-size.js';
@@ -43,6 +44,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   unknownGateMetric,
   comparisonGateDirection,
   gateBaselines,
+  gateSliceColumns,
   environmentAfter,
   environmentCycles,
   re2Patterns,

@@ -141,9 +141,10 @@ export function emptyCsv(file: string): InputError {
   });
 }
 
-export function raggedRow(file: string, line: number, got: number, width: number, delimiter: string): InputError {
+/** `column`: where the first extra field starts, or where a short row ends, when the reader knows it. */
+export function raggedRow(file: string, line: number, got: number, width: number, delimiter: string, column?: number): InputError {
   return new InputError(`line ${line} has ${got} field${got === 1 ? '' : 's'}, but the header has ${width}`, {
-    location: { file, line },
+    location: { file, line, ...(column !== undefined ? { column } : {}) },
     fix: `every row needs exactly ${width} fields separated by ${JSON.stringify(delimiter)}; quote fields that contain the delimiter ("a${delimiter}b")`,
   });
 }

@@ -62,10 +62,10 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
           if (ch === dc) break;
           h = Math.imul(h ^ ch, 16777619);
         }
-        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim, f - a + 1);
         state.textCellHashed(c, s, f, i, h, row, line);
       } else {
-        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim);
+        if (c >= width) throw raggedRow(file, line, countFields(s, a, b, dc), width, delim, f - a + 1);
         const acc = defined(accs[c], 'the scan has an accumulator per header column');
         if (i === f) {
           acc.missing++;
@@ -83,7 +83,7 @@ export async function scanCsv(src: DataSource, fmt: ResolvedFormat, state: ScanS
       if (i >= b) break;
       i++; // the delimiter
     }
-    if (c !== width) throw raggedRow(file, line, c, width, delim);
+    if (c !== width) throw raggedRow(file, line, c, width, delim, b - a + 1);
   };
 
   const parser = new CsvParser(delim, onRow, maxFieldChars, onLine);

@@ -95,8 +95,8 @@ async function statOrThrow(abs: string, src: DataSource): Promise<void> {
   } catch (e) {
     if (e instanceof InputError) throw e;
     throw new InputError(`data file not found: ${src.path}`, {
-      location: { file: src.path },
-      fix: `check the path (it is relative to ${src.cwd})`,
+      location: src.declaredAt ?? { file: src.path },
+      fix: src.declaredAt ? `create ${src.path}, or correct the dataset's path (it is relative to ${src.cwd})` : `check the path (it is relative to ${src.cwd})`,
     });
   }
 }

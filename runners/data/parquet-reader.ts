@@ -63,8 +63,8 @@ async function openParquet(src: DataSource): Promise<AsyncBuffer> {
     if (!st.isFile()) throw new Error('not a file');
   } catch {
     throw new InputError(`data file not found: ${src.path}`, {
-      location: { file: src.path },
-      fix: `check the path (it is relative to ${src.cwd})`,
+      location: src.declaredAt ?? { file: src.path },
+      fix: src.declaredAt ? `create ${src.path}, or correct the dataset's path (it is relative to ${src.cwd})` : `check the path (it is relative to ${src.cwd})`,
     });
   }
   return (await hyparquet()).asyncBufferFromFile(abs);

@@ -1,4 +1,5 @@
 /** What a dataset to read is, and the batches of raw rows a reader yields (see source.ts). */
+import type { SourceLocation } from '../../core/errors.js';
 import type { DataFormat } from '../../pipeline-schema/types.js';
 
 export interface DataSource {
@@ -10,6 +11,8 @@ export interface DataSource {
   cwd: string;
   /** Read the file as it is at this git ref (streamed from git objects, no checkout). */
   ref?: string;
+  /** Where mlpipeline.yaml declares this path (`data.NAME.path`), so a missing file points there. */
+  declaredAt?: SourceLocation;
 }
 
 /** A slice of consecutive rows, as raw values: CSV cells are strings (empty → null), JSONL and Parquet values as decoded. */

@@ -1,4 +1,5 @@
 /** What one evaluation is given: the models, the rows, and how to judge them. */
+import type { SourceLocation } from '../../core/errors.js';
 import type { ModelSpec, Scalar, SliceSpec, Task } from '../../pipeline-schema/types.js';
 import type { ColumnSelection, NumericBatch } from '../data/numeric-batch.js';
 import type { RowBatch } from '../data/source-types.js';
@@ -22,6 +23,8 @@ export interface EvaluateInput {
   task: Task;
   label: string;
   features?: string[];
+  /** Where mlpipeline.yaml lists a feature (model.features[i]), so a feature missing from the data points there. */
+  featureAt?: (feature: string) => SourceLocation | undefined;
   classes?: Scalar[];
   threshold?: number;
   input?: ModelSpec['input'];

@@ -2,7 +2,7 @@
  * Deciding how to feed a model and how to read its answers, from its declared inputs/outputs,
  * the data's columns and the `model.input` / `model.outputs` settings of mlpipeline.yaml.
  */
-import { InputError } from '../../core/errors.js';
+import { InputError, type SourceLocation } from '../../core/errors.js';
 import type { ModelSpec, Task } from '../../pipeline-schema/types.js';
 import type { LoadedModel, TensorInfo } from './onnx-session.js';
 
@@ -40,7 +40,7 @@ function inputType(model: LoadedModel, info: TensorInfo): InputType {
 
 export function planInputs(
   model: LoadedModel,
-  opts: { columns: string[]; label: string; features?: string[]; input?: ModelSpec['input']; dataFile: string },
+  opts: { columns: string[]; label: string; features?: string[]; featureAt?: (feature: string) => SourceLocation | undefined; input?: ModelSpec['input']; dataFile: string },
 ): InputPlan {
   const { columns, label, dataFile } = opts;
   const has = new Set(columns);
@@ -89,7 +89,8 @@ export function planInputs(
   const absent = features.filter((f) => !has.has(f));
   if (absent.length) {
     throw new InputError(`feature${absent.length > 1 ? 's' : ''} ${absent.map((f) => `'${f}'`).join(', ')} not found in ${dataFile} (columns: ${columns.join(', ')})`, {
-      location: { file: dataFile },
+      // The list in mlpipeline.yaml is where the typo is, when the features came from there.
+      location: opts.featureAt?.(absent[0]!) ?? { file: dataFile },
       fix: 'list the model features present in the data under model.features (or --features a,b,c)',
     });
   }

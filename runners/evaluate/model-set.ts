@@ -63,7 +63,7 @@ export class ModelSet {
     const runnerFor = (m: LoadedModel) =>
       new ModelRunner(
         m,
-        planInputs(m, { columns, label: input.label, features: input.features, input: input.input, dataFile }),
+        planInputs(m, { columns, label: input.label, features: input.features, featureAt: input.featureAt, input: input.input, dataFile }),
         planOutputs(m, input.task, input.outputs),
         input.task,
         columns,

@@ -7,7 +7,8 @@ import { resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { lookupDotted } from '../../core/dotted-keys.js';
 import { displayPath } from '../../core/paths.js';
-import { InputError, UsageError } from '../../core/errors.js';
+import { InputError, UsageError, type SourceLocation } from '../../core/errors.js';
+import { escapePointerToken } from '../../pipeline-schema/problems.js';
 import { toJsonText, writeFileAtomic } from '../../core/atomic-write.js';
 import { resultDocumentPath } from '../../core/state-paths.js';
 import type { GateSpec, LoadedPipeline, Task } from '../../pipeline-schema/types.js';
@@ -116,7 +117,9 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   if (opts.data) data = { path: opts.data, cwd };
   else if (ev?.data) {
     const ds = own(p?.data, ev.data);
-    data = ds ? { path: ds.path, format: ds.format, delimiter: ds.delimiter, cwd: dir } : { path: ev.data, cwd: dir };
+    data = ds
+      ? { path: ds.path, format: ds.format, delimiter: ds.delimiter, cwd: dir, declaredAt: declaredAt(lp, `/data/${escapePointerToken(ev.data)}/path`, cwd) }
+      : { path: ev.data, cwd: dir, declaredAt: declaredAt(lp, '/evaluation/data', cwd) };
   } else missing.push('evaluation data (--data FILE or evaluation.data)');
   if (missing.length) {
     throw new UsageError(`nothing to evaluate: missing ${missing.join(', ')}`, {
@@ -166,6 +169,7 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
     task: task!,
     label: label!,
     features: opts.features ?? spec?.features,
+    ...(opts.features || !spec?.features ? {} : { featureAt: (f: string) => declaredAt(lp, `/model/features/${spec.features!.indexOf(f)}`, cwd) }),
     classes: spec?.classes,
     threshold: spec?.threshold,
     input: spec?.input,
@@ -200,4 +204,11 @@ export async function runEvaluation(opts: EvaluateOptions): Promise<EvaluationRu
   const outputPath = evaluationOutputPath(cwd, lp, opts.output);
   await writeFileAtomic(outputPath, toJsonText(document), { what: opts.output ? '--output' : 'evaluation.output' });
   return { document, outputPath };
+}
+
+/** `mlpipeline.yaml:line:col` of a pointer, as the user would reach the file from `cwd`. */
+function declaredAt(lp: LoadedPipeline | undefined, ptr: string, cwd: string): SourceLocation | undefined {
+  const pos = lp?.locate(ptr);
+  if (!lp || !pos) return undefined;
+  return { file: lp.displayFile ?? displayPath(lp.file, cwd), line: pos.line, column: pos.column };
 }

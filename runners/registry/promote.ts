@@ -3,7 +3,7 @@
  * `name#env#N` tag, after the policy allows it. A rollback re-assigns the version that held the
  * environment before (checking only who may act there: that version already passed the rest).
  */
-import { UsageError } from '../../core/errors.js';
+import { PolicyError, UsageError } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { actorMatches, resolveActor, type ActorContext, type ActorOptions } from './actor.js';
 import { assertName, assignTag } from './grammar.js';
@@ -113,6 +113,7 @@ async function writeAssignment(
   environmentSpec(loaded, environment); // unknown environment → usage error before any git work
   let checks: PolicyCheck[] = [];
   let refused: PolicyCheck | null = null;
+  let refusedPlan: TagPlan | undefined;
   const result = await writeRegistryTag(
     { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts, now: actor.clock, sleep: opts.sleep },
     (state): TagPlan => {
@@ -122,11 +123,10 @@ async function writeAssignment(
       const d = decide(model, actor, loaded);
       checks = d.checks;
       refused = checks.find((c) => !c.ok) ?? null;
-      if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
       const n = model.maxCounter + 1;
       const record = assignRecord(actor, model, d.version, environment, { policy: checks, ...d.extra });
       const subject = d.subject(actor.actor.login ?? actor.actor.name, record);
-      return {
+      const plan: TagPlan = {
         tag: assignTag(name, environment, n),
         commit: d.version.commit,
         record,
@@ -135,9 +135,27 @@ async function writeAssignment(
         // The registration tag goes with it: a clone of the remote must see the version it names.
         requires: [d.version.event.tag],
       };
+      refusedPlan = refused ? plan : undefined;
+      if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
+      return plan;
     },
-  );
+  ).catch((e: unknown) => {
+    // The refusal carries what would have been written, so --json can print it and notes still show.
+    if (e instanceof PolicyError && refusedPlan) {
+      const refusal: Refusal = { plan: refusedPlan, attempts: 1, written: false, pushed: false, checks, refused, notes: [...actor.notes, ...policy.notes] };
+      e.refusal = refusal;
+    }
+    throw e;
+  });
   return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
+}
+
+/** A refused write: what it would have written, the checks, and the notes (a registry-action result). */
+export type Refusal = WriteResult & { checks: PolicyCheck[]; refused: PolicyCheck | null; notes: string[] };
+
+/** The registry-action result a refused promotion or rollback would have written, if any. */
+export function refusalOf(e: unknown): Refusal | undefined {
+  return e instanceof PolicyError && e.refusal !== undefined ? (e.refusal as Refusal) : undefined;
 }
 
 export async function promoteVersion(worktree: LoadedPipeline, name: string, version: string, environment: string, opts: StageOptions): Promise<PromoteResult> {

@@ -74,7 +74,9 @@ export async function registerVersion(loaded: LoadedPipeline, opts: RegisterOpti
   const written = await readVerdict(loaded, opts.cwd, opts.verdictFile);
   if (!run) warnings.push('no run record (.mlpipeline/run.json): params, metrics and stage fingerprints are not recorded');
   else if (run.git.commit && run.git.commit !== commit) {
-    warnings.push(`the run record was produced at ${run.git.commit.slice(0, 12)}, not at the registered commit ${commit.slice(0, 12)}`);
+    warnings.push(
+      `the run record was produced at ${run.git.commit.slice(0, 12)}, not at the registered commit ${commit.slice(0, 12)}\n  fix: re-run \`mlpipeline run\` at ${commit.slice(0, 12)} (every stage is restored or skipped, so it takes a second), then register again; see docs/registry.md "Run, commit, run, register"`,
+    );
   }
   if (!written) warnings.push('no gate verdict (.mlpipeline/verdict.json): environments that require gates will refuse this version');
 

@@ -89,7 +89,9 @@ export async function decide(stage: StageInstance, params: Record<string, unknow
   if (missingDeps.length > 0) reasons.unshift(`deps missing: ${missingDeps.join(', ')}`);
   const runEntry = missingDeps.length === 0 ? await ctx.store.readRun(fp) : undefined;
   if (runEntry && sameKeys(runEntry.outs, inputs.outs) && (await ctx.store.has(runEntry.outs))) {
-    return { action: 'restore', reasons, fingerprint: fp, inputs, missingDeps, runEntry };
+    // "never run" would read oddly next to "restoring": the lock has no entry, the cache has the run.
+    const why = reasons.map((r) => (r === 'never run' ? 'not in the lock file; the cache holds an identical run' : r));
+    return { action: 'restore', reasons: why, fingerprint: fp, inputs, missingDeps, runEntry };
   }
   return { action: 'run', reasons, fingerprint: fp, inputs, missingDeps };
 }
