@@ -6,7 +6,7 @@
  */
 import type { RunRecord, Task } from '../../pipeline-schema/types.js';
 import type { SliceValue } from '../../runners/evaluate/document.js';
-import type { GateKind, GateStatus } from '../../runners/gates/verdict.js';
+import type { GateResult } from '../../runners/gates/verdict.js';
 import type { LineageReport } from '../../runners/registry/lineage.js';
 import type { ReportDocuments } from '../report-documents.js';
 import { metricName, orderedMetrics } from './metric-names.js';
@@ -40,20 +40,8 @@ export interface DatasetInfo {
   source: 'evaluation' | 'run' | 'lineage' | 'verdict' | null;
 }
 
-export interface GateLine {
-  name: string;
-  metric: string;
-  slice: Record<string, SliceValue> | null;
-  across: string | null;
-  kind: GateKind;
-  threshold: number;
-  value: number | null;
-  vs: string | null;
-  baseline: number | null;
-  status: GateStatus;
-  severity: 'error' | 'warn';
-  reason: string;
-}
+/** A gate result as the card lists it: the verdict's own record without the raw delta. */
+export type GateLine = Omit<GateResult, 'delta'>;
 
 export interface Caveat {
   text: string;
