@@ -1,32 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parquetWriteBuffer } from 'hyparquet-writer';
 import { validateDocument } from '../pipeline-schema/documents.js';
 import { createAjv } from '../pipeline-schema/ajv.js';
-import { runCli } from '../cli/main.js';
-import { bufferIo } from '../cli/context.js';
+import { runIn, tempWorkspaces } from './cli-workspace.js';
 
-const root = mkdtempSync(join(tmpdir(), 'mlp-data-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-
-function workspace(files: Record<string, string | Buffer>): string {
-  const dir = join(root, `w${counter++}`);
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
-
-async function run(cwd: string, ...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, { io, cwd, env: {} });
-  return { code, out: io.stdout, err: io.stderr };
-}
+const { workspace } = tempWorkspaces('mlp-data-cli-');
+const run = runIn;
 
 const TRAIN = [
   'customer_id,tenure,contract,monthly_charges,email',

@@ -3,35 +3,16 @@
  * clear message with file, line and column (exit 2), never a stack trace (exit 70) or a hang.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main.js';
-import { bufferIo } from '../cli/context.js';
+import { describe, expect, it } from 'vitest';
 import { computeDrift } from '../runners/data/drift.js';
 import { jsd } from '../runners/data/drift-measures.js';
 import { PROFILE_SCHEMA_ID, type ColumnProfile, type ProfileDocument } from '../runners/data/profile-types.js';
+import { runIn, tempWorkspaces } from './cli-workspace.js';
 
-const root = mkdtempSync(join(tmpdir(), 'mlp-hostile-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-
-function workspace(files: Record<string, string | Buffer>): string {
-  const dir = join(root, `w${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) {
-    mkdirSync(join(dir, name, '..'), { recursive: true });
-    writeFileSync(join(dir, name), content);
-  }
-  return dir;
-}
-
-async function run(cwd: string, ...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, { io, cwd, env: {} });
-  return { code, out: io.stdout, err: io.stderr };
-}
+const { workspace } = tempWorkspaces('mlp-hostile-');
+const run = runIn;
 
 const noStack = (s: string) => expect(s).not.toMatch(/internal error|\n\s+at /);
 

@@ -4,28 +4,14 @@
  * pipe early (`| head`) ends the command quietly with its usual exit code.
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from '../cli/main.js';
-import { bufferIo } from '../cli/context.js';
+import { describe, expect, it } from 'vitest';
 import { writeFileAtomic, writeFileAtomicSync } from '../core/atomic-write.js';
+import { runIn, tempWorkspaces } from './cli-workspace.js';
 
-const root = mkdtempSync(join(tmpdir(), 'mlp-writes-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-let counter = 0;
-function workspace(files: Record<string, string>): string {
-  const dir = join(root, `w${counter++}`);
-  mkdirSync(dir, { recursive: true });
-  for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
-  return dir;
-}
-async function run(cwd: string, ...argv: string[]) {
-  const io = bufferIo();
-  const code = await runCli(argv, { io, cwd, env: {} });
-  return { code, out: io.stdout, err: io.stderr };
-}
+const { workspace } = tempWorkspaces('mlp-writes-');
+const run = runIn;
 
 describe('--out / --output targets', () => {
   it('--out that is a directory: exit 2 naming the flag and the path, no stack trace', async () => {
