@@ -7,10 +7,11 @@ import * as data from './data.js';
 import * as evaluate from './evaluate.js';
 import * as registry from './registry.js';
 import * as report from './report.js';
+import * as init from './init.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
 /** One module per capability; each adds its subcommands to the program. */
-export const commandModules: CommandModule[] = [config, stages, diff, data, evaluate, registry, report];
+export const commandModules: CommandModule[] = [config, stages, diff, data, evaluate, registry, report, init];
