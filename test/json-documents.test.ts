@@ -144,6 +144,17 @@ describe('every --json document validates against its schema', () => {
     await expectDocument('provenance', ['provenance', 'churn@v1.0.0', '--json']);
   });
 
+  it('init github (the copy carries the example\'s workflows: unchanged; --private --force: replaced)', async () => {
+    const same = await expectDocument('init-github', ['init', 'github', '--json']);
+    expect(same).toMatchObject({ variant: 'fork-safe', pipeline: { name: 'churn', file: 'mlpipeline.yaml' }, check_run: 'mlpipeline / churn' });
+    expect(same.files).toEqual([
+      { path: '.github/workflows/mlpipeline-churn.yml', status: 'unchanged' },
+      { path: '.github/workflows/mlpipeline-churn-report.yml', status: 'unchanged' },
+    ]);
+    const replaced = await expectDocument('init-github', ['init', 'github', '--private', '--force', '--json']);
+    expect(replaced).toMatchObject({ variant: 'private', files: [{ path: '.github/workflows/mlpipeline-churn.yml', status: 'replaced' }] });
+  });
+
   it('a failure under --json: an error document on stdout, the message on stderr', async () => {
     const r = await mlp(['lineage', 'nosuch@v9.9.9', '--json']);
     expect(r.code).toBe(2);

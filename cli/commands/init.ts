@@ -4,6 +4,7 @@
  * and a `workflow_run` one that posts, never running pull request code); `--private` writes the
  * one-workflow variant for private repositories. The generators live in runners/workflow/init/.
  */
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.js';
 
@@ -48,14 +49,13 @@ function commandLine(flags: InitGithubFlags): string {
 }
 
 async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void> {
-  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }, { join }] = await Promise.all([
+  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }] = await Promise.all([
     import('../../runners/workflow/actions-ref.js'),
     import('../../runners/workflow/init/locate.js'),
     import('../../runners/workflow/init/index.js'),
     import('../../runners/workflow/init/write.js'),
     import('../../reports/json.js'),
     import('../../core/paths.js'),
-    import('node:path'),
   ]);
   const actions = flags.actionsRef !== undefined ? parseActionsRef(flags.actionsRef) : DEFAULT_ACTIONS;
   const located = await locate({

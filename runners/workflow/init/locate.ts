@@ -48,7 +48,6 @@ function real(path: string): string {
 
 /** Paths end up in YAML scalars and `working-directory:`; refuse what the runner would evaluate or mangle. */
 function checkPathText(what: string, path: string): void {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(path) || path.includes('${{')) {
     throw new UsageError(`${what} '${path}' contains control characters or '\${{', which a workflow would evaluate`, {
       fix: 'rename the folder or file to plain characters',
