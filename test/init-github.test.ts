@@ -85,7 +85,7 @@ function filesOf(opts: InitWorkflowOptions): Map<string, string> {
 function pair(opts: InitWorkflowOptions): { run: Workflow; report: Workflow; runText: string; reportText: string } {
   const files = generateInitWorkflows({ ...opts, private: false });
   expect(files.map((f) => f.path)).toEqual([`.github/workflows/mlpipeline-${opts.slug}.yml`, `.github/workflows/mlpipeline-${opts.slug}-report.yml`]);
-  const [run, report] = files as [{ text: string }, { text: string }];
+  const [run, report] = files as unknown as [{ text: string }, { text: string }];
   return { run: parsed(run.text), report: parsed(report.text), runText: run.text, reportText: report.text };
 }
 
