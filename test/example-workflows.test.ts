@@ -20,7 +20,7 @@ describe('the example project uses the generated workflows', () => {
     const { options, root } = await locate({ cwd: example, dir: '.', actions: DEFAULT_ACTIONS, private: false });
     expect(root).toBe(example);
     // The example sits at its repository's root: no working-directory, the default branch main.
-    expect(options).toMatchObject({ workingDirectory: '.', pipelineFile: 'mlpipeline.yaml', installDirectory: '.', defaultBranch: 'main', slug: 'churn' });
+    expect(options).toMatchObject({ workingDirectory: '.', pipelineFile: 'mlpipeline.yaml', installDirectory: '.', defaultBranch: 'main', slug: 'churn', environments: ['staging', 'production'] });
     const fresh = generateInitWorkflows(options);
     const committed = readdirSync(join(example, '.github', 'workflows')).sort();
     expect(committed, `the files in examples/churn/.github/workflows differ from the generated set: ${REGENERATE}`).toEqual(

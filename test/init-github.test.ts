@@ -54,6 +54,7 @@ function options(over: Partial<InitWorkflowOptions> = {}): InitWorkflowOptions {
     workingDirectory: '.',
     pipelineFile: 'mlpipeline.yaml',
     installDirectory: '.',
+    environments: ['staging', 'production'],
     defaultBranch: 'main',
     actions: DEFAULT_ACTIONS,
     private: false,

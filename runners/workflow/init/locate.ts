@@ -121,6 +121,7 @@ export async function locate(req: LocateRequest): Promise<Located> {
       workingDirectory,
       pipelineFile,
       installDirectory,
+      environments: Object.keys(loaded.pipeline.environments ?? {}),
       defaultBranch,
       actions: req.actions,
       private: req.private,

@@ -16,6 +16,8 @@ export interface InitWorkflowOptions {
   pipelineFile: string;
   /** Folder of the package.json whose `npm ci` installs the project, relative to the root. */
   installDirectory: string;
+  /** The pipeline's `environments:` names in file order (for generators that promote). */
+  environments: string[];
   /** The branch whose pushes save the caches and records pull requests compare with. */
   defaultBranch: string;
   /** Where our own actions come from. */
