@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DEFAULT_ACTIONS, MLPIPELINE_ACTIONS_REF, MLPIPELINE_ACTIONS_REPO, parseActionsRef } from '../runners/workflow/actions-ref.js';
 import { generateInitWorkflows, initWorkflows } from '../runners/workflow/init/index.js';
-import { pipelineSlug, type InitWorkflowOptions } from '../runners/workflow/init/options.js';
+import { checkRunName, pipelineSlug, type InitWorkflowOptions } from '../runners/workflow/init/options.js';
 import { PINNED_ACTIONS } from '../runners/workflow/pinned-actions.js';
 import { yamlComment, yamlString } from '../runners/workflow/yaml-text.js';
 import { packageVersion } from '../core/package-root.js';
@@ -221,6 +221,7 @@ describe('generated workflows', () => {
     expect(yamlString('a\u2028b"\u007f')).toBe('"a\\u2028b\\"\\u007f"');
     expect(parse(`k: ${yamlString('x: ${{ y }}\n- z #c')}`)).toEqual({ k: 'x: ${{ y }}\n- z #c' });
     expect(pipelineSlug('***')).toBe('pipeline');
+    expect(checkRunName('churn\u007f v2 ')).toBe('mlpipeline / churn v2');
   });
 
   it('comments wrap at 100 columns and keep paragraphs', () => {

@@ -49,10 +49,11 @@ function commandLine(flags: InitGithubFlags): string {
 }
 
 async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void> {
-  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }] = await Promise.all([
+  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { checkRunName }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }] = await Promise.all([
     import('../../runners/workflow/actions-ref.js'),
     import('../../runners/workflow/init/locate.js'),
     import('../../runners/workflow/init/index.js'),
+    import('../../runners/workflow/init/options.js'),
     import('../../runners/workflow/init/write.js'),
     import('../../reports/json.js'),
     import('../../core/paths.js'),
@@ -75,7 +76,7 @@ async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void
       (p) => `${p} is left over from the ${options.private ? 'fork-safe' : 'private'} setup and would run next to the new workflow${options.private ? ' (and post a second time)' : ''}: delete it`,
     ),
   ];
-  const checkRun = `mlpipeline / ${options.pipelineName}`;
+  const checkRun = checkRunName(options.pipelineName);
   const pipelinePath = options.workingDirectory === '.' ? options.pipelineFile : `${options.workingDirectory}/${options.pipelineFile}`;
   if (flags.json) {
     ctx.io.out(

@@ -66,3 +66,12 @@ export function runWorkflowPath(opts: InitWorkflowOptions): string {
 export function reportWorkflowPath(opts: InitWorkflowOptions): string {
   return `${WORKFLOWS_DIR}/mlpipeline-${opts.slug}-report.yml`;
 }
+
+/**
+ * The check run the report action creates, `mlpipeline / <name>` (the same rule as
+ * actions/report's checkRunName): what to require in branch protection.
+ */
+export function checkRunName(pipelineName: string): string {
+  const name = pipelineName.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return `mlpipeline / ${name.length > 100 ? name.slice(0, 99) + '…' : name}`;
+}
