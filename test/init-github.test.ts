@@ -221,7 +221,7 @@ describe('generated workflows', () => {
     expect(yamlString('a\u2028b"\u007f')).toBe('"a\\u2028b\\"\\u007f"');
     expect(parse(`k: ${yamlString('x: ${{ y }}\n- z #c')}`)).toEqual({ k: 'x: ${{ y }}\n- z #c' });
     expect(pipelineSlug('***')).toBe('pipeline');
-    expect(checkRunName('churn\u007f v2 ')).toBe('mlpipeline / churn v2');
+    expect(checkRunName('churn\u007fv2 ')).toBe('mlpipeline / churn v2');
   });
 
   it('comments wrap at 100 columns and keep paragraphs', () => {
