@@ -82,6 +82,10 @@ export function runSteps(opts: InitWorkflowOptions, credentialsNote: string): st
   const lines = [
     yamlComment(
       `
+Third-party actions are pinned to a full commit SHA, the release beside it as a comment: a tag
+can be moved to other code by whoever controls the action's repository, a SHA cannot.
+Dependabot (the github-actions ecosystem) updates both.
+
 The full history and every tag: params, metrics and data diffs read the base branch's files from
 Git objects, and \`vs: production\` reads the registry, which is Git tags.
 
