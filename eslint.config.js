@@ -3,10 +3,12 @@
  * Lint: typescript-eslint (type-checked) plus the architecture's import boundaries
  * ("one engine, three faces"; the layout is in README.md):
  *
- *   core/  <-  pipeline-schema/  <-  runners/  <-  reports/  <-  cli/ | actions/
+ *   core/  <-  pipeline-schema/  <-  runners/  <-  reports/  <-  cli/ | actions/ | danger/
  *
  * An arrow points from a layer to the layers it may import. Nothing imports a face (cli/,
- * actions/); only actions/github/ talks to GitHub (@actions/*, octokit); import cycles fail.
+ * actions/, danger/); only actions/github/ and the danger plugin talk to GitHub (@actions/*,
+ * octokit); the danger plugin imports danger for types only (danger injects its globals, so
+ * users' installs never need it); import cycles fail.
  * test/lint-boundaries.test.ts proves that each rule fires.
  */
 import importX, { createNodeResolver } from 'eslint-plugin-import-x';
@@ -26,33 +28,38 @@ const githubPackagesBanned = {
 const LAYERS = [
   {
     target: './core',
-    from: ['./pipeline-schema', './runners', './reports', './cli', './actions', './bench', './test'],
+    from: ['./pipeline-schema', './runners', './reports', './cli', './actions', './danger', './bench', './test'],
     message: 'core/ is the bottom layer: it imports only core/. Move the shared piece into core/, or the code that needs the upper layer out of core/.',
   },
   {
     target: './pipeline-schema',
-    from: ['./runners', './reports', './cli', './actions'],
+    from: ['./runners', './reports', './cli', './actions', './danger'],
     message: 'pipeline-schema/ (the language) imports no runner, report or face. Move the shared piece down into pipeline-schema/ or core/.',
   },
   {
     target: './runners',
-    from: ['./reports', './cli', './actions'],
+    from: ['./reports', './cli', './actions', './danger'],
     message: 'runners/ (the engine) returns plain documents and never imports reports/, cli/ or actions/. Let the face render the document with reports/.',
   },
   {
     target: './reports',
-    from: ['./cli', './actions'],
+    from: ['./cli', './actions', './danger'],
     message: 'reports/ are pure renderers of documents and never import cli/ or actions/. Take the document as an argument instead.',
   },
   {
     target: './cli',
-    from: ['./actions'],
-    message: 'cli/ and actions/ are sibling faces: share code through runners/ or reports/, not through each other.',
+    from: ['./actions', './danger'],
+    message: 'cli/, actions/ and danger/ are sibling faces: share code through runners/ or reports/, not through each other.',
   },
   {
     target: './actions',
-    from: ['./cli'],
-    message: 'cli/ and actions/ are sibling faces: share code through runners/ or reports/, not through each other.',
+    from: ['./cli', './danger'],
+    message: 'cli/, actions/ and danger/ are sibling faces: share code through runners/ or reports/, not through each other.',
+  },
+  {
+    target: './danger',
+    from: ['./cli', './actions'],
+    message: 'cli/, actions/ and danger/ are sibling faces: share code through runners/ or reports/, not through each other.',
   },
 ];
 
@@ -103,6 +110,23 @@ export default tseslint.config(
   {
     files: ['actions/github/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // The danger plugin may talk to GitHub, and may import danger's types but never danger itself:
+    // danger injects `danger`, `warn`, `fail`, … into the dangerfile, and a run-time import would
+    // make every user's install pull danger in.
+    files: ['danger/**'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'danger', allowTypeImports: true, message: 'the danger plugin reads danger\'s globals (danger/danger-globals.ts); import danger with `import type` only' }],
+          patterns: [{ group: ['danger/*'], allowTypeImports: true, message: 'import danger with `import type` only' }],
+        },
+      ],
+    },
   },
   {
     // Plain JavaScript (the bin, the CI scripts, the test children that run the built CLI).
