@@ -10,6 +10,7 @@
  * mlpipeline does not install danger.
  */
 import { posix, relative, resolve, sep } from 'node:path';
+import { isMlpipelineError } from '../core/errors.js';
 import { repoRoot } from '../core/git.js';
 import { DEFAULT_PIPELINE_FILE, pipelineStatePaths } from '../core/state-paths.js';
 import { codeSpan, escapeMarkdown } from '../reports/markdown.js';
@@ -119,7 +120,9 @@ export async function collectFindings(options: MlpipelineDangerOptions, danger: 
     try {
       out.push(...(await runRule(rule, options, ctx)));
     } catch (e) {
-      out.push({ rule, level: 'fail', text: `mlpipeline rule ${codeSpan(rule)} could not run: ${escapeMarkdown((e as Error).message)}` });
+      // A rule the team switched on that cannot decide must not pass silently.
+      const fix = isMlpipelineError(e) && e.fix ? ` Fix: ${escapeMarkdown(e.fix)}.` : '';
+      out.push({ rule, level: 'fail', text: `mlpipeline rule ${codeSpan(rule)} could not run: ${escapeMarkdown((e as Error).message)}.${fix}` });
     }
   }
   return out;

@@ -22,7 +22,7 @@ beforeAll(() => {
   eslint = new ESLint({
     cwd: root,
     overrideConfig: { languageOptions: { parserOptions: { projectService: false } } },
-    ruleFilter: ({ ruleId }) => ['import-x/no-restricted-paths', 'no-restricted-imports', 'import-x/no-cycle'].includes(ruleId),
+    ruleFilter: ({ ruleId }) => ['import-x/no-restricted-paths', 'no-restricted-imports', '@typescript-eslint/no-restricted-imports', 'import-x/no-cycle'].includes(ruleId),
   });
 });
 
@@ -94,6 +94,28 @@ describe('GitHub packages: only actions/github/ may import @actions/* or octokit
   });
 });
 
+describe('danger/: a face beside cli/ and actions/, importing danger for types only', () => {
+  it('fails danger/ importing cli/ or actions/, and any layer or face importing danger/', async () => {
+    expect(layering(await lint('danger/x.ts', "import { runCli } from '../cli/main.js';\nexport const x = runCli;\n"))).toHaveLength(1);
+    expect(layering(await lint('danger/rules/x.ts', "import { x as y } from '../../actions/github/index.js';\nexport const x = y;\n"))).toHaveLength(1);
+    for (const file of ['cli/x.ts', 'actions/run/x.ts', 'reports/x.ts', 'runners/gates/x.ts']) {
+      const from = file.split('/').length === 2 ? '../danger/index.js' : '../../danger/index.js';
+      expect(layering(await lint(file, `import { mlpipeline } from '${from}';\nexport const x = mlpipeline;\n`)), file).toHaveLength(1);
+    }
+  });
+
+  it('passes danger/ importing reports/, runners/, pipeline-schema/ and core/', async () => {
+    const code = "import { escapeMarkdown } from '../reports/markdown.js';\nimport { HashCache } from '../runners/stages/hash-cache.js';\nimport { validateDocument } from '../pipeline-schema/documents.js';\nimport { git } from '../core/git.js';\nexport const x = [escapeMarkdown, HashCache, validateDocument, git];\n";
+    expect(await lint('danger/x.ts', code)).toEqual([]);
+  });
+
+  it('fails a run-time import of danger in danger/, and passes a type-only one', async () => {
+    const ruleIds = (found: { rule: string | null }[]) => found.map((m) => m.rule);
+    expect(ruleIds(await lint('danger/x.ts', "import { danger } from 'danger';\nexport const x = danger;\n"))).toContain('@typescript-eslint/no-restricted-imports');
+    expect(await lint('danger/x.ts', "import type { DangerDSLType } from 'danger';\nexport type X = DangerDSLType;\n")).toEqual([]);
+  });
+});
+
 describe('import cycles', () => {
   it('fails a module that imports one that imports it back', async () => {
     // runners/data/scan.ts imports csv-scan.ts; importing scan.ts from there closes a cycle.
@@ -102,7 +124,7 @@ describe('import cycles', () => {
   });
 
   it('finds none in the tree, type-only imports included', () => {
-    const graph = moduleGraph(['core', 'pipeline-schema', 'runners', 'reports', 'cli', 'actions']);
+    const graph = moduleGraph(['core', 'pipeline-schema', 'runners', 'reports', 'cli', 'actions', 'danger']);
     expect(cycles(graph).map((c) => c.join(' -> '))).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@
  * for each rule a case where it fires and one where it does not. Hostile names from data and
  * results documents come out escaped (reports/markdown.ts).
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -46,12 +47,24 @@ function writeResult(p: Pr, name: string, doc: unknown): void {
 const nothing = (s: Said) => ({ fails: s.fails, warnings: s.warnings, messages: s.messages, markdowns: s.markdowns });
 const SILENT = { fails: [], warnings: [], messages: [], markdowns: [] };
 
-/** No raw HTML, no live mention, no link in what the plugin said. */
+const GFM = ['--extension', 'table', '--extension', 'autolink', '--extension', 'tagfilter', '--unsafe'];
+
+/** HTML as GitHub's engine (cmark-gfm with its extensions, raw HTML kept) renders the Markdown. */
+function rendered(md: string): string {
+  const r = spawnSync('cmark-gfm', GFM, { input: md, encoding: 'utf8' });
+  if (r.error || r.status !== 0) throw new Error(`cmark-gfm: ${r.error?.message ?? r.stderr}`);
+  return r.stdout;
+}
+
+/** No raw HTML, no live mention, no link in what the plugin said, in the source and as rendered. */
 function expectEscaped(text: string): void {
   expect(text).not.toMatch(/<img|<a |\[x\]\(https/);
   expect(text).not.toMatch(/@everyone/);
   expect(text).toContain('@&#8203;everyone');
   expect(text).toContain('&lt;img');
+  const html = rendered(text);
+  expect(html).not.toMatch(/<img|<a[\s>]|<script/i);
+  expect(html).not.toMatch(/@everyone/); // GitHub mentions in the rendered text; a zero-width space follows the @
 }
 
 function report(mutate: (r: ReportData) => void): ReportData {
@@ -69,6 +82,12 @@ describe('the plugin', () => {
 
   it('refuses to run outside danger (its globals missing) with a usage error that says how to run it', async () => {
     await expect(mlpipeline({})).rejects.toMatchObject({ exitCode: 2, message: expect.stringContaining("danger's globals are missing") });
+  });
+
+  it('fails a switched-on rule that cannot decide (an unknown base ref), saying why and how to fix it', async () => {
+    const said = await danger(pr({ 'mlpipeline.yaml': PIPELINE.replace('min: 0.8', 'min: 0.7') }), { gateChanges: true, base: 'origin/nope' });
+    expect(said.fails).toHaveLength(1);
+    expect(said.fails[0]).toMatch(/^mlpipeline rule `gateChanges` could not run: unknown git ref \\'origin\/nope\\'\. Fix: name a branch, tag or commit that exists here/);
   });
 
   it("reads danger's own DSL type (type-level: DangerDSLType fits DangerLike)", () => {
@@ -177,9 +196,12 @@ describe('gateChanges: a gate loosened or removed warns and asks a CODEOWNERS ow
 
 describe('largeFiles: a model binary or large data file committed warns with the size', () => {
   it('fires on a model binary of any size and on a data file over the limit', async () => {
-    const p = pr({ 'model/model.onnx': Buffer.alloc(1536), 'data/big.csv': Buffer.alloc(11 * 1024 * 1024, 'a') });
+    const p = pr({ 'model/model.onnx': Buffer.alloc(1536), 'data/big.csv': Buffer.alloc(11 * 1024 * 1024, 'a'), 'models/@everyone <img src=x> | #1.pt': 'x' });
     const said = await danger(p, { largeFiles: true });
-    expect(said.warnings).toHaveLength(2);
+    expect(said.warnings).toHaveLength(3);
+    // A file name from the PR is shown literally in a code span: no mention, no HTML, no link.
+    expect(rendered(said.warnings[2]!)).toMatch(/^<p><code>models\/@everyone &lt;img src=x&gt; \\\| #1\.pt<\/code> is a model binary/);
+    expect(said.warnings[2]).toMatch(/^`models\/@everyone <img src=x> \\\| #1\.pt` is a model binary committed to Git: 1 B\./);
     expect(said.warnings[0]).toMatch(/^`data\/big\.csv` is a large file \(over the 10\.0 MiB limit\) committed to Git: 11\.0 MiB\. Fix: /);
     expect(said.warnings[1]).toMatch(/^`model\/model\.onnx` is a model binary committed to Git: 1\.5 KiB\. Fix: /);
   });
