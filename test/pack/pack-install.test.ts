@@ -2,8 +2,9 @@
  * The package as a user gets it. `npm pack` the repository (dist/ must be built: `npm run build`),
  * install the tarball into an empty project with a fresh npm cache (so every dependency is a real
  * download from the registry, onnxruntime-node included), then use it the documented ways: the
- * `mlpipeline` bin through npx, `validate` on a copy of examples/churn, `import('mlpipeline')` and
- * `import('mlpipeline/onnx')` at run time, and the type declarations from a consumer's TypeScript;
+ * `mlpipeline` bin through npx, `validate` on a copy of examples/churn, `import('mlpipeline')`,
+ * `import('mlpipeline/onnx')` and `import('mlpipeline/danger')` (without danger installed) at run
+ * time, and the type declarations from a consumer's TypeScript;
  * then once more with npm 10 (what Node 20 ships), which runs onnxruntime-node's installer.
  *
  * Not part of the default `npm test` (it needs the registry and downloads ~130 MB):
@@ -124,6 +125,9 @@ describe('the packed tarball installed into an empty project', () => {
       'dist/cli/main.js',
       'dist/core/onnx-builder.js',
       'dist/core/onnx-builder.d.ts',
+      'dist/danger/index.js',
+      'dist/danger/index.d.ts',
+      'danger/README.md',
       'pipeline-schema/mlpipeline.schema.json',
       'pipeline-schema/run.schema.json',
       'pipeline-schema/mlpipeline.validate.cjs',
@@ -200,6 +204,21 @@ describe('the packed tarball installed into an empty project', () => {
     expect(JSON.parse(r.stdout.trim())).toEqual({ runCli: 'function', ConfigError: 'function', labels: [1, 0] });
   });
 
+  it('imports `mlpipeline/danger` at run time without danger installed, and its rules decide', async () => {
+    // danger injects its globals into a dangerfile; the plugin must not need the package itself.
+    expect(existsSync(join(app, 'node_modules', 'danger'))).toBe(false);
+    const script = [
+      "const d = await import('mlpipeline/danger');",
+      "const rules = d.parseCodeowners('* @org/all\\n/mlpipeline.yaml @org/ml-leads\\n');",
+      "const big = d.largeFiles({ files: [{ path: 'model.onnx', size: 2048 }], maxBytes: 10, modelExtensions: ['.onnx'] });",
+      "let outside = '';",
+      'try { await d.mlpipeline({}); } catch (e) { outside = e.message; }',
+      "console.log(JSON.stringify({ mlpipeline: typeof d.mlpipeline, owners: d.ownersOf(rules, 'mlpipeline.yaml').owners, big: big.map((f) => f.level), outside }));",
+    ].join('\n');
+    const r = ok(await run(process.execPath, ['--input-type=module', '-e', script], app), 'node -e import(mlpipeline/danger)');
+    expect(JSON.parse(r.stdout.trim())).toEqual({ mlpipeline: 'function', owners: ['@org/ml-leads'], big: ['warn'], outside: expect.stringContaining("danger's globals are missing") });
+  });
+
   it('installs with npm 10 (Node 20\'s own npm, which runs every install script) given ONNXRUNTIME_NODE_INSTALL=skip', async () => {
     // npm 10 ignores allowScripts, so onnxruntime-node's postinstall runs; the variable makes it
     // skip the CUDA download (offline it would fail the install: getaddrinfo ENOTFOUND api.nuget.org).
@@ -222,7 +241,7 @@ describe('the packed tarball installed into an empty project', () => {
     expect(v.stdout.trim()).toBe(VERSION);
   });
 
-  it('type-checks a consumer importing `mlpipeline` and `mlpipeline/onnx` (declarations resolved through `exports`)', async () => {
+  it('type-checks a consumer importing `mlpipeline`, `mlpipeline/onnx` and `mlpipeline/danger` (declarations resolved through `exports`)', async () => {
     const dir = join(app, 'ts');
     mkdirSync(dir);
     writeFileSync(
@@ -231,6 +250,7 @@ describe('the packed tarball installed into an empty project', () => {
         "import { runCli, ConfigError, isMlpipelineError, type SourceLocation } from 'mlpipeline';",
         "import type { Pipeline, Task } from 'mlpipeline';",
         "import { logisticRegressionOnnx, buildOnnxModel, type ModelSpec } from 'mlpipeline/onnx';",
+        "import { mlpipeline, collectFindings, type Finding, type MlpipelineDangerOptions } from 'mlpipeline/danger';",
         '',
         "const code: Promise<number> = runCli(['--version']);",
         "const task: Task = 'regression';",
@@ -242,7 +262,11 @@ describe('the packed tarball installed into an empty project', () => {
         '// The declarations are real types, not `any`: a wrong call is an error.',
         '// @ts-expect-error runCli takes an argv array',
         "void runCli('--version');",
-        'export { code, task, name, bytes, spec, where, known, buildOnnxModel };',
+        "const rules: MlpipelineDangerOptions = { freshResults: { paths: ['src/**'] }, largeFiles: { maxBytes: 5e6 }, drift: { top: 3 } };",
+        'const found = (f: Finding[]): string[] => f.map((x) => x.text);',
+        '// @ts-expect-error an unknown rule setting is an error',
+        'const wrong: MlpipelineDangerOptions = { largeFiles: { maxMegabytes: 5 } };',
+        'export { code, task, name, bytes, spec, where, known, buildOnnxModel, mlpipeline, collectFindings, rules, found, wrong };',
         '',
       ].join('\n'),
     );
