@@ -74,6 +74,9 @@ const num = (x: number) => codeSpan(formatNumber(x, 12));
 /** The ways `now` is looser than `was`, as phrases; empty when it is not. */
 export function loosenings(was: GateSpec, now: GateSpec, wasDefaults: Pipeline['gates_defaults'], nowDefaults: Pipeline['gates_defaults']): string[] {
   const out: string[] = [];
+  // Only a named gate can change what it watches and stay the same gate; a different target may be an easier one.
+  const target = (g: GateSpec) => gateLabel({ ...g, name: undefined });
+  if (target(was) !== target(now)) out.push(`now watches ${codeSpan(target(now))} instead of ${codeSpan(target(was))}`);
   for (const b of BOUNDS) {
     const o = was[b];
     const n = now[b];

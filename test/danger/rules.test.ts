@@ -5,14 +5,15 @@
  * results documents come out escaped (reports/markdown.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, sep } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { reportFixture } from '../../bench/report-documents.js';
 import { mlpipeline, type DangerLike, type MlpipelineDangerOptions } from '../../danger/index.js';
 import { validateDocument } from '../../pipeline-schema/documents.js';
 import { buildReportData, type ReportData } from '../../reports/report-data.js';
-import { BASE_FILES, makePr, PIPELINE, runRecordOf, stubDanger, type Pr, type Said } from './fixture.js';
+import { BASE_FILES, makePr, PIPELINE, runRecordOf, sha256, stubDanger, type Pr, type Said } from './fixture.js';
 
 const HOSTILE = '@everyone <img src=x onerror=alert(1)> [x](https://evil.example) | #1';
 
@@ -148,6 +149,20 @@ describe('freshResults: data, params or training code changed without fresh resu
     expect(said.fails).toHaveLength(1);
     expect(said.fails[0]).toContain('changes training code (`train.py`)');
     expect(said.fails[0]).toContain('`run.json` in `.mlpipeline` is not used: does not match the run schema');
+  });
+
+  it('never reads a dep a run record names outside the repository: it counts as gone', async () => {
+    const p = pr({ 'data/train.csv': 'tenure,churned\n5,1\n' });
+    const outside = mkdtempSync(join(tmpdir(), 'mlp-danger-outside-'));
+    cleanups.push(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(join(outside, 'secret.txt'), 'secret');
+    const rel = relative(p.dir, join(outside, 'secret.txt')).split(sep).join('/');
+    const run = runRecordOf(p);
+    run.stages[0]!.deps[rel] = sha256('secret');
+    writeResult(p, 'run.json', run);
+    const said = await danger(p, { freshResults: true });
+    expect(said.fails).toHaveLength(1);
+    expect(said.fails[0]).toContain(`dep \`${rel}\` is gone`);
   });
 
   it('watches extra training code by glob (`paths`), vouched for only by a clean run of HEAD', async () => {
