@@ -4,7 +4,7 @@
  * rules then decide is a pure function of these inputs (danger/rules/).
  */
 import { lstat, readFile, realpath } from 'node:fs/promises';
-import { posix, resolve } from 'node:path';
+import { posix, relative, resolve } from 'node:path';
 import { canonicalJson } from '../core/canonical-json.js';
 import { headCommit, readFileAtRef } from '../core/git.js';
 import { isInside } from '../core/paths.js';
@@ -132,18 +132,22 @@ export async function freshResultsInput(ctx: PrContext, extraPaths: string[]): P
     const dirAbs = resolve(ctx.root, ctx.pipelineDir);
     // The workspace's own hash cache (left by `mlpipeline run` in this job) spares re-reading unchanged data; it is only read, never written.
     const hashes = await HashCache.open(pipelineStatePaths(dirAbs, resolve(ctx.root, ctx.pipelineFile)).hashesFile, dirAbs);
-    const reader = new ParamsReader(dirAbs, { defaults: pipeline?.params });
+    // The PR's own pipeline names the default params files: only those inside the repository are read.
+    const defaults: string[] = [];
+    const readable = async (f: string) => (await insideRepo(ctx.root, relative(ctx.root, resolve(dirAbs, f)))) !== undefined;
+    for (const f of pipeline?.params ?? ['params.yaml']) if (await readable(f)) defaults.push(f);
+    const reader = new ParamsReader(dirAbs, { defaults });
     for (const stage of run.stages) {
       const deps: Record<string, string | null> = {};
       for (const dep of Object.keys(stage.deps)) {
-        const abs = await insideRepo(ctx.root, inPipelineDir(ctx, dep));
+        const abs = await insideRepo(ctx.root, relative(ctx.root, resolve(dirAbs, dep)));
         deps[dep] = abs ? ((await hashes.hashPath(abs).catch(() => undefined))?.hash ?? null) : null;
       }
       current.deps[stage.name] = deps;
       const params: Record<string, string | null> = {};
       for (const ref of Object.keys(stage.params)) {
         const file = ref.includes('#') ? ref.slice(0, ref.indexOf('#')) : null;
-        if (file !== null && !(await insideRepo(ctx.root, inPipelineDir(ctx, file)))) {
+        if (file !== null && !(await readable(file))) {
           params[ref] = null;
           continue;
         }

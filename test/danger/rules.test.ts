@@ -266,6 +266,19 @@ describe('metricRegressions: metrics worse than the baseline beyond tolerance wa
     expectEscaped(table);
   });
 
+  it('reads evaluation.json when there is no report.json', async () => {
+    const p = pr({});
+    const { evaluation } = reportFixture({ columns: 4, slices: 1 });
+    writeResult(p, 'evaluation.json', evaluation);
+    // f1 0.616 against production 0.62216: worse by 0.00616.
+    const loose = await danger(p, { metricRegressions: { tolerance: { '*': 1, f1: 0.01 }, against: ['production'] } });
+    expect(nothing(loose)).toEqual(SILENT);
+    const strict = await danger(p, { metricRegressions: { tolerance: { '*': 1, f1: 0.006 }, against: ['production'] } });
+    expect(strict.warnings).toEqual([expect.stringMatching(/^1 metric regressed beyond the team tolerance \(`f1`\)/)]);
+    expect(strict.markdowns[0]).toContain('From `.mlpipeline/evaluation.json`.');
+    expect(strict.markdowns[0]).toContain('| f1 | production | 0.6222 | 0.616 | -0.00616 (higher is better) | 0.006 | gated |');
+  });
+
   it('does not fire on improvements, regressions within tolerance, or serving latency without a named tolerance', async () => {
     const p = pr({});
     writeResult(p, 'report.json', report(rows([m('f1', 'higher', 0.8, 0.79, 0.805), m('latency_p95_ms', 'lower', 40, 10, 10), m('custom', null, 1, 5, 5)])));
