@@ -9,7 +9,7 @@ import { METRIC_DIRECTIONS, type Direction } from '../pipeline-schema/metrics.js
 import type { RunRecord, StageStatus, Task } from '../pipeline-schema/types.js';
 import type { DiffRow } from '../runners/diff/diff.js';
 import type { EvaluationDocument, SliceValue } from '../runners/evaluate/document.js';
-import type { ReportInputs, VersionMetrics } from './report-documents.js';
+import type { ReportAnnotation, ReportInputs, VersionMetrics } from './report-documents.js';
 
 export const REPORT_SCHEMA_ID = 'mlpipeline/report@1';
 
@@ -124,6 +124,12 @@ export interface ReportData {
   environments: { environment: string; version: string; since: string | null; commit: string; gates_passed: boolean | null }[];
   missing: ReportMissing[];
   problems: { document: string; problem: string }[];
+  /** The pipeline file, repository-relative (the comment's marker names it). */
+  pipeline_file?: string;
+  /** The pull request the run was for (a `pull_request` job): the report action checks it against the run it posts for. */
+  pull_request?: { number: number; head_sha: string };
+  /** Check-run annotations on exact lines of mlpipeline.yaml and the data file (runners/report/annotations.ts). */
+  annotations?: ReportAnnotation[];
 }
 
 const LATENCY_KEYS = ['latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'throughput_rows_per_s', 'model_size_bytes'];
@@ -336,6 +342,9 @@ export function buildReportData(inputs: ReportInputs): ReportData {
       .sort((a, b) => a.environment.localeCompare(b.environment)),
     missing,
     problems: inputs.problems ?? [],
+    ...(inputs.pipeline_file === undefined ? {} : { pipeline_file: inputs.pipeline_file }),
+    ...(inputs.pull_request ? { pull_request: { ...inputs.pull_request } } : {}),
+    ...(inputs.annotations ? { annotations: inputs.annotations.map((a) => ({ ...a })) } : {}),
   };
 }
 

@@ -10,3 +10,4 @@
  * where every renderer imports them from.
  */
 export type { ReportDocuments, ReportInputs, VersionMetrics } from '../runners/report/documents.js';
+export type { ReportAnnotation } from '../runners/report/annotations.js';

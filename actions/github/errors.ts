@@ -58,6 +58,12 @@ export const OPERATIONS = {
     cannot: 'read pull requests',
     notFound: 'the repository or the pull request does not exist, or the token cannot see the repository',
   },
+  'pulls/list': {
+    does: 'list the open pull requests',
+    permission: 'pull-requests: read',
+    cannot: 'read pull requests',
+    notFound: 'the repository does not exist, or the token cannot see it',
+  },
   'repos/list-pull-requests-associated-with-commit': {
     does: 'find the pull requests of the commit',
     permission: 'pull-requests: read',

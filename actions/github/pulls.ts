@@ -25,7 +25,7 @@ interface PullLike {
   base: { ref: string; sha: string; repo: { full_name: string } };
 }
 
-function toPullRequest(p: PullLike): PullRequest {
+export function toPullRequest(p: PullLike): PullRequest {
   const headRepo = p.head.repo?.full_name ?? null;
   return {
     number: p.number,

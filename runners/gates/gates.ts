@@ -61,6 +61,16 @@ function gateName(gate: GateSpec, kind: GateKind, threshold: number): string {
   return rule[kind] + where;
 }
 
+/**
+ * The names of the results `evaluateGate` gives for one gate of mlpipeline.yaml, in order: a
+ * report finds the gate's line from a result's name (runners/report/annotations.ts).
+ */
+export function gateResultNames(gate: GateSpec): string[] {
+  const kinds = kindsOf(gate);
+  if (kinds.length === 0) return [gate.name ?? gate.metric];
+  return kinds.map(({ kind, threshold }) => gateName(gate, kind, threshold));
+}
+
 /** Resolve which baseline a comparison gate uses: `vs` by name, else the document's first baseline. */
 function findBaseline(doc: EvaluationDocument, vs: string | undefined): { baseline?: BaselineResult; missingReason: string; name: string } {
   const all = doc.baselines ?? (doc.baseline ? [doc.baseline] : []);

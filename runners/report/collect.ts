@@ -23,6 +23,8 @@ import { buildLineage, type LineageReport } from '../registry/lineage.js';
 import { defaultBranch } from '../registry/policy-source.js';
 import { compareVersions } from '../registry/semver.js';
 import { buildRegistryState } from '../registry/state.js';
+import { preflight } from '../stages/preflight.js';
+import { computeAnnotations } from './annotations.js';
 import type { ReportInputs, VersionMetrics } from './documents.js';
 
 export interface CollectOptions {
@@ -139,6 +141,24 @@ async function registry(root: string, model: string): Promise<{ lineage: Record<
   return { lineage, history };
 }
 
+/**
+ * The pull request of a `pull_request` job, from the payload the runner wrote (GITHUB_EVENT_PATH):
+ * its number and head commit. The checkout is GitHub's merge commit, not the head, so the head is
+ * what the report action compares with the run that posts it.
+ */
+async function pullRequestOf(env: NodeJS.ProcessEnv): Promise<ReportInputs['pull_request']> {
+  if (!env.GITHUB_EVENT_PATH || !/^pull_request(_target)?$/.test(env.GITHUB_EVENT_NAME ?? '')) return undefined;
+  try {
+    const payload = JSON.parse(await readFile(env.GITHUB_EVENT_PATH, 'utf8')) as { pull_request?: { number?: unknown; head?: { sha?: unknown } } };
+    const number = payload.pull_request?.number;
+    const sha = payload.pull_request?.head?.sha;
+    if (typeof number === 'number' && Number.isInteger(number) && number > 0 && typeof sha === 'string' && /^[0-9a-f]{40}$/.test(sha)) return { number, head_sha: sha };
+  } catch {
+    // No readable payload: the report simply names no pull request.
+  }
+  return undefined;
+}
+
 export async function collectReportInputs(opts: CollectOptions): Promise<ReportInputs> {
   const loaded = opts.pipeline;
   const paths = pipelineStatePaths(loaded.dir, loaded.file);
@@ -173,6 +193,12 @@ export async function collectReportInputs(opts: CollectOptions): Promise<ReportI
     return inputs;
   }
   inputs.pipeline_file = relative(root, loaded.file).split(sep).join('/');
+  const pull = await pullRequestOf(opts.env);
+  if (pull) inputs.pull_request = pull;
+  // Preflight findings are config problems worth a line; the stage graph may not build (the
+  // loader said why), and then there are none to add.
+  const found = await preflight(loaded).catch(() => undefined);
+  inputs.annotations = computeAnnotations(inputs, { loaded, root, preflight: found ? { errors: found.errors, warnings: [] } : undefined });
   const commit = await headCommit(root).catch(() => undefined);
   if (commit && runDoc?.git?.commit && runDoc.git.commit !== commit) {
     (inputs.notes ??= []).push(`run record is from commit ${short(runDoc.git.commit)}, not HEAD ${short(commit)}: its stages and metrics may not describe this commit`);

@@ -14,6 +14,7 @@ import type { DiffDocument } from '../diff/diff.js';
 import type { EvaluationDocument } from '../evaluate/document.js';
 import type { Verdict } from '../gates/verdict.js';
 import type { LineageReport } from '../registry/lineage.js';
+import type { ReportAnnotation } from './annotations.js';
 
 export interface ReportDocuments {
   /** The typed pipeline (mlpipeline.yaml as loaded). */
@@ -60,4 +61,8 @@ export interface ReportInputs extends ReportDocuments {
   notes?: string[];
   /** Documents that were found but not used (invalid against their schema, another pipeline's), with why. */
   problems?: { document: string; problem: string }[];
+  /** Check-run annotations on the exact lines (annotations.ts). */
+  annotations?: ReportAnnotation[];
+  /** The pull request the run was for, from the runner's event payload (a `pull_request` job). */
+  pull_request?: { number: number; head_sha: string };
 }
