@@ -89,6 +89,8 @@ export class LocalGitHub implements ServerContext {
   readonly routes: Record<string, Handler> = { ...ROUTES };
   private readonly repos = new Map<string, RepoState>();
   private readonly pending = new Map<string, Fault[]>();
+  /** Blob storage (artifact zips): path under /_blobs/ -> bytes. */
+  private readonly blobs = new Map<string, { data: Buffer; fileName: string }>();
   private readonly ghes: boolean;
   private readonly server: Server;
   private origin = '';
@@ -226,6 +228,24 @@ export class LocalGitHub implements ServerContext {
     return comment;
   }
 
+  /** Where a blob is served: no token, like a signed storage URL; the test may read `blobRequests`. */
+  blobUrl(data: Buffer, fileName: string): string {
+    const key = `${this.nextId()}/${encodeURIComponent(fileName)}`;
+    this.blobs.set(key, { data, fileName });
+    return `${this.origin}/_blobs/${key}`;
+  }
+
+  /** GETs of blob URLs, in order. */
+  readonly blobRequests: string[] = [];
+
+  /** A run's artifact whose download serves `zip` (through the 302 to a blob URL GitHub answers). */
+  addArtifactZip(fullName: string, runId: number, name: string, zip: Buffer): number {
+    this.addArtifacts(fullName, runId, [{ name, size: zip.length }]);
+    const artifact = this.repo(fullName).artifacts.get(runId)!.at(-1)!;
+    this.repo(fullName).artifactZips.set(artifact.id as number, zip);
+    return artifact.id as number;
+  }
+
   addTeamMember(org: string, team: string, username: string, state: 'active' | 'pending' = 'active', role: 'member' | 'maintainer' = 'member'): void {
     const key = `${org}/${team}`;
     const members = this.teams.get(key) ?? new Map();
@@ -318,6 +338,10 @@ export class LocalGitHub implements ServerContext {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.url?.startsWith('/_blobs/')) {
+        this.serveBlob(req, res);
+        return;
+      }
       const raw = Buffer.concat(chunks);
       let answer: GitHubResponse;
       let record: RecordedRequest;
@@ -337,6 +361,18 @@ export class LocalGitHub implements ServerContext {
         res.writeHead(answer.status, { 'content-type': 'application/json; charset=utf-8', ...headers }).end(JSON.stringify(answer.body));
       }
     });
+  }
+
+  /** Blob storage, outside the API: the bytes of a zip, as Azure Blob Storage answers a SAS URL. */
+  private serveBlob(req: IncomingMessage, res: ServerResponse): void {
+    const path = new URL(req.url ?? '/', this.origin).pathname;
+    this.blobRequests.push(path);
+    const blob = this.blobs.get(path.slice('/_blobs/'.length));
+    if (req.method !== 'GET' || !blob) {
+      res.writeHead(404, { 'content-type': 'application/xml' }).end('<Error><Code>BlobNotFound</Code></Error>');
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'application/zip', 'content-length': String(blob.data.length), 'content-disposition': `attachment; filename=${blob.fileName}` }).end(blob.data);
   }
 
   private answer(req: IncomingMessage, raw: Buffer): { answer: GitHubResponse; record: RecordedRequest } {

@@ -43,6 +43,8 @@ export interface ServerContext {
   user(login: string): Record<string, unknown>;
   page(req: GitHubRequest, items: unknown[]): { body: unknown[]; headers: Record<string, string> };
   createComment(fullName: string, issueNumber: number, body: string, login: string): Record<string, unknown>;
+  /** Serves `data` at a blob URL on this server (outside the API, no token: a signed storage URL). */
+  blobUrl(data: Buffer, fileName: string): string;
 }
 
 export type Handler = (req: GitHubRequest, gh: ServerContext) => GitHubResponse;
@@ -86,6 +88,8 @@ export interface RepoState {
   tags: Map<string, Record<string, unknown>>;
   /** Workflow run id -> its artifacts. */
   artifacts: Map<number, Record<string, unknown>[]>;
+  /** Artifact id -> its zip, served by `actions/download-artifact` (a redirect to a blob URL). */
+  artifactZips: Map<number, Buffer>;
 }
 
 export function newRepoState(): RepoState {
@@ -103,6 +107,7 @@ export function newRepoState(): RepoState {
     refs: new Map(),
     tags: new Map(),
     artifacts: new Map(),
+    artifactZips: new Map(),
   };
 }
 
@@ -518,6 +523,30 @@ export const ROUTES: Record<string, Handler> = {
     return { status: 200, body: { total_count: all.length, artifacts: page }, headers };
   },
 };
+
+// ---- report action: open pull requests, artifact downloads (redirect to a blob) -------------
+
+export const REPORT_ROUTES: Record<string, Handler> = {
+  'pulls/list': (req, gh) => {
+    const name = fullName(req);
+    const wanted = req.query.state ?? 'open';
+    const pulls = [...gh.repo(name).pulls.values()]
+      .filter((p) => wanted === 'all' || p.state === wanted)
+      .sort((a, b) => b.number - a.number) // newest first, GitHub's default (created, desc)
+      .map((p) => pullJson(gh, name, p, 'pull-request-simple'));
+    return { status: 200, ...gh.page(req, pulls) };
+  },
+
+  'actions/download-artifact': (req, gh) => {
+    const id = Number(req.params.artifact_id);
+    const zip = gh.repo(fullName(req)).artifactZips.get(id);
+    if (!zip || req.params.archive_format !== 'zip') return notFound();
+    return { status: 302, headers: { location: gh.blobUrl(zip, `artifact-${id}.zip`) } };
+  },
+};
+Object.assign(ROUTES, REPORT_ROUTES);
+
+// ---- end of the report action's routes ----------------------------------------------------------
 
 function refJson(gh: ServerContext, name: string, ref: string, target: { sha: string; type: string }): Record<string, unknown> {
   return gh.openapi.sample('git-ref', {
