@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
+import { validateDocument } from '../pipeline-schema/documents.js';
 import { REPORT_FILES } from '../reports/report-files.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -71,6 +72,13 @@ describe('mlpipeline report on the bundled example', () => {
     expect(comment).toMatch(/### Metrics\n\n\d+ metrics: vs base \d+ better, \d+ worse/);
     expect(comment).toContain('### Drift');
     expect(comment).toContain('### Slices');
+    // report.json carries what the report action needs beyond the comment: the pipeline file and
+    // the check run's annotations (repository-relative paths), valid against its schema.
+    const data = JSON.parse(readFileSync(join(repo, '.mlpipeline', 'report', 'report.json'), 'utf8'));
+    expect(data.pipeline_file).toBe('mlpipeline.yaml');
+    expect(Array.isArray(data.annotations)).toBe(true);
+    for (const a of data.annotations) expect(a.path).toMatch(/^(mlpipeline\.yaml|data\/[^/]+)$/);
+    expect(validateDocument('report', data)).toEqual([]);
   });
 
   it('--base, --results and --out', async () => {
