@@ -8,6 +8,7 @@ const BENCHES: Record<string, () => Promise<{ default: (opts: { quick: boolean }
   evaluate: () => import('./evaluate.js'),
   registry: () => import('./registry.js'),
   report: () => import('./report.js'),
+  'action-start': () => import('./action-start.js'),
 };
 
 const args = process.argv.slice(2);
