@@ -15,6 +15,8 @@ import { validateData } from '../runners/data/validate.js';
 import { gateResultNames } from '../runners/gates/gates.js';
 import type { GateResult, Verdict } from '../runners/gates/verdict.js';
 import { computeAnnotations, repoPath } from '../runners/report/annotations.js';
+import { invalidPipelineInputs } from '../runners/report/invalid-pipeline.js';
+import { ConfigError } from '../core/errors.js';
 import type { RunRecord } from '../pipeline-schema/types.js';
 
 const PIPELINE = `version: 1
@@ -101,5 +103,30 @@ describe('report annotations', () => {
     const at = (path: string) => validateDocument('report', { ...buildReportData({ pipeline: { version: 1, name: 'x' } }), annotations: [{ path, start_line: 1, end_line: 1, level: 'notice', title: '', message: 'm' }] });
     expect(at('data/train.csv')).toEqual([]);
     for (const bad of ['/etc/passwd', '../x', 'a/../b', './a', 'a\\b', 'a\u0000b', 'a//b', 'a/']) expect(at(bad), bad).not.toEqual([]);
+  });
+
+  it('a pipeline file that does not load: its problems on their lines, nothing else claimed', () => {
+    const dir = join(root, 'pipelines', 'churn');
+    const file = join(dir, 'mlpipeline.yaml');
+    const text = PIPELINE.replace('  - metric: roc_auc\n    min: 0.7', '  - metric: roc_auc\n    minn: 0.7');
+    let error: unknown;
+    try {
+      loadPipelineText(text, file, { cwd: dir, repoRoot: root });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const inputs = invalidPipelineInputs({ file, shown: 'mlpipeline.yaml', root, text, problems: (error as ConfigError).problems });
+    expect(inputs.pipeline.name).toBe('churn');
+    // The gate's line (no threshold left) and the unknown key's line.
+    expect(inputs.annotations!.map((a) => [a.path, a.start_line, a.level])).toEqual([
+      ['pipelines/churn/mlpipeline.yaml', 15, 'failure'],
+      ['pipelines/churn/mlpipeline.yaml', 16, 'failure'],
+    ]);
+    expect(inputs.annotations![1]!.message).toContain('minn');
+    const report = buildReportData(inputs);
+    expect(report.verdict.status).toBe('not-gated');
+    expect(report.problems[0]!.problem).toBe("is invalid, so nothing ran: mlpipeline.yaml:15:5: gate on 'roc_auc' has no rule; mlpipeline.yaml:16:5: unknown key 'minn' in gates[1]; did you mean 'min'?");
+    expect(validateDocument('report', report)).toEqual([]);
   });
 });

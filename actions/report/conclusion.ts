@@ -7,12 +7,14 @@ import type { ReportData } from '../../reports/report-data.js';
 export type Conclusion = 'success' | 'failure' | 'neutral';
 
 /**
- * `failure` when a gate, an error-severity data check or a stage failed; `neutral` for warnings
- * only and for a run that was not gated (nothing to pass); `success` when the gates passed.
+ * `failure` when a gate, an error-severity data check or a stage failed, or the pipeline file
+ * has a problem (a failure annotation: invalid, or what `run` would stop at); `neutral` for
+ * warnings only and for a run that was not gated (nothing to pass); `success` when the gates passed.
  */
 export function conclusionOf(d: ReportData): Conclusion {
   const failedChecks = d.checks?.failed ?? [];
-  if (d.verdict.status === 'failed' || failedChecks.some((c) => c.severity === 'error') || d.run_status === 'failed') return 'failure';
+  const failing = d.verdict.status === 'failed' || failedChecks.some((c) => c.severity === 'error') || d.run_status === 'failed';
+  if (failing || (d.annotations ?? []).some((a) => a.level === 'failure')) return 'failure';
   if (d.verdict.status === 'passed' && failedChecks.length === 0) return 'success';
   return 'neutral';
 }
@@ -27,6 +29,8 @@ export function checkTitle(d: ReportData): string {
   if (v.status === 'not-gated') parts.push('not gated');
   if (checks) parts.push(`${checks} data check${checks === 1 ? '' : 's'} failed`);
   if (d.run_status === 'failed') parts.push('a stage failed');
+  const config = (d.annotations ?? []).filter((a) => a.level === 'failure' && a.path === d.pipeline_file).length;
+  if (config && v.status !== 'failed' && d.run_status !== 'failed') parts.push(`${config} problem${config === 1 ? '' : 's'} in ${d.pipeline_file ?? 'the pipeline file'}`);
   return parts.join(', ');
 }
 

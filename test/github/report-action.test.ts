@@ -14,6 +14,7 @@ import { validateDocument } from '../../pipeline-schema/documents.js';
 import { LocalGitHub, faults, sha } from './local-github.js';
 import { runAction, type ActionResult } from './run-action.js';
 import { makeZip, type ZipEntry } from './zip.js';
+import { invalidPipelineInputs } from '../../runners/report/invalid-pipeline.js';
 
 const ACTION = 'actions/report/action.yml';
 const REPO = 'acme/churn';
@@ -212,6 +213,26 @@ describe('report action, same job as run', () => {
     expect(run!.batches).toEqual([50, 50, 30]);
     expect(run!.annotations).toHaveLength(130);
     expect(wrote()).toEqual(['checks/create', 'checks/update', 'checks/update', 'issues/create-comment']);
+  });
+
+  it('an invalid mlpipeline.yaml: a failed check run with the problems on its lines', async () => {
+    const head = sha('invalid');
+    const pull = gh.addPull({ headSha: head });
+    const inputs = invalidPipelineInputs({
+      file: join(work, 'mlpipeline.yaml'),
+      shown: 'mlpipeline.yaml',
+      root: work,
+      text: 'version: 1\nname: churn\ngatez: []\n',
+      problems: [{ message: "unknown key 'gatez'; did you mean 'gates'?", location: { file: 'mlpipeline.yaml', line: 3, column: 1 }, fix: 'rename it to gates' }],
+    });
+    const r = await sameJob(pull, head, resultsDir({ 'report.json': buildReportData(inputs) }));
+    expect(r.exitCode).toBe(0);
+    const [run] = checkRunsOn(head);
+    expect(run!.run).toMatchObject({ name: 'mlpipeline / churn', conclusion: 'failure', output: expect.objectContaining({ title: 'not gated, 1 problem in mlpipeline.yaml' }) });
+    expect(run!.annotations).toEqual([
+      { path: 'mlpipeline.yaml', start_line: 3, end_line: 3, start_column: 1, end_column: 1, annotation_level: 'failure', title: 'mlpipeline.yaml is invalid', message: "unknown key 'gatez'; did you mean 'gates'? (fix: rename it to gates)" },
+    ]);
+    expect(String(commentsOn(pull)[0]!.body)).toContain('is invalid, so nothing ran');
   });
 
   it('an older run finishing after a newer push changes nothing', async () => {
