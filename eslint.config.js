@@ -65,7 +65,7 @@ const LAYERS = [
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'node_modules/**', 'examples/**', 'bench/.work/**', 'pipeline-schema/mlpipeline.validate.cjs'],
+    ignores: ['dist/**', 'actions/*/dist/**', 'node_modules/**', 'examples/**', 'bench/.work/**', 'pipeline-schema/mlpipeline.validate.cjs'],
   },
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -108,7 +108,6 @@ const ARTIFACT_SERVER_URL = 'http://github.localhost';
 
 const commentsOn = (pull: number) => [...gh.repo(REPO).comments.values()].filter((c) => c.issueNumber === pull).map((c) => c.comment);
 const checkRunsOn = (headSha: string) => [...gh.repo(REPO).checkRuns.values()].filter((r) => r.run.head_sha === headSha);
-const ops = () => gh.requests.map((r) => `${r.method} ${r.operationId} ${r.status}`);
 const wrote = () => gh.requests.filter((r) => r.method !== 'GET').map((r) => r.operationId);
 
 describe('report action, same job as run', () => {
