@@ -9,5 +9,4 @@
  * defined beside the runner that gathers them (runners/report/documents.ts) and re-exported here,
  * where every renderer imports them from.
  */
-export type { ReportDocuments, ReportInputs, VersionMetrics } from '../runners/report/documents.js';
-export type { ReportAnnotation } from '../runners/report/annotations.js';
+export type { ReportAnnotation, ReportDocuments, ReportInputs, VersionMetrics } from '../runners/report/documents.js';

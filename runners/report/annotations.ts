@@ -16,19 +16,10 @@ import type { ConfigProblem } from '../../core/errors.js';
 import { escapePointerToken } from '../../pipeline-schema/problems.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { gateResultNames } from '../gates/gates.js';
-import type { ReportInputs } from './documents.js';
+import type { ReportAnnotation, ReportInputs } from './documents.js';
 
-export interface ReportAnnotation {
-  /** Repository-relative POSIX path. */
-  path: string;
-  start_line: number;
-  end_line: number;
-  start_column?: number;
-  end_column?: number;
-  level: 'notice' | 'warning' | 'failure';
-  title: string;
-  message: string;
-}
+export type { ReportAnnotation } from './documents.js';
+
 
 /** More would bury the PR's diff; the summary holds the rest. */
 export const MAX_ANNOTATIONS = 500;

@@ -14,7 +14,6 @@ import type { DiffDocument } from '../diff/diff.js';
 import type { EvaluationDocument } from '../evaluate/document.js';
 import type { Verdict } from '../gates/verdict.js';
 import type { LineageReport } from '../registry/lineage.js';
-import type { ReportAnnotation } from './annotations.js';
 
 export interface ReportDocuments {
   /** The typed pipeline (mlpipeline.yaml as loaded). */
@@ -31,6 +30,19 @@ export interface ReportDocuments {
   lineage?: Record<string, LineageReport>;
   /** The commit and ref the report describes. */
   repo?: { commit: string; ref: string };
+}
+
+/** A check-run annotation of report.json (computed by annotations.ts): a problem on its exact line. */
+export interface ReportAnnotation {
+  /** Repository-relative POSIX path. */
+  path: string;
+  start_line: number;
+  end_line: number;
+  start_column?: number;
+  end_column?: number;
+  level: 'notice' | 'warning' | 'failure';
+  title: string;
+  message: string;
 }
 
 /** One registered version's metrics, oldest first: the history chart. */

@@ -8,8 +8,8 @@
 import { basename, extname } from 'node:path';
 import { formatLocation, type ConfigProblem } from '../../core/errors.js';
 import type { Pipeline } from '../../pipeline-schema/types.js';
-import { repoPath, type ReportAnnotation } from './annotations.js';
-import type { ReportInputs } from './documents.js';
+import { repoPath } from './annotations.js';
+import type { ReportAnnotation, ReportInputs } from './documents.js';
 
 export interface InvalidPipeline {
   /** Absolute path of the pipeline file. */
