@@ -2,8 +2,10 @@
  * Downloads another workflow run's artifact with @actions/artifact (`findBy`: the public API,
  * any run of the repository, `actions: read`), as the zip GitHub stores, without extracting it:
  * the caller extracts it under its own rules. @actions/artifact's own extraction (unzip-stream)
- * joins entry names onto the target folder, so an entry named `../x` would land outside it; an
- * artifact uploaded by a fork's pull request is attacker-made, so it is never used here.
+ * rewrites `..` segments to `.` and writes the entry anyway (`../x` becomes `x` inside the folder,
+ * checked in this repository against unzip-stream 0.3.x): nothing escapes, but a poisoned archive
+ * is quietly accepted rather than refused. An artifact of a fork's pull request is attacker-made,
+ * and one that is not exactly what `run` uploads must be refused, so it is not used here.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
