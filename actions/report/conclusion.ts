@@ -3,6 +3,7 @@
  * and its one-line title (plain text: counts, never names from the documents).
  */
 import type { ReportData } from '../../reports/report-data.js';
+import { checkRunName as checkRunNameOf } from '../../runners/workflow/init/options.js';
 
 export type Conclusion = 'success' | 'failure' | 'neutral';
 
@@ -34,9 +35,10 @@ export function checkTitle(d: ReportData): string {
   return parts.join(', ');
 }
 
-/** The check run's name: one per pipeline, stable across pushes (what branch protection requires). */
+/**
+ * The check run's name, `mlpipeline / <pipeline>`: one per pipeline, stable across pushes (what
+ * branch protection requires). One rule with what `mlpipeline init github` tells people to require.
+ */
 export function checkRunName(d: ReportData): string {
-  // A name is a label, not a document: one line, and short.
-  const name = d.pipeline.name.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
-  return `mlpipeline / ${name.length > 100 ? name.slice(0, 99) + '…' : name}`;
+  return checkRunNameOf(d.pipeline.name);
 }
