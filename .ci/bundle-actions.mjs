@@ -50,6 +50,9 @@ async function bundle(name, outfile) {
     outfile,
     external: externals(name),
     legalComments: 'none',
+    // A worktree whose node_modules is a symlink must produce the same bytes as a clean clone:
+    // without this the path comments name the symlink's target (`../main/node_modules/...`).
+    preserveSymlinks: true,
     logLevel: 'error',
     // CommonJS dependencies (bottleneck, tunnel, …) call require: give the ESM bundle one.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
