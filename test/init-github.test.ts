@@ -224,6 +224,19 @@ describe('generated workflows', () => {
     expect(checkRunName('churn\u007fv2 ')).toBe('mlpipeline / churn v2');
   });
 
+  it('a path with a YAML 1.1 line break (NEL, U+2028) cannot start a line of YAML in a comment', () => {
+    // go-yaml (actionlint) and GitHub's parser end a line at NEL: in the header comment, which
+    // names the pipeline's folder, the rest would be a top-level key of the write-token job.
+    const hostile = 'ml\u0085env:\u0085 NODE_OPTIONS: --require=/tmp/x.js\u0085#\u2028jobs: {}';
+    for (const priv of [false, true]) {
+      for (const [path, text] of filesOf(options({ workingDirectory: hostile, private: priv }))) {
+        expect(lint(text, path), path).toEqual([]);
+        expect(text, path).not.toMatch(/[\u0085\u2028\u2029]/);
+      }
+    }
+    expect(yamlComment('a\u0085b: c\u2029d\u009be')).toBe('# a b: c d e');
+  });
+
   it('comments wrap at 100 columns and keep paragraphs', () => {
     const c = yamlComment(`${'word '.repeat(40)}\n\nnext`, 4);
     expect(c.split('\n').every((l) => l.length <= 100 && l.startsWith('    #'))).toBe(true);
@@ -397,6 +410,16 @@ describe('mlpipeline init github', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('would be written outside');
     expect(readdirSync(outside)).toEqual(['keep']);
+  });
+
+  it('refuses a pipeline folder or file whose name holds a C1 control or a Unicode line separator (exit 2)', async () => {
+    for (const name of ['ml\u0085env: x', 'ml\u2028x']) {
+      const dir = gitRepo({ [`${name}/mlpipeline.yaml`]: PIPELINE });
+      const r = await runIn(dir, 'init', 'github', '--pipeline-file', `${name}/mlpipeline.yaml`);
+      expect(r.code, JSON.stringify(name)).toBe(2);
+      expect(r.err).toContain('contains control characters');
+      expect(existsSync(join(dir, '.github'))).toBe(false);
+    }
   });
 
   it('--help lists the options', async () => {

@@ -31,7 +31,9 @@ export function yamlComment(text: string, indent = 0): string {
   for (const paragraph of text.trim().split(/\n\s*\n/)) {
     if (out.length > 0) out.push(pad);
     let line = '';
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+    // Any control character or YAML 1.1 line break (NEL U+0085, U+2028, U+2029) in text taken
+    // from the repository would end the comment line in GitHub's parser: it becomes a space.
+    for (const word of paragraph.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, ' ').split(/\s+/).filter((w) => w !== '')) {
       if (line !== '' && line.length + 1 + word.length > width) {
         out.push(`${pad} ${line}`);
         line = word;
