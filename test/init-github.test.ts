@@ -422,6 +422,26 @@ describe('mlpipeline init github', () => {
     }
   });
 
+  it('a symlink or fifo in place of a workflow file is refused before anything is written, even with --force', async () => {
+    const outside = workspace({ victim: 'precious\n' });
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, '.github/workflows/keep': '' });
+    // The second file of the pair: the first must not have been replaced when it is refused.
+    symlinkSync(join(outside, 'victim'), join(dir, REPORT));
+    const linked = await runIn(dir, 'init', 'github', '--force');
+    expect(linked.code).toBe(2);
+    expect(linked.err).toContain(`${REPORT} is a symbolic link, not a workflow file; nothing was written`);
+    expect(existsSync(join(dir, RUN))).toBe(false);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
+
+    // Reading a fifo would block forever; it is refused without being opened.
+    rmSync(join(dir, REPORT));
+    execFileSync('mkfifo', [join(dir, REPORT)]);
+    const fifo = await runIn(dir, 'init', 'github');
+    expect(fifo.code).toBe(2);
+    expect(fifo.err).toContain(`${REPORT} is a named pipe, socket or device`);
+    expect(existsSync(join(dir, RUN))).toBe(false);
+  });
+
   it('--help lists the options', async () => {
     const r = await runIn(gitRepo({}), 'init', 'github', '--help');
     expect(r.code).toBe(0);
