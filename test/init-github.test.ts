@@ -90,6 +90,59 @@ function pair(opts: InitWorkflowOptions): { run: Workflow; report: Workflow; run
   return { run: parsed(run.text), report: parsed(report.text), runText: run.text, reportText: report.text };
 }
 
+/**
+ * A job `if:` made of `==`, `!=`, `&&`, `||`, parentheses and quoted strings, evaluated on the
+ * given context values: the subset of GitHub's expression syntax the generated conditions use.
+ */
+function evalIf(expr: string, values: Record<string, string>): boolean {
+  let text = expr.replace(/^\$\{\{|\}\}$/g, '');
+  for (const [name, value] of Object.entries(values)) text = text.split(name).join(`'${value}'`);
+  const tokens = text.match(/'[^']*'|==|!=|&&|\|\||[()]|\S+/g) ?? [];
+  let at = 0;
+  const next = (): string => {
+    const t = tokens[at++];
+    if (t === undefined) throw new Error(`unexpected end of ${expr}`);
+    return t;
+  };
+  const value = (): string => {
+    const t = next();
+    if (!/^'[^']*'$/.test(t)) throw new Error(`not a string or a given context value: ${t} in ${expr}`);
+    return t.slice(1, -1);
+  };
+  const atom = (): boolean => {
+    if (tokens[at] === '(') {
+      at++;
+      const v = or();
+      if (next() !== ')') throw new Error(`unbalanced ( in ${expr}`);
+      return v;
+    }
+    const left = value();
+    const op = next();
+    const right = value();
+    if (op !== '==' && op !== '!=') throw new Error(`unknown operator ${op} in ${expr}`);
+    return op === '==' ? left === right : left !== right;
+  };
+  const and = (): boolean => {
+    let v = atom();
+    while (tokens[at] === '&&') {
+      at++;
+      v = atom() && v;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[at] === '||') {
+      at++;
+      v = and() || v;
+    }
+    return v;
+  };
+  const result = or();
+  expect(at, `all of ${expr} was read`).toBe(tokens.length);
+  return result;
+}
+
 const allSteps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
 /** Lines that are not comments: what GitHub reads. */
 const codeLines = (text: string): string[] => text.split('\n').filter((l) => !/^\s*#/.test(l));
@@ -176,7 +229,13 @@ describe('generated workflows', () => {
     expect(report.permissions).toEqual({ actions: 'read', checks: 'write', 'pull-requests': 'write' });
     expect(Object.keys(report.jobs)).toEqual(['report']);
     const job = report.jobs.report!;
-    expect(job.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled'");
+    // Runs that ran, nothing else: an unapproved first-time contributor's fork run completes as
+    // action_required with no artifact (and completes again once approved).
+    const reports = (event: string, conclusion: string) => evalIf(job.if!, { 'github.event.workflow_run.event': event, 'github.event.workflow_run.conclusion': conclusion });
+    expect(reports('pull_request', 'success')).toBe(true);
+    expect(reports('pull_request', 'failure')).toBe(true);
+    for (const c of ['cancelled', 'action_required', 'skipped', 'startup_failure', 'timed_out', 'stale', 'neutral']) expect(reports('pull_request', c), c).toBe(false);
+    expect(reports('push', 'success')).toBe(false);
     expect(job.permissions).toBeUndefined();
     expect(job.env).toBeUndefined();
     // No checkout, no setup, no shell step: the only step is the report action.
