@@ -58,8 +58,9 @@ of the base saved. These runs post nothing (the report only answers pull request
 export function runConcurrency(): string {
   return `${yamlComment(`
 A new push to a pull request cancels the run of the previous one: its results would be stale.
-Pushes to the default branch are never cancelled: each one saves the cache entry that pull
-requests based on that commit compare with.
+A running push to the default branch is never cancelled: it saves the cache entry pull requests
+compare with. Of several pushes waiting behind it, GitHub keeps only the newest (one pending run
+per group), which is the one that matters: pull requests compare with their base's newest commit.
 `)}
 concurrency:
   group: \${{ github.workflow }}-\${{ github.event.pull_request.number || github.ref }}
