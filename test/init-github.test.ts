@@ -13,7 +13,7 @@ import { DEFAULT_ACTIONS, MLPIPELINE_ACTIONS_REF, MLPIPELINE_ACTIONS_REPO, parse
 import { generateInitWorkflows, initWorkflows } from '../runners/workflow/init/index.js';
 import { checkRunName, pipelineSlug, type InitWorkflowOptions } from '../runners/workflow/init/options.js';
 import { PINNED_ACTIONS } from '../runners/workflow/pinned-actions.js';
-import { yamlComment, yamlString } from '../runners/workflow/yaml-text.js';
+import { yamlComment, yamlScalar, yamlString } from '../runners/workflow/yaml-text.js';
 import { packageVersion } from '../core/package-root.js';
 import { runIn, tempWorkspaces } from './cli-workspace.js';
 
@@ -294,6 +294,20 @@ describe('generated workflows', () => {
       }
     }
     expect(yamlComment('a\u0085b: c\u2029d\u009be')).toBe('# a b: c d e');
+  });
+
+  it('a path or branch that a YAML parser would read as a number, boolean, null or date stays the string it is', () => {
+    // A folder or branch named like this would otherwise reach the action as `1000`, `16`, `true`...
+    const values = ['1e3', '0x10', '0o17', '.inf', '.NaN', 'y', 'N', 'Yes', 'off', '1_000', '2024-01-01', '1.0', '~', 'null'];
+    const plain = ['mlpipeline.yaml', 'examples/churn', 'release/2', 'churn_v2', 'a-b'];
+    for (const v of [...values, ...plain]) {
+      for (const version of ['1.1', '1.2'] as const) {
+        expect(parse(`k: ${yamlScalar(v)}`, { version }), `${v} in YAML ${version}`).toEqual({ k: v });
+        expect(parse(`k: [${yamlScalar(v)}]`, { version }), `[${v}] in YAML ${version}`).toEqual({ k: [v] });
+      }
+    }
+    // Names that need no quotes keep none, so the files stay readable.
+    for (const v of plain) expect(yamlScalar(v)).toBe(v);
   });
 
   it('comments wrap at 100 columns and keep paragraphs', () => {
