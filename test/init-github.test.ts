@@ -143,6 +143,8 @@ function evalIf(expr: string, values: Record<string, string>): boolean {
   return result;
 }
 
+const RUN_PATH = '.github/workflows/mlpipeline-churn.yml';
+
 const allSteps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
 /** Lines that are not comments: what GitHub reads. */
 const codeLines = (text: string): string[] => text.split('\n').filter((l) => !/^\s*#/.test(l));
@@ -308,6 +310,17 @@ describe('generated workflows', () => {
     }
     // Names that need no quotes keep none, so the files stay readable.
     for (const v of plain) expect(yamlScalar(v)).toBe(v);
+  });
+
+  it('the regenerate command in the header keeps --actions-ref and quotes a path with a space', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const opts = options({ workingDirectory: 'ml/churn models', actions: { repo: 'acme/ml-actions', ref: sha } });
+    for (const text of filesOf(opts).values()) {
+      const header = text.split('\n').filter((l) => l.startsWith('#')).map((l) => l.slice(2)).join(' ');
+      expect(header).toContain(`npx mlpipeline init github --pipeline-file 'ml/churn models/mlpipeline.yaml' --actions-ref acme/ml-actions@${sha} --force`);
+    }
+    // The default needs no flag.
+    expect(filesOf(options()).get(RUN_PATH)).toContain('(`npx mlpipeline init github --force`)');
   });
 
   it('comments wrap at 100 columns and keep paragraphs', () => {
