@@ -13,7 +13,7 @@ import { DEFAULT_ACTIONS, MLPIPELINE_ACTIONS_REF, MLPIPELINE_ACTIONS_REPO, parse
 import { generateInitWorkflows, initWorkflows } from '../runners/workflow/init/index.js';
 import { checkRunName, pipelineSlug, type InitWorkflowOptions } from '../runners/workflow/init/options.js';
 import { PINNED_ACTIONS } from '../runners/workflow/pinned-actions.js';
-import { yamlComment, yamlString } from '../runners/workflow/yaml-text.js';
+import { yamlComment, yamlScalar, yamlString } from '../runners/workflow/yaml-text.js';
 import { packageVersion } from '../core/package-root.js';
 import { runIn, tempWorkspaces } from './cli-workspace.js';
 
@@ -89,6 +89,61 @@ function pair(opts: InitWorkflowOptions): { run: Workflow; report: Workflow; run
   const [run, report] = files as unknown as [{ text: string }, { text: string }];
   return { run: parsed(run.text), report: parsed(report.text), runText: run.text, reportText: report.text };
 }
+
+/**
+ * A job `if:` made of `==`, `!=`, `&&`, `||`, parentheses and quoted strings, evaluated on the
+ * given context values: the subset of GitHub's expression syntax the generated conditions use.
+ */
+function evalIf(expr: string, values: Record<string, string>): boolean {
+  let text = expr.replace(/^\$\{\{|\}\}$/g, '');
+  for (const [name, value] of Object.entries(values)) text = text.split(name).join(`'${value}'`);
+  const tokens = text.match(/'[^']*'|==|!=|&&|\|\||[()]|\S+/g) ?? [];
+  let at = 0;
+  const next = (): string => {
+    const t = tokens[at++];
+    if (t === undefined) throw new Error(`unexpected end of ${expr}`);
+    return t;
+  };
+  const value = (): string => {
+    const t = next();
+    if (!/^'[^']*'$/.test(t)) throw new Error(`not a string or a given context value: ${t} in ${expr}`);
+    return t.slice(1, -1);
+  };
+  const atom = (): boolean => {
+    if (tokens[at] === '(') {
+      at++;
+      const v = or();
+      if (next() !== ')') throw new Error(`unbalanced ( in ${expr}`);
+      return v;
+    }
+    const left = value();
+    const op = next();
+    const right = value();
+    if (op !== '==' && op !== '!=') throw new Error(`unknown operator ${op} in ${expr}`);
+    return op === '==' ? left === right : left !== right;
+  };
+  const and = (): boolean => {
+    let v = atom();
+    while (tokens[at] === '&&') {
+      at++;
+      v = atom() && v;
+    }
+    return v;
+  };
+  const or = (): boolean => {
+    let v = and();
+    while (tokens[at] === '||') {
+      at++;
+      v = and() || v;
+    }
+    return v;
+  };
+  const result = or();
+  expect(at, `all of ${expr} was read`).toBe(tokens.length);
+  return result;
+}
+
+const RUN_PATH = '.github/workflows/mlpipeline-churn.yml';
 
 const allSteps = (w: Workflow): Step[] => Object.values(w.jobs).flatMap((j) => j.steps);
 /** Lines that are not comments: what GitHub reads. */
@@ -176,7 +231,13 @@ describe('generated workflows', () => {
     expect(report.permissions).toEqual({ actions: 'read', checks: 'write', 'pull-requests': 'write' });
     expect(Object.keys(report.jobs)).toEqual(['report']);
     const job = report.jobs.report!;
-    expect(job.if).toBe("github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled'");
+    // Runs that ran, nothing else: an unapproved first-time contributor's fork run completes as
+    // action_required with no artifact (and completes again once approved).
+    const reports = (event: string, conclusion: string) => evalIf(job.if!, { 'github.event.workflow_run.event': event, 'github.event.workflow_run.conclusion': conclusion });
+    expect(reports('pull_request', 'success')).toBe(true);
+    expect(reports('pull_request', 'failure')).toBe(true);
+    for (const c of ['cancelled', 'action_required', 'skipped', 'startup_failure', 'timed_out', 'stale', 'neutral']) expect(reports('pull_request', c), c).toBe(false);
+    expect(reports('push', 'success')).toBe(false);
     expect(job.permissions).toBeUndefined();
     expect(job.env).toBeUndefined();
     // No checkout, no setup, no shell step: the only step is the report action.
@@ -222,6 +283,44 @@ describe('generated workflows', () => {
     expect(parse(`k: ${yamlString('x: ${{ y }}\n- z #c')}`)).toEqual({ k: 'x: ${{ y }}\n- z #c' });
     expect(pipelineSlug('***')).toBe('pipeline');
     expect(checkRunName('churn\u007fv2 ')).toBe('mlpipeline / churn v2');
+  });
+
+  it('a path with a YAML 1.1 line break (NEL, U+2028) cannot start a line of YAML in a comment', () => {
+    // go-yaml (actionlint) and GitHub's parser end a line at NEL: in the header comment, which
+    // names the pipeline's folder, the rest would be a top-level key of the write-token job.
+    const hostile = 'ml\u0085env:\u0085 NODE_OPTIONS: --require=/tmp/x.js\u0085#\u2028jobs: {}';
+    for (const priv of [false, true]) {
+      for (const [path, text] of filesOf(options({ workingDirectory: hostile, private: priv }))) {
+        expect(lint(text, path), path).toEqual([]);
+        expect(text, path).not.toMatch(/[\u0085\u2028\u2029]/);
+      }
+    }
+    expect(yamlComment('a\u0085b: c\u2029d\u009be')).toBe('# a b: c d e');
+  });
+
+  it('a path or branch that a YAML parser would read as a number, boolean, null or date stays the string it is', () => {
+    // A folder or branch named like this would otherwise reach the action as `1000`, `16`, `true`...
+    const values = ['1e3', '0x10', '0o17', '.inf', '.NaN', 'y', 'N', 'Yes', 'off', '1_000', '2024-01-01', '1.0', '~', 'null'];
+    const plain = ['mlpipeline.yaml', 'examples/churn', 'release/2', 'churn_v2', 'a-b'];
+    for (const v of [...values, ...plain]) {
+      for (const version of ['1.1', '1.2'] as const) {
+        expect(parse(`k: ${yamlScalar(v)}`, { version }), `${v} in YAML ${version}`).toEqual({ k: v });
+        expect(parse(`k: [${yamlScalar(v)}]`, { version }), `[${v}] in YAML ${version}`).toEqual({ k: [v] });
+      }
+    }
+    // Names that need no quotes keep none, so the files stay readable.
+    for (const v of plain) expect(yamlScalar(v)).toBe(v);
+  });
+
+  it('the regenerate command in the header keeps --actions-ref and quotes a path with a space', () => {
+    const sha = '0123456789abcdef0123456789abcdef01234567';
+    const opts = options({ workingDirectory: 'ml/churn models', actions: { repo: 'acme/ml-actions', ref: sha } });
+    for (const text of filesOf(opts).values()) {
+      const header = text.split('\n').filter((l) => l.startsWith('#')).map((l) => l.slice(2)).join(' ');
+      expect(header).toContain(`npx mlpipeline init github --pipeline-file 'ml/churn models/mlpipeline.yaml' --actions-ref acme/ml-actions@${sha} --force`);
+    }
+    // The default needs no flag.
+    expect(filesOf(options()).get(RUN_PATH)).toContain('(`npx mlpipeline init github --force`)');
   });
 
   it('comments wrap at 100 columns and keep paragraphs', () => {
@@ -397,6 +496,36 @@ describe('mlpipeline init github', () => {
     expect(r.code).toBe(2);
     expect(r.err).toContain('would be written outside');
     expect(readdirSync(outside)).toEqual(['keep']);
+  });
+
+  it('refuses a pipeline folder or file whose name holds a C1 control or a Unicode line separator (exit 2)', async () => {
+    for (const name of ['ml\u0085env: x', 'ml\u2028x']) {
+      const dir = gitRepo({ [`${name}/mlpipeline.yaml`]: PIPELINE });
+      const r = await runIn(dir, 'init', 'github', '--pipeline-file', `${name}/mlpipeline.yaml`);
+      expect(r.code, JSON.stringify(name)).toBe(2);
+      expect(r.err).toContain('contains control characters');
+      expect(existsSync(join(dir, '.github'))).toBe(false);
+    }
+  });
+
+  it('a symlink or fifo in place of a workflow file is refused before anything is written, even with --force', async () => {
+    const outside = workspace({ victim: 'precious\n' });
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, '.github/workflows/keep': '' });
+    // The second file of the pair: the first must not have been replaced when it is refused.
+    symlinkSync(join(outside, 'victim'), join(dir, REPORT));
+    const linked = await runIn(dir, 'init', 'github', '--force');
+    expect(linked.code).toBe(2);
+    expect(linked.err).toContain(`${REPORT} is a symbolic link, not a workflow file; nothing was written`);
+    expect(existsSync(join(dir, RUN))).toBe(false);
+    expect(readFileSync(join(outside, 'victim'), 'utf8')).toBe('precious\n');
+
+    // Reading a fifo would block forever; it is refused without being opened.
+    rmSync(join(dir, REPORT));
+    execFileSync('mkfifo', [join(dir, REPORT)]);
+    const fifo = await runIn(dir, 'init', 'github');
+    expect(fifo.code).toBe(2);
+    expect(fifo.err).toContain(`${REPORT} is a named pipe, socket or device`);
+    expect(existsSync(join(dir, RUN))).toBe(false);
   });
 
   it('--help lists the options', async () => {

@@ -12,9 +12,13 @@ export function yamlString(value: string): string {
   return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A plain scalar when it needs no quoting to stay a string, else a quoted one. */
+/**
+ * A plain scalar when it needs no quoting to stay a string, else a quoted one. Plain only when it
+ * starts with a letter or `_` (never a number, `.inf`, `0x10`, `1e3` or a date, in YAML 1.1 or
+ * 1.2) and is none of YAML 1.1's boolean or null words (`y`, `off`, `null`...).
+ */
 export function yamlScalar(value: string): string {
-  return /^[A-Za-z0-9_./][A-Za-z0-9_./-]*$/.test(value) && !/^(true|false|null|yes|no|on|off|[0-9.]+)$/i.test(value) ? value : yamlString(value);
+  return /^[A-Za-z_][A-Za-z0-9_./-]*$/.test(value) && !/^(y|n|true|false|null|yes|no|on|off)$/i.test(value) ? value : yamlString(value);
 }
 
 /** Comment lines end by this column, like the rest of the generated files. */
@@ -31,7 +35,9 @@ export function yamlComment(text: string, indent = 0): string {
   for (const paragraph of text.trim().split(/\n\s*\n/)) {
     if (out.length > 0) out.push(pad);
     let line = '';
-    for (const word of paragraph.split(/\s+/).filter((w) => w !== '')) {
+    // Any control character or YAML 1.1 line break (NEL U+0085, U+2028, U+2029) in text taken
+    // from the repository would end the comment line in GitHub's parser: it becomes a space.
+    for (const word of paragraph.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/g, ' ').split(/\s+/).filter((w) => w !== '')) {
       if (line !== '' && line.length + 1 + word.length > width) {
         out.push(`${pad} ${line}`);
         line = word;

@@ -46,9 +46,15 @@ function real(path: string): string {
   }
 }
 
-/** Paths end up in YAML scalars and `working-directory:`; refuse what the runner would evaluate or mangle. */
+/**
+ * Paths end up in YAML scalars, comments and `working-directory:`; refuse what the runner would
+ * evaluate or mangle. C1 controls and the Unicode separators count: NEL (U+0085), U+2028 and
+ * U+2029 end a line for YAML 1.1 parsers (go-yaml, YamlDotNet, GitHub's), so inside a comment
+ * they would start a line of YAML the file's author chose (a top-level `env:` in the job that
+ * holds the write token).
+ */
 function checkPathText(what: string, path: string): void {
-  if (/[\u0000-\u001f\u007f]/.test(path) || path.includes('${{')) {
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(path) || path.includes('${{')) {
     throw new UsageError(`${what} '${path}' contains control characters or '\${{', which a workflow would evaluate`, {
       fix: 'rename the folder or file to plain characters',
     });

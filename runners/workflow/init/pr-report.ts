@@ -60,12 +60,14 @@ jobs:
 ${yamlComment(
   `
 Only runs of pull requests have something to report on (pushes to the default branch only save
-caches). A cancelled run was superseded by a newer push, whose own run reports. A failed run
-still reports: failing gates are what the comment is for.
+caches), and only runs that ran: success, or failure (failing gates are what the comment is for).
+Not cancelled (a newer push superseded it, whose own run reports), and not action_required: a
+first-time contributor's fork run waiting for a maintainer's approval also completes this way,
+with no artifact; once approved it runs and completes again.
 `,
   4,
 )}
-    if: github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled'
+    if: github.event.workflow_run.event == 'pull_request' && (github.event.workflow_run.conclusion == 'success' || github.event.workflow_run.conclusion == 'failure')
     runs-on: ubuntu-latest
     steps:
 ${yamlComment(

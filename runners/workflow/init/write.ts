@@ -4,7 +4,7 @@
  * written at all, so a refusal never leaves half of a two-workflow setup behind. Each write is
  * atomic and confined to the repository root (a `.github` symlink pointing elsewhere is refused).
  */
-import { readFile } from 'node:fs/promises';
+import { lstat, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../../core/atomic-write.js';
@@ -20,22 +20,36 @@ export interface WrittenWorkflow {
   status: WriteStatus;
 }
 
-async function existing(abs: string): Promise<string | undefined> {
+/**
+ * The current content of a workflow file, or undefined when there is none. Anything but a
+ * regular file in the way (a symlink, a folder, a fifo, a device) is refused here, before any
+ * file is written: the atomic write would refuse it too, but only after the files before it in
+ * the list were replaced, and reading a fifo or a link to /dev/zero would never return.
+ */
+async function existing(abs: string, path: string): Promise<string | undefined> {
+  let kind: string | undefined;
   try {
-    return await readFile(abs, 'utf8');
+    const st = await lstat(abs);
+    if (st.isFile()) return await readFile(abs, 'utf8');
+    kind = st.isSymbolicLink() ? 'a symbolic link' : st.isDirectory() ? 'a folder' : 'a named pipe, socket or device';
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
-    // A directory or unreadable file in the way: writeFileAtomic names it precisely.
+    // Unreadable, or a parent that is not a folder (then the first write fails, before any
+    // other): writeFileAtomic names it precisely.
     return '\0unreadable';
   }
+  throw new UsageError(`${path} is ${kind}, not a workflow file; nothing was written`, {
+    location: { file: path },
+    fix: `remove ${path} (mlpipeline writes a regular file there), then run it again`,
+  });
 }
 
 export async function writeWorkflows(root: string, files: GeneratedWorkflow[], opts: { force: boolean; command: string }): Promise<WrittenWorkflow[]> {
   const plan: (WrittenWorkflow & { text: string; abs: string })[] = [];
   for (const f of files) {
     const abs = join(root, ...f.path.split('/'));
-    const before = await existing(abs);
+    const before = await existing(abs, f.path);
     const status: WriteStatus = before === undefined ? 'created' : before === f.text ? 'unchanged' : 'replaced';
     plan.push({ path: f.path, status, text: f.text, abs });
   }
