@@ -213,6 +213,28 @@ export interface EnvironmentSpec {
   require_gates?: boolean;
   /** GitHub deployment environment name, when it differs. */
   github_environment?: string;
+  /** GitOps manifest bump on promotion (runners/registry/deploy/). */
+  deploy?: DeploySpec;
+}
+
+export type DeployKind = 'kserve' | 'seldon' | 'custom';
+export type DeployMode = 'commit' | 'pull-request';
+
+export interface DeploySpec {
+  /** Manifest file, relative to the pipeline file's folder, inside the repository. */
+  manifest: string;
+  kind: DeployKind;
+  /** `metadata.name` of the document to edit when the file holds several of the kind. */
+  name?: string;
+  /** Dotted path of the field; default per kind. */
+  field?: string;
+  /** URI template: `{name}`, `{version}`, `{sha256}`, `{release_asset_url}`. */
+  uri: string;
+  canary?: { percent: number; field?: string; experiment?: string };
+  /** The branch Argo CD / Flux watch; default: the default branch. */
+  branch?: string;
+  /** Default `commit`. */
+  mode?: DeployMode;
 }
 
 /** A loaded pipeline plus where it came from (for resolving paths and reporting errors). */

@@ -4,6 +4,7 @@
  * module in this folder plus one entry here.
  */
 import { datasetRefs } from './dataset-refs.js';
+import { deployBlocks } from './deploy-blocks.js';
 import { duplicateOutsRule } from './duplicate-outs.js';
 import { environmentAfter, environmentCycles } from './environment-order.js';
 import { evaluationBaselineEnvironment } from './evaluation-baseline-environment.js';
@@ -47,6 +48,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  deployBlocks,
   re2Patterns,
   reservedOutsRule,
 ];
