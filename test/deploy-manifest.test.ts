@@ -16,7 +16,7 @@ const read = (f: string) => readFileSync(join(FIXTURES, f), 'utf8');
 
 function bump(file: string, spec: DeploySpec, uri: string) {
   const text = read(file);
-  return { text, ...editManifest(file, text, planEdits(parseManifest(file, text), spec, uri)) };
+  return { original: text, ...editManifest(file, text, planEdits(parseManifest(file, text), spec, uri)) };
 }
 
 /** Line numbers (1-based) whose text differs; the files must have the same number of lines. */

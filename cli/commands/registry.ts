@@ -37,6 +37,9 @@ import { buildProvenance } from '../../runners/registry/provenance.js';
 import { buildRegistryState, type RegistryState } from '../../runners/registry/state.js';
 import { requireRepo } from '../../runners/registry/repo.js';
 import { assertRemote } from '../../runners/registry/tag-writer.js';
+import { deployEnvironment, deploySpecOf, pushDeploy, type DeployMode, type DeployResult } from '../../runners/registry/deploy/index.js';
+import { renderDeployText } from '../../reports/deploy-text.js';
+import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 
 interface WriterFlags {
   file?: string;
@@ -47,6 +50,7 @@ interface WriterFlags {
   remote?: string;
   dryRun?: boolean;
   json?: boolean;
+  deploy?: boolean;
 }
 
 function writerOptions(cmd: Command): Command {
@@ -76,14 +80,71 @@ function common(ctx: CliContext, flags: WriterFlags) {
   };
 }
 
-function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriterResult): void {
-  const doc = registryActionDocument(res, { dryRun: Boolean(flags.dryRun), remote: remoteOf(flags) });
+function reportWrite(ctx: CliContext, flags: WriterFlags, res: WriterResult, deploy?: DeployResult): void {
+  const base = registryActionDocument(res, { dryRun: Boolean(flags.dryRun), remote: remoteOf(flags) });
+  const doc = flags.deploy ? { ...base, deploy: deploy ?? null } : base;
   if (flags.json) ctx.io.out(renderJson(doc));
   else {
     ctx.io.err(renderNotes(doc.notes) + renderWarnings(doc.warnings));
     ctx.io.out(renderRegistryActionText(doc));
+    if (deploy) {
+      ctx.io.err(renderNotes(deploy.notes));
+      ctx.io.out(renderDeployText(deploy));
+    }
   }
   if (doc.refused) ctx.exitCode = 1;
+}
+
+const DEPLOY_OPTION = "also bump the environment's GitOps manifest (deploy: in mlpipeline.yaml) and commit it to the branch Argo CD / Flux watch (with --push, push that commit too)";
+
+/**
+ * --deploy needs a deploy: block; checked before anything is written. With `version` (a
+ * promotion) the bump is planned too, so a manifest of the wrong kind or without the field
+ * refuses before the tag exists.
+ */
+async function requireDeployBlock(ctx: CliContext, flags: WriterFlags, loaded: LoadedPipeline, env: string, name?: string, version?: string): Promise<void> {
+  if (!flags.deploy) return;
+  const root = await requireRepo(ctx.cwd);
+  const { policy, spec } = await deploySpecOf(root, loaded, env, remoteOf(flags));
+  if (!spec) {
+    throw new UsageError(`--deploy: environment '${env}' has no deploy: block in ${policy.loaded.displayFile ?? policy.loaded.file}`, {
+      fix: `add environments.${env}.deploy (manifest, kind, uri; see docs/gitops.md) and merge it into the default branch, or drop --deploy`,
+    });
+  }
+  if (name !== undefined && version !== undefined) {
+    await deployEnvironment(loaded, name, env, { cwd: ctx.cwd, env: ctx.env, remote: remoteOf(flags), dryRun: true, preview: { version, tag: null, rollback_of: null } });
+  }
+}
+
+/**
+ * The bump after the tag (in a dry run, a preview of the version the tag would assign). A failed
+ * bump after a written tag says so: the tag stays, and `mlpipeline deploy` finishes the bump.
+ */
+async function deployAfter(ctx: CliContext, flags: WriterFlags, loaded: LoadedPipeline, res: WriterResult): Promise<DeployResult | undefined> {
+  if (!flags.deploy || res.refused) return undefined;
+  const rec = res.plan.record;
+  const name = rec.model;
+  const env = rec.environment ?? '';
+  const remote = remoteOf(flags);
+  try {
+    const root = await requireRepo(ctx.cwd);
+    const result = await deployEnvironment(loaded, name, env, {
+      cwd: ctx.cwd,
+      env: ctx.env,
+      remote,
+      dryRun: Boolean(flags.dryRun),
+      actor: flags.actor,
+      ...(flags.dryRun ? { preview: { version: rec.version ?? '', tag: res.plan.tag, rollback_of: rec.rollback_of ?? null } } : {}),
+    });
+    if (result && remote && !flags.dryRun) {
+      await pushDeploy(root, remote, result);
+      result.pushed = true;
+    }
+    return result ?? undefined;
+  } catch (e) {
+    if (res.written) ctx.io.err(renderNotes([`${res.plan.tag} was created${res.pushed ? ' and pushed' : ''}, but the manifest bump did not finish; after the fix, finish it with: mlpipeline deploy ${name} --env ${env}${remote ? ` --remote ${remote}` : ''}`]));
+    throw e;
+  }
 }
 
 /**
@@ -145,11 +206,14 @@ export function register(program: Command, ctx: CliContext): void {
       .command('promote')
       .description('assign a registered version to an environment (tag NAME#ENV#N) after the promotion policy allows it')
       .argument('<version>', 'NAME@vX.Y.Z')
-      .requiredOption('--to <env>', 'target environment (one of environments: in mlpipeline.yaml)'),
+      .requiredOption('--to <env>', 'target environment (one of environments: in mlpipeline.yaml)')
+      .option('--deploy', DEPLOY_OPTION),
   ).action(async (refText: string, flags: WriterFlags & { to: string }) => {
     const ref = parseModelRef(refText, ['version']) as { name: string; version: string };
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await reportRefusal(ctx, flags, promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags))));
+    await requireDeployBlock(ctx, flags, loaded, flags.to, ref.name, ref.version);
+    const res = await reportRefusal(ctx, flags, promoteVersion(loaded, ref.name, ref.version, flags.to, common(ctx, flags)));
+    reportWrite(ctx, flags, res, await deployAfter(ctx, flags, loaded, res));
   });
 
   writerOptions(
@@ -157,11 +221,56 @@ export function register(program: Command, ctx: CliContext): void {
       .command('rollback')
       .description('re-assign to an environment the version that held it before the current one')
       .argument('<name>', 'model name')
-      .requiredOption('--env <env>', 'environment to roll back'),
+      .requiredOption('--env <env>', 'environment to roll back')
+      .option('--deploy', DEPLOY_OPTION),
   ).action(async (name: string, flags: WriterFlags & { env: string }) => {
     const loaded = await loadPipelineForCli(ctx, flags.file);
-    reportWrite(ctx, flags, await reportRefusal(ctx, flags, rollbackEnvironment(loaded, name, flags.env, common(ctx, flags))));
+    await requireDeployBlock(ctx, flags, loaded, flags.env);
+    const res = await reportRefusal(ctx, flags, rollbackEnvironment(loaded, name, flags.env, common(ctx, flags)));
+    reportWrite(ctx, flags, res, await deployAfter(ctx, flags, loaded, res));
   });
+
+  program
+    .command('deploy')
+    .description("bump an environment's GitOps manifest (deploy: in mlpipeline.yaml) to the version it holds, and commit it; unchanged when it already does")
+    .argument('<name>', 'model name')
+    .requiredOption('--env <env>', 'environment whose manifest to bump')
+    .option('--mode <mode>', 'commit | pull-request (default: deploy.mode, else commit)')
+    .option('--push', 'push the commit to the remote (default remote: origin)')
+    .option('--remote <name>', 'remote to push to (implies --push)')
+    .option('--actor <login>', 'who is acting (the committer identity follows the registry writers)')
+    .option('--dry-run', 'show the diff without committing')
+    .option('--json', 'print the result as JSON')
+    .option('-f, --file <path>', 'pipeline file (default: ./mlpipeline.yaml)')
+    .action(async (name: string, flags: WriterFlags & { env: string; mode?: string }) => {
+      parseModelRef(name, ['model'], 'read');
+      if (flags.mode !== undefined && flags.mode !== 'commit' && flags.mode !== 'pull-request') {
+        throw new UsageError(`--mode must be commit or pull-request, got '${flags.mode}'`, { fix: 'write --mode commit or --mode pull-request' });
+      }
+      const loaded = await loadPipelineForCli(ctx, flags.file);
+      const remote = remoteOf(flags);
+      const root = await requireRepo(ctx.cwd);
+      const result = await deployEnvironment(loaded, name, flags.env, {
+        cwd: ctx.cwd,
+        env: ctx.env,
+        remote,
+        dryRun: Boolean(flags.dryRun),
+        actor: flags.actor,
+        ...(flags.mode ? { mode: flags.mode as DeployMode } : {}),
+      });
+      if (!result) {
+        throw new UsageError(`environment '${flags.env}' has no deploy: block`, { fix: `add environments.${flags.env}.deploy to mlpipeline.yaml (see docs/gitops.md) and merge it into the default branch` });
+      }
+      if (remote && !flags.dryRun) {
+        await pushDeploy(root, remote, result);
+        result.pushed = true;
+      }
+      if (flags.json) ctx.io.out(renderJson(result));
+      else {
+        ctx.io.err(renderNotes(result.notes));
+        ctx.io.out(renderDeployText(result));
+      }
+    });
 
   writerOptions(
     program

@@ -18,10 +18,9 @@ import { pathChecker } from '../../../pipeline-schema/paths.js';
 import { pointer } from '../../../pipeline-schema/problems.js';
 import type { DeployKind, DeployMode, DeploySpec, LoadedPipeline } from '../../../pipeline-schema/types.js';
 import { resolveActor } from '../actor.js';
-import { recordOf } from '../events.js';
-import { readRegistryEvents } from '../events.js';
+import { readRegistryEvents, recordOf } from '../events.js';
 import { environmentSpec } from '../policy.js';
-import { committedPolicy, defaultBranch } from '../policy-source.js';
+import { committedPolicy, defaultBranch, type PolicySource } from '../policy-source.js';
 import { requireModel } from '../promote.js';
 import { requireRepo } from '../repo.js';
 import { buildRegistryState } from '../state.js';
@@ -37,6 +36,7 @@ export { planEdits, KIND_DOCUMENTS, SELDON_EXPERIMENT, KSERVE_CANARY_FIELD, defa
 export { renderUri, releaseAssetUrl, type UriValues } from './uri.js';
 export { URI_PLACEHOLDERS } from '../../../pipeline-schema/deploy-template.js';
 export { unifiedDiff } from './unified-diff.js';
+export { pushDeploy } from './push.js';
 export { deployCommitMessage, deployTrailers, type DeployLineage } from './commit-message.js';
 export type { DeployKind, DeployMode, DeploySpec } from '../../../pipeline-schema/types.js';
 
@@ -54,11 +54,19 @@ export interface DeployOptions {
   gitEnv?: NodeJS.ProcessEnv;
   /** --actor, for the committer identity when gitEnv is not given. */
   actor?: string;
+  /**
+   * Deploy this version instead of the environment's current holder, with this assign tag in
+   * the trailers: a promotion's dry run previews the bump before its tag exists.
+   */
+  preview?: { version: string; tag: string | null; rollback_of: string | null };
 }
 
 export type DeployStatus = 'committed' | 'unchanged' | 'dry-run';
 
+export const DEPLOY_SCHEMA = 'mlpipeline/deploy@1';
+
 export interface DeployResult {
+  schema: typeof DEPLOY_SCHEMA;
   environment: string;
   model: string;
   version: string;
@@ -79,6 +87,8 @@ export interface DeployResult {
   ref: string;
   /** pull-request mode: the head branch of the pull request. */
   pr_branch: string | null;
+  /** Set by whoever pushes (the CLI with --push); false here. */
+  pushed: boolean;
   message: string;
   trailers: Record<string, string>;
   edits: AppliedEdit[];
@@ -109,16 +119,21 @@ async function releaseUrl(root: string, opts: DeployOptions, name: string, versi
   return gh ? releaseAssetUrl(gh.server, gh.repository, name, version) : undefined;
 }
 
+/** The `deploy:` block of `environment` in the committed pipeline of the default branch (undefined: none). */
+export async function deploySpecOf(root: string, worktree: LoadedPipeline, environment: string, remote?: string): Promise<{ policy: PolicySource; spec: DeploySpec | undefined }> {
+  const policy = await committedPolicy(root, worktree, remote);
+  return { policy, spec: environmentSpec(policy.loaded, environment)?.deploy };
+}
+
 /**
  * Bump `environment`'s manifest to the version it holds now. null when that environment has no
  * `deploy:` block (nothing to do).
  */
 export async function deployEnvironment(worktree: LoadedPipeline, name: string, environment: string, opts: DeployOptions): Promise<DeployResult | null> {
   const root = await requireRepo(opts.cwd);
-  const policy = await committedPolicy(root, worktree, opts.remote);
-  const loaded = policy.loaded;
-  const spec: DeploySpec | undefined = environmentSpec(loaded, environment)?.deploy;
+  const { policy, spec } = await deploySpecOf(root, worktree, environment, opts.remote);
   if (!spec) return null;
+  const loaded = policy.loaded;
   const notes = [...policy.notes];
   const at = (key: string) => {
     const pos = loaded.locate(pointer('environments', environment, 'deploy', key));
@@ -129,14 +144,15 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
   const state = buildRegistryState((await readRegistryEvents(root, { model: name })).events);
   const model = requireModel(state, name);
   const env = model.environments.get(environment);
-  if (!env?.current) {
+  const preview = opts.preview;
+  if (!preview && !env?.current) {
     throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to deploy`, { fix: `promote a version first: mlpipeline promote ${name}@vX.Y.Z --to ${environment} --deploy` });
   }
-  const version = env.current;
+  const version = preview?.version ?? env!.current!;
   const v = model.versions.get(version);
-  if (!v) throw new UsageError(`${name} ${version} holds ${environment} but is not registered`, { fix: `see mlpipeline history ${name}` });
+  if (!v) throw new UsageError(`${name} ${version} is not registered, so it cannot be deployed to ${environment}`, { fix: `register it first (mlpipeline register ${name} --version ${version}); see mlpipeline history ${name}` });
   const registered = recordOf(v.event);
-  const assigned = env.since ? recordOf(env.since) : null;
+  const assigned = !preview && env?.since ? recordOf(env.since) : null;
   const sha256 = registered?.model_file?.sha256 ?? null;
 
   // The manifest: inside the repository, read from the target branch.
@@ -176,13 +192,14 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
     environment,
     sha256,
     commit: v.commit,
-    tag: env.since?.tag ?? null,
-    run_id: assigned?.ci?.run_id ?? null,
+    tag: preview ? preview.tag : (env?.since?.tag ?? null),
+    run_id: assigned?.ci?.run_id ?? (opts.env.GITHUB_ACTIONS === 'true' ? opts.env.GITHUB_RUN_ID?.trim() || null : null),
     uri,
-    rollback_of: assigned?.rollback_of ?? null,
+    rollback_of: preview ? preview.rollback_of : (assigned?.rollback_of ?? null),
   };
   const { message, trailers } = deployCommitMessage(lineage, manifest, [...new Set(edited.edits.map((e) => e.path))]);
   const result: DeployResult = {
+    schema: DEPLOY_SCHEMA,
     environment,
     model: name,
     version,
@@ -197,6 +214,7 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
     commit: null,
     ref,
     pr_branch: prBranch,
+    pushed: false,
     message,
     trailers,
     edits: edited.edits,
