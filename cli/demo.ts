@@ -111,13 +111,16 @@ try {
   sh('git', ['diff', '--stat', 'main', '--', 'model']);
   process.stdout.write('(no diff above: the restored model is byte-identical to main\'s)\n');
 
-  step('9. Register the model and promote it to the first environment');
+  step('9. Register the model, promote it to staging and bump its GitOps manifest (deploy/staging.yaml)');
   sh('git', ['checkout', '-q', 'main']);
   mlp(['run']);
   mlp(['evaluate']);
   mlp(['gate'], -1);
   mlp(['register', 'churn', '--version', 'v1.0.0']);
-  mlp(['promote', 'churn@v1.0.0', '--to', 'staging']);
+  mlp(['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy']);
+  process.stdout.write('\nThe commit Argo CD or Flux would sync: only the manifest, the lineage in its trailers:\n$ git show --stat HEAD\n');
+  sh('git', ['show', '--stat', '--format=commit %H%n%n%B', 'HEAD']);
+  mlp(['deploy', 'churn', '--env', 'staging']);
   mlp(['registry']);
   mlp(['lineage', 'churn#staging']);
   mlp(['verify', 'churn@v1.0.0']);

@@ -4,6 +4,7 @@
  * unknown one is a config error with its line and column, not a failed promotion later).
  * `{{` and `}}` stand for literal braces.
  */
+import { closest } from './did-you-mean.js';
 
 export const URI_PLACEHOLDERS = ['name', 'version', 'sha256', 'release_asset_url'] as const;
 export type UriPlaceholder = (typeof URI_PLACEHOLDERS)[number];
@@ -44,7 +45,12 @@ export function parseUriTemplate(template: string): { parts: TemplatePart[]; pro
     }
     const key = template.slice(i + 1, end);
     if (!(URI_PLACEHOLDERS as readonly string[]).includes(key)) {
-      problems.push({ within: template.slice(i, end + 1), message: `unknown placeholder '{${key}}' in the deploy uri`, fix: `use one of ${list()}` });
+      const hint = closest(key, URI_PLACEHOLDERS);
+      problems.push({
+        within: template.slice(i, end + 1),
+        message: `unknown placeholder '{${key}}' in the deploy uri${hint ? `; did you mean '{${hint}}'?` : ''}`,
+        fix: hint ? `write '{${hint}}'` : `use one of ${list()}, or '{{' and '}}' for literal braces`,
+      });
     }
     if (text) parts.push({ text });
     text = '';

@@ -87,6 +87,11 @@ const rows: Row[] = [
   { file: 'unknown-dataset-evaluation.yaml', line: 7, column: 9, message: "evaluation.data refers to dataset 'holdout', which is not defined under 'data'" },
   { file: 'unknown-dataset-validation.yaml', line: 6, column: 9, message: "dataset 'trian', which is not defined under 'data'; did you mean 'train'?" },
   { file: 'bad-matrix-placeholder.yaml', line: 5, column: 31, message: "'${matrix.rate}' names no key of stage 'train's matrix" },
+  // deploy: blocks (GitOps manifest bump)
+  { file: 'deploy-unknown-placeholder.yaml', line: 8, column: 31, message: "environment 'staging': unknown placeholder '{verison}' in the deploy uri; did you mean '{version}'?" },
+  { file: 'deploy-custom-without-field.yaml', line: 7, column: 13, message: "a custom deploy needs 'field', the dotted path to set" },
+  { file: 'deploy-manifest-escape.yaml', line: 6, column: 17, message: "path '../../cluster/staging.yaml' escapes the repository" },
+  { file: 'deploy-bad-mode.yaml', line: 9, column: 13, message: "environments.staging.deploy.mode: 'merge' is not one of commit, pull-request" },
 ];
 
 async function validate(args: string[]) {

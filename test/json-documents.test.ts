@@ -121,13 +121,15 @@ describe('every --json document validates against its schema', () => {
     covered.add('report');
   });
 
-  it('register, promote (dry run and for real), registry, history, lineage, verify, provenance', async () => {
+  it('register, promote (dry run and for real, with --deploy), deploy, registry, history, lineage, verify, provenance', async () => {
     const registered = await expectDocument('registry-action', ['register', 'churn', '--version', 'v1.0.0', '--json']);
     expect(registered).toMatchObject({ action: 'register', tag: 'churn@v1.0.0', decision: 'allowed', written: true });
-    const dry = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--dry-run', '--json']);
-    expect(dry).toMatchObject({ dry_run: true, written: false });
-    const promoted = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--json']);
-    expect(promoted).toMatchObject({ action: 'assign', environment: 'staging', written: true });
+    const dry = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--dry-run', '--deploy', '--json']);
+    expect(dry).toMatchObject({ dry_run: true, written: false, deploy: { status: 'dry-run', commit: null, manifest: 'deploy/staging.yaml' } });
+    const promoted = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy', '--json']);
+    expect(promoted).toMatchObject({ action: 'assign', environment: 'staging', written: true, deploy: { status: 'committed', branch: 'main', uri: 's3://acme-models/churn/v1.0.0/model.onnx' } });
+    const deployed = await expectDocument('deploy', ['deploy', 'churn', '--env', 'staging', '--json']);
+    expect(deployed).toMatchObject({ schema: 'mlpipeline/deploy@1', status: 'unchanged', commit: null });
     // A refused promotion (production needs 24h in staging) is still a registry-action document.
     const refused = await expectDocument('registry-action', ['promote', 'churn@v1.0.0', '--to', 'production', '--actor', 'alice', '--json'], [1]);
     expect(refused).toMatchObject({ decision: 'refused', written: false, dry_run: false, refused: { ok: false } });

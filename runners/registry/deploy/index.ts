@@ -221,10 +221,7 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
     diff: unifiedDiff(manifest, text, edited.text),
     notes,
   };
-  if (!edited.changed) {
-    notes.push(`${manifest} on ${branch} already deploys ${name} ${version}: unchanged`);
-    return { ...result, diff: '' };
-  }
+  if (!edited.changed) return { ...result, diff: '' };
   const prTip = prBranch ? await resolveCommit(root, ref) : undefined;
   if (prTip) {
     const there = await readCommittedFile(root, prTip, manifest);
