@@ -104,6 +104,11 @@ describe('examples/churn', () => {
     for (const k of ['type', 'nullable', 'max_missing', 'min', 'max', 'in', 'pattern', 'unique', 'length', 'mean', 'std', 'quantiles', 'mostly', 'severity']) {
       expect(checks, k).toContain(k);
     }
+    // Every environment bumps a GitOps manifest that ships with the example.
+    for (const [env, e] of Object.entries(p.environments as Record<string, { deploy?: { manifest: string; kind: string } }>)) {
+      expect(e.deploy?.kind, env).toBe('kserve');
+      expect(existsSync(join(example, present(e.deploy, `${env}.deploy`).manifest)), env).toBe(true);
+    }
     const stageKeys = new Set(Object.values(p.stages).flatMap((s) => Object.keys(s as object)));
     for (const k of ['cmd', 'deps', 'params', 'outs', 'metrics', 'env', 'wdir', 'runs-on', 'matrix']) expect(stageKeys, k).toContain(k);
     expect(p.gates.map((g: Record<string, unknown>) => Object.keys(g).filter((k) => k !== 'metric' && k !== 'name').sort().join('+'))).toEqual([
