@@ -5,6 +5,7 @@
  * `mlpipeline verify` still passes, re-running is "unchanged", pull-request mode leaves the
  * user's branch, work tree and index alone, and failures leave the work tree as it was.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -185,6 +186,42 @@ describe('mode pull-request (Seldon Core v2 Model + Experiment canary)', () => {
   });
 });
 
+describe('--push', () => {
+  it('pushes the tag and the deploy commit (commit mode) or the pull request branch, never forced', async () => {
+    const bare = join(tmp.path, 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+    repo.git('remote', 'add', 'origin', bare);
+    repo.git('push', '-q', 'origin', 'main', 'churn@v1.0.0');
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy', '--push', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ pushed: true, deploy: { status: 'committed', pushed: true } });
+    const remoteGit = (...a: string[]) => execFileSync('git', ['--git-dir', bare, ...a], { encoding: 'utf8' }).trim();
+    expect(remoteGit('rev-parse', 'main')).toBe(doc.deploy.commit);
+    expect(remoteGit('rev-parse', 'churn#staging#1^{commit}')).toBe(doc.commit);
+    // The pull request branch is pushed in pull-request mode; main there is not touched.
+    const pr = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'production', '--deploy', '--push'], {}, later(DAY));
+    expect(pr.code, pr.stderr).toBe(0);
+    expect(remoteGit('rev-parse', 'mlpipeline/deploy/production/churn-v1.0.0')).toBe(head('mlpipeline/deploy/production/churn-v1.0.0'));
+    expect(remoteGit('rev-parse', 'main')).toBe(doc.deploy.commit);
+    // A remote main that moved on refuses the push of main's bump; nothing is forced.
+    const other = cloneAndCommit(bare, join(tmp.path, 'other'));
+    const again = await repo.cli(['deploy', 'churn', '--env', 'staging', '--push']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain(`was made locally on main, but origin did not take it`);
+    expect(remoteGit('rev-parse', 'main')).toBe(other);
+  });
+});
+
+/** A clone of `bare` with one more commit on main, pushed: the remote main moved on. */
+function cloneAndCommit(bare: string, dir: string): string {
+  execFileSync('git', ['clone', '-q', bare, dir]);
+  const run = (...a: string[]) => execFileSync('git', a, { cwd: dir, encoding: 'utf8', env: { ...process.env, GIT_AUTHOR_NAME: 'B', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'B', GIT_COMMITTER_EMAIL: 'b@x' } }).trim();
+  run('commit', '-q', '--allow-empty', '-m', 'someone else');
+  run('push', '-q', 'origin', 'main');
+  return run('rev-parse', 'HEAD');
+}
+
 describe('errors', () => {
   it('a manifest that is not the declared kind refuses before the tag is written', async () => {
     repo.write('deploy/staging.yaml', SELDON);
@@ -213,17 +250,28 @@ describe('errors', () => {
     expect(repo.git('tag', '--list', 'churn#*').trim()).toBe('');
   });
 
-  it('an uncommitted edit of the manifest on the target branch refuses and is kept', async () => {
+  it('an uncommitted edit of the manifest on the target branch refuses before the tag, and is kept', async () => {
     repo.write('deploy/staging.yaml', KSERVE + '# my local edit\n');
     const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('deploy/staging.yaml has uncommitted changes on main');
-    expect(r.stderr).toContain('churn#staging#1 was created, but the manifest bump did not finish; after the fix, finish it with: mlpipeline deploy churn --env staging');
+    expect(repo.git('tag', '--list', 'churn#*').trim()).toBe('');
     expect(readFileSync(join(repo.dir, 'deploy/staging.yaml'), 'utf8')).toBe(KSERVE + '# my local edit\n');
+    // Promoted without --deploy, the bump is finished later by `mlpipeline deploy`.
+    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'])).code).toBe(0);
     repo.git('checkout', '--', 'deploy/staging.yaml');
     const finish = await repo.cli(['deploy', 'churn', '--env', 'staging']);
     expect(finish.code, finish.stderr).toBe(0);
     expect(trailer('HEAD', 'Mlpipeline-Tag')).toBe('churn#staging#1');
+  });
+
+  it('a target branch checked out in another worktree is refused before the tag', async () => {
+    repo.git('checkout', '-q', '-b', 'feature/y');
+    repo.git('worktree', 'add', '-q', join(tmp.path, 'main-wt'), 'main');
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('main is checked out in another worktree');
+    expect(repo.git('tag', '--list', 'churn#*').trim()).toBe('');
   });
 
   it('a manifest committed as a symlink is refused', async () => {

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../core/errors.js';
-import { editManifest, parseManifest, planEdits, scalarText, unifiedDiff } from '../runners/registry/deploy/index.js';
+import { editManifest, parseManifest, planEdits, releaseAssetUrl, renderUri, scalarText, unifiedDiff } from '../runners/registry/deploy/index.js';
+import { githubRepository } from '../runners/registry/deploy/uri.js';
 import type { DeploySpec } from '../pipeline-schema/types.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'deploy');
@@ -151,5 +152,33 @@ describe('unified diff', () => {
     expect(d.match(/^@@/gm)).toHaveLength(2);
     expect(d).toContain('@@ -1,5 +1,5 @@');
     expect(d).toContain('@@ -16,5 +16,5 @@');
+  });
+});
+
+describe('custom kind', () => {
+  it('sets any dotted path, a number indexing a list (a Seldon Core v1 SeldonDeployment)', () => {
+    const text = 'apiVersion: machinelearning.seldon.io/v1\nkind: SeldonDeployment\nmetadata:\n  name: churn\nspec:\n  predictors:\n    - name: default\n      graph:\n        modelUri: gs://old # here\n';
+    const r = editManifest('sd.yaml', text, planEdits(parseManifest('sd.yaml', text), { manifest: 'sd.yaml', kind: 'custom', field: 'spec.predictors.0.graph.modelUri', uri: 'x' }, 'gs://new'));
+    expect(r.text).toBe(text.replace('gs://old', 'gs://new'));
+    const e = caught(() => editManifest('sd.yaml', text, [{ select: { label: 'a YAML document' }, path: ['spec', 'predictors', 'graph'], value: 'x' }]));
+    expect(e.message).toBe("sd.yaml: spec.predictors is a list, so 'graph' in spec.predictors.graph must be an index");
+  });
+});
+
+describe('the URI template', () => {
+  const values = { name: 'churn', version: 'v1.4.0', sha256: 'ab'.repeat(32) };
+  it('fills every placeholder, with literal braces', () => {
+    expect(renderUri('s3://m/{name}/{version}/{sha256}/{{x}}', values, { file: 'f' })).toBe(`s3://m/churn/v1.4.0/${'ab'.repeat(32)}/{x}`);
+    expect(renderUri('{release_asset_url}', { ...values, release_asset_url: 'https://h/a' }, { file: 'f' })).toBe('https://h/a');
+  });
+  it('refuses {release_asset_url} when no Release is known, and an unknown placeholder', () => {
+    expect(() => renderUri('{release_asset_url}', values, { file: 'f' })).toThrow(/uses \{release_asset_url\}, but it is not known here/);
+    expect(() => renderUri('{nmae}', values, { file: 'f' })).toThrow("unknown placeholder '{nmae}' in the deploy uri; did you mean '{name}'?");
+  });
+  it('names the Release asset of contract 4 (tag name@vX.Y.Z, asset name-vX.Y.Z.onnx)', () => {
+    expect(releaseAssetUrl('https://github.com/', 'acme/churn', 'churn', 'v1.4.0')).toBe('https://github.com/acme/churn/releases/download/churn%40v1.4.0/churn-v1.4.0.onnx');
+    expect(githubRepository('git@github.com:acme/churn.git')).toEqual({ server: 'https://github.com', repository: 'acme/churn' });
+    expect(githubRepository('https://github.com/acme/churn')).toEqual({ server: 'https://github.com', repository: 'acme/churn' });
+    expect(githubRepository('https://gitlab.com/acme/churn.git')).toBeUndefined();
   });
 });

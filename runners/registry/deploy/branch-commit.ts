@@ -89,8 +89,12 @@ export interface MoveRequest {
  * Move `ref` from `old` to `commit` atomically. When `ref` is checked out in this worktree, the
  * file and its index entry follow; an uncommitted change of that file refuses first.
  */
-export async function moveBranch(req: MoveRequest): Promise<void> {
-  const { root, ref } = req;
+/**
+ * Whether `ref` can move from here, and whether this worktree has it checked out (then `path`
+ * must have no uncommitted change). Checked before a promotion writes its tag, and again when
+ * the ref moves.
+ */
+export async function assertCanMove(root: string, ref: string, path: string): Promise<{ here: string; onIt: boolean }> {
   const here = await out(root, ['rev-parse', '--show-toplevel']);
   const head = await gitRaw(['symbolic-ref', '-q', 'HEAD'], { cwd: root, okCodes: [1] });
   const onIt = head.code === 0 && head.stdout.toString('utf8').trim() === ref;
@@ -100,17 +104,25 @@ export async function moveBranch(req: MoveRequest): Promise<void> {
       fix: `run the promotion from ${elsewhere[0]!}, or switch that worktree to another branch`,
     });
   }
+  if (onIt) {
+    const dirty = await gitRaw(['diff', '--quiet', 'HEAD', '--', path], { cwd: root, okCodes: [1] });
+    const staged = await gitRaw(['diff', '--cached', '--quiet', '--', path], { cwd: root, okCodes: [1] });
+    if (dirty.code !== 0 || staged.code !== 0) {
+      throw new UsageError(`${path} has uncommitted changes on ${ref.replace('refs/heads/', '')}, the branch the bump commits to`, {
+        fix: `commit or discard them first (git diff -- ${path}); the bump never overwrites your edits`,
+      });
+    }
+  }
+  return { here, onIt };
+}
+
+export async function moveBranch(req: MoveRequest): Promise<void> {
+  const { root, ref } = req;
+  const { here, onIt } = await assertCanMove(root, ref, req.path);
   const update = ['update-ref', '-m', req.reflog, ref, req.commit, req.old ?? ZERO];
   if (!onIt) {
     await casUpdate(root, update, ref);
     return;
-  }
-  const dirty = await gitRaw(['diff', '--quiet', 'HEAD', '--', req.path], { cwd: root, okCodes: [1] });
-  const staged = await gitRaw(['diff', '--cached', '--quiet', '--', req.path], { cwd: root, okCodes: [1] });
-  if (dirty.code !== 0 || staged.code !== 0) {
-    throw new UsageError(`${req.path} has uncommitted changes on ${ref.replace('refs/heads/', '')}, the branch the bump commits to`, {
-      fix: `commit or discard them first (git diff -- ${req.path}); the bump never overwrites your edits`,
-    });
   }
   const file = join(here, req.path);
   const before = await readFile(file).catch(() => undefined);

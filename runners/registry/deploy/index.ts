@@ -24,7 +24,7 @@ import { committedPolicy, defaultBranch, type PolicySource } from '../policy-sou
 import { requireModel } from '../promote.js';
 import { requireRepo } from '../repo.js';
 import { buildRegistryState } from '../state.js';
-import { commitFile, moveBranch, readCommittedFile, resolveCommit } from './branch-commit.js';
+import { assertCanMove, commitFile, moveBranch, readCommittedFile, resolveCommit } from './branch-commit.js';
 import { deployCommitMessage, type DeployLineage } from './commit-message.js';
 import { editManifest, parseManifest, type AppliedEdit } from './manifest-edit.js';
 import { defaultField, planEdits } from './plan.js';
@@ -64,6 +64,8 @@ export interface DeployOptions {
 export type DeployStatus = 'committed' | 'unchanged' | 'dry-run';
 
 export const DEPLOY_SCHEMA = 'mlpipeline/deploy@1';
+/** As for mlpipeline.yaml: a manifest is small, and YAML parsing of a huge one is a denial of service. */
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export interface DeployResult {
   schema: typeof DEPLOY_SCHEMA;
@@ -179,6 +181,9 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
     throw new ConfigError([{ message: `the deploy uri uses {sha256}, but ${v.event.tag} records no model sha256`, fix: 'register the version with mlpipeline register (it records the model digest), or drop {sha256}', location: at('uri') }]);
   }
   const uri = renderUri(spec.uri, { name, version, sha256: sha256 ?? '', ...(assetUrl ? { release_asset_url: assetUrl } : {}) }, at('uri'));
+  if (current.bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ConfigError([{ message: `the deploy manifest ${manifest} is ${current.bytes.length} bytes; at most ${MAX_MANIFEST_BYTES} (1 MiB) are read`, fix: 'split it: one file per deployed model', location: at('manifest') }]);
+  }
   const text = current.bytes.toString('utf8');
   const parsed = parseManifest(manifest, text);
   const edited = editManifest(manifest, text, planEdits(parsed, spec, uri));
@@ -230,6 +235,7 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
       return { ...result, status: 'unchanged' };
     }
   }
+  await assertCanMove(root, ref, manifest);
   if (opts.dryRun) return { ...result, status: 'dry-run' };
 
   const gitEnv = opts.gitEnv ?? (await resolveActor(root, opts.env, { actor: opts.actor })).gitEnv;
