@@ -46,6 +46,7 @@ const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; mes
   're2-patterns': { doc: { validation: { columns: { code: { pattern: '(a)\\1' } } } }, pointer: '/validation/columns/code/pattern', message: 'is not a valid RE2 pattern' },
   'reserved-outs': { doc: { stages: { train: stage({ outs: ['.mlpipeline/cache'] }) } }, pointer: '/stages/train/outs/0', message: "declares '.mlpipeline/cache' as an out, which would overwrite mlpipeline's state folder" },
   'well-formed-strings': { doc: { name: 'churn\ud800' }, pointer: '/name', message: 'name has a lone surrogate (not well-formed Unicode)' },
+  'deploy-blocks': { doc: { environments: { staging: { deploy: { manifest: 'deploy/s.yaml', kind: 'kserve', uri: 's3://m/{name}/{verson}' } } } }, pointer: '/environments/staging/deploy/uri', message: "unknown placeholder '{verson}' in the deploy uri; did you mean '{version}'?" },
   'environment-cycles': { doc: { environments: { staging: { after: 'production' }, production: { after: 'staging' } } }, pointer: '/environments/staging/after', message: 'environments come after each other in a cycle: staging → production → staging' },
 };
 
@@ -73,5 +74,29 @@ describe('semantic rules', () => {
     const doc = { stages: { all: stage({ deps: ['/abs'] }) } };
     const problems = semanticProblems({ doc, paths, pipelineFileName: 'mlpipeline.yaml' }, [...SEMANTIC_RULES, extra]);
     expect(problems.map((p) => p.message)).toEqual([expect.stringContaining("path '/abs' is absolute"), "'all' is reserved"]);
+  });
+});
+
+describe('deploy-blocks', () => {
+  const rule = SEMANTIC_RULES.find((r) => r.id === 'deploy-blocks')!;
+  const check = (deploy: Record<string, unknown>) => run(rule, { environments: { production: { deploy } } }).map((p) => `${p.pointer}: ${p.message}`);
+  const base = { manifest: 'deploy/p.yaml', uri: 'gs://m/{name}/{version}/{sha256}/{release_asset_url}/{{literal}}' };
+
+  it('accepts every placeholder and literal braces, for each kind', () => {
+    expect(check({ ...base, kind: 'kserve', canary: { percent: 10 } })).toEqual([]);
+    expect(check({ ...base, kind: 'seldon', canary: { percent: 10, experiment: 'split' } })).toEqual([]);
+    expect(check({ ...base, kind: 'custom', field: 'spec.uri', canary: { percent: 5, field: 'spec.w' } })).toEqual([]);
+  });
+
+  it('asks for what each kind needs, and nothing a kind does not use', () => {
+    expect(check({ ...base, kind: 'seldon', canary: { percent: 10 } })).toEqual(["/environments/production/deploy/canary: environment 'production': a seldon canary needs 'experiment', the Experiment whose candidate weights are set"]);
+    expect(check({ ...base, kind: 'kserve', canary: { percent: 10, experiment: 'x' } })[0]).toContain("'experiment' is for seldon");
+    expect(check({ ...base, kind: 'custom', field: 'a.b', canary: { percent: 10 } })[0]).toContain("a custom canary needs 'field'");
+    expect(check({ ...base, kind: 'seldon', canary: { percent: 10, experiment: 'x', field: 'a' } })[0]).toContain('sets the Experiment');
+  });
+
+  it('reports an unclosed brace and a stray closing one', () => {
+    expect(check({ ...base, kind: 'kserve', uri: 's3://m/{name' })[0]).toContain("a '{' in the deploy uri is never closed");
+    expect(check({ ...base, kind: 'kserve', uri: 's3://m/}' })[0]).toContain("a '}' closes no placeholder");
   });
 });
