@@ -213,6 +213,28 @@ describe('--push', () => {
   });
 });
 
+describe('a CI-like checkout (detached HEAD, the branch only as origin/main)', () => {
+  it('bases the bump on origin/main and creates the local branch for the push', async () => {
+    const bare = join(tmp.path, 'remote.git');
+    execFileSync('git', ['init', '-q', '--bare', '-b', 'main', bare]);
+    repo.git('remote', 'add', 'origin', bare);
+    repo.git('push', '-q', 'origin', 'main', 'churn@v1.0.0');
+    repo.git('fetch', '-q', 'origin');
+    repo.git('remote', 'set-head', 'origin', 'main');
+    const main = head('main');
+    repo.git('checkout', '-q', '--detach');
+    repo.git('branch', '-q', '-D', 'main');
+    expect((await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging'])).code).toBe(0);
+    const r = await repo.cli(['deploy', 'churn', '--env', 'staging', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc).toMatchObject({ status: 'committed', branch: 'main', base: main, ref: 'refs/heads/main' });
+    expect(doc.notes).toContain('created the local branch main from origin/main');
+    expect(repo.git('rev-parse', 'main^').trim()).toBe(main);
+    expect(head()).toBe(main); // the detached HEAD stays where it was
+  });
+});
+
 /** A clone of `bare` with one more commit on main, pushed: the remote main moved on. */
 function cloneAndCommit(bare: string, dir: string): string {
   execFileSync('git', ['clone', '-q', bare, dir]);
