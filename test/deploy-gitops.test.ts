@@ -6,7 +6,7 @@
  * user's branch, work tree and index alone, and failures leave the work tree as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, symlinkSync, unlinkSync } from 'node:fs';
+import { readFileSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { commitFile, moveBranch } from '../runners/registry/deploy/branch-commit.js';
@@ -296,6 +296,22 @@ describe('errors', () => {
     expect(repo.git('tag', '--list', 'churn#*').trim()).toBe('');
   });
 
+  it('a commit that fails after the tag leaves the work tree as it was and says how to finish', async () => {
+    // A held ref lock: the plan before the tag passes, the ref update after it fails.
+    const lock = join(repo.dir, '.git', 'refs', 'heads', 'main.lock');
+    writeFileSync(lock, '');
+    const r = await repo.cli(['promote', 'churn@v1.0.0', '--to', 'staging', '--deploy']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('main could not be moved to the deploy commit, so nothing was changed');
+    expect(r.stderr).toContain('churn#staging#1 was created, but the manifest bump did not finish; after the fix, finish it with: mlpipeline deploy churn --env staging');
+    expect(readFileSync(join(repo.dir, 'deploy/staging.yaml'), 'utf8')).toBe(KSERVE);
+    expect(repo.git('status', '--porcelain').trim()).toBe('');
+    unlinkSync(lock);
+    const finish = await repo.cli(['deploy', 'churn', '--env', 'staging']);
+    expect(finish.code, finish.stderr).toBe(0);
+    expect(trailer('HEAD', 'Mlpipeline-Tag')).toBe('churn#staging#1');
+  });
+
   it('a manifest committed as a symlink is refused', async () => {
     unlinkSync(join(repo.dir, 'deploy/staging.yaml'));
     symlinkSync('production.yaml', join(repo.dir, 'deploy/staging.yaml'));
@@ -312,7 +328,7 @@ describe('errors', () => {
     const commit = await commitFile(repo.dir, base, 'deploy/staging.yaml', '100644', content, 'bump\n', {});
     repo.write('other.txt', 'someone else\n');
     repo.commit('a concurrent commit');
-    await expect(moveBranch({ root: repo.dir, ref: 'refs/heads/main', commit, old: base, path: 'deploy/staging.yaml', content, reflog: 'test' })).rejects.toThrow(/moved while the deploy commit was made/);
+    await expect(moveBranch({ root: repo.dir, ref: 'refs/heads/main', commit, old: base, path: 'deploy/staging.yaml', content, reflog: 'test' })).rejects.toThrow(/main could not be moved to the deploy commit, so nothing was changed/);
     expect(readFileSync(join(repo.dir, 'deploy/staging.yaml'), 'utf8')).toBe(KSERVE);
     expect(repo.git('status', '--porcelain').trim()).toBe('');
   });

@@ -135,6 +135,12 @@ describe('hostile values', () => {
     expect(scalarText('a: b', plain, false)).toBe('"a: b"');
   });
 
+  it('refuses a block scalar and an alias bomb with a clear error', () => {
+    expect(caught(() => editManifest('f.yaml', 'spec:\n  uri: |\n    s3://old\n  x: 1\n', [{ select: { label: 'a document' }, path: ['spec', 'uri'], value: 's3://m' }])).message).toBe('f.yaml: spec.uri is a block scalar (| or >)');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 6 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(10).fill(`*${String.fromCharCode(97 + i)}`).join(', ')}]`), 'k: v', ''].join('\n');
+    expect(caught(() => editManifest('f.yaml', bomb, [{ select: { label: 'a document' }, path: ['k'], value: 'w' }])).message).toMatch(/^f\.yaml cannot be read: /);
+  });
+
   it('fills an empty value', () => {
     const r = editManifest('f.yaml', 'spec:\n  storageUri:\n  x: 1\n', [{ select: { label: 'a document' }, path: ['spec', 'storageUri'], value: 's3://m' }]);
     expect(r.text).toBe('spec:\n  storageUri: s3://m\n  x: 1\n');

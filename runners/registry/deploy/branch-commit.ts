@@ -140,8 +140,8 @@ export async function moveBranch(req: MoveRequest): Promise<void> {
 async function casUpdate(root: string, args: string[], ref: string): Promise<void> {
   const r = await gitRaw(args, { cwd: root, okCodes: [128] });
   if (r.code !== 0) {
-    throw new GitError(`${ref} moved while the deploy commit was made (${r.stderr.trim()}); nothing was changed`, {
-      fix: 'run the promotion with --deploy again: it bumps the manifest on the new tip (and says unchanged when it already holds the version)',
+    throw new GitError(`${ref.replace('refs/heads/', '')} could not be moved to the deploy commit, so nothing was changed (git: ${r.stderr.trim().split('\n')[0] ?? ''})`, {
+      fix: 'when another commit landed on the branch meanwhile (or a git process held its lock), run mlpipeline deploy again: it bumps the manifest on the new tip, or says unchanged',
     });
   }
 }

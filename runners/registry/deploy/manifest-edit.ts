@@ -82,6 +82,13 @@ export function parseManifest(file: string, text: string): ParsedManifest {
     const e = d.errors[0];
     if (e) throw problem({ file, text }, e.pos[0], `${file} is not valid YAML: ${e.message.split('\n')[0]}`, 'fix the manifest on the target branch first');
   }
+  for (const d of docs) {
+    try {
+      jsOf(d);
+    } catch (e) {
+      throw problem({ file, text }, offsetOf(d.contents), `${file} cannot be read: ${(e as Error).message}`, 'fix the manifest on the target branch first (aliases are limited to 100 uses)');
+    }
+  }
   const kept = docs.filter((d) => d.contents !== null);
   if (kept.length === 0) throw problem({ file, text }, 0, `${file} holds no YAML document`, 'point deploy.manifest at the Kubernetes manifest');
   return { file, text, docs };
@@ -169,6 +176,9 @@ function locate(m: ParsedManifest, docIndex: number, segments: Segment[], edit: 
   if (!isScalar(cur)) {
     const what = isCollection(cur) ? (isSeq(cur) ? 'a list' : 'a mapping') : 'an alias';
     throw problem(m, offsetOf(cur), `${m.file}: ${edit} is ${what}, not a value`, 'point deploy.field at the value itself');
+  }
+  if (cur.type === 'BLOCK_LITERAL' || cur.type === 'BLOCK_FOLDED') {
+    throw problem(m, offsetOf(cur), `${m.file}: ${edit} is a block scalar (| or >)`, 'write it as a one-line value once; the bump then replaces it in place');
   }
   return { node: cur, path, inFlow };
 }
