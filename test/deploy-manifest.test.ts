@@ -114,7 +114,7 @@ describe('Seldon Core v2 Model and Experiment (one file, three documents)', () =
 });
 
 describe('hostile values', () => {
-  const hostile = ['x\n  injected: true', 'a: b', '#not-a-comment', "it's", '"q"', '{a: 1}', '- item', 'true', '123', 'x # y', '\u2028line', '*alias', '!!binary x'];
+  const hostile = ['s3:', 'x:', 'x\n  injected: true', 'a: b', '#not-a-comment', "it's", '"q"', '{a: 1}', '- item', 'true', '123', 'x # y', '\u2028line', '*alias', '!!binary x'];
 
   it.each(hostile)('%j stays one string scalar, in every quoting style', (value) => {
     for (const text of ['k: old\nother: 1\n', "k: 'old'\nother: 1\n", 'k: "old"\nother: 1\n', 'm: {k: old, other: 1}\n']) {
@@ -127,12 +127,30 @@ describe('hostile values', () => {
     }
   });
 
+  it('round-trips 300 seeded random strings of YAML indicators in every quoting style', () => {
+    const alphabet = ['a', 'Z', '0', ':', ' ', '#', '-', '?', ',', '[', ']', '{', '}', '&', '*', '!', '|', '>', "'", '"', '%', '@', '`', '\\', '\n', '\t', '\r', '\u0000', '\u2028', '\ufeff', 'é', '😀', '/', '.', '~'];
+    let seed = 12345;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 300; n++) {
+      const value = Array.from({ length: 1 + Math.floor(next() * 12) }, () => alphabet[Math.floor(next() * alphabet.length)]).join('');
+      for (const text of ['k: old # c\nother: 1\n', "k: 'old'\nother: 1\n", 'k: "old"\nother: 1\n', 'm: {k: old, other: 1}\n', 'l: [old, 1]\n']) {
+        const path = text.startsWith('m:') ? ['m', 'k'] : text.startsWith('l:') ? ['l', 0] : ['k'];
+        const r = editManifest('f.yaml', text, [{ select: { label: 'a document' }, path, value }]);
+        const js = (parseAllDocuments(r.text) as { toJS(): unknown }[])[0]!.toJS();
+        const want = text.startsWith('m:') ? { m: { k: value, other: 1 } } : text.startsWith('l:') ? { l: [value, 1] } : { k: value, other: 1 };
+        expect(js, JSON.stringify({ value, text })).toEqual(want);
+        if (text.includes('# c')) expect(r.text.endsWith(' # c\nother: 1\n')).toBe(true);
+      }
+    }
+  });
+
   it('keeps a plain URI plain and quotes what YAML would misread', () => {
     const plain = { type: 'PLAIN' } as never;
     expect(scalarText('s3://m/churn/v1.0.0+build.1/model.onnx', plain, false)).toBe('s3://m/churn/v1.0.0+build.1/model.onnx');
     expect(scalarText('true', plain, false)).toBe('"true"');
     expect(scalarText('a,b', plain, true)).toBe('"a,b"');
     expect(scalarText('a: b', plain, false)).toBe('"a: b"');
+    expect(scalarText('s3:', plain, false)).toBe('"s3:"');
   });
 
   it('refuses a block scalar and an alias bomb with a clear error', () => {

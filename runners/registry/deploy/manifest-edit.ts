@@ -191,7 +191,7 @@ export function scalarText(value: string | number, original: Scalar | undefined,
   const type = original?.type;
   // Single quotes cannot hold a line break (it folds to a space) nor escapes: only printable text.
   if (type === 'QUOTE_SINGLE' && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
-  if (type !== 'QUOTE_DOUBLE' && PLAIN_SAFE.test(value) && !(inFlow && /[,[\]{}]/.test(value)) && !/^(?:true|false|null|yes|no|on|off|~|[-+.0-9][0-9._eE+-]*)$/i.test(value)) return value;
+  if (type !== 'QUOTE_DOUBLE' && PLAIN_SAFE.test(value) && !value.endsWith(':') && !(inFlow && /[,[\]{}]/.test(value)) && !/^(?:true|false|null|yes|no|on|off|~|[-+.0-9][0-9._eE+-]*)$/i.test(value)) return value;
   // JSON string escapes are YAML double-quoted escapes too; \u2028/\u2029 and controls included.
   return JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
 }
