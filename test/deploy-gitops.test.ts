@@ -91,6 +91,7 @@ describe('promote --deploy, mode commit (KServe)', () => {
     expect(trailer(commit, 'Mlpipeline-Commit')).toBe(tag.commit);
     expect(trailer(commit, 'Mlpipeline-Tag')).toBe('churn#staging#1');
     expect(trailer(commit, 'Mlpipeline-Run-Id')).toBe('none');
+    expect(repo.git('log', '-1', '--format=%an <%ae> / %cn <%ce>', commit).trim()).toBe('Alice Example <alice@example.com> / Alice Example <alice@example.com>');
 
     // The checked-out branch moved: its work tree file and index follow, nothing else is dirty.
     expect(readFileSync(join(repo.dir, 'deploy/staging.yaml'), 'utf8')).toBe(after);

@@ -185,6 +185,9 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
     throw new ConfigError([{ message: `the deploy manifest ${manifest} is ${current.bytes.length} bytes; at most ${MAX_MANIFEST_BYTES} (1 MiB) are read`, fix: 'split it: one file per deployed model', location: at('manifest') }]);
   }
   const text = current.bytes.toString('utf8');
+  if (!Buffer.from(text, 'utf8').equals(current.bytes)) {
+    throw new ConfigError([{ message: `the deploy manifest ${manifest} is not UTF-8 text; rewriting it would change bytes outside the field`, fix: 'save the manifest as UTF-8', location: at('manifest') }]);
+  }
   const parsed = parseManifest(manifest, text);
   const edited = editManifest(manifest, text, planEdits(parsed, spec, uri));
 
@@ -238,7 +241,13 @@ export async function deployEnvironment(worktree: LoadedPipeline, name: string, 
   await assertCanMove(root, ref, manifest);
   if (opts.dryRun) return { ...result, status: 'dry-run' };
 
-  const gitEnv = opts.gitEnv ?? (await resolveActor(root, opts.env, { actor: opts.actor })).gitEnv;
+  const committer = opts.gitEnv ?? (await resolveActor(root, opts.env, { actor: opts.actor })).gitEnv;
+  // The author is the acting person too (a CI runner has no user.name to fall back on).
+  const gitEnv: NodeJS.ProcessEnv = {
+    GIT_AUTHOR_NAME: opts.env.GIT_AUTHOR_NAME?.trim() || committer.GIT_COMMITTER_NAME,
+    GIT_AUTHOR_EMAIL: opts.env.GIT_AUTHOR_EMAIL?.trim() || committer.GIT_COMMITTER_EMAIL,
+    ...committer,
+  };
   const content = Buffer.from(edited.text, 'utf8');
   const commit = await commitFile(root, base, manifest, current.mode, content, message, gitEnv);
   await moveBranch({
