@@ -16,7 +16,7 @@ import { ConfigError, UsageError } from '../../../core/errors.js';
 import { gitRaw } from '../../../core/git.js';
 import { pathChecker } from '../../../pipeline-schema/paths.js';
 import { pointer } from '../../../pipeline-schema/problems.js';
-import type { DeployKind, DeployMode, DeploySpec, LoadedPipeline } from '../../../pipeline-schema/types.js';
+import type { DeployMode, DeploySpec, LoadedPipeline } from '../../../pipeline-schema/types.js';
 import { resolveActor } from '../actor.js';
 import { readRegistryEvents, recordOf } from '../events.js';
 import { environmentSpec } from '../policy.js';
@@ -26,8 +26,9 @@ import { requireRepo } from '../repo.js';
 import { buildRegistryState } from '../state.js';
 import { assertCanMove, commitFile, moveBranch, readCommittedFile, resolveCommit } from './branch-commit.js';
 import { deployCommitMessage, type DeployLineage } from './commit-message.js';
-import { editManifest, parseManifest, type AppliedEdit } from './manifest-edit.js';
+import { editManifest, parseManifest } from './manifest-edit.js';
 import { defaultField, planEdits } from './plan.js';
+import { DEPLOY_SCHEMA, type DeployResult } from './result.js';
 import { unifiedDiff } from './unified-diff.js';
 import { githubRepository, releaseAssetUrl, renderUri } from './uri.js';
 
@@ -37,6 +38,7 @@ export { renderUri, releaseAssetUrl, type UriValues } from './uri.js';
 export { URI_PLACEHOLDERS } from '../../../pipeline-schema/deploy-template.js';
 export { unifiedDiff } from './unified-diff.js';
 export { pushDeploy } from './push.js';
+export { DEPLOY_SCHEMA, type DeployResult, type DeployStatus } from './result.js';
 export { deployCommitMessage, deployTrailers, type DeployLineage } from './commit-message.js';
 export type { DeployKind, DeployMode, DeploySpec } from '../../../pipeline-schema/types.js';
 
@@ -61,43 +63,8 @@ export interface DeployOptions {
   preview?: { version: string; tag: string | null; rollback_of: string | null };
 }
 
-export type DeployStatus = 'committed' | 'unchanged' | 'dry-run';
-
-export const DEPLOY_SCHEMA = 'mlpipeline/deploy@1';
 /** As for mlpipeline.yaml: a manifest is small, and YAML parsing of a huge one is a denial of service. */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
-
-export interface DeployResult {
-  schema: typeof DEPLOY_SCHEMA;
-  environment: string;
-  model: string;
-  version: string;
-  /** Repository-relative POSIX path of the manifest. */
-  manifest: string;
-  kind: DeployKind;
-  field: string;
-  uri: string;
-  mode: DeployMode;
-  /** The branch Argo CD / Flux watch (the pull request's base in pull-request mode). */
-  branch: string;
-  /** The commit of `branch` the edit was made on. */
-  base: string;
-  status: DeployStatus;
-  /** The new commit; null when unchanged or in a dry run. */
-  commit: string | null;
-  /** The ref that moved (or would): `refs/heads/<branch>`, or the pull request branch. */
-  ref: string;
-  /** pull-request mode: the head branch of the pull request. */
-  pr_branch: string | null;
-  /** Set by whoever pushes (the CLI with --push); false here. */
-  pushed: boolean;
-  message: string;
-  trailers: Record<string, string>;
-  edits: AppliedEdit[];
-  /** Unified diff of the manifest (empty when unchanged). */
-  diff: string;
-  notes: string[];
-}
 
 export function prBranchName(environment: string, name: string, version: string): string {
   return `mlpipeline/deploy/${environment}/${name}-${version}`;

@@ -6,7 +6,7 @@
 import { PushError } from '../../../core/errors.js';
 import { gitRaw } from '../../../core/git.js';
 import { resolveCommit } from './branch-commit.js';
-import type { DeployResult } from './index.js';
+import type { DeployResult } from './result.js';
 
 export async function pushDeploy(root: string, remote: string, result: DeployResult, gitEnv?: NodeJS.ProcessEnv): Promise<void> {
   // Unchanged here may still be missing there (an earlier push failed): push what the ref holds.
