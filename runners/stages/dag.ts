@@ -101,10 +101,11 @@ function findCycle(remaining: Map<string, Set<string>>): string[] {
 }
 
 /**
- * The stages to run for `--stage NAME ...`: each named stage plus everything upstream of it.
- * A base name of a matrix stage selects all its instances. No names selects everything.
+ * The stages to run for `--stage NAME ...`: each named stage plus everything upstream of it
+ * (only the named ones with `noDeps`, as a distributed job runs them). A base name of a matrix
+ * stage selects all its instances. No names selects everything.
  */
-export function selectStages(graph: StageGraph, names: string[] | undefined): Set<string> {
+export function selectStages(graph: StageGraph, names: string[] | undefined, opts: { noDeps?: boolean } = {}): Set<string> {
   const all = graph.order.map((s) => s.name);
   if (!names || names.length === 0) return new Set(all);
   const wanted = new Set<string>();
@@ -116,6 +117,7 @@ export function selectStages(graph: StageGraph, names: string[] | undefined): Se
     }
     matches.forEach((m) => wanted.add(m));
   }
+  if (opts.noDeps) return wanted;
   const stack = [...wanted];
   while (stack.length) {
     for (const up of graph.upstream.get(stack.pop()!) ?? []) {
