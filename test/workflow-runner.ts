@@ -129,7 +129,8 @@ export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[]
     const job = wf.jobs[id]!;
     const combos = job.strategy?.matrix.include ?? [{}];
     for (const matrix of combos) {
-      const instance = String(matrix['mlpipeline-stage'] ?? id);
+      const stageName = matrix['mlpipeline-stage'];
+      const instance = typeof stageName === 'string' ? stageName : id;
       const clone = join(runDir, `job-${n}`);
       const temp = join(runDir, `temp-${n++}`);
       mkdirSync(temp);
@@ -166,7 +167,7 @@ export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[]
           }
           continue;
         }
-        const action = (step.uses ?? '').split('@')[0];
+        const action = (step.uses ?? '').split('@')[0] ?? '';
         if (action === 'actions/checkout' || action === 'actions/setup-node') continue;
         if (action === 'actions/upload-artifact') {
           const dest = join(artifacts, w.name!);
