@@ -137,6 +137,7 @@ describe('the example', () => {
       key: 'mlpipeline-stage-${{ steps.fingerprint.outputs.value }}',
     });
     expect(train['timeout-minutes']).toBe(360);
+    expect(wf.jobs.sweep!['timeout-minutes']).toBe(30);
     const last = wf.jobs['mlpipeline-results']!.steps.at(-1)!;
     expect(last.uses).toMatch(/^mlpipeline\/mlpipeline\/actions\/run@v/);
     expect(last.with).toMatchObject({ 'working-directory': 'examples/churn', 'artifact-name': 'mlpipeline-results' });
