@@ -201,6 +201,27 @@ describe('a generated 30-stage DAG', () => {
   });
 });
 
+describe('next to mlpipeline init github', () => {
+  it("replaces the run workflow of `mlpipeline init github` only with --force, and keeps its report workflow", async () => {
+    const dir = join(work, 'with-init');
+    cpSync(join(root, 'examples', 'churn'), dir, { recursive: true, filter: (s) => !s.includes('.mlpipeline') && !s.includes('.github') });
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
+    const init = await runIn(dir, 'init', 'github');
+    expect(init.code, init.err).toBe(0);
+    const initText = readFileSync(join(dir, '.github', 'workflows', 'mlpipeline-churn.yml'), 'utf8');
+    const refused = await runIn(dir, 'compile');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/mlpipeline-churn\.yml exists and was not written by mlpipeline compile\n  fix: pass --force/);
+    expect(readFileSync(join(dir, '.github', 'workflows', 'mlpipeline-churn.yml'), 'utf8')).toBe(initText);
+    const forced = await compile(dir, '--force');
+    expect(forced.code, forced.err).toBe(0);
+    // The report workflow listens for the run workflow by name: the compiled one has the same.
+    const report = parse(readFileSync(join(dir, '.github', 'workflows', 'mlpipeline-churn-report.yml'), 'utf8')) as { on: { workflow_run: { workflows: string[] } } };
+    expect(report.on.workflow_run.workflows).toEqual([forced.wf.name]);
+    expect((parse(initText) as { name: string }).name).toBe(forced.wf.name);
+  });
+});
+
 describe('refusals', () => {
   it('refuses a sweep of 257 combinations, naming where it is', async () => {
     const dir = repo({ 'mlpipeline.yaml': 'version: 1\nname: big\nstages:\n  sweep:\n    cmd: echo ${matrix.a} ${matrix.b} > out-${matrix.a}-${matrix.b}\n    matrix:\n      a: [' + Array.from({ length: 257 }, (_, i) => i).join(', ') + ']\n      b: [x]\n    outs: ["out-${matrix.a}-${matrix.b}"]\n' });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { writeFileAtomic } from '../../core/atomic-write.js';
+import { UsageError } from '../../core/errors.js';
 import { repoRoot } from '../../core/git.js';
 import { displayPath, isInside, posixRelative } from '../../core/paths.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
@@ -21,6 +22,8 @@ interface CompileFlags {
   json?: boolean;
   branch: string;
   actionsRef?: string;
+  dir?: string;
+  force?: boolean;
 }
 
 /** The nearest folder from the pipeline's up to the root that holds a package.json: where `npm ci` runs. */
@@ -40,15 +43,20 @@ export function register(program: Command, ctx: CliContext): void {
     .option('-o, --out <path>', 'workflow file to write (default: <repo>/.github/workflows/mlpipeline-<name>.yml)')
     .option('--check', 'write nothing; exit 1 with a diff when the workflow file is missing or stale (for CI)')
     .option('--branch <name>', 'the default branch, whose pushes save the caches pull requests restore', 'main')
+    .option('--dir <path>', 'the repository root the workflow belongs to (default: the Git top level of the pipeline folder)')
+    .option('--force', 'replace a workflow file that mlpipeline compile did not write (e.g. the run workflow of `mlpipeline init github`)')
     .option('--actions-ref <owner/repo@ref>', "where mlpipeline's own actions come from (default: this release)")
     .option('--json', 'print JSON')
     .action(async (flags: CompileFlags) => {
       const loaded = await loadPipelineForCli(ctx, flags.file);
-      const [{ compileWorkflow, pipelineSlug, unifiedDiff }, { DEFAULT_ACTIONS, parseActionsRef }] = await Promise.all([
+      const [{ compileWorkflow, COMPILED_MARK, pipelineSlug, unifiedDiff }, { DEFAULT_ACTIONS, parseActionsRef }] = await Promise.all([
         import('../../runners/workflow/compile/index.js'),
         import('../../runners/workflow/actions-ref.js'),
       ]);
-      const root = (await repoRoot(loaded.dir).catch(() => undefined)) ?? loaded.dir;
+      const root = flags.dir ? resolve(ctx.cwd, flags.dir) : ((await repoRoot(loaded.dir).catch(() => undefined)) ?? loaded.dir);
+      if (!isInside(root, loaded.dir)) {
+        throw new UsageError(`--dir ${flags.dir} does not hold the pipeline ${displayPath(loaded.file, ctx.cwd)}`, { fix: 'give the repository root that contains the pipeline folder' });
+      }
       const compiled = compileWorkflow(loaded, {
         workingDirectory: posixRelative(root, loaded.dir),
         pipelineFile: basename(loaded.file),
@@ -69,6 +77,11 @@ export function register(program: Command, ctx: CliContext): void {
       } else if (current === compiled.text) {
         status = 'unchanged';
       } else {
+        if (current !== undefined && !current.startsWith(COMPILED_MARK) && !flags.force) {
+          throw new UsageError(`${shown} exists and was not written by mlpipeline compile`, {
+            fix: 'pass --force to replace it (the compiled workflow takes the place of the run workflow of `mlpipeline init github`; keep its report workflow), or --out another path',
+          });
+        }
         await writeFileAtomic(target, compiled.text);
         status = 'written';
       }

@@ -18,9 +18,9 @@ import { pipelineStatePaths } from '../../../core/state-paths.js';
 import type { LoadedPipeline, Scalar } from '../../../pipeline-schema/types.js';
 import { ownActionUses, type ActionsRef } from '../actions-ref.js';
 import { PINNED_ACTIONS, type PinnedActionName } from '../pinned-actions.js';
+import { RESULTS_ARTIFACT } from '../init/common.js';
 import { artifactName, artifactPattern, RESULTS_JOB_ID, type StageJob } from './jobs.js';
 
-export const RESULTS_ARTIFACT = 'mlpipeline-results';
 export const DEFAULT_RUNS_ON = 'ubuntu-latest';
 /** GitHub's own default, written out so the file says what applies. */
 export const DEFAULT_TIMEOUT_MINUTES = 360;
@@ -39,6 +39,8 @@ export interface CompileOptions {
   /** Slug of the pipeline name: file name and workflow name (as `mlpipeline init github` names them). */
   slug: string;
 }
+
+export { RESULTS_ARTIFACT };
 
 export type Step = Record<string, unknown>;
 export type Job = Record<string, unknown>;
