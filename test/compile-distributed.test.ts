@@ -6,21 +6,23 @@
  * workflow (a pull request that changes nothing) must restore every stage from the cache and
  * run no stage command.
  */
-import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runIn } from './cli-workspace.js';
-import { linkPackages, runWorkflow, type JobRun } from './workflow-runner.js';
+import { exec, linkPackages, runWorkflow, type JobRun } from './workflow-runner.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'mlp-distributed-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 const origin = join(work, 'origin');
 const env = { ...process.env, GIT_AUTHOR_NAME: 't', GIT_AUTHOR_EMAIL: 't@example.com', GIT_COMMITTER_NAME: 't', GIT_COMMITTER_EMAIL: 't@example.com' };
-const git = (cwd: string, ...args: string[]) => execFileSync('git', args, { cwd, env, stdio: 'pipe' }).toString();
+async function git(cwd: string, ...args: string[]): Promise<void> {
+  const r = await exec('git', args, { cwd, env });
+  if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+}
 
 const MODELS = ['model/model.onnx', 'model/sweep/l2-0.001.onnx', 'model/sweep/l2-0.1.onnx'];
 let workflow: string;
@@ -36,26 +38,27 @@ beforeAll(async () => {
   // The example as a project of its own, in a subfolder, without anything a run produces.
   cpSync(join(root, 'examples', 'churn'), join(origin, 'churn'), { recursive: true, filter: (s) => !/[/\\](model|\.mlpipeline|mlpipeline\.lock)$|[/\\]data[/\\](train|test)\.csv$/.test(s) });
   writeFileSync(join(origin, '.gitignore'), 'node_modules/\n');
-  git(work, 'init', '-q', '-b', 'main', origin);
+  await git(work, 'init', '-q', '-b', 'main', origin);
   const compiled = await runIn(join(origin, 'churn'), 'compile');
   expect(compiled.code, compiled.err).toBe(0);
-  git(origin, 'add', '-A');
-  git(origin, 'commit', '-q', '-m', 'churn with its compiled workflow');
+  await git(origin, 'add', '-A');
+  await git(origin, 'commit', '-q', '-m', 'churn with its compiled workflow');
   workflow = readFileSync(join(origin, '.github', 'workflows', 'mlpipeline-churn.yml'), 'utf8');
 
   // The reference: one `mlpipeline run` in its own clone.
   const single = join(work, 'single');
-  git(work, 'clone', '-q', origin, single);
+  await git(work, 'clone', '-q', origin, single);
   linkPackages(single);
-  execFileSync(process.execPath, [join(root, 'bin', 'mlpipeline.js'), 'run'], { cwd: join(single, 'churn'), env, stdio: 'pipe' });
+  const single1 = await exec(process.execPath, [join(root, 'bin', 'mlpipeline.js'), 'run'], { cwd: join(single, 'churn'), env });
+  expect(single1.status, single1.stderr).toBe(0);
   reference = models(single);
 }, 300_000);
 
 describe('the compiled workflow, job by job in separate clones', () => {
   let first: JobRun[];
-  beforeAll(() => {
+  beforeAll(async () => {
     mkdirSync(join(work, 'runs'), { recursive: true });
-    first = runWorkflow(workflow, { origin, work: join(work, 'runs'), cacheDir: join(work, 'cache') });
+    first = await runWorkflow(workflow, { origin, work: join(work, 'runs'), cacheDir: join(work, 'cache') });
   }, 300_000);
 
   it('runs each stage once, in its own job, and only that stage', () => {
@@ -76,8 +79,8 @@ describe('the compiled workflow, job by job in separate clones', () => {
     expect(readFileSync(join(results.clone, 'churn', 'metrics', 'test.json'), 'utf8')).toBe(readFileSync(join(evaluate.clone, 'churn', 'metrics', 'test.json'), 'utf8'));
   });
 
-  it('a second run with nothing changed restores every stage from the cache and runs no command', () => {
-    const again = runWorkflow(workflow, { origin, work: join(work, 'runs'), cacheDir: join(work, 'cache') });
+  it('a second run with nothing changed restores every stage from the cache and runs no command', async () => {
+    const again = await runWorkflow(workflow, { origin, work: join(work, 'runs'), cacheDir: join(work, 'cache') });
     for (const j of again.filter((x) => x.job !== 'mlpipeline-results')) {
       expect(runRecord(j).stages.map((s) => [s.name, s.status])).toEqual([[j.instance, 'restored']]);
       // A stage command's output is prefixed with the stage name; none ran.

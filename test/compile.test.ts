@@ -6,7 +6,7 @@
  * of a 257-combination sweep; `--check` on a fresh, stale and missing file.
  */
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +49,7 @@ function repo(files: Record<string, string>): string {
   const dir = join(work, `r${repoCount++}`);
   for (const [name, text] of Object.entries(files)) {
     const p = join(dir, name);
-    execFileSync('mkdir', ['-p', join(p, '..')]);
+    mkdirSync(join(p, '..'), { recursive: true });
     writeFileSync(p, text);
   }
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });

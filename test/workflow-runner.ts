@@ -12,7 +12,7 @@
  * npm's start-up cost), and our run action is `mlpipeline run --json`, the engine step it performs
  * (its validation, evaluation and report are its own tests' business).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +59,28 @@ export interface RunnerOptions {
   work: string;
   /** Cache store shared between workflow runs (actions/cache is keyed across runs). */
   cacheDir: string;
+}
+
+/**
+ * A child process, awaited: the whole workflow takes tens of seconds, and a synchronous spawn
+ * would block the vitest worker that long (its RPC to the main process times out).
+ */
+export function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done, fail) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code) => done({ status: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function mustExec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<string> {
+  const r = await exec(cmd, args, opts);
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  return r.stdout;
 }
 
 /** `${{ expr }}` for the few contexts compiled workflows use. */
@@ -116,7 +138,7 @@ function jobOrder(jobs: Record<string, Job>): string[] {
 }
 
 /** Run every job of `workflowText` once; returns each job instance's clone and logs. */
-export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[] {
+export async function runWorkflow(workflowText: string, opts: RunnerOptions): Promise<JobRun[]> {
   const wf = parse(workflowText) as { jobs: Record<string, Job> };
   const runDir = mkdtempSync(join(opts.work, 'run-'));
   const artifacts = join(runDir, 'artifacts');
@@ -134,7 +156,7 @@ export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[]
       const clone = join(runDir, `job-${n}`);
       const temp = join(runDir, `temp-${n++}`);
       mkdirSync(temp);
-      execFileSync('git', ['clone', '-q', opts.origin, clone]);
+      await mustExec('git', ['clone', '-q', opts.origin, clone]);
       const outputs = new Map<string, Record<string, string>>();
       const ctx = { matrix, temp, outputs };
       const env: NodeJS.ProcessEnv = {
@@ -158,7 +180,7 @@ export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[]
           }
           const out = join(temp, `output-${step.id ?? 'step'}`);
           writeFileSync(out, '');
-          const r = spawnSync('bash', ['-e', '-c', substitute(step.run, ctx)], { cwd: join(clone, wd), env: { ...env, GITHUB_OUTPUT: out }, encoding: 'utf8' });
+          const r = await exec('bash', ['-e', '-c', substitute(step.run, ctx)], { cwd: join(clone, wd), env: { ...env, GITHUB_OUTPUT: out } });
           logs.push({ job: id, instance, step: label, stdout: r.stdout, stderr: r.stderr });
           if (r.status !== 0) throw new Error(`workflow-runner: ${instance}: step '${label}' exited ${r.status}:\n${r.stderr}\n${r.stdout}`);
           if (step.id) {
@@ -189,7 +211,7 @@ export function runWorkflow(workflowText: string, opts: RunnerOptions): JobRun[]
           else saves.push({ key, path: target });
         } else if (action.endsWith('/actions/run')) {
           const wd = String(w['working-directory'] ?? '.');
-          const r = spawnSync(process.execPath, [join(root, 'bin', 'mlpipeline.js'), 'run', '--json', '-f', String(w['pipeline-file'])], { cwd: join(clone, wd), env, encoding: 'utf8' });
+          const r = await exec(process.execPath, [join(root, 'bin', 'mlpipeline.js'), 'run', '--json', '-f', String(w['pipeline-file'])], { cwd: join(clone, wd), env });
           logs.push({ job: id, instance, step: label, stdout: r.stdout, stderr: r.stderr });
           if (r.status !== 0) throw new Error(`workflow-runner: the run action's stand-in exited ${r.status}: ${r.stderr}`);
         } else {
