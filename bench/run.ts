@@ -9,6 +9,7 @@ const BENCHES: Record<string, () => Promise<{ default: (opts: { quick: boolean }
   registry: () => import('./registry.js'),
   report: () => import('./report.js'),
   'action-start': () => import('./action-start.js'),
+  compile: () => import('./compile.js'),
 };
 
 const args = process.argv.slice(2);

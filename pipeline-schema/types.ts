@@ -134,6 +134,8 @@ export interface StageSpec {
   wdir?: string;
   /** Runner labels when compiled to a GitHub Actions workflow. */
   'runs-on'?: string | string[];
+  /** Job timeout when compiled to a GitHub Actions workflow; default 360 (GitHub's default). */
+  'timeout-minutes'?: number;
   /** Sweep: each combination becomes one stage instance; `${matrix.KEY}` is substituted in cmd, deps and outs. */
   matrix?: Record<string, Scalar[]>;
 }

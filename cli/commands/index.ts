@@ -8,10 +8,11 @@ import * as evaluate from './evaluate.js';
 import * as registry from './registry.js';
 import * as report from './report.js';
 import * as init from './init.js';
+import * as compile from './compile.js';
 
 export interface CommandModule {
   register(program: Command, ctx: CliContext): void;
 }
 
 /** One module per capability; each adds its subcommands to the program. */
-export const commandModules: CommandModule[] = [config, stages, diff, data, evaluate, registry, report, init];
+export const commandModules: CommandModule[] = [config, stages, diff, data, evaluate, registry, report, init, compile];

@@ -3,6 +3,8 @@
  * every other command (and `--help`) starts without loading it.
  */
 import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { UsageError } from '../../core/errors.js';
 import { displayPath } from '../../core/paths.js';
 import { renderJson } from '../../reports/json.js';
 import { renderWarnings } from '../../reports/warnings.js';
@@ -14,6 +16,9 @@ interface RunFlags {
   force?: boolean;
   dryRun?: boolean;
   stage?: string[];
+  /** False for --no-deps (commander's negated option). */
+  deps?: boolean;
+  exportOuts?: string;
   json?: boolean;
   wait?: boolean;
 }
@@ -28,6 +33,8 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--force', 'run every selected stage even when it is up to date')
     .option('--dry-run', 'print what would run and why; run and write nothing')
     .option('-s, --stage <name>', 'run only this stage and its upstream (repeatable; a matrix stage name selects all its instances)', collect)
+    .option('--no-deps', "with --stage: run only the named stages, not their upstream (whose outs must be in place and match the lock, e.g. after import-outs)")
+    .option('--export-outs <dir>', 'after a successful run, write the selected stages\' outs and lock entries to DIR (a new or empty folder) for import-outs on another machine')
     .option('--json', 'print a JSON summary on stdout (stage output goes to stderr)')
     .option('--wait', 'when another run holds this folder, wait for it instead of refusing (exit 1)')
     .action(async (flags: RunFlags) => {
@@ -52,6 +59,7 @@ export function register(program: Command, ctx: CliContext): void {
         result = await runPipeline(loaded, {
           force: flags.force,
           stages: flags.stage,
+          noDeps: noDeps(flags),
           env: ctx.env,
           wait: flags.wait,
           command: commandLine(flags),
@@ -83,7 +91,44 @@ export function register(program: Command, ctx: CliContext): void {
       if (summary.failed) {
         ctx.io.err(report.renderRunFailure(summary));
         ctx.exitCode = 1;
+        return;
       }
+      if (flags.exportOuts) {
+        const { exportOuts } = await import('../../runners/stages/outs-transfer.js');
+        const dir = resolve(ctx.cwd, flags.exportOuts);
+        const done = await exportOuts(loaded, result.record.stages.map((st) => st.name), dir);
+        ctx.io.err(`mlpipeline: exported the outs of ${done.stages.map((st) => st.name).join(', ')} to ${displayPath(dir, ctx.cwd)}\n`);
+      }
+    });
+
+  program
+    .command('import-outs')
+    .description('put the outs exported by `run --export-outs` (another job\'s artifact) in place, re-hashed and checked against this checkout, so their stages count as up to date')
+    .argument('<dir...>', 'folders written by --export-outs')
+    .option('-f, --file <path>', 'pipeline file (default: ./mlpipeline.yaml)')
+    .option('--json', 'print JSON')
+    .action(async (dirs: string[], flags: { file?: string; json?: boolean }) => {
+      const loaded = await loadPipelineForCli(ctx, flags.file);
+      const { importOuts } = await import('../../runners/stages/outs-transfer.js');
+      const done = await importOuts(loaded, dirs.map((d) => resolve(ctx.cwd, d)));
+      if (flags.json) ctx.io.out(renderJson({ ok: true, imported: done.stages }));
+      else for (const st of done.stages) ctx.io.out(`imported ${st.name} (${st.outs} out${st.outs === 1 ? '' : 's'}, fingerprint ${st.fingerprint.slice(0, 12)})\n`);
+    });
+
+  program
+    .command('fingerprint')
+    .description("print a stage's fingerprint from the inputs present here (its upstream's outs must be in place, as for run --no-deps): the cache key of its job")
+    .requiredOption('-s, --stage <name>', 'the stage instance')
+    .option('-f, --file <path>', 'pipeline file (default: ./mlpipeline.yaml)')
+    .action(async (flags: { file?: string; stage: string }) => {
+      const loaded = await loadPipelineForCli(ctx, flags.file);
+      const { planPipeline } = await import('../../runners/stages/plan.js');
+      const plan = await planPipeline(loaded, { stages: [flags.stage], noDeps: true });
+      await plan.prepared.hashes.save().catch(() => undefined);
+      if (plan.stages.length !== 1) {
+        throw new UsageError(`'${flags.stage}' names ${plan.stages.length} stage instances`, { fix: `name one: ${plan.stages.map((st) => st.name).join(', ')}` });
+      }
+      ctx.io.out(`${plan.stages[0]!.fingerprint}\n`);
     });
 
   program
@@ -112,8 +157,13 @@ async function dryRun(ctx: CliContext, loaded: Awaited<ReturnType<typeof loadPip
     import('../../runners/stages/summary.js'),
     import('../../reports/run-text.js'),
   ]);
-  const plan = runPlanDocument(await planPipeline(loaded, { force: flags.force, stages: flags.stage }));
+  const plan = runPlanDocument(await planPipeline(loaded, { force: flags.force, stages: flags.stage, noDeps: noDeps(flags) }));
   ctx.io.out(flags.json ? renderJson(plan) : renderRunPlanText(plan));
+}
+
+/** Commander's `--no-deps` sets `deps: false`; it only means something together with --stage. */
+function noDeps(flags: RunFlags): boolean {
+  return flags.deps === false;
 }
 
 /** How the run names itself in the workspace lock, for whoever finds the folder busy. */
@@ -122,6 +172,7 @@ function commandLine(flags: RunFlags): string {
   if (flags.file) parts.push('-f', flags.file);
   if (flags.force) parts.push('--force');
   for (const st of flags.stage ?? []) parts.push('--stage', st);
+  if (noDeps(flags)) parts.push('--no-deps');
   if (flags.wait) parts.push('--wait');
   if (flags.json) parts.push('--json');
   return parts.join(' ');

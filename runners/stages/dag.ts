@@ -6,7 +6,8 @@
 import { ConfigError, UsageError, type ConfigProblem } from '../../core/errors.js';
 import { closest } from '../../pipeline-schema/did-you-mean.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
-import type { StageInstance, StagePath } from './expand.js';
+import { dirname } from 'node:path';
+import type { StageInstance } from './expand.js';
 import { overlaps } from './paths.js';
 
 export interface StageGraph {
@@ -25,8 +26,11 @@ function problemAt(loaded: LoadedPipeline, base: string, message: string, fix?: 
 
 export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): StageGraph {
   const problems: ConfigProblem[] = [];
+  const index = new Map(stages.map((s, i) => [s.name, i]));
+  const outs = outIndex(stages);
   // Two stages writing the same (or nested) outs would make the cache and the order ambiguous.
-  for (let i = 0; i < stages.length; i++) {
+  // The pairwise search (for the messages) only runs when the index saw such a pair.
+  for (let i = 0; i < stages.length && outs.anyOverlap; i++) {
     for (let j = i + 1; j < stages.length; j++) {
       const a = stages[i]!;
       const b = stages[j]!;
@@ -46,12 +50,11 @@ export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): Sta
     const ups = new Set<string>();
     const byDep = new Map<string, string>();
     for (const dep of s.deps) {
-      for (const other of stages) {
-        if (other === s) continue;
-        if (other.outs.some((o: StagePath) => overlaps(dep.abs, o.abs))) {
-          ups.add(other.name);
-          byDep.set(dep.rel, other.name);
-        }
+      // Declaration order, as a scan over all stages would find them.
+      const found = [...outs.producers(dep.abs)].filter((o) => o !== s).sort((a, b) => index.get(a.name)! - index.get(b.name)!);
+      for (const other of found) {
+        ups.add(other.name);
+        byDep.set(dep.rel, other.name);
       }
     }
     for (const o of s.outs) {
@@ -65,7 +68,6 @@ export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): Sta
   if (problems.length > 0) throw new ConfigError(problems);
 
   // Kahn's algorithm; the ready set is kept in declaration order.
-  const index = new Map(stages.map((s, i) => [s.name, i]));
   const remaining = new Map(stages.map((s) => [s.name, new Set(upstream.get(s.name))]));
   const order: StageInstance[] = [];
   while (remaining.size > 0) {
@@ -86,6 +88,45 @@ export function buildGraph(loaded: LoadedPipeline, stages: StageInstance[]): Sta
   return { order, upstream, producers };
 }
 
+/**
+ * Which stages write a path, a folder above it or something inside it: found by walking the
+ * path's ancestors instead of comparing every dep with every out, which took seconds with
+ * hundreds of matrix instances. Paths are absolute and normalised (expand.ts resolves them).
+ */
+function outIndex(stages: StageInstance[]): { anyOverlap: boolean; producers(abs: string): Set<StageInstance> } {
+  const at = new Map<string, StageInstance[]>();
+  const below = new Map<string, StageInstance[]>();
+  const push = (m: Map<string, StageInstance[]>, k: string, s: StageInstance): void => {
+    const list = m.get(k);
+    if (list) list.push(s);
+    else m.set(k, [s]);
+  };
+  for (const s of stages) {
+    for (const o of s.outs) {
+      push(at, o.abs, s);
+      for (let p = dirname(o.abs); ; p = dirname(p)) {
+        push(below, p, s);
+        if (p === dirname(p)) break;
+      }
+    }
+  }
+  let anyOverlap = false;
+  for (const [abs, owners] of at) {
+    if (owners.length > 1 || below.has(abs)) anyOverlap = true;
+  }
+  return {
+    anyOverlap,
+    producers(abs) {
+      const found = new Set<StageInstance>(below.get(abs) ?? []);
+      for (let p = abs; ; p = dirname(p)) {
+        for (const s of at.get(p) ?? []) found.add(s);
+        if (p === dirname(p)) break;
+      }
+      return found;
+    },
+  };
+}
+
 function findCycle(remaining: Map<string, Set<string>>): string[] {
   // Walk upstream links from any remaining stage until one repeats.
   const start = remaining.keys().next().value as string;
@@ -101,10 +142,11 @@ function findCycle(remaining: Map<string, Set<string>>): string[] {
 }
 
 /**
- * The stages to run for `--stage NAME ...`: each named stage plus everything upstream of it.
- * A base name of a matrix stage selects all its instances. No names selects everything.
+ * The stages to run for `--stage NAME ...`: each named stage plus everything upstream of it
+ * (only the named ones with `noDeps`, as a distributed job runs them). A base name of a matrix
+ * stage selects all its instances. No names selects everything.
  */
-export function selectStages(graph: StageGraph, names: string[] | undefined): Set<string> {
+export function selectStages(graph: StageGraph, names: string[] | undefined, opts: { noDeps?: boolean } = {}): Set<string> {
   const all = graph.order.map((s) => s.name);
   if (!names || names.length === 0) return new Set(all);
   const wanted = new Set<string>();
@@ -116,6 +158,7 @@ export function selectStages(graph: StageGraph, names: string[] | undefined): Se
     }
     matches.forEach((m) => wanted.add(m));
   }
+  if (opts.noDeps) return wanted;
   const stack = [...wanted];
   while (stack.length) {
     for (const up of graph.upstream.get(stack.pop()!) ?? []) {

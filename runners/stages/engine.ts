@@ -42,6 +42,8 @@ export interface EngineLog {
 export interface RunOptions {
   force?: boolean;
   stages?: string[];
+  /** Run only the named stages, not their upstream (whose outs must be in place: see upstream-check.ts). */
+  noDeps?: boolean;
   log?: EngineLog;
   /** Environment the commands inherit (stage `env` is added on top); default process.env. */
   env?: NodeJS.ProcessEnv;

@@ -1,13 +1,19 @@
 /** Path helpers shared by the stage engine. Records key paths relative to the pipeline folder, in POSIX form. */
-import { resolve } from 'node:path';
+import { isAbsolute, resolve, sep } from 'node:path';
 import { isInside } from '../../core/paths.js';
 
 /** `abs` relative to `root`, with `/` separators, `.` for the root itself. */
 export { posixRelative as relPosix } from '../../core/paths.js';
 
-/** True when `child` is `parent` or lies below it (both absolute, normalised). */
+/**
+ * True when `child` is `parent` or lies below it (both absolute, normalised, as resolveIn makes
+ * them). A string comparison, not path.relative: the stage graph asks this for every pair of dep
+ * and out, which with hundreds of matrix instances took seconds.
+ */
 export function isSameOrInside(child: string, parent: string): boolean {
-  return isInside(parent, child);
+  if (!isAbsolute(child) || !isAbsolute(parent)) return isInside(parent, child);
+  if (child === parent) return true;
+  return child.startsWith(parent.endsWith(sep) ? parent : parent + sep);
 }
 
 /** Two paths overlap when one equals or contains the other. */

@@ -21,7 +21,7 @@ export interface Plan {
   prepared: Prepared;
 }
 
-export async function planPipeline(loaded: LoadedPipeline, opts: { force?: boolean; stages?: string[] } = {}): Promise<Plan> {
+export async function planPipeline(loaded: LoadedPipeline, opts: { force?: boolean; stages?: string[]; noDeps?: boolean } = {}): Promise<Plan> {
   const prepared = await prepare(loaded, opts);
   const pending: PendingOut[] = [];
   const stages: PlannedStage[] = [];

@@ -3,7 +3,7 @@
  * requested ones, resolve params, check that deps exist, and open the local state.
  */
 import { dirname, join } from 'node:path';
-import { InputError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { buildGraph, selectStages, type StageGraph } from './dag.js';
 import { expandStages, type StageInstance } from './expand.js';
@@ -13,6 +13,7 @@ import { type LockDoc, readLock } from './lock-file.js';
 import { ObjectStore } from './object-store.js';
 import { depProblems, paramLocator, paramsReader } from './preflight.js';
 import { statePaths, type StatePaths } from './state.js';
+import { checkUpstreamOuts } from './upstream-check.js';
 
 export interface Prepared {
   loaded: LoadedPipeline;
@@ -26,10 +27,17 @@ export interface Prepared {
   lock: LockDoc;
 }
 
-export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] }): Promise<Prepared> {
+export interface PrepareOptions {
+  stages?: string[];
+  /** Only the named stages, not their upstream; the upstream's outs must already be in place. */
+  noDeps?: boolean;
+}
+
+export async function prepare(loaded: LoadedPipeline, opts: PrepareOptions): Promise<Prepared> {
+  if (opts.noDeps && !opts.stages?.length) throw new UsageError('--no-deps needs --stage NAME', { fix: 'name the stage to run alone: mlpipeline run --stage NAME --no-deps' });
   const instances = expandStages(loaded);
   const graph = buildGraph(loaded, instances);
-  const selected = selectStages(graph, opts.stages);
+  const selected = selectStages(graph, opts.stages, { noDeps: opts.noDeps });
   const stages = graph.order.filter((s) => selected.has(s.name));
   const paths = statePaths(loaded.dir, loaded.file);
 
@@ -46,5 +54,6 @@ export async function prepare(loaded: LoadedPipeline, opts: { stages?: string[] 
     HashCache.open(paths.hashesFile, loaded.dir),
     readLock(paths.lockFile, join(shownDir, lockFileName(loaded.file))),
   ]);
+  if (opts.noDeps) await checkUpstreamOuts(graph, stages, lock, hashes);
   return { loaded, graph, stages, params, paths, hashes, store: new ObjectStore(paths.cacheDir), lock };
 }

@@ -21,6 +21,7 @@ export const PINNED_ACTIONS = {
   'setup-node': { repo: 'actions/setup-node', sha: '49933ea5288caeca8642d1e84afbd3f7d6820020', version: 'v4.4.0' },
   'upload-artifact': { repo: 'actions/upload-artifact', sha: 'ea165f8d65b6e75b540449e92b4886f43607fa02', version: 'v4.6.2' },
   cache: { repo: 'actions/cache', sha: '5a3ec84eff668545956fd18022155c47e93e2684', version: 'v4.2.3' },
+  'download-artifact': { repo: 'actions/download-artifact', sha: 'd3f86a106a0bac45b974a628896c90dbdf5c8093', version: 'v4.3.0' },
 } as const satisfies Record<string, PinnedAction>;
 
 export type PinnedActionName = keyof typeof PINNED_ACTIONS;
