@@ -11,6 +11,7 @@ export * from './checks.js';
 export { getPull, pullsForCommit, type PullRequest } from './pulls.js';
 export { teamMembership } from './teams.js';
 export { createRelease, findReleaseByTag, uploadReleaseAsset, type Release, type NewRelease, type ReleaseAsset } from './releases.js';
+export { downloadReleaseAsset, type ReleaseAssetDownload } from './release-assets.js';
 export * from './deployments.js';
 export { createAnnotatedTag, type NewTag } from './git.js';
 export { createIssue, findIssues, type Issue } from './issues.js';

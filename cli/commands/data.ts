@@ -7,9 +7,10 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { writeFileAtomic } from '../../core/atomic-write.js';
-import { ConfigError, UsageError } from '../../core/errors.js';
+import { UsageError } from '../../core/errors.js';
 import { resultDocumentPath } from '../../core/state-paths.js';
 import type { DataFormat, DatasetSpec, LoadedPipeline } from '../../pipeline-schema/types.js';
+import { configuredBaseline, pickDataset, pipelineDataSource } from '../../runners/data/pipeline-dataset.js';
 import { inferValidation } from '../../runners/data/infer-schema.js';
 import { scanDataset } from '../../runners/data/scan.js';
 import type { DataSource } from '../../runners/data/source.js';
@@ -21,7 +22,6 @@ import { renderValidationYaml } from '../../reports/validation-yaml.js';
 import { renderWarnings } from '../../reports/warnings.js';
 import type { CliContext } from '../context.js';
 import { loadPipelineForCli, PIPELINE_FILE_NAME } from '../pipeline-file.js';
-import { escapePointerToken } from '../../pipeline-schema/problems.js';
 
 interface ReadFlags {
   delimiter?: string;
@@ -37,25 +37,6 @@ function formatFlag(f: string | undefined): DataFormat | undefined {
 function delimiterFlag(d: string | undefined): string | undefined {
   if (d === undefined) return undefined;
   return d === '\\t' || d === 'tab' ? '\t' : d;
-}
-
-/** The dataset `validation.data` names (or the only one, or `train`). */
-function pickDataset(loaded: LoadedPipeline): { name: string; spec: DatasetSpec } {
-  const data = loaded.pipeline.data ?? {};
-  const names = Object.keys(data);
-  const wanted = loaded.pipeline.validation?.data ?? (names.length === 1 ? names[0] : data.train ? 'train' : undefined);
-  if (!wanted || !data[wanted]) {
-    throw new ConfigError([
-      {
-        message: wanted
-          ? `validation.data names '${wanted}', which is not under data:`
-          : 'no dataset to validate: declare one under data: (or name it with validation.data)',
-        location: { file: loaded.file, ...(loaded.locate('/validation/data') ?? {}) },
-        fix: names.length ? `use one of: ${names.join(', ')}` : 'add data: {train: {path: data/train.csv}}',
-      },
-    ]);
-  }
-  return { name: wanted, spec: data[wanted]! };
 }
 
 async function maybePipeline(ctx: CliContext, file: string | undefined, required: boolean): Promise<LoadedPipeline | undefined> {
@@ -93,27 +74,13 @@ export function register(program: Command, ctx: CliContext): void {
         types = loaded ? safePick(loaded)?.spec.types : undefined;
       } else {
         const picked = pickDataset(loaded!);
-        const ds = picked.spec;
-        const at = loaded!.locate(`/data/${escapePointerToken(picked.name)}/path`);
-        src = {
-          path: ds.path,
-          cwd: loaded!.dir,
-          format: formatFlag(o.format) ?? ds.format,
-          delimiter: delimiterFlag(o.delimiter) ?? ds.delimiter,
-          // A missing data file is reported at its `path:` in mlpipeline.yaml.
-          ...(at ? { declaredAt: { file: loaded!.displayFile ?? loaded!.file, line: at.line, column: at.column } } : {}),
-        };
-        types = ds.types;
+        src = pipelineDataSource(loaded!, picked, { format: formatFlag(o.format), delimiter: delimiterFlag(o.delimiter) });
+        types = picked.spec.types;
       }
       let baseline: BaselineChoice | undefined;
       if (o.baseline) baseline = baselineFromFlag(o.baseline, ctx.cwd);
       else if (o.baselineRef) baseline = { ref: o.baselineRef };
-      else if (o.drift && spec?.drift?.baseline && loaded) {
-        const b = spec.drift.baseline;
-        if (b.profile) baseline = { profile: resolve(loaded.dir, b.profile), label: b.profile };
-        else if (b.path) baseline = { path: resolve(loaded.dir, b.path), label: b.path };
-        else if (b.ref) baseline = { ref: b.ref };
-      }
+      else if (o.drift && loaded) baseline = configuredBaseline(loaded);
       if (!o.drift) baseline = undefined;
       const { document } = await validateData({ data: src, spec, types, baseline, configFile: loaded?.file });
       // Like run, evaluate and gate, the document goes into the pipeline's results folder for

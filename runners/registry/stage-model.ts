@@ -4,6 +4,9 @@
  * when the model is committed, otherwise from the local content-addressed stage cache by the
  * sha256 recorded in the version's lineage; when neither has it, the baseline is reported
  * missing with the reason, so gates against it are skipped rather than silently passed.
+ * A face that can reach the version's GitHub Release passes a `ReleaseAssetFetcher`
+ * (actions/run does): the model asset is then downloaded and used only when its sha256 is the
+ * one the lineage recorded.
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -14,9 +17,22 @@ import type { StageModelAnswer, StageModelRequest } from '../evaluate/baseline.j
 import { ObjectStore } from '../stages/object-store.js';
 import { statePaths } from '../stages/state.js';
 import { readRegistryEvents, recordOf } from './events.js';
+import { modelAssetName, releaseTagName } from './release-assets.js';
 import { buildRegistryState } from './state.js';
 
-export async function resolveStageModel(req: StageModelRequest): Promise<StageModelAnswer> {
+/** The bytes of one asset of the Release whose tag is `tag`, or why there are none. */
+export type ReleaseAssetFetcher = (asset: { tag: string; name: string }) => Promise<{ bytes: Uint8Array } | { missing: string }>;
+
+export interface StageModelSources {
+  releaseAsset?: ReleaseAssetFetcher;
+}
+
+/** A resolver that also looks in the version's Release (see runners/registry/release-assets.ts). */
+export function stageModelResolverWith(sources: StageModelSources): (req: StageModelRequest) => Promise<StageModelAnswer> {
+  return (req) => resolveStageModel(req, sources);
+}
+
+export async function resolveStageModel(req: StageModelRequest, sources: StageModelSources = {}): Promise<StageModelAnswer> {
   const root = await repoRoot(req.cwd);
   if (!root) return { missing: `${req.cwd} is not a Git repository, so there is no registry to hold a ${req.stage} model` };
   const name = req.modelName ?? req.pipeline?.pipeline.model?.name ?? req.pipeline?.pipeline.name;
@@ -48,7 +64,16 @@ export async function resolveStageModel(req: StageModelRequest): Promise<StageMo
       /* not cached here */
     }
   }
-  return {
-    missing: `${rel} of ${name}@${env.current} is not committed at ${version.commit.slice(0, 12)} and not in the local cache (sha256 ${recorded?.sha256.slice(0, 12) ?? 'unknown'})`,
-  };
+  const notHere = `${rel} of ${name}@${env.current} is not committed at ${version.commit.slice(0, 12)} and not in the local cache (sha256 ${recorded?.sha256.slice(0, 12) ?? 'unknown'})`;
+  if (!sources.releaseAsset) return { missing: notHere };
+  if (!recorded?.sha256) return { missing: `${notHere}, and its lineage records no sha256 to check a Release asset against` };
+  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current) };
+  const fetched = await sources.releaseAsset(asset);
+  if ('missing' in fetched) return { missing: `${notHere}; Release asset ${asset.name} of ${asset.tag}: ${fetched.missing}` };
+  const got = createHash('sha256').update(fetched.bytes).digest('hex');
+  // The asset is only as good as the hash in the tag: anything else is refused, never used.
+  if (got !== recorded.sha256) {
+    return { missing: `Release asset ${asset.name} of ${asset.tag} has sha256 ${got}, but the lineage of ${name}@${env.current} records ${recorded.sha256}; refusing to use it` };
+  }
+  return { bytes: fetched.bytes, ...base, display: `${display} (Release asset ${asset.name})` };
 }

@@ -20,7 +20,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { githubOpenApi, type GitHubOpenApi, type Operation } from './openapi.js';
-import { ROUTES, newRepoState, sha, type GitHubRequest, type GitHubResponse, type Handler, type Identity, type RepoState, type ServerContext } from './routes.js';
+import { ROUTES, STORAGE_PREFIX, newRepoState, sha, type GitHubRequest, type GitHubResponse, type Handler, type Identity, type RepoState, type ServerContext } from './routes.js';
 
 export { sha, type GitHubRequest, type GitHubResponse, type Handler, type Identity, type RepoState } from './routes.js';
 
@@ -334,7 +334,24 @@ export class LocalGitHub implements ServerContext {
     return { op: best.op, params: best.params, path };
   }
 
+  /**
+   * GitHub's storage host, where a release asset download redirects: the bytes, no API, no
+   * OpenAPI description (signed URLs need no token). Not recorded in `requests`.
+   */
+  private serveStorage(path: string, res: ServerResponse): void {
+    const [owner = '', repo = '', id = ''] = path.slice(STORAGE_PREFIX.length).split('/').map(decodeURIComponent);
+    const found = this.repos.get(`${owner}/${repo}`)?.assets.get(Number(id));
+    if (!found) res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
+    else res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(found.data.length) }).end(found.data);
+  }
+
   private serve(req: IncomingMessage, res: ServerResponse): void {
+    const storagePath = new URL(req.url ?? '/', this.origin).pathname;
+    if (storagePath.startsWith(STORAGE_PREFIX)) {
+      req.resume();
+      this.serveStorage(storagePath, res);
+      return;
+    }
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {

@@ -112,6 +112,8 @@ export function newRepoState(): RepoState {
 }
 
 const DOCS = 'https://docs.github.com/rest';
+/** Where release asset bytes are served (GitHub's storage host, here a path outside the API): `/_storage/<owner>/<repo>/<asset id>`. */
+export const STORAGE_PREFIX = '/_storage/';
 type Body = Record<string, unknown>;
 
 const notFound = (): GitHubResponse => ({ status: 404, body: { message: 'Not Found', documentation_url: DOCS, status: '404' } });
@@ -391,6 +393,19 @@ export const ROUTES: Record<string, Handler> = {
     release.assets = [...(release.assets as unknown[]), asset];
     return { status: 201, body: asset };
   },
+
+  // ── Release asset download (actions/run: a `vs: production` model from its Release) ──────────
+  // With `Accept: application/octet-stream` GitHub answers 302 to its storage, which serves the
+  // bytes; otherwise the asset's description.
+  'repos/get-release-asset': (req, gh) => {
+    const found = gh.repo(fullName(req)).assets.get(Number(req.params.asset_id));
+    if (!found) return notFound();
+    if (String(req.headers.accept ?? '').includes('application/octet-stream')) {
+      return { status: 302, headers: { location: `${gh.serverUrl}${STORAGE_PREFIX}${fullName(req)}/${String(req.params.asset_id)}` } };
+    }
+    return { status: 200, body: found.asset };
+  },
+  // ── end of the release asset download ─────────────────────────────────────────────────────
 
   'repos/create-deployment': (req, gh) => {
     const name = fullName(req);

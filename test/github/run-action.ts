@@ -124,11 +124,20 @@ export function parseCommands(stdout: string): WorkflowCommand[] {
   return commands;
 }
 
+/** `${{ github.base_ref }}`: the pull request's base branch, empty for other events. */
+function baseRefOf(payload: Record<string, unknown> | undefined): string {
+  const ref = (payload?.pull_request as { base?: { ref?: unknown } } | undefined)?.base?.ref;
+  return typeof ref === 'string' ? ref : '';
+}
+
 export async function runAction(options: RunActionOptions): Promise<ActionResult> {
   const actionPath = resolve(options.action);
   const action = parse(readFileSync(actionPath, 'utf8')) as ActionYaml;
-  if (!action.runs?.using?.startsWith('node')) throw new Error(`${actionPath}: runs.using is ${action.runs?.using}, not a JavaScript action`);
-  const script = resolve(options.script ?? join(dirname(actionPath), action.runs.main ?? ''));
+  // A composite action's JavaScript step is run the same way when its script is named (its
+  // action.yml passes the inputs to it as the same INPUT_* variables).
+  const composite = action.runs?.using === 'composite' && options.script !== undefined;
+  if (!action.runs?.using?.startsWith('node') && !composite) throw new Error(`${actionPath}: runs.using is ${action.runs?.using}, not a JavaScript action`);
+  const script = resolve(options.script ?? join(dirname(actionPath), action.runs?.main ?? ''));
 
   const dir = mkdtempSync(join(tmpdir(), 'mlpipeline-action-'));
   try {
@@ -158,6 +167,7 @@ export async function runAction(options: RunActionOptions): Promise<ActionResult
       run_id: '1',
       actor: 'octocat',
       workspace,
+      base_ref: baseRefOf(event.payload),
     };
 
     const env: Record<string, string> = {
