@@ -13,6 +13,9 @@ import { ConfigError, UsageError, formatProblem, isMlpipelineError } from '../..
 import { repoRoot } from '../../core/git.js';
 import { stageModelResolverWith } from '../../runners/registry/stage-model.js';
 import { validatePipelineFile } from '../../runners/config/validate-pipeline.js';
+import { readLock } from '../../runners/stages/lock-file.js';
+import { pruneToLock } from '../../runners/stages/prune.js';
+import { pipelineStatePaths } from '../../core/state-paths.js';
 import { createGitHubClient, downloadReleaseAsset, error, info, notice, runAction, setOutput, summary, warning } from '../github/index.js';
 import { fetchBase } from './base-ref.js';
 import { readInputs, type RunInputs } from './inputs.js';
@@ -70,6 +73,11 @@ async function run(inputs: RunInputs): Promise<void> {
   });
   const { inputs: reportInputs, failures, stagesOk } = await runSteps(loaded, { baseRef, baseBranch: inputs.baseBranch, stageResolver });
   const written = await writeResults(reportInputs, inputs.resultsDir, inputs.markdownDir);
+  if (inputs.cache && stagesOk) {
+    const paths = pipelineStatePaths(loaded.dir, loaded.file);
+    const pruned = await pruneToLock(paths.cacheDir, await readLock(paths.lockFile));
+    info(`stage cache trimmed to this run's lock: ${pruned.keptObjects} objects kept, ${pruned.removedObjects} removed (the base's are in its own entry)`);
+  }
   const status = written.report.verdict.status;
   const verdict = failures.length > 0 ? 'failed' : status;
   for (const f of failures) info(`failed: ${f}`);

@@ -261,6 +261,15 @@ describe('actions/run on a pull request', () => {
     const baseModel = (evaluation.baselines as Record<string, any>[]).find((b) => b.name === 'base');
     expect(baseModel?.model.sha256).toBe(createHash('sha256').update(modelBytes).digest('hex'));
     expect(baseModel?.model.sha256).not.toBe(evaluation.model.sha256);
+    // The entry saved holds what this run's lock references, not the base's model too (that one
+    // stays in the base's own entry), so entries do not grow with every model ever trained.
+    const object = (sha: string) => join(plan.outputs['cache-path']!, 'objects', sha.slice(0, 2), sha.slice(2));
+    expect(existsSync(object(evaluation.model.sha256 as string))).toBe(true);
+    expect(existsSync(object(baseModel!.model.sha256 as string))).toBe(false);
+    const lock = parse(readFileSync(join(dir, 'mlpipeline.lock'), 'utf8')) as { stages: Record<string, { fingerprint: string }> };
+    const runs = readdirSync(join(plan.outputs['cache-path']!, 'runs'));
+    expect(runs).toContain(`${lock.stages.train!.fingerprint}.json`);
+    for (const r of runs) expect(Object.values(lock.stages).map((st) => `${st.fingerprint}.json`)).toContain(r);
     saveAsTheActionDoes(plan.outputs, run, restore.hit);
     expect(cacheEntries.has(plan.outputs['cache-key']!)).toBe(true);
   }, 120_000);

@@ -21835,13 +21835,13 @@ var require_headers = __commonJS({
           return this.#headersList[kHeadersSortedMap];
         }
         const headers = [];
-        const names = this.#headersList.toSortedArray();
+        const names2 = this.#headersList.toSortedArray();
         const cookies = this.#headersList.cookies;
         if (cookies === null || cookies.length === 1) {
-          return this.#headersList[kHeadersSortedMap] = names;
+          return this.#headersList[kHeadersSortedMap] = names2;
         }
-        for (let i = 0; i < names.length; ++i) {
-          const { 0: name, 1: value2 } = names[i];
+        for (let i = 0; i < names2.length; ++i) {
+          const { 0: name, 1: value2 } = names2[i];
           if (name === "set-cookie") {
             for (let j = 0; j < cookies.length; ++j) {
               headers.push([name, cookies[j]]);
@@ -38301,13 +38301,13 @@ var ObjectStore = class {
    */
   async sweepTemp() {
     const objects = join3(this.root, "objects");
-    let names;
+    let names2;
     try {
-      names = await readdir2(objects);
+      names2 = await readdir2(objects);
     } catch {
       return 0;
     }
-    const temps = names.filter((n) => n.endsWith(".mlpipeline-tmp"));
+    const temps = names2.filter((n) => n.endsWith(".mlpipeline-tmp"));
     for (const n of temps) await rm2(join3(objects, n), { force: true });
     return temps.length;
   }
@@ -39125,9 +39125,9 @@ var SYNONYMS = {
   parameters: "params"
 };
 function synonym(folded, candidates) {
-  const names = new Set(candidates);
+  const names2 = new Set(candidates);
   for (const [word, name] of Object.entries(SYNONYMS)) {
-    if (names.has(name) && editDistance(folded, word) <= Math.min(tolerance(word), tolerance(folded))) return name;
+    if (names2.has(name) && editDistance(folded, word) <= Math.min(tolerance(word), tolerance(folded))) return name;
   }
   return void 0;
 }
@@ -39293,11 +39293,11 @@ function oneProblem(e4, data, root) {
     }
     case "propertyNames": {
       const key = String(params.propertyName);
-      const names = here.schema?.propertyNames;
-      const def = names && typeof names.$ref === "string" ? names.$ref.replace("#/$defs/", "") : void 0;
+      const names2 = here.schema?.propertyNames;
+      const def = names2 && typeof names2.$ref === "string" ? names2.$ref.replace("#/$defs/", "") : void 0;
       const keyPtr = `${ptr}/${escapePointerToken(key)}`;
-      if (names && Array.isArray(names.enum)) {
-        const allowed = names.enum.map(String);
+      if (names2 && Array.isArray(names2.enum)) {
+        const allowed = names2.enum.map(String);
         return {
           pointer: keyPtr,
           at: "key",
@@ -39612,8 +39612,8 @@ function stageEdges(stages) {
   }
   return edges;
 }
-function findCycles(names, edges) {
-  const next = new Map(names.map((n) => [n, []]));
+function findCycles(names2, edges) {
+  const next = new Map(names2.map((n) => [n, []]));
   for (const e4 of edges) if (e4.from !== e4.to) next.get(e4.from)?.push(e4.to);
   const state = /* @__PURE__ */ new Map();
   const stack = [];
@@ -39635,7 +39635,7 @@ function findCycles(names, edges) {
     stack.pop();
     state.set(n, 2);
   };
-  for (const n of names) if (!state.get(n)) visit(n);
+  for (const n of names2) if (!state.get(n)) visit(n);
   return cycles;
 }
 
@@ -46744,8 +46744,8 @@ var stageCycles = {
   id: "stage-cycles",
   check(ctx) {
     const edges = edgesOf(ctx);
-    const names = ctx.stages.map((s) => s.name);
-    return findCycles(names, edges).map((cycle) => {
+    const names2 = ctx.stages.map((s) => s.name);
+    return findCycles(names2, edges).map((cycle) => {
       const first = defined(cycle[0], "findCycles returns cycles of at least two stages");
       const edge = edges.find((e4) => e4.from === first && e4.to === cycle[1]);
       const links = cycle.slice(0, -1).map((from, i) => edges.find((e4) => e4.from === from && e4.to === cycle[i + 1])).map((e4) => e4 ? `'${e4.from}' needs '${e4.out}' from '${e4.to}'` : "").filter(Boolean);
@@ -47337,11 +47337,11 @@ function findCycle(remaining) {
   }
   return path.slice(seen.get(cur)).reverse();
 }
-function selectStages(graph, names) {
+function selectStages(graph, names2) {
   const all = graph.order.map((s) => s.name);
-  if (!names || names.length === 0) return new Set(all);
+  if (!names2 || names2.length === 0) return new Set(all);
   const wanted = /* @__PURE__ */ new Set();
-  for (const n of names) {
+  for (const n of names2) {
     const matches = graph.order.filter((s) => s.name === n || s.base === n).map((s) => s.name);
     if (matches.length === 0) {
       const hint = closest(n, /* @__PURE__ */ new Set([...all, ...graph.order.map((s) => s.base)]));
@@ -47835,6 +47835,151 @@ function sortProblems(problems) {
   return problems.map((p, i) => ({ p, i })).sort((a, b) => key(a.p)[0] - key(b.p)[0] || key(a.p)[1] - key(b.p)[1] || a.i - b.i).map(({ p }) => p);
 }
 
+// runners/stages/lock-file.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+import { readFile as readFile6 } from "node:fs/promises";
+
+// core/canonical-json.ts
+import { createHash as createHash5 } from "node:crypto";
+function canonicalJson(value2) {
+  if (Array.isArray(value2)) return `[${value2.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  if (value2 && typeof value2 === "object") {
+    const entries = Object.entries(value2).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value2 ?? null);
+}
+function canonicalDigest(value2) {
+  return createHash5("sha256").update(canonicalJson(value2)).digest("hex");
+}
+
+// runners/stages/fingerprint.ts
+function sortKeys(value2) {
+  if (Array.isArray(value2)) return value2.map(sortKeys);
+  if (value2 !== null && typeof value2 === "object") {
+    const out = {};
+    for (const k of Object.keys(value2).sort()) {
+      Object.defineProperty(out, k, { value: sortKeys(value2[k]), enumerable: true, writable: true, configurable: true });
+    }
+    return out;
+  }
+  return value2;
+}
+var RECIPE = 1;
+function fingerprint(inputs) {
+  return sha256(
+    canonicalJson({
+      recipe: RECIPE,
+      cmds: inputs.cmds,
+      wdir: inputs.wdir,
+      env: inputs.env,
+      deps: inputs.deps,
+      params: inputs.params,
+      outs: [...inputs.outs].sort()
+    })
+  );
+}
+function showValue(v) {
+  if (v === void 0) return "-";
+  return typeof v === "string" ? v : canonicalJson(v);
+}
+
+// runners/stages/lock-file.ts
+var LOCK_FILE_NAME = "mlpipeline.lock";
+async function readLock(path, displayName = LOCK_FILE_NAME) {
+  let text;
+  try {
+    text = await readFile6(path, "utf8");
+  } catch (e4) {
+    if (e4.code === "ENOENT") return { schema: "mlpipeline/lock@1", stages: {} };
+    throw e4;
+  }
+  let doc;
+  try {
+    doc = (0, import_yaml3.parse)(text);
+  } catch (e4) {
+    throw new InputError(`${displayName} is not valid YAML: ${e4.message.split("\n")[0]}`, {
+      location: { file: displayName },
+      fix: `restore it from Git, or delete it (every stage will then run once and it is rebuilt)`
+    });
+  }
+  const stages = doc?.stages;
+  if (doc === null || typeof doc !== "object" || stages !== void 0 && (stages === null || typeof stages !== "object")) {
+    throw new InputError(`${displayName} does not look like an mlpipeline lock file`, {
+      location: { file: displayName },
+      fix: `restore it from Git, or delete it (every stage will then run once and it is rebuilt)`
+    });
+  }
+  return { schema: "mlpipeline/lock@1", stages: stages ?? {} };
+}
+function lockText(doc) {
+  const stages = {};
+  for (const name of Object.keys(doc.stages).sort()) {
+    const s = doc.stages[name];
+    stages[name] = {
+      cmd: s.cmd,
+      ...s.wdir && s.wdir !== "." ? { wdir: s.wdir } : {},
+      ...s.env && Object.keys(s.env).length ? { env: sortKeys(s.env) } : {},
+      fingerprint: s.fingerprint,
+      deps: sortKeys(s.deps),
+      params: sortKeys(s.params),
+      outs: sortKeys(s.outs)
+    };
+  }
+  return "# Written by `mlpipeline run`; commit it. It records what each stage last ran with.\n" + (0, import_yaml3.stringify)({ schema: doc.schema, stages }, { lineWidth: 0 });
+}
+async function writeLockIfChanged(path, before, after) {
+  if (canonicalJson(before.stages) === canonicalJson(after.stages)) return false;
+  await writeFileAtomic(path, lockText(after));
+  return true;
+}
+
+// runners/stages/prune.ts
+import { readdir as readdir3, readFile as readFile7, rm as rm3 } from "node:fs/promises";
+import { join as join11 } from "node:path";
+var HASH2 = /^[0-9a-f]{64}(\.dir)?$/;
+async function names(dir) {
+  return readdir3(dir).catch(() => []);
+}
+async function pruneToLock(cacheDir, lock) {
+  const store = new ObjectStore(cacheDir);
+  const fingerprints = new Set(Object.values(lock.stages).map((s) => s.fingerprint));
+  const keep = /* @__PURE__ */ new Set();
+  for (const s of Object.values(lock.stages)) for (const h of Object.values(s.outs ?? {})) keep.add(h);
+  let removedRuns = 0;
+  for (const name of await names(join11(cacheDir, "runs"))) {
+    const fp = name.replace(/\.json$/, "");
+    if (!fingerprints.has(fp)) {
+      await rm3(join11(cacheDir, "runs", name), { force: true });
+      removedRuns++;
+      continue;
+    }
+    for (const h of Object.values((await store.readRun(fp))?.outs ?? {})) keep.add(h);
+  }
+  for (const h of [...keep]) {
+    if (!h.endsWith(".dir") || !HASH2.test(h)) continue;
+    try {
+      for (const e4 of parseManifest(await readFile7(store.objectPath(h), "utf8"))) keep.add(e4.hash);
+    } catch {
+    }
+  }
+  let removedObjects = 0;
+  let keptObjects = 0;
+  const objects = join11(cacheDir, "objects");
+  for (const shard of await names(objects)) {
+    if (!/^[0-9a-f]{2}$/.test(shard)) continue;
+    for (const rest of await names(join11(objects, shard))) {
+      if (rest.startsWith(".")) continue;
+      if (keep.has(shard + rest)) keptObjects++;
+      else {
+        await rm3(join11(objects, shard, rest), { force: true });
+        removedObjects++;
+      }
+    }
+  }
+  return { removedRuns, removedObjects, keptObjects };
+}
+
 // ../main/node_modules/@actions/core/lib/command.js
 import * as os from "os";
 
@@ -48282,7 +48427,7 @@ import os3 from "os";
 
 // ../main/node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var { chmod, copyFile, lstat: lstat3, mkdir: mkdir3, open: open2, readdir: readdir3, rename: rename3, rm: rm3, rmdir, stat: stat3, symlink, unlink } = fs2.promises;
+var { chmod, copyFile, lstat: lstat3, mkdir: mkdir3, open: open2, readdir: readdir4, rename: rename3, rm: rm4, rmdir, stat: stat3, symlink, unlink } = fs2.promises;
 var IS_WINDOWS = process.platform === "win32";
 var READONLY = fs2.constants.O_RDONLY;
 
@@ -48657,11 +48802,11 @@ function merge(defaults2, route, options2) {
 }
 function addQueryParameters(url, parameters) {
   const separator = /\?/.test(url) ? "&" : "?";
-  const names = Object.keys(parameters);
-  if (names.length === 0) {
+  const names2 = Object.keys(parameters);
+  if (names2.length === 0) {
     return url;
   }
-  return url + separator + names.map((name) => {
+  return url + separator + names2.map((name) => {
     if (name === "q") {
       return "q=" + parameters.q.split("+").map(encodeURIComponent).join("+");
     }
@@ -53028,7 +53173,7 @@ async function fetchBase(root, branch) {
 }
 
 // actions/run/inputs.ts
-import { isAbsolute as isAbsolute4, join as join11, resolve as resolve8 } from "node:path";
+import { isAbsolute as isAbsolute4, join as join12, resolve as resolve8 } from "node:path";
 var SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 function readInputs() {
   const runner = runnerContext();
@@ -53053,120 +53198,19 @@ function readInputs() {
     artifactName,
     cache: getInput("cache") === "" ? true : getBooleanInput("cache"),
     token: getInput("github-token"),
-    resultsDir: join11(temp, artifactName),
-    markdownDir: join11(temp, `${artifactName}-report`)
+    resultsDir: join12(temp, artifactName),
+    markdownDir: join12(temp, `${artifactName}-report`)
   };
 }
 
 // actions/run/plan.ts
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync8 } from "node:fs";
-import { mkdtemp, rm as rm4 } from "node:fs/promises";
-import { join as join13, relative as relative4, sep as sep4 } from "node:path";
-
-// core/canonical-json.ts
-import { createHash as createHash5 } from "node:crypto";
-function canonicalJson(value2) {
-  if (Array.isArray(value2)) return `[${value2.map((v) => canonicalJson(v ?? null)).join(",")}]`;
-  if (value2 && typeof value2 === "object") {
-    const entries = Object.entries(value2).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value2 ?? null);
-}
-function canonicalDigest(value2) {
-  return createHash5("sha256").update(canonicalJson(value2)).digest("hex");
-}
+import { mkdtemp, rm as rm5 } from "node:fs/promises";
+import { join as join14, relative as relative4, sep as sep4 } from "node:path";
 
 // runners/stages/prepare.ts
-import { dirname as dirname7, join as join12 } from "node:path";
-
-// runners/stages/lock-file.ts
-var import_yaml3 = __toESM(require_dist(), 1);
-import { readFile as readFile6 } from "node:fs/promises";
-
-// runners/stages/fingerprint.ts
-function sortKeys(value2) {
-  if (Array.isArray(value2)) return value2.map(sortKeys);
-  if (value2 !== null && typeof value2 === "object") {
-    const out = {};
-    for (const k of Object.keys(value2).sort()) {
-      Object.defineProperty(out, k, { value: sortKeys(value2[k]), enumerable: true, writable: true, configurable: true });
-    }
-    return out;
-  }
-  return value2;
-}
-var RECIPE = 1;
-function fingerprint(inputs) {
-  return sha256(
-    canonicalJson({
-      recipe: RECIPE,
-      cmds: inputs.cmds,
-      wdir: inputs.wdir,
-      env: inputs.env,
-      deps: inputs.deps,
-      params: inputs.params,
-      outs: [...inputs.outs].sort()
-    })
-  );
-}
-function showValue(v) {
-  if (v === void 0) return "-";
-  return typeof v === "string" ? v : canonicalJson(v);
-}
-
-// runners/stages/lock-file.ts
-var LOCK_FILE_NAME = "mlpipeline.lock";
-async function readLock(path, displayName = LOCK_FILE_NAME) {
-  let text;
-  try {
-    text = await readFile6(path, "utf8");
-  } catch (e4) {
-    if (e4.code === "ENOENT") return { schema: "mlpipeline/lock@1", stages: {} };
-    throw e4;
-  }
-  let doc;
-  try {
-    doc = (0, import_yaml3.parse)(text);
-  } catch (e4) {
-    throw new InputError(`${displayName} is not valid YAML: ${e4.message.split("\n")[0]}`, {
-      location: { file: displayName },
-      fix: `restore it from Git, or delete it (every stage will then run once and it is rebuilt)`
-    });
-  }
-  const stages = doc?.stages;
-  if (doc === null || typeof doc !== "object" || stages !== void 0 && (stages === null || typeof stages !== "object")) {
-    throw new InputError(`${displayName} does not look like an mlpipeline lock file`, {
-      location: { file: displayName },
-      fix: `restore it from Git, or delete it (every stage will then run once and it is rebuilt)`
-    });
-  }
-  return { schema: "mlpipeline/lock@1", stages: stages ?? {} };
-}
-function lockText(doc) {
-  const stages = {};
-  for (const name of Object.keys(doc.stages).sort()) {
-    const s = doc.stages[name];
-    stages[name] = {
-      cmd: s.cmd,
-      ...s.wdir && s.wdir !== "." ? { wdir: s.wdir } : {},
-      ...s.env && Object.keys(s.env).length ? { env: sortKeys(s.env) } : {},
-      fingerprint: s.fingerprint,
-      deps: sortKeys(s.deps),
-      params: sortKeys(s.params),
-      outs: sortKeys(s.outs)
-    };
-  }
-  return "# Written by `mlpipeline run`; commit it. It records what each stage last ran with.\n" + (0, import_yaml3.stringify)({ schema: doc.schema, stages }, { lineWidth: 0 });
-}
-async function writeLockIfChanged(path, before, after) {
-  if (canonicalJson(before.stages) === canonicalJson(after.stages)) return false;
-  await writeFileAtomic(path, lockText(after));
-  return true;
-}
-
-// runners/stages/prepare.ts
+import { dirname as dirname7, join as join13 } from "node:path";
 async function prepare(loaded, opts) {
   const instances = expandStages(loaded);
   const graph = buildGraph(loaded, instances);
@@ -53181,7 +53225,7 @@ async function prepare(loaded, opts) {
   if (missing) throw new InputError(missing.message, { location: missing.location, ...missing.fix ? { fix: missing.fix } : {} });
   const [hashes2, lock] = await Promise.all([
     HashCache.open(paths.hashesFile, loaded.dir),
-    readLock(paths.lockFile, join12(shownDir, lockFileName(loaded.file)))
+    readLock(paths.lockFile, join13(shownDir, lockFileName(loaded.file)))
   ]);
   return { loaded, graph, stages, params, paths, hashes: hashes2, store: new ObjectStore(paths.cacheDir), lock };
 }
@@ -53226,11 +53270,11 @@ async function cacheKeys(loaded, baseRef) {
   return { key: prefix + own3.digest, restorePrefix: prefix, baseKey: base ? prefix + base : "", path: pipelineStatePaths(loaded.dir, loaded.file).cacheDir };
 }
 async function baseDigest(root, loaded, baseRef) {
-  const tmp = await mkdtemp(join13(process.env.RUNNER_TEMP ?? root, "mlpipeline-base-"));
-  const tree = join13(tmp, "tree");
+  const tmp = await mkdtemp(join14(process.env.RUNNER_TEMP ?? root, "mlpipeline-base-"));
+  const tree = join14(tmp, "tree");
   try {
     await gitRaw(["worktree", "add", "--detach", "--quiet", tree, baseRef], { cwd: root });
-    const file = join13(tree, relative4(root, loaded.file));
+    const file = join14(tree, relative4(root, loaded.file));
     if (!existsSync8(file)) return void 0;
     const base = await loadPipelineFile(file, { cwd: tree });
     return (await stageCacheKey(base)).digest;
@@ -53240,25 +53284,25 @@ async function baseDigest(root, loaded, baseRef) {
     return void 0;
   } finally {
     await gitRaw(["worktree", "remove", "--force", tree], { cwd: root, okCodes: [128] }).catch(() => void 0);
-    await rm4(tmp, { recursive: true, force: true });
+    await rm5(tmp, { recursive: true, force: true });
   }
 }
 
 // actions/run/steps.ts
-import { rm as rm7 } from "node:fs/promises";
+import { rm as rm8 } from "node:fs/promises";
 
 // runners/data/pipeline-dataset.ts
 import { resolve as resolve9 } from "node:path";
 function pickDataset(loaded) {
   const data = loaded.pipeline.data ?? {};
-  const names = Object.keys(data);
-  const wanted = loaded.pipeline.validation?.data ?? (names.length === 1 ? names[0] : data.train ? "train" : void 0);
+  const names2 = Object.keys(data);
+  const wanted = loaded.pipeline.validation?.data ?? (names2.length === 1 ? names2[0] : data.train ? "train" : void 0);
   if (!wanted || !data[wanted]) {
     throw new ConfigError([
       {
         message: wanted ? `validation.data names '${wanted}', which is not under data:` : "no dataset to validate: declare one under data: (or name it with validation.data)",
         location: { file: loaded.file, ...loaded.locate("/validation/data") ?? {} },
-        fix: names.length ? `use one of: ${names.join(", ")}` : "add data: {train: {path: data/train.csv}}"
+        fix: names2.length ? `use one of: ${names2.join(", ")}` : "add data: {train: {path: data/train.csv}}"
       }
     ]);
   }
@@ -53314,7 +53358,7 @@ function delimiterHint(columns) {
 }
 
 // runners/data/validate.ts
-import { readFile as readFile7 } from "node:fs/promises";
+import { readFile as readFile8 } from "node:fs/promises";
 import { isAbsolute as isAbsolute6, resolve as resolve12 } from "node:path";
 
 // runners/data/plain-decimal.ts
@@ -54947,9 +54991,9 @@ function raggedRow(file, line, got, width, delimiter, column) {
   });
 }
 function checkHeader(cells2, file, line) {
-  const names = cells2.map((c, i) => c === null || c.trim() === "" ? `unnamed_${i + 1}` : c);
+  const names2 = cells2.map((c, i) => c === null || c.trim() === "" ? `unnamed_${i + 1}` : c);
   const seen = /* @__PURE__ */ new Map();
-  names.forEach((name, i) => {
+  names2.forEach((name, i) => {
     const first = seen.get(name);
     if (first !== void 0) {
       throw new InputError(`duplicate column name ${JSON.stringify(name)} in the header (columns ${first + 1} and ${i + 1})`, {
@@ -54959,7 +55003,7 @@ function checkHeader(cells2, file, line) {
     }
     seen.set(name, i);
   });
-  return names;
+  return names2;
 }
 function invalidUtf8(file, chunk2, line, column) {
   const off = Math.max(0, firstInvalidUtf8(chunk2, false));
@@ -54997,10 +55041,10 @@ async function scanCsv(src, fmt, state, maxFieldChars) {
   let row = 0;
   const onRow = (cells2, line) => {
     if (width < 0) {
-      const names = checkHeader(cells2, file, line);
-      state.ensureColumns(names);
+      const names2 = checkHeader(cells2, file, line);
+      state.ensureColumns(names2);
       state.headerLine = line;
-      width = names.length;
+      width = names2.length;
       return;
     }
     if (cells2.length !== width) throw raggedRow(file, line, cells2.length, width, delim);
@@ -55742,16 +55786,16 @@ var ScanState = class {
     return own2(this.opts.columns, c)?.type ?? own2(this.opts.types, c);
   }
   /** Add accumulators for columns not seen yet (JSONL may add some later: earlier rows count as missing). */
-  ensureColumns(names) {
-    while (this.accs.length < names.length) {
-      const name = names[this.accs.length];
+  ensureColumns(names2) {
+    while (this.accs.length < names2.length) {
+      const name = names2[this.accs.length];
       const acc = new ColumnAccumulator(this.declared(name));
       acc.missing = this.rows;
       this.accs.push(acc);
       const spec = own2(this.opts.columns, name);
       this.checkers.push(spec ? new ColumnChecker(name, spec, this.declared(name), this.opts.configFile ?? "mlpipeline.yaml") : void 0);
     }
-    this.columns = names;
+    this.columns = names2;
   }
   /** One raw cell of column c at data row `row`. */
   cell(c, v, row, line) {
@@ -56170,7 +56214,7 @@ async function validateData(opts) {
 async function readProfileFile(path, label2 = path) {
   let text;
   try {
-    text = await readFile7(path, "utf8");
+    text = await readFile8(path, "utf8");
   } catch {
     throw new InputError(`baseline profile not found: ${label2}`, { location: { file: label2 }, fix: "create it with `mlpipeline profile --data FILE --out PROFILE.json`" });
   }
@@ -56241,7 +56285,7 @@ async function loadBaseline(choice, data, types, spec) {
 
 // runners/evaluate/request.ts
 var import_yaml5 = __toESM(require_dist(), 1);
-import { readFile as readFile10 } from "node:fs/promises";
+import { readFile as readFile11 } from "node:fs/promises";
 import { resolve as resolve15 } from "node:path";
 
 // runners/data/numeric-batches.ts
@@ -56567,14 +56611,14 @@ function textOf(b, c) {
 }
 
 // runners/evaluate/baseline.ts
-import { readFile as readFile9 } from "node:fs/promises";
+import { readFile as readFile10 } from "node:fs/promises";
 
 // runners/evaluate/base-cache.ts
 var import_yaml4 = __toESM(require_dist(), 1);
-import { readFile as readFile8 } from "node:fs/promises";
+import { readFile as readFile9 } from "node:fs/promises";
 import { createHash as createHash7 } from "node:crypto";
 import { relative as relative5, sep as sep5 } from "node:path";
-var HASH2 = /^[0-9a-f]{64}$/;
+var HASH3 = /^[0-9a-f]{64}$/;
 async function modelFromBaseCache(root, commit, pipelineDir, modelAbs) {
   const dirRel = relative5(root, pipelineDir).split(sep5).join("/");
   const lockRel = dirRel ? `${dirRel}/mlpipeline.lock` : "mlpipeline.lock";
@@ -56591,11 +56635,11 @@ async function modelFromBaseCache(root, commit, pipelineDir, modelAbs) {
   } catch {
     return { missing: `${lockRel} at the base is not valid YAML` };
   }
-  if (!hash || !HASH2.test(hash)) return { missing: `${lockRel} at the base records no out ${outRel}` };
+  if (!hash || !HASH3.test(hash)) return { missing: `${lockRel} at the base records no out ${outRel}` };
   const store = new ObjectStore(statePaths(pipelineDir).cacheDir);
   let bytes2;
   try {
-    bytes2 = await readFile8(store.objectPath(hash));
+    bytes2 = await readFile9(store.objectPath(hash));
   } catch {
     return { missing: `no cache entry for it (sha256 ${hash.slice(0, 12)} from ${lockRel}; restore the stage cache, or commit the model)` };
   }
@@ -56607,7 +56651,7 @@ async function modelFromBaseCache(root, commit, pipelineDir, modelAbs) {
 var registered;
 async function readModelFile(abs, display) {
   try {
-    return await readFile9(abs);
+    return await readFile10(abs);
   } catch (e4) {
     const code = e4.code;
     throw new InputError(code === "ENOENT" ? `model file ${display} does not exist` : `cannot read model file ${display}: ${e4.message}`, {
@@ -56664,8 +56708,8 @@ async function baselineFromStage(req, resolver = registered) {
 // runners/gates/binding.ts
 import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream4, existsSync as existsSync9, statSync as statSync2 } from "node:fs";
-import { readdir as readdir4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join14, relative as relative7, resolve as resolve14, sep as sep7 } from "node:path";
+import { readdir as readdir5 } from "node:fs/promises";
+import { isAbsolute as isAbsolute7, join as join15, relative as relative7, resolve as resolve14, sep as sep7 } from "node:path";
 
 // runners/evaluate/evaluation-config.ts
 import { relative as relative6, resolve as resolve13, sep as sep6 } from "node:path";
@@ -56751,12 +56795,12 @@ async function workTreeDigest(abs) {
   const lines = [];
   let size = 0;
   const walk5 = async (rel) => {
-    for (const d of await readdir4(join14(abs, rel), { withFileTypes: true })) {
+    for (const d of await readdir5(join15(abs, rel), { withFileTypes: true })) {
       const r = rel ? `${rel}/${d.name}` : d.name;
       if (d.isDirectory()) {
         if (d.name !== ".git") await walk5(r);
       } else if (d.isFile()) {
-        const f = await sha256File2(join14(abs, r));
+        const f = await sha256File2(join15(abs, r));
         size += f.size;
         lines.push({ rel: r, sha: f.sha256 });
       }
@@ -58635,7 +58679,7 @@ async function customMetrics(pipeline, warnings) {
     const abs = resolve15(pipeline.dir, c.file);
     let text;
     try {
-      text = await readFile10(abs, "utf8");
+      text = await readFile11(abs, "utf8");
     } catch {
       warnings.push(`custom metric ${name}: ${c.file} does not exist (run the stage that writes it)`);
       continue;
@@ -58755,7 +58799,7 @@ function declaredAt(lp, ptr, cwd) {
 }
 
 // runners/gates/run.ts
-import { readFile as readFile11 } from "node:fs/promises";
+import { readFile as readFile12 } from "node:fs/promises";
 import { resolve as resolve16 } from "node:path";
 
 // core/numbers.ts
@@ -58985,7 +59029,7 @@ var DEFAULT_VERDICT_OUTPUT = ".mlpipeline/verdict.json";
 async function readEvaluation(abs, display) {
   let text;
   try {
-    text = await readFile11(abs, "utf8");
+    text = await readFile12(abs, "utf8");
   } catch (e4) {
     const enoent = e4.code === "ENOENT";
     throw new InputError(enoent ? `no evaluation document at ${display}` : `cannot read ${display}: ${e4.message}`, {
@@ -59022,8 +59066,8 @@ async function runGates(opts) {
 
 // runners/stages/engine.ts
 import { createHash as createHash10 } from "node:crypto";
-import { mkdir as mkdir5, readFile as readFile14, rm as rm6 } from "node:fs/promises";
-import { dirname as dirname9, join as join15, relative as relative8, sep as sep8 } from "node:path";
+import { mkdir as mkdir5, readFile as readFile15, rm as rm7 } from "node:fs/promises";
+import { dirname as dirname9, join as join16, relative as relative8, sep as sep8 } from "node:path";
 
 // runners/stages/decide.ts
 import { lstat as lstat4 } from "node:fs/promises";
@@ -59189,15 +59233,15 @@ async function runCommands(cmds, opts) {
 }
 
 // runners/stages/metrics-files.ts
-import { readFile as readFile12 } from "node:fs/promises";
+import { readFile as readFile13 } from "node:fs/promises";
 async function readMetricsFile(abs, label2 = abs) {
-  const doc = parseDataFile(await readFile12(abs, "utf8"), label2, "metrics");
+  const doc = parseDataFile(await readFile13(abs, "utf8"), label2, "metrics");
   return Object.fromEntries(flattenDotted(doc));
 }
 
 // runners/stages/workspace-lock.ts
 import { randomBytes as randomBytes3 } from "node:crypto";
-import { readFile as readFile13, link, mkdir as mkdir4, rm as rm5, writeFile as writeFile3 } from "node:fs/promises";
+import { readFile as readFile14, link, mkdir as mkdir4, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname as dirname8 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -59267,7 +59311,7 @@ var LockWaitCancelled = class extends Error {
 async function readHolder(path) {
   let text;
   try {
-    text = await readFile13(path, "utf8");
+    text = await readFile14(path, "utf8");
   } catch (e4) {
     if (e4.code === "ENOENT") return "absent";
     throw e4;
@@ -59297,7 +59341,7 @@ async function createExclusive(path, text) {
       throw e22;
     }
   } finally {
-    await rm5(tmp, { force: true });
+    await rm6(tmp, { force: true });
   }
 }
 function describeHolder(h) {
@@ -59380,7 +59424,7 @@ async function acquireWorkspaceLock(path, opts) {
     },
     async release() {
       const h = await readHolder(path).catch(() => "absent");
-      if (typeof h === "object" && h.nonce === holder.nonce) await rm5(path, { force: true });
+      if (typeof h === "object" && h.nonce === holder.nonce) await rm6(path, { force: true });
     }
   };
 }
@@ -59388,7 +59432,7 @@ async function takeOver(path, dead, display) {
   const marker = `${path}.takeover-${dead.nonce}`;
   const me = JSON.stringify({ pid: process.pid, host: hostname() });
   if (!await createExclusive(marker, me)) {
-    const owner = await readFile13(marker, "utf8").then((t) => JSON.parse(t)).catch(() => void 0);
+    const owner = await readFile14(marker, "utf8").then((t) => JSON.parse(t)).catch(() => void 0);
     if (owner && owner.host === hostname() && !processAlive(owner.pid)) {
       throw new WorkspaceBusyError(`the workspace lock ${display} belongs to a dead run (${describeHolder(dead)}) and the run that was taking it over died too`, {
         location: { file: display },
@@ -59399,9 +59443,9 @@ async function takeOver(path, dead, display) {
   }
   try {
     const still = await readHolder(path);
-    if (typeof still === "object" && still.nonce === dead.nonce) await rm5(path, { force: true });
+    if (typeof still === "object" && still.nonce === dead.nonce) await rm6(path, { force: true });
   } finally {
-    await rm5(marker, { force: true });
+    await rm6(marker, { force: true });
   }
   return true;
 }
@@ -59418,7 +59462,7 @@ async function gitInfo(dir) {
   return { commit, dirty };
 }
 async function pipelineRef(loaded) {
-  const bytes2 = await readFile14(loaded.file);
+  const bytes2 = await readFile15(loaded.file);
   const root = await repoRoot(loaded.dir).catch(() => void 0) ?? loaded.dir;
   const rel = relative8(root, loaded.file);
   return {
@@ -59428,15 +59472,15 @@ async function pipelineRef(loaded) {
   };
 }
 function lockDisplay(loaded) {
-  return join15(dirname9(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep8).join("/");
+  return join16(dirname9(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep8).join("/");
 }
 var copyLock = (l) => ({ schema: l.schema, stages: { ...l.stages } });
 async function runPipeline(loaded, opts = {}) {
   const log = opts.log ?? SILENT;
   const startedAt = /* @__PURE__ */ new Date();
-  const stateDir = join15(loaded.dir, STATE_DIR_NAME);
+  const stateDir = join16(loaded.dir, STATE_DIR_NAME);
   await ensureStateDir(stateDir);
-  const wsLock = await acquireWorkspaceLock(join15(stateDir, RUN_LOCK_NAME), {
+  const wsLock = await acquireWorkspaceLock(join16(stateDir, RUN_LOCK_NAME), {
     command: opts.command ?? ["mlpipeline", ...process.argv.slice(2)].join(" "),
     display: lockDisplay(loaded),
     wait: opts.wait,
@@ -59586,7 +59630,7 @@ async function runOne(s, p, o, ctl) {
     }
   }
   for (const out of s.outs) {
-    await rm6(out.abs, { recursive: true, force: true });
+    await rm7(out.abs, { recursive: true, force: true });
     await mkdir5(dirname9(out.abs), { recursive: true });
   }
   const stopped = () => ctl.interrupts?.signal !== void 0;
@@ -59666,8 +59710,8 @@ async function collectMetrics(s, log) {
 }
 
 // runners/report/collect.ts
-import { readFile as readFile16 } from "node:fs/promises";
-import { join as join17, relative as relative9, sep as sep9 } from "node:path";
+import { readFile as readFile17 } from "node:fs/promises";
+import { join as join18, relative as relative9, sep as sep9 } from "node:path";
 
 // runners/diff/diff.ts
 var import_yaml6 = __toESM(require_dist(), 1);
@@ -59715,11 +59759,11 @@ function unique(xs) {
 
 // runners/diff/sources.ts
 import { existsSync as existsSync10, realpathSync as realpathSync2 } from "node:fs";
-import { readFile as readFile15 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname10, join as join16 } from "node:path";
+import { readFile as readFile16 } from "node:fs/promises";
+import { basename as basename5, dirname as dirname10, join as join17 } from "node:path";
 var WORKSPACE = "workspace";
-async function openSides(cwd, names) {
-  const needsGit = names.some((n) => n !== WORKSPACE);
+async function openSides(cwd, names2) {
+  const needsGit = names2.some((n) => n !== WORKSPACE);
   let root;
   if (needsGit) {
     root = await repoRoot(cwd);
@@ -59730,14 +59774,14 @@ async function openSides(cwd, names) {
     }
   }
   const open3 = async (name) => name === WORKSPACE ? workspaceSide() : refSide(root, name, await resolveCommit(root, name));
-  return [await open3(names[0]), await open3(names[1])];
+  return [await open3(names2[0]), await open3(names2[1])];
 }
 function workspaceSide() {
   return {
     name: WORKSPACE,
     async read(absPath, display) {
       try {
-        return { text: await readFile15(absPath, "utf8"), label: display };
+        return { text: await readFile16(absPath, "utf8"), label: display };
       } catch (e4) {
         const code = e4.code;
         if (code === "ENOENT" || code === "ENOTDIR") return void 0;
@@ -59774,7 +59818,7 @@ function realPathOfExistingPart(path) {
     tail.unshift(basename5(head));
     head = up;
   }
-  return join16(realpathSync2(head), ...tail);
+  return join17(realpathSync2(head), ...tail);
 }
 
 // runners/diff/diff.ts
@@ -59956,7 +60000,7 @@ function buildLineage(state, ref, query) {
 async function readDocument(file, kind, shown, problems) {
   let text;
   try {
-    text = await readFile16(file, "utf8");
+    text = await readFile17(file, "utf8");
   } catch (e4) {
     if (e4.code === "ENOENT") return void 0;
     problems.push({ document: shown, problem: `cannot be read: ${e4.message}` });
@@ -60046,7 +60090,7 @@ async function collectReportInputs(opts) {
   const paths = pipelineStatePaths(loaded.dir, loaded.file);
   const dir = opts.results ?? paths.resultsDir;
   const problems = [];
-  const at3 = (name) => join17(dir, name);
+  const at3 = (name) => join18(dir, name);
   const shown = (name) => opts.results ? name : `${paths.resultsDir === paths.stateDir ? ".mlpipeline" : ".mlpipeline/pipelines/" + paths.stem}/${name}`;
   const evaluationFile = opts.results ? at3("evaluation.json") : evaluationOutputPath(loaded.dir, loaded);
   const [run2, validation, evaluation, verdict] = await Promise.all([
@@ -60148,7 +60192,7 @@ async function step(name, failures, fn) {
 async function clearResults(loaded) {
   const docs = ["run.json", "validation.json", "verdict.json"].map((n) => resultDocumentPath(loaded.dir, loaded.file, n));
   docs.push(evaluationOutputPath(loaded.dir, loaded));
-  await Promise.all(docs.map((d) => rm7(d, { force: true })));
+  await Promise.all(docs.map((d) => rm8(d, { force: true })));
 }
 async function runSteps(loaded, opts) {
   const failures = [];
@@ -60201,8 +60245,8 @@ async function runSteps(loaded, opts) {
 }
 
 // actions/run/results.ts
-import { mkdir as mkdir6, rm as rm8 } from "node:fs/promises";
-import { join as join18 } from "node:path";
+import { mkdir as mkdir6, rm as rm9 } from "node:fs/promises";
+import { join as join19 } from "node:path";
 
 // reports/report-files.ts
 import { createHash as createHash11 } from "node:crypto";
@@ -60574,7 +60618,7 @@ function modelCardSection(summary4) {
 function verdictLine(d, maxNames = 10) {
   const v = d.verdict;
   const name = short3(d.pipeline.name);
-  const list2 = (names) => maxNames <= 0 ? String(names.length) : names.slice(0, maxNames).map((n) => short3(n)).join(", ") + (names.length > maxNames ? ` and ${names.length - maxNames} more` : "");
+  const list2 = (names2) => maxNames <= 0 ? String(names2.length) : names2.slice(0, maxNames).map((n) => short3(n)).join(", ") + (names2.length > maxNames ? ` and ${names2.length - maxNames} more` : "");
   switch (v.status) {
     case "passed":
       return `**\u2705 ${name}: passed**${v.counts ? ` (${v.counts.passed} gates passed${v.counts.skipped ? `, ${v.counts.skipped} skipped` : ""})` : ""}`;
@@ -60663,9 +60707,9 @@ ${missing}${missing ? "\n" : ""}`;
   }
   const note = cutNote(["every section but the failing gates"], limit, opts.fullReport);
   const failing = gateRows(d.gates.filter((g) => g.status === "failed"));
-  for (const names of [10, 3, 1, 0]) {
+  for (const names2 of [10, 3, 1, 0]) {
     const prefix = `${marker}
-## mlpipeline report: ${verdictLine(d, names)}
+## mlpipeline report: ${verdictLine(d, names2)}
 
 ${note}`;
     const text = fitRows(prefix, "### Failing gates\n\n", GATE_HEADER, failing, (left) => `
@@ -61512,8 +61556,8 @@ ${missing}${missing ? "\n" : ""}`;
 
 `;
   const failing = gateRows(d.gates.filter((g) => g.status === "failed"));
-  for (const names of [100, 10, 1, 0]) {
-    const prefix = `# mlpipeline report: ${verdictLine(d, names)}
+  for (const names2 of [100, 10, 1, 0]) {
+    const prefix = `# mlpipeline report: ${verdictLine(d, names2)}
 
 ${note}`;
     const text = fitRows(prefix, "## Failing gates\n\n", GATE_HEADER, failing, (left) => `
@@ -61562,14 +61606,14 @@ function renderReportFiles(inputs, opts = {}) {
 async function writeResults(inputs, resultsDir, markdownDir) {
   const files = renderReportFiles(inputs);
   for (const dir of [resultsDir, markdownDir]) {
-    await rm8(dir, { recursive: true, force: true });
+    await rm9(dir, { recursive: true, force: true });
     await mkdir6(dir, { recursive: true });
   }
-  await writeFileAtomic(join18(resultsDir, "report.json"), files["report.json"]);
+  await writeFileAtomic(join19(resultsDir, "report.json"), files["report.json"]);
   const docs = { "run.json": inputs.run, "validation.json": inputs.validation, "evaluation.json": inputs.evaluation, "verdict.json": inputs.verdict };
-  for (const [name, doc] of Object.entries(docs)) if (doc) await writeFileAtomic(join18(resultsDir, name), toJsonText(doc));
-  for (const name of REPORT_FILES) if (name !== "report.json") await writeFileAtomic(join18(markdownDir, name), files[name]);
-  return { report: JSON.parse(files["report.json"]), commentPath: join18(markdownDir, "comment.md"), summary: files["summary.md"] };
+  for (const [name, doc] of Object.entries(docs)) if (doc) await writeFileAtomic(join19(resultsDir, name), toJsonText(doc));
+  for (const name of REPORT_FILES) if (name !== "report.json") await writeFileAtomic(join19(markdownDir, name), files[name]);
+  return { report: JSON.parse(files["report.json"]), commentPath: join19(markdownDir, "comment.md"), summary: files["summary.md"] };
 }
 
 // actions/run/main.ts
@@ -61615,6 +61659,11 @@ async function run(inputs) {
   });
   const { inputs: reportInputs, failures, stagesOk } = await runSteps(loaded, { baseRef, baseBranch: inputs.baseBranch, stageResolver });
   const written = await writeResults(reportInputs, inputs.resultsDir, inputs.markdownDir);
+  if (inputs.cache && stagesOk) {
+    const paths = pipelineStatePaths(loaded.dir, loaded.file);
+    const pruned = await pruneToLock(paths.cacheDir, await readLock(paths.lockFile));
+    info(`stage cache trimmed to this run's lock: ${pruned.keptObjects} objects kept, ${pruned.removedObjects} removed (the base's are in its own entry)`);
+  }
   const status = written.report.verdict.status;
   const verdict = failures.length > 0 ? "failed" : status;
   for (const f of failures) info(`failed: ${f}`);
