@@ -44,6 +44,7 @@ async function baseRefOf(inputs: RunInputs, dir: string): Promise<string | undef
 async function plan(inputs: RunInputs): Promise<void> {
   const loaded = await load(inputs);
   const baseRef = await baseRefOf(inputs, loaded.dir);
+  if (!inputs.cache) return;
   const keys = await cacheKeys(loaded, baseRef);
   info(`stage cache key ${keys.key}${keys.baseKey ? `, base ${keys.baseKey}` : ''}`);
   setOutput('cache-key', keys.key);

@@ -61635,6 +61635,7 @@ async function baseRefOf(inputs, dir) {
 async function plan(inputs) {
   const loaded = await load2(inputs);
   const baseRef = await baseRefOf(inputs, loaded.dir);
+  if (!inputs.cache) return;
   const keys = await cacheKeys(loaded, baseRef);
   info(`stage cache key ${keys.key}${keys.baseKey ? `, base ${keys.baseKey}` : ""}`);
   setOutput("cache-key", keys.key);
