@@ -18,6 +18,7 @@ import { runCli } from '../../cli/main.js';
 import { packageRoot } from '../../core/package-root.js';
 import { validateDocument } from '../../pipeline-schema/documents.js';
 import { createGitHubClient, createRelease, uploadReleaseAsset } from '../../actions/github/index.js';
+import { PINNED_ACTIONS } from '../../runners/workflow/pinned-actions.js';
 import { LocalGitHub } from '../github/local-github.js';
 import { runAction, type ActionResult } from '../github/run-action.js';
 
@@ -412,9 +413,13 @@ describe('actions/run/action.yml', () => {
     expect(action.runs.steps.find((s) => s.uses?.startsWith('actions/cache@'))!.with!.key).toContain(version);
     expect(action.description).toContain(`onnxruntime-node ${version}`);
     const text = readFileSync(ACTION, 'utf8');
-    for (const m of text.matchAll(/uses: (\S+)@(\S+)(.*)/g)) {
-      expect(m[2], m[1]).toMatch(/^[0-9a-f]{40}$/);
-      expect(m[3], m[1]).toMatch(/# v\d+\.\d+\.\d+/);
+    // The same pins as the generated workflows (one table, runners/workflow/pinned-actions.ts).
+    const uses = [...text.matchAll(/uses: (\S+)@(\S+) # (\S+)/g)];
+    expect(uses.length).toBe(action.runs.steps.filter((st) => st.uses).length);
+    for (const [, path, sha, version] of uses) {
+      const pin = Object.values(PINNED_ACTIONS).find((p) => path!.split('/').slice(0, 2).join('/') === p.repo);
+      expect(pin, path).toBeDefined();
+      expect({ sha, version }, path).toEqual({ sha: pin!.sha, version: pin!.version });
     }
     const bundleSteps = action.runs.steps.filter((s) => s.run?.includes('dist/index.js'));
     expect(bundleSteps.map((s) => s.env?.MLPIPELINE_RUN_PHASE)).toEqual(['plan', 'run']);
