@@ -421,6 +421,19 @@ describe('actions/run/action.yml', () => {
       expect(pin, path).toBeDefined();
       expect({ sha, version }, path).toEqual({ sha: pin!.sha, version: pin!.version });
     }
+    // The cache steps restoreAsTheActionDoes/saveAsTheActionDoes play, in this order.
+    const cacheSteps = action.runs.steps.filter((st) => /^actions\/cache\/(restore|save)@/.test(st.uses ?? '')) as { uses: string; if?: string; with: Record<string, string> }[];
+    expect(cacheSteps.map((st) => [st.uses.split('@')[0], st.with.key, st.with['restore-keys'] ?? null])).toEqual([
+      ['actions/cache/restore', '${{ steps.plan.outputs.cache-key }}', '${{ steps.plan.outputs.cache-restore-prefix }}'],
+      ['actions/cache/restore', '${{ steps.plan.outputs.base-cache-key }}', null],
+      ['actions/cache/save', '${{ steps.plan.outputs.cache-key }}', null],
+    ]);
+    expect(cacheSteps[1]!.if).toContain("steps.restore.outputs.cache-matched-key != steps.plan.outputs.base-cache-key");
+    expect(cacheSteps[2]!.if).toContain("steps.run.outputs.stages-ok == 'true'");
+    expect(cacheSteps[2]!.if).toContain("steps.restore.outputs.cache-hit != 'true'");
+    const upload = action.runs.steps.find((st) => st.uses?.startsWith('actions/upload-artifact@')) as { if?: string; with: Record<string, string> };
+    expect(upload.if).toMatch(/^always\(\)/);
+    expect(upload.with).toMatchObject({ name: '${{ inputs.artifact-name }}', path: '${{ steps.run.outputs.results }}' });
     const bundleSteps = action.runs.steps.filter((s) => s.run?.includes('dist/index.js'));
     expect(bundleSteps.map((s) => s.env?.MLPIPELINE_RUN_PHASE)).toEqual(['plan', 'run']);
     for (const s of bundleSteps) {
