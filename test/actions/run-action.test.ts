@@ -293,7 +293,12 @@ describe('actions/run on a pull request', () => {
     expect(readdirSync(results)).toContain('report.json');
     const verdict = readJson(join(results, 'verdict.json'));
     expect(verdict.passed).toBe(false);
-    expect(readJson(join(results, 'report.json')).verdict.status).toBe('failed');
+    const report = readJson(join(results, 'report.json'));
+    expect(report.verdict.status).toBe('failed');
+    // The annotations `mlpipeline report` computes travel in report.json: the failed gate's line.
+    const gateLine = readFileSync(join(dir, 'mlpipeline.yaml'), 'utf8').split('\n').indexOf('    min: 0.99');
+    expect(report.annotations).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'mlpipeline.yaml', level: 'failure', start_line: expect.any(Number) })]));
+    expect((report.annotations as { start_line: number }[]).some((a) => Math.abs(a.start_line - gateLine) <= 1)).toBe(true);
     const action = parse(readFileSync(ACTION, 'utf8')) as { runs: { steps: { if?: string; run?: string; uses?: string }[] } };
     const last = action.runs.steps.at(-1)!;
     expect(last.if).toBe("steps.run.outputs.verdict == 'failed'");
