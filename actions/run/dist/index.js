@@ -749,7 +749,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
   }
 });
@@ -759,7 +759,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
   }
 });
@@ -6223,10 +6223,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep11, value: value3 } = collItem;
+        const { start, key, sep: sep12, value: value3 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep11?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6240,7 +6240,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep11) {
+          if (!keyProps.anchor && !keyProps.tag && !sep12) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6264,7 +6264,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep11 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
           indicator: "map-value-ind",
           next: value3,
           offset: keyNode.range[2],
@@ -6280,7 +6280,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : composeEmptyNode(ctx, offset, sep11, null, valueProps, onError);
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value3, onError);
           offset = valueNode.range[2];
@@ -6371,7 +6371,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep11 = "";
+        let sep12 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6385,13 +6385,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep11 + cb;
-              sep11 = "";
+                comment += sep12 + cb;
+              sep12 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep11 += source;
+                sep12 += source;
               hasSpace = true;
               break;
             default:
@@ -6434,18 +6434,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep11, value: value3 } = collItem;
+        const { start, key, sep: sep12, value: value3 } = collItem;
         const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep11?.[0],
+          next: key ?? sep12?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props2.found) {
-          if (!props2.anchor && !props2.tag && !sep11 && !value3) {
+          if (!props2.anchor && !props2.tag && !sep12 && !value3) {
             if (i === 0 && props2.comma)
               onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6499,8 +6499,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep11 && !props2.found) {
-          const valueNode = value3 ? composeNode(ctx, value3, props2, onError) : composeEmptyNode(ctx, props2.end, sep11, null, props2, onError);
+        if (!isMap2 && !sep12 && !props2.found) {
+          const valueNode = value3 ? composeNode(ctx, value3, props2, onError) : composeEmptyNode(ctx, props2.end, sep12, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value3))
@@ -6512,7 +6512,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep11 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value3,
@@ -6523,8 +6523,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props2.found && ctx.options.strict) {
-              if (sep11)
-                for (const st of sep11) {
+              if (sep12)
+                for (const st of sep12) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6541,7 +6541,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep11, null, valueProps, onError) : null;
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value3))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6721,7 +6721,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value3 = "";
-      let sep11 = "";
+      let sep12 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value3 += lines[i][0].slice(trimIndent) + "\n";
@@ -6738,24 +6738,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value3 += sep11 + indent.slice(trimIndent) + content;
-          sep11 = "\n";
+          value3 += sep12 + indent.slice(trimIndent) + content;
+          sep12 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep11 === " ")
-            sep11 = "\n";
-          else if (!prevMoreIndented && sep11 === "\n")
-            sep11 = "\n\n";
-          value3 += sep11 + indent.slice(trimIndent) + content;
-          sep11 = "\n";
+          if (sep12 === " ")
+            sep12 = "\n";
+          else if (!prevMoreIndented && sep12 === "\n")
+            sep12 = "\n\n";
+          value3 += sep12 + indent.slice(trimIndent) + content;
+          sep12 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep11 === "\n")
+          if (sep12 === "\n")
             value3 += "\n";
           else
-            sep11 = "\n";
+            sep12 = "\n";
         } else {
-          value3 += sep11 + content;
-          sep11 = " ";
+          value3 += sep12 + content;
+          sep12 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6938,25 +6938,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep11 = " ";
+      let sep12 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep11 === "\n")
-            res += sep11;
+          if (sep12 === "\n")
+            res += sep12;
           else
-            sep11 = "\n";
+            sep12 = "\n";
         } else {
-          res += sep11 + lm;
-          sep11 = " ";
+          res += sep12 + lm;
+          sep12 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep11 + (match?.[1] ?? "");
+      return res + sep12 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7766,14 +7766,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep11, value: value3 }) {
+    function stringifyItem({ start, key, sep: sep12, value: value3 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep11)
-        for (const st of sep11)
+      if (sep12)
+        for (const st of sep12)
           res += st.source;
       if (value3)
         res += stringifyToken(value3);
@@ -8574,15 +8574,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -8940,18 +8940,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep11;
+          let sep12;
           if (scalar.end) {
-            sep11 = scalar.end;
-            sep11.push(this.sourceToken);
+            sep12 = scalar.end;
+            sep12.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep11 = [this.sourceToken];
+            sep12 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep11 }]
+            items: [{ start, key: scalar, sep: sep12 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9104,15 +9104,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep11 = it.sep;
-                  sep11.push(this.sourceToken);
+                  const sep12 = it.sep;
+                  sep12.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep11 }]
+                    items: [{ start: start2, key, sep: sep12 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9306,13 +9306,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep11 = fc.end.splice(1, fc.end.length);
-            sep11.push(this.sourceToken);
+            const sep12 = fc.end.splice(1, fc.end.length);
+            sep12.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep11 }]
+              items: [{ start, key: fc, sep: sep12 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -14528,8 +14528,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list2) {
-      const value3 = list2.get(name, true);
+    function getDecodeSplit(name, list3) {
+      const value3 = list3.get(name, true);
       if (value3 === null) {
         return null;
       }
@@ -21941,9 +21941,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list2 = this.#headersList.cookies;
-        if (list2) {
-          return [...list2];
+        const list3 = this.#headersList.cookies;
+        if (list3) {
+          return [...list3];
         }
         return [];
       }
@@ -21983,8 +21983,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list2) {
-        o.#headersList = list2;
+      static setHeadersList(o, list3) {
+        o.#headersList = list3;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -22952,13 +22952,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list2 = dependentControllerMap.get(this.signal);
-          if (list2 === void 0) {
-            list2 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list2);
+          let list3 = dependentControllerMap.get(this.signal);
+          if (list3 === void 0) {
+            list3 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list3);
           }
           const acRef = new WeakRef(ac);
-          list2.add(acRef);
+          list3.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -31523,12 +31523,12 @@ async function hook(token, request2, route, parameters) {
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
   return request2(endpoint2);
 }
-var b64url, sep3, jwtRE, isJWT, createTokenAuth;
+var b64url, sep4, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle4 = __esm({
   "node_modules/@octokit/auth-token/dist-bundle/index.js"() {
     b64url = "(?:[a-zA-Z0-9_-]+)";
-    sep3 = "\\.";
-    jwtRE = new RegExp(`^${b64url}${sep3}${b64url}${sep3}${b64url}$`);
+    sep4 = "\\.";
+    jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
     isJWT = jwtRE.test.bind(jwtRE);
     createTokenAuth = function createTokenAuth2(token) {
       if (!token) {
@@ -34570,16 +34570,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list2) {
-            return list2.forEachShift(fn);
+          return this._lists.forEach(function(list3) {
+            return list3.forEachShift(fn);
           });
         }
         getFirst(arr2 = this._lists) {
-          var j, len, list2;
+          var j, len, list3;
           for (j = 0, len = arr2.length; j < len; j++) {
-            list2 = arr2[j];
-            if (list2.length > 0) {
-              return list2;
+            list3 = arr2[j];
+            if (list3.length > 0) {
+              return list3;
             }
           }
           return [];
@@ -36023,16 +36023,16 @@ var require_Queues = __commonJS({
         }
       }
       shiftAll(fn) {
-        return this._lists.forEach(function(list2) {
-          return list2.forEachShift(fn);
+        return this._lists.forEach(function(list3) {
+          return list3.forEachShift(fn);
         });
       }
       getFirst(arr2 = this._lists) {
-        var j, len, list2;
+        var j, len, list3;
         for (j = 0, len = arr2.length; j < len; j++) {
-          list2 = arr2[j];
-          if (list2.length > 0) {
-            return list2;
+          list3 = arr2[j];
+          if (list3.length > 0) {
+            return list3;
           }
         }
         return [];
@@ -42877,9 +42877,11 @@ import { readdir, readFile, stat } from "node:fs/promises";
 import { join as join2 } from "node:path";
 
 // runners/stages/paths.ts
-import { resolve as resolve2 } from "node:path";
+import { isAbsolute as isAbsolute3, resolve as resolve2, sep as sep2 } from "node:path";
 function isSameOrInside(child2, parent) {
-  return isInside(parent, child2);
+  if (!isAbsolute3(child2) || !isAbsolute3(parent)) return isInside(parent, child2);
+  if (child2 === parent) return true;
+  return child2.startsWith(parent.endsWith(sep2) ? parent : parent + sep2);
 }
 function overlaps(a, b) {
   return isSameOrInside(a, b) || isSameOrInside(b, a);
@@ -43654,12 +43656,12 @@ function compareStageEvents(a, b) {
 function buildRegistryState(events) {
   const byModel = /* @__PURE__ */ new Map();
   for (const e4 of events) {
-    let list2 = byModel.get(e4.model);
-    if (!list2) byModel.set(e4.model, list2 = []);
-    list2.push(e4);
+    let list3 = byModel.get(e4.model);
+    if (!list3) byModel.set(e4.model, list3 = []);
+    list3.push(e4);
   }
   const models = /* @__PURE__ */ new Map();
-  for (const [name, list2] of byModel) models.set(name, buildModelState(name, list2));
+  for (const [name, list3] of byModel) models.set(name, buildModelState(name, list3));
   return { models };
 }
 function buildModelState(name, events) {
@@ -43687,15 +43689,15 @@ function buildModelState(name, events) {
     const envName = e4.environment;
     let env = model.environments.get(envName);
     if (!env) model.environments.set(envName, env = { name: envName, current: null, since: null, timeline: [] });
-    let list2 = active.get(envName);
-    if (!list2) active.set(envName, list2 = []);
-    const previous = list2.at(-1) ?? null;
+    let list3 = active.get(envName);
+    if (!list3) active.set(envName, list3 = []);
+    const previous = list3.at(-1) ?? null;
     if (version) {
-      const i = list2.indexOf(version);
-      if (i >= 0) list2.splice(i, 1);
-      if (e4.action === "assign") list2.push(version);
+      const i = list3.indexOf(version);
+      if (i >= 0) list3.splice(i, 1);
+      if (e4.action === "assign") list3.push(version);
     }
-    const holder = list2.at(-1) ?? null;
+    const holder = list3.at(-1) ?? null;
     env.timeline.push({ event: e4, holder, previous, rollbackOf: recordField(e4, "rollback_of") });
     if (holder !== previous) {
       env.current = holder;
@@ -43764,7 +43766,7 @@ import { basename as basename4, dirname as dirname5, resolve as resolve6 } from 
 
 // pipeline-schema/paths.ts
 import { existsSync as existsSync4, lstatSync, realpathSync } from "node:fs";
-import { dirname as dirname4, isAbsolute as isAbsolute3, join as join8, relative as relative3, resolve as resolve5, sep as sep2 } from "node:path";
+import { dirname as dirname4, isAbsolute as isAbsolute4, join as join8, relative as relative3, resolve as resolve5, sep as sep3 } from "node:path";
 function findRepoRootSync(dir) {
   let cur = resolve5(dir);
   for (; ; ) {
@@ -43789,7 +43791,7 @@ function pathChecker(pipelineDir, repoRoot2) {
     dir,
     root,
     check(p) {
-      if (isAbsolute3(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\")) {
+      if (isAbsolute4(p) || /^[A-Za-z]:[\\/]/.test(p) || p.startsWith("\\")) {
         return {
           message: `path '${p}' is absolute; paths must be relative and stay inside the repository`,
           fix: `write it relative to the folder of mlpipeline.yaml${relDir === "." ? "" : ` (${relDir}/ in the repository)`}`
@@ -43802,7 +43804,7 @@ function pathChecker(pipelineDir, repoRoot2) {
           fix: "keep every path inside the repository; copy or link the file into it"
         };
       }
-      const parts = relative3(root, target).split(sep2).filter(Boolean);
+      const parts = relative3(root, target).split(sep3).filter(Boolean);
       let cur = root;
       for (const part of parts) {
         cur = join8(cur, part);
@@ -44370,6 +44372,87 @@ var datasetRefs = {
   check: (ctx) => [...validationDataset(ctx), ...evaluationDataset(ctx)]
 };
 
+// pipeline-schema/deploy-template.ts
+var URI_PLACEHOLDERS = ["name", "version", "sha256", "release_asset_url"];
+function parseUriTemplate(template) {
+  const parts = [];
+  const problems = [];
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if ((c === "{" || c === "}") && template[i + 1] === c) {
+      text += c;
+      i++;
+      continue;
+    }
+    if (c === "}") {
+      problems.push({ within: "}", message: "a '}' closes no placeholder in the deploy uri", fix: "write '}}' for a literal '}'" });
+      continue;
+    }
+    if (c !== "{") {
+      text += c;
+      continue;
+    }
+    const end = template.indexOf("}", i + 1);
+    if (end < 0) {
+      problems.push({ within: template.slice(i), message: "a '{' in the deploy uri is never closed", fix: `close it (e.g. {version}), or write '{{' for a literal '{'; placeholders: ${list()}` });
+      break;
+    }
+    const key = template.slice(i + 1, end);
+    if (!URI_PLACEHOLDERS.includes(key)) {
+      const hint = closest(key, URI_PLACEHOLDERS);
+      problems.push({
+        within: template.slice(i, end + 1),
+        message: `unknown placeholder '{${key}}' in the deploy uri${hint ? `; did you mean '{${hint}}'?` : ""}`,
+        fix: hint ? `write '{${hint}}'` : `use one of ${list()}, or '{{' and '}}' for literal braces`
+      });
+    }
+    if (text) parts.push({ text });
+    text = "";
+    parts.push({ placeholder: key, offset: i });
+    i = end;
+  }
+  if (text) parts.push({ text });
+  return { parts, problems };
+}
+function list() {
+  return URI_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
+}
+
+// pipeline-schema/rules/deploy-blocks.ts
+function blockProblems(ctx, env, d) {
+  const at3 = (...k) => pointer("environments", env, "deploy", ...k);
+  const out = [...pathProblems(ctx, d.manifest, at3("manifest"))];
+  const uri = str(d.uri);
+  if (uri !== void 0) {
+    for (const p of parseUriTemplate(uri).problems) out.push({ pointer: at3("uri"), within: p.within, message: `environment '${env}': ${p.message}`, fix: p.fix });
+  }
+  const kind = str(d.kind);
+  if (kind === "custom" && d.field === void 0) {
+    out.push({ pointer: at3("kind"), message: `environment '${env}': a custom deploy needs 'field', the dotted path to set`, fix: "add e.g. 'field: spec.model.uri'" });
+  }
+  if (isObj(d.canary)) {
+    const c = obj(d.canary);
+    if (kind === "seldon" && c.experiment === void 0) {
+      out.push({ pointer: at3("canary"), message: `environment '${env}': a seldon canary needs 'experiment', the Experiment whose candidate weights are set`, fix: "add 'experiment: <metadata.name of the Experiment>' (in the same manifest file)" });
+    }
+    if (kind !== "seldon" && c.experiment !== void 0) {
+      out.push({ pointer: at3("canary", "experiment"), message: `environment '${env}': 'experiment' is for seldon; a ${kind ?? "non-seldon"} canary sets a traffic field`, fix: kind === "kserve" ? "remove it (kserve sets spec.predictor.canaryTrafficPercent)" : "remove it and give 'field'" });
+    }
+    if (kind === "custom" && c.field === void 0) {
+      out.push({ pointer: at3("canary"), message: `environment '${env}': a custom canary needs 'field', the dotted path of the traffic percentage`, fix: "add e.g. 'field: spec.traffic.canaryPercent'" });
+    }
+    if (kind === "seldon" && c.field !== void 0) {
+      out.push({ pointer: at3("canary", "field"), message: `environment '${env}': a seldon canary sets the Experiment's candidate weights, not a field`, fix: "remove 'field'" });
+    }
+  }
+  return out;
+}
+var deployBlocks = {
+  id: "deploy-blocks",
+  check: (ctx) => Object.entries(ctx.environments).flatMap(([env, e4]) => isObj(obj(e4).deploy) ? blockProblems(ctx, env, obj(obj(e4).deploy)) : [])
+};
+
 // pipeline-schema/graph.ts
 import { posix } from "node:path";
 function normalizeRelPath(p) {
@@ -44381,10 +44464,10 @@ function pathsOverlap(a, b) {
   return a.startsWith(b + "/") || b.startsWith(a + "/");
 }
 function expanded(stage, key) {
-  const list2 = stage[key] ?? [];
+  const list3 = stage[key] ?? [];
   const combos = matrixCombinations(stage.matrix);
   const out = /* @__PURE__ */ new Set();
-  for (const p of list2) for (const c of combos) out.add(normalizeRelPath(substituteMatrix(p, c)));
+  for (const p of list3) for (const c of combos) out.add(normalizeRelPath(substituteMatrix(p, c)));
   return [...out];
 }
 function stageEdges(stages) {
@@ -47886,10 +47969,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep11 = "";
+        let sep12 = "";
         for (let sub of this.subs) {
-          out += sep11;
-          sep11 = "|";
+          out += sep12;
+          sep12 = "|";
           out += sub.appendTo();
         }
         break;
@@ -51650,6 +51733,7 @@ var SEMANTIC_RULES = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  deployBlocks,
   re2Patterns,
   reservedOutsRule
 ];
@@ -52051,16 +52135,19 @@ function resolveProblems(problems, index, file) {
 
 // runners/stages/preflight.ts
 import { existsSync as existsSync5, statSync } from "node:fs";
-import { dirname as dirname6, join as join10, resolve as resolve7 } from "node:path";
+import { dirname as dirname7, join as join10, resolve as resolve7 } from "node:path";
 
 // runners/stages/dag.ts
+import { dirname as dirname6 } from "node:path";
 function problemAt(loaded, base, message, fix) {
   const pos = loaded.locate(`/stages/${base}`);
   return { message, location: { file: loaded.displayFile ?? loaded.file, line: pos?.line, column: pos?.column }, ...fix ? { fix } : {} };
 }
 function buildGraph(loaded, stages) {
   const problems = [];
-  for (let i = 0; i < stages.length; i++) {
+  const index = new Map(stages.map((s, i) => [s.name, i]));
+  const outs = outIndex(stages);
+  for (let i = 0; i < stages.length && outs.anyOverlap; i++) {
     for (let j = i + 1; j < stages.length; j++) {
       const a = stages[i];
       const b = stages[j];
@@ -52080,12 +52167,10 @@ function buildGraph(loaded, stages) {
     const ups = /* @__PURE__ */ new Set();
     const byDep = /* @__PURE__ */ new Map();
     for (const dep of s.deps) {
-      for (const other of stages) {
-        if (other === s) continue;
-        if (other.outs.some((o) => overlaps(dep.abs, o.abs))) {
-          ups.add(other.name);
-          byDep.set(dep.rel, other.name);
-        }
+      const found = [...outs.producers(dep.abs)].filter((o) => o !== s).sort((a, b) => index.get(a.name) - index.get(b.name));
+      for (const other of found) {
+        ups.add(other.name);
+        byDep.set(dep.rel, other.name);
       }
     }
     for (const o of s.outs) {
@@ -52097,7 +52182,6 @@ function buildGraph(loaded, stages) {
     producers.set(s.name, byDep);
   }
   if (problems.length > 0) throw new ConfigError(problems);
-  const index = new Map(stages.map((s, i) => [s.name, i]));
   const remaining = new Map(stages.map((s) => [s.name, new Set(upstream.get(s.name))]));
   const order = [];
   while (remaining.size > 0) {
@@ -52117,6 +52201,39 @@ function buildGraph(loaded, stages) {
   }
   return { order, upstream, producers };
 }
+function outIndex(stages) {
+  const at3 = /* @__PURE__ */ new Map();
+  const below = /* @__PURE__ */ new Map();
+  const push = (m, k, s) => {
+    const list3 = m.get(k);
+    if (list3) list3.push(s);
+    else m.set(k, [s]);
+  };
+  for (const s of stages) {
+    for (const o of s.outs) {
+      push(at3, o.abs, s);
+      for (let p = dirname6(o.abs); ; p = dirname6(p)) {
+        push(below, p, s);
+        if (p === dirname6(p)) break;
+      }
+    }
+  }
+  let anyOverlap = false;
+  for (const [abs, owners] of at3) {
+    if (owners.length > 1 || below.has(abs)) anyOverlap = true;
+  }
+  return {
+    anyOverlap,
+    producers(abs) {
+      const found = new Set(below.get(abs) ?? []);
+      for (let p = abs; ; p = dirname6(p)) {
+        for (const s of at3.get(p) ?? []) found.add(s);
+        if (p === dirname6(p)) break;
+      }
+      return found;
+    }
+  };
+}
 function findCycle(remaining) {
   const start = remaining.keys().next().value;
   const path = [];
@@ -52129,7 +52246,7 @@ function findCycle(remaining) {
   }
   return path.slice(seen.get(cur)).reverse();
 }
-function selectStages(graph, names2) {
+function selectStages(graph, names2, opts = {}) {
   const all = graph.order.map((s) => s.name);
   if (!names2 || names2.length === 0) return new Set(all);
   const wanted = /* @__PURE__ */ new Set();
@@ -52141,6 +52258,7 @@ function selectStages(graph, names2) {
     }
     matches.forEach((m) => wanted.add(m));
   }
+  if (opts.noDeps) return wanted;
   const stack = [...wanted];
   while (stack.length) {
     for (const up of graph.upstream.get(stack.pop()) ?? []) {
@@ -52512,7 +52630,7 @@ function locator(loaded) {
   };
 }
 function paramsReader(loaded) {
-  const shownDir = dirname6(loaded.displayFile ?? loaded.file);
+  const shownDir = dirname7(loaded.displayFile ?? loaded.file);
   return new ParamsReader(loaded.dir, {
     defaults: loaded.pipeline.params ?? ["params.yaml"],
     label: (abs) => join10(shownDir, posixRelative(loaded.dir, abs))
@@ -52559,11 +52677,11 @@ async function preflight(loaded) {
   const errors = [];
   const warnings = [];
   const seen = /* @__PURE__ */ new Set();
-  const add = (list2, p) => {
+  const add = (list3, p) => {
     const key = `${p.location.file}:${p.location.line}:${p.location.column}:${p.message}`;
     if (seen.has(key)) return;
     seen.add(key);
-    list2.push(p);
+    list3.push(p);
   };
   const reader = paramsReader(loaded);
   for (const s of graph.order) {
@@ -53411,13 +53529,13 @@ async function fetchBase(root, branch) {
 }
 
 // actions/run/inputs.ts
-import { isAbsolute as isAbsolute4, join as join12, resolve as resolve8 } from "node:path";
+import { isAbsolute as isAbsolute5, join as join12, resolve as resolve8 } from "node:path";
 var SAFE_NAME = /^[A-Za-z0-9._-]+$/;
 function readInputs() {
   const runner = runnerContext();
   const workspace = resolve8(process.env.GITHUB_WORKSPACE || process.cwd());
   const wd = getInput("working-directory") || ".";
-  const dir = isAbsolute4(wd) ? wd : resolve8(workspace, wd);
+  const dir = isAbsolute5(wd) ? wd : resolve8(workspace, wd);
   const pipelineFile = resolve8(dir, getInput("pipeline-file") || "mlpipeline.yaml");
   const pr = runner.payload.pull_request;
   const fromEvent = typeof pr?.base?.ref === "string" ? pr.base.ref : void 0;
@@ -53445,17 +53563,177 @@ function readInputs() {
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync8 } from "node:fs";
 import { mkdtemp, rm as rm5 } from "node:fs/promises";
-import { join as join14, relative as relative4, sep as sep4 } from "node:path";
+import { join as join14, relative as relative4, sep as sep5 } from "node:path";
 
 // runners/stages/prepare.ts
-import { dirname as dirname7, join as join13 } from "node:path";
+import { dirname as dirname8, join as join13 } from "node:path";
+
+// runners/stages/decide.ts
+import { lstat as lstat4 } from "node:fs/promises";
+
+// core/own.ts
+function dict() {
+  return /* @__PURE__ */ Object.create(null);
+}
+function own2(obj2, key) {
+  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
+}
+function hasOwn(obj2, key) {
+  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
+}
+
+// runners/stages/decide.ts
+function commandText(s) {
+  return s.cmds.join(" && ");
+}
+async function depHash(dep, ctx) {
+  const p = ctx.pending?.find((o) => overlaps(dep.abs, o.abs));
+  if (p) return p.abs === dep.abs && p.hash ? { hash: p.hash } : { pending: true };
+  const h = await ctx.hashes.hashPath(dep.abs);
+  return h ? { hash: h.hash } : {};
+}
+async function decide(stage, params, ctx) {
+  const deps = {};
+  const missingDeps = [];
+  let upstreamPending = false;
+  for (const dep of stage.deps) {
+    const r = await depHash(dep, ctx);
+    if (r.pending) upstreamPending = true;
+    else if (r.hash) deps[dep.rel] = r.hash;
+    else missingDeps.push(dep.rel);
+  }
+  const inputs = {
+    cmds: stage.cmds,
+    wdir: stage.wdir.rel,
+    env: stage.env,
+    deps,
+    params,
+    outs: stage.outs.map((o) => o.rel)
+  };
+  const entry = ctx.lock[stage.name];
+  if (upstreamPending) {
+    const own3 = inputReasons(stage, inputs, entry, { skipDeps: true });
+    return { action: "run", reasons: [...own3.filter((r) => r !== "never run"), "upstream stale"], inputs, missingDeps };
+  }
+  const fp = fingerprint(inputs);
+  if (ctx.force) return { action: "run", reasons: ["forced"], fingerprint: fp, inputs, missingDeps };
+  let reasons;
+  if (entry && entry.fingerprint === fp) {
+    const outReasons = await outsReasons(stage, entry, ctx.hashes);
+    if (outReasons.length === 0) return { action: "skip", reasons: [], fingerprint: fp, inputs, missingDeps };
+    reasons = outReasons;
+  } else {
+    reasons = inputReasons(stage, inputs, entry, { skipDeps: false });
+    if (reasons.length === 0) reasons = ["fingerprint changed"];
+  }
+  if (missingDeps.length > 0) reasons.unshift(`deps missing: ${missingDeps.join(", ")}`);
+  const runEntry = missingDeps.length === 0 ? await ctx.store.readRun(fp) : void 0;
+  if (runEntry && sameKeys(runEntry.outs, inputs.outs) && await ctx.store.has(runEntry.outs)) {
+    const why = reasons.map((r) => r === "never run" ? "not in the lock file; the cache holds an identical run" : r);
+    return { action: "restore", reasons: why, fingerprint: fp, inputs, missingDeps, runEntry };
+  }
+  return { action: "run", reasons, fingerprint: fp, inputs, missingDeps };
+}
+function sameKeys(map, keys) {
+  const a = Object.keys(map).sort();
+  const b = [...keys].sort();
+  return a.length === b.length && a.every((k, i) => k === b[i]);
+}
+function inputReasons(stage, cur, entry, opts) {
+  if (!entry) return ["never run"];
+  const reasons = [];
+  if (entry.cmd !== commandText(stage)) reasons.push("cmd changed");
+  if ((entry.wdir ?? ".") !== cur.wdir) reasons.push("wdir changed");
+  const envKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.env ?? {}), ...Object.keys(cur.env)])].sort();
+  const envChanged = envKeys.filter((k) => (entry.env ?? {})[k] !== cur.env[k]);
+  if (envChanged.length) reasons.push(`env changed: ${envChanged.join(", ")}`);
+  if (!opts.skipDeps) {
+    const depKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.deps ?? {}), ...stage.deps.map((d) => d.rel)])];
+    const changed = depKeys.filter((k) => (entry.deps ?? {})[k] !== cur.deps[k]);
+    if (changed.length) reasons.push(`deps changed: ${changed.join(", ")}`);
+  }
+  const paramKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.params ?? {}), ...Object.keys(cur.params)])];
+  const pchanged = paramKeys.filter((k) => showValue(own2(entry.params, k)) !== showValue(own2(cur.params, k)));
+  if (pchanged.length) {
+    reasons.push(`params changed: ${pchanged.map((k) => `${k} (${showValue(own2(entry.params, k))} \u2192 ${showValue(own2(cur.params, k))})`).join(", ")}`);
+  }
+  const before = Object.keys(entry.outs ?? {}).sort().join("\n");
+  const now = [...cur.outs].sort().join("\n");
+  if (before !== now) reasons.push("outs changed");
+  return reasons;
+}
+async function hashOut(abs, hashes2) {
+  let st;
+  try {
+    st = await lstat4(abs);
+  } catch {
+    return void 0;
+  }
+  if (!st.isFile() && !st.isDirectory()) return "not-regular";
+  try {
+    return (await hashes2.hashPath(abs))?.hash;
+  } catch {
+    return "not-regular";
+  }
+}
+async function outsReasons(stage, entry, hashes2) {
+  const missing = [];
+  const modified = [];
+  for (const o of stage.outs) {
+    const h = await hashOut(o.abs, hashes2);
+    if (!h) missing.push(o.rel);
+    else if (h !== entry.outs[o.rel]) modified.push(o.rel);
+  }
+  const reasons = [];
+  if (missing.length) reasons.push(`outs missing: ${missing.join(", ")}`);
+  if (modified.length) reasons.push(`outs modified: ${modified.join(", ")}`);
+  return reasons;
+}
+
+// runners/stages/upstream-check.ts
+async function checkUpstreamOuts(graph, selected, lock, hashes2) {
+  const chosen = new Set(selected.map((s) => s.name));
+  const byName = new Map(graph.order.map((s) => [s.name, s]));
+  const problems = [];
+  const fixStages = /* @__PURE__ */ new Set();
+  for (const s of selected) {
+    for (const upName of graph.upstream.get(s.name) ?? []) {
+      if (chosen.has(upName)) continue;
+      const up = byName.get(upName);
+      const entry = lock.stages[upName];
+      for (const out of up.outs) {
+        if (!s.deps.some((d) => overlaps(d.abs, out.abs))) continue;
+        const have = await hashOut(out.abs, hashes2);
+        const want = entry?.outs[out.rel];
+        let why;
+        if (!have) why = "is missing";
+        else if (!entry) why = `is here but stage '${upName}' has no record in the lock file`;
+        else if (want === void 0) why = `is not among the outs stage '${upName}' recorded`;
+        else if (have !== want) why = `differs from what stage '${upName}' recorded (${have.slice(0, 12)} here, ${want.slice(0, 12)} recorded)`;
+        if (why) {
+          problems.push(`${s.name}: dep ${out.rel} (an out of stage '${upName}') ${why}`);
+          fixStages.add(upName);
+        }
+      }
+    }
+  }
+  if (problems.length === 0) return;
+  const ups = [...fixStages];
+  throw new InputError(`--no-deps: upstream outs are not in place
+  ${problems.join("\n  ")}`, {
+    fix: `import them from the upstream job's artifact (mlpipeline import-outs DIR), run ${ups.map((u) => `'${u}'`).join(", ")} first (mlpipeline run --stage ${ups[0]}), or drop --no-deps`
+  });
+}
+
+// runners/stages/prepare.ts
 async function prepare(loaded, opts) {
+  if (opts.noDeps && !opts.stages?.length) throw new UsageError("--no-deps needs --stage NAME", { fix: "name the stage to run alone: mlpipeline run --stage NAME --no-deps" });
   const instances = expandStages(loaded);
   const graph = buildGraph(loaded, instances);
-  const selected = selectStages(graph, opts.stages);
+  const selected = selectStages(graph, opts.stages, { noDeps: opts.noDeps });
   const stages = graph.order.filter((s) => selected.has(s.name));
   const paths = statePaths(loaded.dir, loaded.file);
-  const shownDir = dirname7(loaded.displayFile ?? loaded.file);
+  const shownDir = dirname8(loaded.displayFile ?? loaded.file);
   const reader = paramsReader(loaded);
   const params = /* @__PURE__ */ new Map();
   for (const s of stages) params.set(s.name, await reader.values(s.name, s.params, paramLocator(loaded, s)));
@@ -53465,6 +53743,7 @@ async function prepare(loaded, opts) {
     HashCache.open(paths.hashesFile, loaded.dir),
     readLock(paths.lockFile, join13(shownDir, lockFileName(loaded.file)))
   ]);
+  if (opts.noDeps) await checkUpstreamOuts(graph, stages, lock, hashes2);
   return { loaded, graph, stages, params, paths, hashes: hashes2, store: new ObjectStore(paths.cacheDir), lock };
 }
 
@@ -53495,7 +53774,7 @@ async function stageCacheKey(loaded) {
 // actions/run/plan.ts
 var KEY_VERSION = "v1";
 function keyPrefix(root, pipelineFile) {
-  const rel = relative4(root, pipelineFile).split(sep4).join("/");
+  const rel = relative4(root, pipelineFile).split(sep5).join("/");
   const id = createHash6("sha256").update(rel).digest("hex").slice(0, 12);
   return `mlpipeline-stages-${KEY_VERSION}-${process.env.RUNNER_OS ?? "unknown"}-${process.env.RUNNER_ARCH ?? "unknown"}-${id}-`;
 }
@@ -53566,17 +53845,6 @@ function configuredBaseline(loaded, opts = {}) {
   return void 0;
 }
 
-// core/own.ts
-function dict() {
-  return /* @__PURE__ */ Object.create(null);
-}
-function own2(obj2, key) {
-  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
-}
-function hasOwn(obj2, key) {
-  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
-}
-
 // runners/data/delimiter-hint.ts
 var CANDIDATES = [
   [";", "';'"],
@@ -53597,7 +53865,7 @@ function delimiterHint(columns) {
 
 // runners/data/validate.ts
 import { readFile as readFile8 } from "node:fs/promises";
-import { isAbsolute as isAbsolute6, resolve as resolve12 } from "node:path";
+import { isAbsolute as isAbsolute7, resolve as resolve12 } from "node:path";
 
 // runners/data/plain-decimal.ts
 var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
@@ -54595,7 +54863,7 @@ function defaultThreshold(method) {
 function thresholdFor(method, requested, colSpec, spec) {
   return colSpec.threshold ?? (requested !== "auto" && requested === spec.method ? spec.threshold : void 0) ?? defaultThreshold(method);
 }
-function decide(method, value3, threshold) {
+function decide2(method, value3, threshold) {
   return P_VALUE_METHODS.has(method) ? value3 < threshold : value3 >= threshold;
 }
 function numericSample(p) {
@@ -54691,7 +54959,7 @@ function computeDrift(baseline, current, spec = {}, baselineInfo = { path: basel
       const statistic = method === "ks" ? "ks_p_value" : method === "wasserstein" ? "wasserstein_normed" : "psi";
       const value3 = method === "ks" ? ks.pValue : method === "wasserstein" ? wn : psi;
       notComputable(name, method, value3, baselineInfo.path);
-      const drifted = decide(method, value3, threshold);
+      const drifted = decide2(method, value3, threshold);
       result.columns[name] = {
         kind: "numeric",
         method,
@@ -54720,7 +54988,7 @@ function computeDrift(baseline, current, spec = {}, baselineInfo = { path: basel
       const statistic = method === "chi2" ? "chi2_p_value" : method;
       const value3 = method === "chi2" ? chi.pValue : method === "jsd" ? j : method === "js_distance" ? jd : method === "linf" ? l : psi;
       notComputable(name, method, value3, baselineInfo.path);
-      const drifted = decide(method, value3, threshold);
+      const drifted = decide2(method, value3, threshold);
       result.columns[name] = {
         kind: "categorical",
         method,
@@ -54979,7 +55247,7 @@ var CsvParser = class {
 // runners/data/open.ts
 import { createReadStream as createReadStream2 } from "node:fs";
 import { stat as stat4 } from "node:fs/promises";
-import { isAbsolute as isAbsolute5, resolve as resolve10 } from "node:path";
+import { isAbsolute as isAbsolute6, resolve as resolve10 } from "node:path";
 import { createGunzip } from "node:zlib";
 function sourceLabel(src) {
   return src.ref ? `${src.ref}:${src.path}` : src.path;
@@ -55019,7 +55287,7 @@ function resolveFormat(src) {
   return { format, gzip, delimiter };
 }
 function workspacePath(src) {
-  return isAbsolute5(src.path) ? src.path : resolve10(src.cwd, src.path);
+  return isAbsolute6(src.path) ? src.path : resolve10(src.cwd, src.path);
 }
 async function openBytes(src, gzip) {
   let raw;
@@ -56505,7 +56773,7 @@ async function loadBaseline(choice, data, types, spec) {
       fix: "run inside the repository, or pass --baseline FILE"
     });
   }
-  const abs = isAbsolute6(data.path) ? data.path : resolve12(data.cwd, data.path);
+  const abs = isAbsolute7(data.path) ? data.path : resolve12(data.cwd, data.path);
   const rel = posixRelative(root, abs);
   if (!isInside(root, abs)) {
     throw new InputError(`${data.path} is outside the repository, so it has no version at ${choice.ref}`, {
@@ -56855,12 +57123,12 @@ import { readFile as readFile10 } from "node:fs/promises";
 var import_yaml4 = __toESM(require_dist(), 1);
 import { readFile as readFile9 } from "node:fs/promises";
 import { createHash as createHash7 } from "node:crypto";
-import { relative as relative5, sep as sep5 } from "node:path";
+import { relative as relative5, sep as sep6 } from "node:path";
 var HASH3 = /^[0-9a-f]{64}$/;
 async function modelFromBaseCache(root, commit, pipelineDir, modelAbs) {
-  const dirRel = relative5(root, pipelineDir).split(sep5).join("/");
+  const dirRel = relative5(root, pipelineDir).split(sep6).join("/");
   const lockRel = dirRel ? `${dirRel}/mlpipeline.lock` : "mlpipeline.lock";
-  const outRel = relative5(pipelineDir, modelAbs).split(sep5).join("/");
+  const outRel = relative5(pipelineDir, modelAbs).split(sep6).join("/");
   const text = await readFileAtRef(root, commit, lockRel);
   if (!text) return { missing: `no committed ${lockRel} records its hash, so the stage cache cannot be searched` };
   let hash;
@@ -56947,10 +57215,10 @@ async function baselineFromStage(req, resolver = registered) {
 import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream4, existsSync as existsSync9, statSync as statSync2 } from "node:fs";
 import { readdir as readdir5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute7, join as join15, relative as relative7, resolve as resolve14, sep as sep7 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join15, relative as relative7, resolve as resolve14, sep as sep8 } from "node:path";
 
 // runners/evaluate/evaluation-config.ts
-import { relative as relative6, resolve as resolve13, sep as sep6 } from "node:path";
+import { relative as relative6, resolve as resolve13, sep as sep7 } from "node:path";
 var without = (o, keys) => {
   const out = {};
   for (const [k, v] of Object.entries(o ?? {})) if (!keys.includes(k) && v !== void 0) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -56972,7 +57240,7 @@ async function bindEvaluationConfig(p, dir, hash, overrides = {}) {
   for (const [name, c] of Object.entries(p?.evaluation?.custom_metrics ?? {})) {
     if (!c.file) continue;
     const abs = resolve13(dir, c.file);
-    const rel = relative6(dir, abs).split(sep6).join("/");
+    const rel = relative6(dir, abs).split(sep7).join("/");
     files.push({ name, path: rel, sha256: await hash(abs, rel) ?? null });
   }
   return { sha256: canonicalDigest(config), config, custom_metric_files: files };
@@ -57012,9 +57280,9 @@ function fileDifferences(was, now) {
 
 // runners/gates/binding.ts
 function gatesConfigDigest(gates, defaults2) {
-  const list2 = gates ?? [];
-  const config = defaults2 && Object.keys(defaults2).length ? { gates: list2, gates_defaults: defaults2 } : list2;
-  return { sha256: createHash8("sha256").update(canonicalJson(config)).digest("hex"), count: list2.length };
+  const list3 = gates ?? [];
+  const config = defaults2 && Object.keys(defaults2).length ? { gates: list3, gates_defaults: defaults2 } : list3;
+  return { sha256: createHash8("sha256").update(canonicalJson(config)).digest("hex"), count: list3.length };
 }
 async function sha256File2(abs) {
   const h = createHash8("sha256");
@@ -57057,7 +57325,7 @@ function declaredEvaluationData(pipeline) {
 }
 var relTo = (dir, abs) => {
   const r = relative7(dir, abs);
-  return (r.startsWith("..") || isAbsolute7(r) ? abs : r).split(sep7).join("/");
+  return (r.startsWith("..") || isAbsolute8(r) ? abs : r).split(sep8).join("/");
 };
 var short = (s) => s ? s.slice(0, 12) : "none";
 var RE_EVALUATE = "re-run `mlpipeline evaluate` (it records what it read), then `mlpipeline gate`";
@@ -57109,7 +57377,7 @@ async function bindVerdict(cwd, pipeline, doc, gates, shown = "the evaluation do
   }
   const defaults2 = pipeline?.pipeline.gates_defaults;
   return {
-    model: { path: modelPath.split(sep7).join("/"), sha256: doc.model.sha256 },
+    model: { path: modelPath.split(sep8).join("/"), sha256: doc.model.sha256 },
     evaluation_data: evaluationData2,
     gates_config: { ...gatesConfigDigest(gates, defaults2), gates, ...defaults2 && Object.keys(defaults2).length ? { defaults: defaults2 } : {} },
     ...evaluationConfig2 ? { evaluation_config: evaluationConfig2 } : {}
@@ -59310,116 +59578,7 @@ async function runGates(opts) {
 // runners/stages/engine.ts
 import { createHash as createHash10 } from "node:crypto";
 import { mkdir as mkdir5, readFile as readFile15, rm as rm7 } from "node:fs/promises";
-import { dirname as dirname9, join as join16, relative as relative8, sep as sep8 } from "node:path";
-
-// runners/stages/decide.ts
-import { lstat as lstat4 } from "node:fs/promises";
-function commandText(s) {
-  return s.cmds.join(" && ");
-}
-async function depHash(dep, ctx) {
-  const p = ctx.pending?.find((o) => overlaps(dep.abs, o.abs));
-  if (p) return p.abs === dep.abs && p.hash ? { hash: p.hash } : { pending: true };
-  const h = await ctx.hashes.hashPath(dep.abs);
-  return h ? { hash: h.hash } : {};
-}
-async function decide2(stage, params, ctx) {
-  const deps = {};
-  const missingDeps = [];
-  let upstreamPending = false;
-  for (const dep of stage.deps) {
-    const r = await depHash(dep, ctx);
-    if (r.pending) upstreamPending = true;
-    else if (r.hash) deps[dep.rel] = r.hash;
-    else missingDeps.push(dep.rel);
-  }
-  const inputs = {
-    cmds: stage.cmds,
-    wdir: stage.wdir.rel,
-    env: stage.env,
-    deps,
-    params,
-    outs: stage.outs.map((o) => o.rel)
-  };
-  const entry = ctx.lock[stage.name];
-  if (upstreamPending) {
-    const own3 = inputReasons(stage, inputs, entry, { skipDeps: true });
-    return { action: "run", reasons: [...own3.filter((r) => r !== "never run"), "upstream stale"], inputs, missingDeps };
-  }
-  const fp = fingerprint(inputs);
-  if (ctx.force) return { action: "run", reasons: ["forced"], fingerprint: fp, inputs, missingDeps };
-  let reasons;
-  if (entry && entry.fingerprint === fp) {
-    const outReasons = await outsReasons(stage, entry, ctx.hashes);
-    if (outReasons.length === 0) return { action: "skip", reasons: [], fingerprint: fp, inputs, missingDeps };
-    reasons = outReasons;
-  } else {
-    reasons = inputReasons(stage, inputs, entry, { skipDeps: false });
-    if (reasons.length === 0) reasons = ["fingerprint changed"];
-  }
-  if (missingDeps.length > 0) reasons.unshift(`deps missing: ${missingDeps.join(", ")}`);
-  const runEntry = missingDeps.length === 0 ? await ctx.store.readRun(fp) : void 0;
-  if (runEntry && sameKeys(runEntry.outs, inputs.outs) && await ctx.store.has(runEntry.outs)) {
-    const why = reasons.map((r) => r === "never run" ? "not in the lock file; the cache holds an identical run" : r);
-    return { action: "restore", reasons: why, fingerprint: fp, inputs, missingDeps, runEntry };
-  }
-  return { action: "run", reasons, fingerprint: fp, inputs, missingDeps };
-}
-function sameKeys(map, keys) {
-  const a = Object.keys(map).sort();
-  const b = [...keys].sort();
-  return a.length === b.length && a.every((k, i) => k === b[i]);
-}
-function inputReasons(stage, cur, entry, opts) {
-  if (!entry) return ["never run"];
-  const reasons = [];
-  if (entry.cmd !== commandText(stage)) reasons.push("cmd changed");
-  if ((entry.wdir ?? ".") !== cur.wdir) reasons.push("wdir changed");
-  const envKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.env ?? {}), ...Object.keys(cur.env)])].sort();
-  const envChanged = envKeys.filter((k) => (entry.env ?? {})[k] !== cur.env[k]);
-  if (envChanged.length) reasons.push(`env changed: ${envChanged.join(", ")}`);
-  if (!opts.skipDeps) {
-    const depKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.deps ?? {}), ...stage.deps.map((d) => d.rel)])];
-    const changed = depKeys.filter((k) => (entry.deps ?? {})[k] !== cur.deps[k]);
-    if (changed.length) reasons.push(`deps changed: ${changed.join(", ")}`);
-  }
-  const paramKeys = [.../* @__PURE__ */ new Set([...Object.keys(entry.params ?? {}), ...Object.keys(cur.params)])];
-  const pchanged = paramKeys.filter((k) => showValue(own2(entry.params, k)) !== showValue(own2(cur.params, k)));
-  if (pchanged.length) {
-    reasons.push(`params changed: ${pchanged.map((k) => `${k} (${showValue(own2(entry.params, k))} \u2192 ${showValue(own2(cur.params, k))})`).join(", ")}`);
-  }
-  const before = Object.keys(entry.outs ?? {}).sort().join("\n");
-  const now = [...cur.outs].sort().join("\n");
-  if (before !== now) reasons.push("outs changed");
-  return reasons;
-}
-async function hashOut(abs, hashes2) {
-  let st;
-  try {
-    st = await lstat4(abs);
-  } catch {
-    return void 0;
-  }
-  if (!st.isFile() && !st.isDirectory()) return "not-regular";
-  try {
-    return (await hashes2.hashPath(abs))?.hash;
-  } catch {
-    return "not-regular";
-  }
-}
-async function outsReasons(stage, entry, hashes2) {
-  const missing = [];
-  const modified = [];
-  for (const o of stage.outs) {
-    const h = await hashOut(o.abs, hashes2);
-    if (!h) missing.push(o.rel);
-    else if (h !== entry.outs[o.rel]) modified.push(o.rel);
-  }
-  const reasons = [];
-  if (missing.length) reasons.push(`outs missing: ${missing.join(", ")}`);
-  if (modified.length) reasons.push(`outs modified: ${modified.join(", ")}`);
-  return reasons;
-}
+import { dirname as dirname10, join as join16, relative as relative8, sep as sep9 } from "node:path";
 
 // runners/stages/exec.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -59486,7 +59645,7 @@ async function readMetricsFile(abs, label2 = abs) {
 import { randomBytes as randomBytes3 } from "node:crypto";
 import { readFile as readFile14, link, mkdir as mkdir4, rm as rm6, writeFile as writeFile3 } from "node:fs/promises";
 import { hostname } from "node:os";
-import { dirname as dirname8 } from "node:path";
+import { dirname as dirname9 } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 
 // core/process-alive.ts
@@ -59611,7 +59770,7 @@ function busy(h, display, why) {
   });
 }
 async function acquireWorkspaceLock(path, opts) {
-  await mkdir4(dirname8(path), { recursive: true });
+  await mkdir4(dirname9(path), { recursive: true });
   const holder = {
     pid: process.pid,
     host: hostname(),
@@ -59710,12 +59869,12 @@ async function pipelineRef(loaded) {
   const rel = relative8(root, loaded.file);
   return {
     name: loaded.pipeline.name,
-    path: rel.startsWith("..") ? relative8(loaded.dir, loaded.file).split(sep8).join("/") : rel.split(sep8).join("/"),
+    path: rel.startsWith("..") ? relative8(loaded.dir, loaded.file).split(sep9).join("/") : rel.split(sep9).join("/"),
     sha256: createHash10("sha256").update(bytes2).digest("hex")
   };
 }
 function lockDisplay(loaded) {
-  return join16(dirname9(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep8).join("/");
+  return join16(dirname10(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep9).join("/");
 }
 var copyLock = (l) => ({ schema: l.schema, stages: { ...l.stages } });
 async function runPipeline(loaded, opts = {}) {
@@ -59748,7 +59907,7 @@ async function runLocked(loaded, opts, log, startedAt, wsLock) {
     if (await writeLockIfChanged(p.paths.lockFile, written, p.lock)) written = copyLock(p.lock);
   };
   const base = { schema: "mlpipeline/run@2", pipeline: ref, started_at: startedAt.toISOString() };
-  await mkdir5(dirname9(p.paths.runFile), { recursive: true });
+  await mkdir5(dirname10(p.paths.runFile), { recursive: true });
   await writeFileAtomic(
     p.paths.runFile,
     toJsonText({ ...base, status: "running", finished_at: null, git: await git2, ok: false, stages: [], metrics: {} })
@@ -59824,7 +59983,7 @@ function notRun(s, p, reason) {
 async function runOne(s, p, o, ctl) {
   const t0 = performance.now();
   const params = p.params.get(s.name);
-  const d = await decide2(s, params, { hashes: p.hashes, store: p.store, lock: p.lock.stages, force: o.force });
+  const d = await decide(s, params, { hashes: p.hashes, store: p.store, lock: p.lock.stages, force: o.force });
   const fp = d.fingerprint;
   const base = {
     name: s.name,
@@ -59874,7 +60033,7 @@ async function runOne(s, p, o, ctl) {
   }
   for (const out of s.outs) {
     await rm7(out.abs, { recursive: true, force: true });
-    await mkdir5(dirname9(out.abs), { recursive: true });
+    await mkdir5(dirname10(out.abs), { recursive: true });
   }
   const stopped = () => ctl.interrupts?.signal !== void 0;
   let group;
@@ -59954,11 +60113,11 @@ async function collectMetrics(s, log) {
 
 // runners/report/collect.ts
 import { readFile as readFile17 } from "node:fs/promises";
-import { join as join18, relative as relative10, sep as sep10 } from "node:path";
+import { join as join18, relative as relative10, sep as sep11 } from "node:path";
 
 // runners/diff/diff.ts
 var import_yaml6 = __toESM(require_dist(), 1);
-import { dirname as dirname11, isAbsolute as isAbsolute8, resolve as resolve17 } from "node:path";
+import { dirname as dirname12, isAbsolute as isAbsolute9, resolve as resolve17 } from "node:path";
 
 // runners/diff/files.ts
 var DEFAULT_PARAMS_FILE = "params.yaml";
@@ -60003,7 +60162,7 @@ function unique(xs) {
 // runners/diff/sources.ts
 import { existsSync as existsSync10, realpathSync as realpathSync2 } from "node:fs";
 import { readFile as readFile16 } from "node:fs/promises";
-import { basename as basename5, dirname as dirname10, join as join17 } from "node:path";
+import { basename as basename5, dirname as dirname11, join as join17 } from "node:path";
 var WORKSPACE = "workspace";
 async function openSides(cwd, names2) {
   const needsGit = names2.some((n) => n !== WORKSPACE);
@@ -60056,7 +60215,7 @@ function realPathOfExistingPart(path) {
   let head = path;
   const tail = [];
   while (!existsSync10(head)) {
-    const up = dirname10(head);
+    const up = dirname11(head);
     if (up === head) return path;
     tail.unshift(basename5(head));
     head = up;
@@ -60077,7 +60236,7 @@ async function diffFiles(opts) {
   return { kind: opts.kind, a: opts.a, b: opts.b, rows };
 }
 async function pipelineFiles(kind, loaded, sides) {
-  const dir = dirname11(loaded.file);
+  const dir = dirname12(loaded.file);
   const pick = (p) => kind === "params" ? paramsFiles(p) : metricsFiles(p);
   const files = pick(loaded.pipeline);
   for (const side of sides) {
@@ -60093,7 +60252,7 @@ async function pipelineFiles(kind, loaded, sides) {
   return [...new Set(files)].map((f) => resolve17(dir, f));
 }
 function isPlainRelative(path) {
-  return path !== "" && !isAbsolute8(path) && !path.split(/[\\/]/).includes("..");
+  return path !== "" && !isAbsolute9(path) && !path.split(/[\\/]/).includes("..");
 }
 async function load(side, abs, display, kind) {
   const file = await side.read(abs, display);
@@ -60240,14 +60399,14 @@ function buildLineage(state, ref, query) {
 }
 
 // runners/report/annotations.ts
-import { isAbsolute as isAbsolute9, relative as relative9, resolve as resolve18, sep as sep9 } from "node:path";
+import { isAbsolute as isAbsolute10, relative as relative9, resolve as resolve18, sep as sep10 } from "node:path";
 var MAX_ANNOTATIONS = 500;
 var MAX_TEXT = 1e3;
 var clip = (s, n = MAX_TEXT) => s.length > n ? s.slice(0, n - 1) + "\u2026" : s;
 function repoPath(root, abs) {
   const rel = relative9(root, abs);
-  if (rel === "" || isAbsolute9(rel) || rel === ".." || rel.startsWith(".." + sep9)) return void 0;
-  const posix2 = rel.split(sep9).join("/");
+  if (rel === "" || isAbsolute10(rel) || rel === ".." || rel.startsWith(".." + sep10)) return void 0;
+  const posix2 = rel.split(sep10).join("/");
   return /[\u0000-\u001f\u007f\\]/.test(posix2) || posix2.split("/").some((p) => p === ".." || p === "." || p === "") ? void 0 : posix2;
 }
 function value(v) {
@@ -60459,7 +60618,7 @@ async function collectReportInputs(opts) {
     inputs.diff_skipped = "not inside a git repository";
     return inputs;
   }
-  inputs.pipeline_file = relative10(root, loaded.file).split(sep10).join("/");
+  inputs.pipeline_file = relative10(root, loaded.file).split(sep11).join("/");
   const pull = await pullRequestOf(opts.env);
   if (pull) inputs.pull_request = pull;
   const found = await preflight(loaded).catch(() => void 0);
@@ -60652,12 +60811,12 @@ function codeSpan(text) {
   return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 function markdownTable(header, rows, align2) {
-  const sep11 = header.map((_, i) => {
+  const sep12 = header.map((_, i) => {
     const a = align2?.[i] ?? "left";
     return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
   });
   const line = (cells2) => `| ${cells2.join(" | ")} |`;
-  return [line(header), line(sep11), ...rows.map(line)].join("\n") + "\n";
+  return [line(header), line(sep12), ...rows.map(line)].join("\n") + "\n";
 }
 
 // reports/diff-table.ts
@@ -60963,14 +61122,14 @@ function modelCardSection(summary4) {
 function verdictLine(d, maxNames = 10) {
   const v = d.verdict;
   const name = short3(d.pipeline.name);
-  const list2 = (names2) => maxNames <= 0 ? String(names2.length) : names2.slice(0, maxNames).map((n) => short3(n)).join(", ") + (names2.length > maxNames ? ` and ${names2.length - maxNames} more` : "");
+  const list3 = (names2) => maxNames <= 0 ? String(names2.length) : names2.slice(0, maxNames).map((n) => short3(n)).join(", ") + (names2.length > maxNames ? ` and ${names2.length - maxNames} more` : "");
   switch (v.status) {
     case "passed":
       return `**\u2705 ${name}: passed**${v.counts ? ` (${v.counts.passed} gates passed${v.counts.skipped ? `, ${v.counts.skipped} skipped` : ""})` : ""}`;
     case "failed":
-      return `**\u274C ${name}: failed**${v.failing.length ? ` \u2014 failing gate${v.failing.length === 1 ? "" : "s"}: ${list2(v.failing)}` : ""}`;
+      return `**\u274C ${name}: failed**${v.failing.length ? ` \u2014 failing gate${v.failing.length === 1 ? "" : "s"}: ${list3(v.failing)}` : ""}`;
     case "warnings":
-      return `**\u26A0\uFE0F ${name}: passed with warnings** \u2014 ${list2(v.warnings)}`;
+      return `**\u26A0\uFE0F ${name}: passed with warnings** \u2014 ${list3(v.warnings)}`;
     default:
       return `**\u26AA ${name}: not gated** \u2014 ${e(v.reason ?? "no gate verdict")}`;
   }
@@ -60981,7 +61140,7 @@ function missingList(d) {
   return items.length ? items.join("\n") + "\n" : "";
 }
 function allSections(d, detail, modelCard2, extra = false) {
-  const list2 = [
+  const list3 = [
     gatesSection(d, detail),
     metricsSection(d, detail),
     diffSection(d, detail),
@@ -60994,7 +61153,7 @@ function allSections(d, detail, modelCard2, extra = false) {
     ...extra ? [importanceSection(d), latencySection(d)] : [],
     modelCardSection(modelCard2)
   ];
-  return list2.filter((s) => s !== null);
+  return list3.filter((s) => s !== null);
 }
 
 // reports/comment.ts
@@ -61358,7 +61517,7 @@ function digest(sha2562, directory) {
   if (!sha2562) return UNKNOWN;
   return codeSpan(sha2562) + (directory ? " (manifest of a directory)" : "");
 }
-function list(items, empty) {
+function list2(items, empty) {
   return items.length ? items.map((t) => `- ${e2(t)}`).join("\n") + "\n" : `${empty}
 `;
 }
@@ -61476,12 +61635,12 @@ ${e2(d.text.description)}
   out.push(d.gates ? gateTable(d) : `${UNKNOWN}: there is no verdict.
 `);
   out.push("\n## Ethical considerations\n\n");
-  out.push(list(d.text.ethical_considerations, "None stated (`report.model_card.ethical_considerations`)."));
+  out.push(list2(d.text.ethical_considerations, "None stated (`report.model_card.ethical_considerations`)."));
   out.push("\n## Caveats and recommendations\n\n");
-  out.push(list(d.caveats.map((c) => c.text), "None stated (`report.model_card.limitations`)."));
+  out.push(list2(d.caveats.map((c) => c.text), "None stated (`report.model_card.limitations`)."));
   if (d.unknown.length) {
     out.push("\n## Not known\n\n");
-    out.push(list(d.unknown, ""));
+    out.push(list2(d.unknown, ""));
   }
   return out.join("");
 }
