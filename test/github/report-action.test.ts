@@ -313,6 +313,22 @@ describe('report action, fork-safe workflow_run mode', () => {
       why: 'report.json does not match its JSON Schema: /annotations/0/path must match pattern',
     },
     {
+      // Its marker alone would be longer than GitHub's 65,536 characters: the comment could never fit.
+      label: 'a pipeline name the pipeline schema refuses (70,000 characters)',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline: { name: 'x'.repeat(70_000), model: null, task: null } }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline/name must NOT have more than 100 characters',
+    },
+    {
+      label: 'an empty pipeline name',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline: { name: '', model: null, task: null } }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline/name must NOT have fewer than 1 characters',
+    },
+    {
+      label: 'a pipeline file outside the repository',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline_file: '../other/mlpipeline.yaml' }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline_file must match pattern',
+    },
+    {
       label: 'a path traversal in the archive',
       entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: '../escaped.json', data: '{}' }],
       why: 'the archive entry "../escaped.json" is a path traversal',
