@@ -247,6 +247,20 @@ describe('report action, same job as run', () => {
     expect(r.summary).toBe('');
   });
 
+  it('a data-check example nested 200,000 deep (valid: a JSONL value may be any JSON) is shown cut, not a crash', async () => {
+    const head = sha('deep');
+    const pull = gh.addPull({ headSha: head });
+    const checks = { data: 'data/train.jsonl', total: 1, passed: 0, failed: [{ column: 'age', check: 'type', severity: 'error' as const, expected: 'integer', failed_count: 1, failed_fraction: 1, examples: [{ row: 1, line: 2, value: 'DEEP' }] }] };
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const text = JSON.stringify(reportData({ checks })).replace('"DEEP"', deep);
+    const r = await sameJob(pull, head, resultsDir({ 'report.json': text }));
+    expect(r.stderr + r.stdout).not.toContain('Maximum call stack');
+    expect(r.exitCode).toBe(0);
+    const body = String(commentsOn(pull)[0]!.body);
+    expect(body).toContain('`[[[[');
+    expect(body.length).toBeLessThan(65_536);
+  });
+
   it('refuses a results directory with anything but the documents (a symbolic link, an extra file)', async () => {
     const head = sha('extra');
     const pull = gh.addPull({ headSha: head });
