@@ -82,7 +82,7 @@ function sameJob(pull: number, headSha: string, results: string, inputs: Record<
   });
 }
 
-function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn', headBranch = 'feature'): Promise<ActionResult> {
+function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn', headBranch = 'feature', conclusion = 'success'): Promise<ActionResult> {
   return runAction({
     action: ACTION,
     event: {
@@ -90,7 +90,7 @@ function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn',
       payload: {
         action: 'completed',
         // For a fork's pull request GitHub leaves `pull_requests` empty: nothing relies on it.
-        workflow_run: { id: runId, head_sha: headSha, head_branch: headBranch, head_repository: { full_name: headRepo }, pull_requests: [], conclusion: 'success', event: 'pull_request' },
+        workflow_run: { id: runId, head_sha: headSha, head_branch: headBranch, head_repository: { full_name: headRepo }, pull_requests: [], conclusion, event: 'pull_request' },
       },
     },
     token: gh.token,
@@ -312,6 +312,26 @@ describe('report action, fork-safe workflow_run mode', () => {
     const r = await workflowRun(runId, head);
     expect(r.exitCode).toBe(0);
     expect(r.outputs.skipped).toContain(`pull request #${pull} is now at ${newer.slice(0, 12)}`);
+    expect(wrote()).toEqual([]);
+  });
+
+  it('a cancelled run changes nothing and downloads nothing (it may have uploaded no artifact)', async () => {
+    const { pull, head, runId } = forkPull('cancelled');
+    const r = await workflowRun(runId, head, 'someone/churn', 'feature', 'cancelled');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toBe(`workflow run ${runId} was cancelled: it has no results to post`);
+    expect(gh.requestsFor('actions/download-artifact')).toEqual([]);
+    expect(wrote()).toEqual([]);
+    expect(commentsOn(pull)).toHaveLength(0);
+  });
+
+  it('an older run whose artifact is gone (or never uploaded) still changes nothing, without downloading', async () => {
+    const { pull, head, runId } = forkPull('stale no artifact');
+    gh.repo(REPO).pulls.get(pull)!.headSha = sha('fork stale no artifact newer');
+    const r = await workflowRun(runId, head);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toContain(`pull request #${pull} is now at`);
+    expect(gh.requestsFor('actions/list-workflow-run-artifacts')).toEqual([]);
     expect(wrote()).toEqual([]);
   });
 
