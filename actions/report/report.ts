@@ -116,13 +116,14 @@ async function findPull(client: GitHubClient, repo: RepoRef, t: Trigger): Promis
     return { pull };
   }
   const open = await listOpenPulls(client, repo);
-  const atHead = open.filter((p) => p.head.sha === t.headSha);
-  const fromRun = atHead.filter((p) => t.headRepo === undefined || p.head.repo === t.headRepo);
-  const pick = (fromRun.length ? fromRun : atHead).sort((a, b) => a.number - b.number)[0];
+  // Only a pull request whose head is in the run's repository: the same commit can be the head
+  // of pull requests from several repositories, and a fork's results never go on another's.
+  const fromRun = open.filter((p) => p.head.sha === t.headSha && (t.headRepo === undefined || p.head.repo === t.headRepo));
+  const pick = fromRun.sort((a, b) => a.number - b.number)[0];
   if (pick) return { pull: pick };
   const moved = open.find((p) => t.headBranch !== undefined && p.head.ref === t.headBranch && p.head.repo === t.headRepo);
   if (moved) return { skipped: `pull request #${moved.number} is now at ${moved.head.sha.slice(0, 12)}; these results are for ${t.headSha.slice(0, 12)}, an older push` };
-  return { skipped: `no open pull request has head ${t.headSha.slice(0, 12)}` };
+  return { skipped: `no open pull request${t.headRepo === undefined ? '' : ` from ${t.headRepo}`} has head ${t.headSha.slice(0, 12)}` };
 }
 
 /** What the results say about their pull request must be what GitHub says about the run. */

@@ -315,6 +315,19 @@ describe('report action, fork-safe workflow_run mode', () => {
     expect(wrote()).toEqual([]);
   });
 
+  it('never posts a fork\'s results on another repository\'s pull request that has the same head commit', async () => {
+    // The fork pushed the victim's head commit, opened a pull request (its workflow ran), then closed it.
+    const head = sha('shared head');
+    const victim = gh.addPull({ headSha: head, headRef: 'victim-branch' });
+    const runId = ++runs;
+    gh.addArtifactZip(REPO, runId, 'mlpipeline-results', zipOf([{ name: 'report.json', data: JSON.stringify(reportData({ verdict: { status: 'passed', failing: [], warnings: [], reason: null, counts: { passed: 1, failed: 0, skipped: 0, warnings: 0 } }, gates: [], annotations: [] })) }]));
+    const r = await workflowRun(runId, head, 'mallory/churn', 'closed-pr');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toBe(`no open pull request from mallory/churn has head ${head.slice(0, 12)}`);
+    expect(wrote()).toEqual([]);
+    expect(commentsOn(victim)).toHaveLength(0);
+  });
+
   it('a cancelled run changes nothing and downloads nothing (it may have uploaded no artifact)', async () => {
     const { pull, head, runId } = forkPull('cancelled');
     const r = await workflowRun(runId, head, 'someone/churn', 'feature', 'cancelled');
