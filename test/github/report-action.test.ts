@@ -176,6 +176,23 @@ describe('report action, same job as run', () => {
     expect(wrote()).toEqual(['checks/create', 'issues/update-comment']);
   });
 
+  it('a GitHub App token (GET /user is 403, it writes as <app>[bot]) updates its comment without bot-login', async () => {
+    gh.identity = { kind: 'installation', login: 'mlpipeline-app[bot]' };
+    try {
+      const head = sha('app token');
+      const pull = gh.addPull({ headSha: head });
+      const first = await sameJob(pull, head, resultsDir({ 'report.json': reportData() }));
+      expect(first.exitCode).toBe(0);
+      const second = await sameJob(pull, head, resultsDir({ 'report.json': reportData() }));
+      expect(second.exitCode).toBe(0);
+      expect(commentsOn(pull)).toHaveLength(1);
+      expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
+      expect(commentsOn(pull)[0]!.user).toMatchObject({ login: 'mlpipeline-app[bot]' });
+    } finally {
+      gh.identity = { kind: 'installation', login: 'github-actions[bot]' };
+    }
+  });
+
   it('a 502 on the comment, then success, posts exactly once (also when the 502 came after the write)', async () => {
     for (const fault of [faults.badGateway(), faults.badGatewayAfterWrite()]) {
       const head = sha(`502 ${fault.landed ? 'landed' : 'lost'}`);
