@@ -345,6 +345,24 @@ describe('report action, fork-safe workflow_run mode', () => {
     expect(commentsOn(victim)).toHaveLength(0);
   });
 
+  it('on GitHub Enterprise Server (no v4 artifacts) says to report in the same job, not to check the artifact name', async () => {
+    const { pull, head, runId } = forkPull('ghes');
+    const r = await runAction({
+      action: ACTION,
+      event: { name: 'workflow_run', payload: { action: 'completed', workflow_run: { id: runId, head_sha: head, head_branch: 'feature', head_repository: { full_name: 'someone/churn' }, pull_requests: [], conclusion: 'success', event: 'pull_request' } } },
+      token: gh.token,
+      apiUrl: gh.apiUrl,
+      serverUrl: 'https://ghes.example.com',
+      env: ENV,
+    });
+    expect(r.exitCode).toBe(1);
+    const error = r.commands.find((c) => c.command === 'error')!.message;
+    expect(error).toContain('GitHub Enterprise Server');
+    expect(error).toContain('fix: report in the same job as `run`');
+    expect(error).not.toMatch(/\n\s+at /);
+    expect(commentsOn(pull)).toHaveLength(0);
+  });
+
   it('a cancelled run changes nothing and downloads nothing (it may have uploaded no artifact)', async () => {
     const { pull, head, runId } = forkPull('cancelled');
     const r = await workflowRun(runId, head, 'someone/churn', 'feature', 'cancelled');
