@@ -416,6 +416,17 @@ describe('report action, fork-safe workflow_run mode', () => {
       why: 'the archive entry "../escaped.json" is a path traversal',
     },
     {
+      // On a case-insensitive file system (a macOS runner) the second would overwrite or clash with the first.
+      label: 'two entries whose names differ only in case',
+      entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: 'REPORT.JSON', data: '{}' }],
+      why: 'the archive has "REPORT.JSON" twice (names that differ only in case or Unicode normalisation are one file on some runners)',
+    },
+    {
+      label: 'an entry name longer than the file system allows (was a stack trace)',
+      entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: `${'a'.repeat(300)}.json`, data: '{}' }],
+      why: `the archive entry "${'a'.repeat(300)}.json" cannot be written (ENAMETOOLONG)`,
+    },
+    {
       label: 'a symbolic link in the archive',
       entries: () => [{ name: 'report.json', data: '/etc/passwd', mode: 0o120777 }],
       why: 'the archive entry "report.json" is a symbolic link',
