@@ -7,6 +7,7 @@
  * full report is. The verdict and the failing gates are never cut.
  */
 import { codeSpan, wellFormed } from './markdown.js';
+import { renderModelCardBrief } from './model-card/summary.js';
 import type { ReportData } from './report-data.js';
 import { allSections, fitRows, FULL_DETAIL, GATE_HEADER, gateRows, missingList, verdictLine, type Detail, type Section } from './report-sections.js';
 
@@ -21,8 +22,6 @@ export interface CommentOptions {
   limit?: number;
   /** Where the full report is, shown when something was cut (e.g. `.mlpipeline/report/summary.md`). */
   fullReport?: string;
-  /** The model card's short Markdown block (reports/model-card/ modelCardSummary). */
-  modelCard?: string;
   /** The pipeline file's repo-relative path, in the marker (two pipeline files may share a name). */
   pipelineFile?: string;
 }
@@ -86,10 +85,12 @@ export function renderComment(d: ReportData, opts: CommentOptions = {}): string 
   const limit = opts.limit ?? COMMENT_LIMIT;
   const marker = commentMarker(d.pipeline.name, opts.pipelineFile);
   const missing = missingList(d);
+  // From the data, never from a caller: the action re-renders from report.json alone.
+  const modelCard = d.model_card ? renderModelCardBrief(d.model_card) : undefined;
   const head = `${marker}\n## mlpipeline report: ${verdictLine(d)}\n\n${missing}${missing ? '\n' : ''}`;
   for (const level of LEVELS) {
     const note = level.cut.length ? cutNote(level.cut, limit, opts.fullReport) : '';
-    const text = assemble(d, head, level.detail, note, level.cut.length > 3 ? undefined : opts.modelCard);
+    const text = assemble(d, head, level.detail, note, level.cut.length > 3 ? undefined : modelCard);
     if (text.length <= limit) return text;
   }
   // Last resort: the verdict and the failing gates only, as many rows as fit (a pipeline with

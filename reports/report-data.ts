@@ -9,6 +9,8 @@ import { METRIC_DIRECTIONS, type Direction } from '../pipeline-schema/metrics.js
 import type { RunRecord, StageStatus, Task } from '../pipeline-schema/types.js';
 import type { DiffRow } from '../runners/diff/diff.js';
 import type { EvaluationDocument, SliceValue } from '../runners/evaluate/document.js';
+import { buildModelCardData } from './model-card/data.js';
+import { modelCardBrief, type ModelCardBrief } from './model-card/summary.js';
 import type { ReportAnnotation, ReportInputs, VersionMetrics } from './report-documents.js';
 
 export const REPORT_SCHEMA_ID = 'mlpipeline/report@1';
@@ -130,6 +132,8 @@ export interface ReportData {
   pull_request?: { number: number; head_sha: string };
   /** Check-run annotations on exact lines of mlpipeline.yaml and the data file (runners/report/annotations.ts). */
   annotations?: ReportAnnotation[];
+  /** What the comment's model card block says (reports/model-card/summary.ts), so a comment re-rendered from report.json is the one written locally. */
+  model_card?: ModelCardBrief;
 }
 
 const LATENCY_KEYS = ['latency_p50_ms', 'latency_p95_ms', 'latency_p99_ms', 'throughput_rows_per_s', 'model_size_bytes'];
@@ -345,6 +349,7 @@ export function buildReportData(inputs: ReportInputs): ReportData {
     ...(inputs.pipeline_file === undefined ? {} : { pipeline_file: inputs.pipeline_file }),
     ...(inputs.pull_request ? { pull_request: { ...inputs.pull_request } } : {}),
     ...(inputs.annotations ? { annotations: inputs.annotations.map((a) => ({ ...a })) } : {}),
+    model_card: modelCardBrief(buildModelCardData(inputs)),
   };
 }
 

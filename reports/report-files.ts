@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { toJsonText } from '../core/atomic-write.js';
 import { renderComment } from './comment.js';
-import { buildModelCardData, modelCardSummary, renderCycloneDx, renderModelCardMarkdown, renderModelCardToolkit } from './model-card/index.js';
+import { buildModelCardData, renderCycloneDx, renderModelCardMarkdown, renderModelCardToolkit } from './model-card/index.js';
 import { buildReportData } from './report-data.js';
 import type { ReportInputs } from './report-documents.js';
 import { renderSummary } from './summary.js';
@@ -49,10 +49,9 @@ export function bomIdentity(inputs: ReportInputs): { serialNumber: string; times
 export function renderReportFiles(inputs: ReportInputs, opts: ReportFileOptions = {}): Record<ReportFile, string> {
   const data = buildReportData(inputs);
   const cardData = buildModelCardData(inputs);
-  const card = modelCardSummary(cardData);
   return {
-    'comment.md': renderComment(data, { fullReport: opts.fullReport, modelCard: card, pipelineFile: inputs.pipeline_file }),
-    'summary.md': renderSummary(data, { modelCard: card }),
+    'comment.md': renderComment(data, { fullReport: opts.fullReport, pipelineFile: data.pipeline_file }),
+    'summary.md': renderSummary(data),
     'model-card.md': renderModelCardMarkdown(cardData),
     'model-card.json': toJsonText(renderModelCardToolkit(cardData)),
     'bom.cdx.json': toJsonText(renderCycloneDx(cardData, opts.bom ?? bomIdentity(inputs))),

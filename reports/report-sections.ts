@@ -203,7 +203,7 @@ export function checksSection(d: ReportData, detail: Detail): Section | null {
       e(f.check) + (f.severity === 'warn' ? ' (warn)' : ''),
       e(f.expected),
       `${f.failed_count} (${formatPercent(f.failed_fraction)})`,
-      ex.length ? ex.map((x) => codeSpan(JSON.stringify(x.value) ?? 'undefined')).join(', ') : '–',
+      ex.length ? ex.map((x) => codeSpan(exampleText(x.value))).join(', ') : '–',
       ex.length ? ex.map((x) => where(c.data, x.line, x.row)).join(', ') : '–',
     ];
   });
@@ -286,6 +286,44 @@ export function latencySection(d: ReportData): Section | null {
   if (!l) return null;
   const rows = Object.entries(l).map(([k, v]) => [e(k), num(v)]);
   return { id: 'latency', title: 'Latency', headline: `p50 ${num(l.latency_p50_ms)} ms, p95 ${num(l.latency_p95_ms)} ms, p99 ${num(l.latency_p99_ms)} ms.`, body: markdownTable(['figure', 'value'], rows, ['left', 'right']) };
+}
+
+const EXAMPLE_MAX = 200;
+const EXAMPLE_DEPTH = 16;
+
+/**
+ * A sample value as JSON, cut at EXAMPLE_MAX characters. A JSONL value may be any JSON, and in
+ * an artifact nested as deep as its 16 MiB allow: JSON.stringify would recurse to a stack
+ * overflow, so this walks at most EXAMPLE_DEPTH levels and stops once the text is long enough.
+ */
+export function exampleText(value: unknown): string {
+  let out = '';
+  const walk = (x: unknown, depth: number): void => {
+    if (out.length > EXAMPLE_MAX) return;
+    if (x === null || typeof x !== 'object') {
+      out += JSON.stringify(x) ?? String(x);
+      return;
+    }
+    if (depth >= EXAMPLE_DEPTH) {
+      out += '…';
+      return;
+    }
+    const array = Array.isArray(x);
+    // Keys only, lazily for arrays: a value of millions of elements is not copied.
+    const keys = array ? (x as unknown[]).keys() : Object.keys(x).values();
+    out += array ? '[' : '{';
+    let first = true;
+    for (const k of keys) {
+      if (out.length > EXAMPLE_MAX) return;
+      if (!first) out += ',';
+      first = false;
+      if (!array) out += `${JSON.stringify(k)}:`;
+      walk((x as Record<string | number, unknown>)[k], depth + 1);
+    }
+    out += array ? ']' : '}';
+  };
+  walk(value, 0);
+  return out.length > EXAMPLE_MAX ? `${out.slice(0, EXAMPLE_MAX - 1)}…` : out;
 }
 
 export function modelCardSection(summary: string | undefined): Section | null {

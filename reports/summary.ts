@@ -5,6 +5,7 @@
  * verdict and as many failing gates as fit). The limit is in UTF-8 bytes, and is never exceeded.
  */
 import { codeSpan } from './markdown.js';
+import { renderModelCardBrief } from './model-card/summary.js';
 import type { ReportData } from './report-data.js';
 import { allSections, fitRows, FULL_DETAIL, GATE_HEADER, gateRows, missingList, verdictLine, type Detail, type Section } from './report-sections.js';
 
@@ -23,14 +24,15 @@ const FALLBACK: Detail[] = [
 
 const bytes = (t: string): number => Buffer.byteLength(t, 'utf8');
 
-export function renderSummary(d: ReportData, opts: { modelCard?: string; fullReport?: string; limitBytes?: number } = {}): string {
+export function renderSummary(d: ReportData, opts: { fullReport?: string; limitBytes?: number } = {}): string {
   const limit = opts.limitBytes ?? SUMMARY_LIMIT_BYTES;
   const missing = missingList(d);
   const head = `# mlpipeline report: ${verdictLine(d, 100)}\n\n${missing}${missing ? '\n' : ''}`;
+  const modelCard = d.model_card ? renderModelCardBrief(d.model_card) : undefined;
   const where = codeSpan(opts.fullReport ?? 'report.json');
   for (const [i, detail] of FALLBACK.entries()) {
     const note = i === 0 ? '' : `> **Cut to fit GitHub's 1 MiB step summary:** ${i === 1 ? 'per-column detail' : 'per-column detail, slices, charts, long tables'}. Every value is in ${where}.\n\n`;
-    const text = head + note + allSections(d, detail, opts.modelCard, true).map(section).join('');
+    const text = head + note + allSections(d, detail, modelCard, true).map(section).join('');
     if (bytes(text) <= limit) return text;
   }
   // Last resort (thousands of failing gates with long names): the verdict, then as many failing

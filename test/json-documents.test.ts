@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bufferIo } from '../cli/context.js';
 import { runCli } from '../cli/main.js';
 import { validateDocument } from '../pipeline-schema/documents.js';
+import { LocalGitHub, sha } from './github/local-github.js';
+import { runAction } from './github/run-action.js';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const example = join(root, 'examples', 'churn');
@@ -119,6 +121,37 @@ describe('every --json document validates against its schema', () => {
     const data = JSON.parse(readFileSync(join(repo, '.mlpipeline', 'report', 'report.json'), 'utf8')) as unknown;
     expect(validateDocument('report', data), 'report.json against report.schema.json').toEqual([]);
     covered.add('report');
+  });
+
+  it('the report action re-renders, from report.json alone, the comment mlpipeline report wrote (byte for byte)', async () => {
+    const local = readFileSync(join(repo, '.mlpipeline', 'report', 'comment.md'), 'utf8');
+    expect(local).toContain('### Model card');
+    // The results directory as `run` uploads it: the JSON documents only, no Markdown.
+    const results = join(work, 'results');
+    mkdirSync(results);
+    writeFileSync(join(results, 'report.json'), readFileSync(join(repo, '.mlpipeline', 'report', 'report.json')));
+    const gh = await LocalGitHub.start();
+    try {
+      const head = sha('example head');
+      const pull = gh.addPull({ headSha: head });
+      const r = await runAction({
+        action: 'actions/report/action.yml',
+        inputs: { results },
+        event: { name: 'pull_request', payload: { action: 'synchronize', number: pull, pull_request: { number: pull, head: { sha: head } } } },
+        sha: sha(`merge ${head}`),
+        ref: `refs/pull/${pull}/merge`,
+        token: gh.token,
+        apiUrl: gh.apiUrl,
+        serverUrl: gh.serverUrl,
+        env: { MLPIPELINE_GITHUB_RETRY_BASE_MS: '1', MLPIPELINE_GITHUB_WRITE_SPACING_MS: '0' },
+      });
+      expect(r.exitCode, r.stderr).toBe(0);
+      const posted = [...gh.repo('acme/churn').comments.values()].filter((c) => c.issueNumber === pull).map((c) => String(c.comment.body));
+      expect(posted).toEqual([local]);
+      expect(gh.takeViolations()).toEqual([]);
+    } finally {
+      await gh.close();
+    }
   });
 
   it('register, promote (dry run and for real, with --deploy), deploy, registry, history, lineage, verify, provenance', async () => {

@@ -11,6 +11,7 @@ import { reportFixture, type NameKind } from '../bench/report-documents.js';
 import { buildReportData } from '../reports/report-data.js';
 import { renderComment } from '../reports/comment.js';
 import { renderReportFiles } from '../reports/report-files.js';
+import { validateDocument } from '../pipeline-schema/documents.js';
 
 const HOSTILE = [
   '<img src=x onerror=alert(1)>',
@@ -142,6 +143,21 @@ describe('hostile names through every Markdown output', () => {
     expect(cut).toContain('Cut to fit');
     assertSafeHtml('comment.md', cut);
     assertTables('comment.md', cut);
+  });
+
+  it.skipIf(!CMARK)('a report.json whose model card block is hostile (an artifact a fork wrote) renders just as safe', () => {
+    const data = buildReportData(reportFixture({ columns: 2, slices: 2 }));
+    const at = (i: number) => HOSTILE[i % HOSTILE.length]!;
+    data.model_card = {
+      name: at(0), version: at(6), environments: [at(1), at(7), at(4)], task: 'regression', sha256: 'a'.repeat(64), size_bytes: 1e15,
+      headline: HOSTILE.map((h, i) => ({ name: h, value: i === 0 ? 1e308 : -i / 3 })),
+      intended_use: HOSTILE.join(' ').replace(/\s+/g, ' ').slice(0, 200), caveats: 3,
+    };
+    expect(validateDocument('report', JSON.parse(JSON.stringify(data)))).toEqual([]);
+    const md = renderComment(data);
+    expect(md).toContain('### Model card');
+    assertSafeHtml('comment.md', md);
+    assertTables('comment.md', md);
   });
 
   it('cmark-gfm is there (otherwise the render tests above skip)', (ctx) => {

@@ -46,9 +46,15 @@ export async function createOrUpdateComment(
 ): Promise<{ action: 'created' | 'updated'; comment: IssueComment }> {
   // A body its own test does not recognise would be posted anew on every push: a pile, not a comment.
   if (!sticky.isOurs(sticky.body)) throw new Error('createOrUpdateComment: the body is not recognised by its own isOurs (is the marker line first?)');
-  const author = sticky.author ?? (await whoAmI(client)).login;
-  const ours = (c: IssueComment) => c.author === author && sticky.isOurs(c.body);
-  const existing = (await listIssueComments(client, repo, sticky.issueNumber)).find(ours);
+  const me = sticky.author !== undefined ? { login: sticky.author, guessed: false } : await whoAmI(client).then((i) => ({ login: i.login, guessed: i.kind === 'installation' }));
+  // An installation token cannot ask who it is (GET /user: 403), so its login is a guess:
+  // GITHUB_TOKEN writes as github-actions[bot], a GitHub App's token as <app>[bot]. Then any bot's
+  // comment that starts with the marker line is ours (no person's login ends in `[bot]`), the
+  // guessed login's first; otherwise an App's report would add a comment on every push.
+  const byUs = (c: IssueComment) => c.author === me.login || (me.guessed && c.author.endsWith('[bot]'));
+  const ours = (c: IssueComment) => byUs(c) && sticky.isOurs(c.body);
+  const all = await listIssueComments(client, repo, sticky.issueNumber);
+  const existing = all.find((c) => c.author === me.login && sticky.isOurs(c.body)) ?? all.find(ours);
   if (existing) {
     const { data } = await call('issues/update-comment', () =>
       client.rest.issues.updateComment({ owner: repo.owner, repo: repo.repo, comment_id: existing.id, body: sticky.body }),

@@ -43,6 +43,13 @@ export async function downloadRunArtifactZip(options: {
   try {
     ({ artifact: found } = await client.getArtifact(options.name, { findBy }));
   } catch (e) {
+    // @actions/artifact refuses before any request on a server that is not github.com or *.ghe.com.
+    if (e instanceof Error && e.name === 'GHESNotSupportedError') {
+      throw new RunArtifactError('GitHub Enterprise Server has no v4 artifacts (what upload-artifact@v4 and @actions/artifact use), so the fork-safe workflow_run mode cannot fetch the results there', {
+        fix: 'report in the same job as `run` (the `results` input; `mlpipeline init github --private` writes that workflow)',
+        cause: e,
+      });
+    }
     throw new RunArtifactError(`workflow run ${options.runId} has no artifact named ${JSON.stringify(options.name)} that the token can read: ${firstLine(e)}`, {
       fix: 'check that the pull request workflow uploads its results under this `artifact-name`, and that this job has `permissions: actions: read`',
       cause: e,

@@ -53,6 +53,8 @@ interface Trigger {
   headBranch?: string;
   headRepo?: string;
   runId?: number;
+  /** Fork-safe: the triggering run's conclusion (`cancelled`: it has nothing to post). */
+  conclusion?: string;
 }
 
 const SHA = /^[0-9a-f]{40}$/;
@@ -71,7 +73,7 @@ function triggerOf(ctx: RunnerContext, resultsGiven: boolean): Trigger {
       throw new UsageError('the workflow_run event has no run id and head SHA', { fix: 'run the report action in a workflow triggered by `on: workflow_run`' });
     }
     const headRepo = obj(run.head_repository).full_name;
-    return { headSha, runId: id, ...(typeof run.head_branch === 'string' ? { headBranch: run.head_branch } : {}), ...(typeof headRepo === 'string' ? { headRepo } : {}) };
+    return { headSha, runId: id, ...(typeof run.conclusion === 'string' ? { conclusion: run.conclusion } : {}), ...(typeof run.head_branch === 'string' ? { headBranch: run.head_branch } : {}), ...(typeof headRepo === 'string' ? { headRepo } : {}) };
   }
   const pr = obj(p.pull_request);
   const headSha = obj(pr.head).sha;
@@ -114,13 +116,14 @@ async function findPull(client: GitHubClient, repo: RepoRef, t: Trigger): Promis
     return { pull };
   }
   const open = await listOpenPulls(client, repo);
-  const atHead = open.filter((p) => p.head.sha === t.headSha);
-  const fromRun = atHead.filter((p) => t.headRepo === undefined || p.head.repo === t.headRepo);
-  const pick = (fromRun.length ? fromRun : atHead).sort((a, b) => a.number - b.number)[0];
+  // Only a pull request whose head is in the run's repository: the same commit can be the head
+  // of pull requests from several repositories, and a fork's results never go on another's.
+  const fromRun = open.filter((p) => p.head.sha === t.headSha && (t.headRepo === undefined || p.head.repo === t.headRepo));
+  const pick = fromRun.sort((a, b) => a.number - b.number)[0];
   if (pick) return { pull: pick };
   const moved = open.find((p) => t.headBranch !== undefined && p.head.ref === t.headBranch && p.head.repo === t.headRepo);
   if (moved) return { skipped: `pull request #${moved.number} is now at ${moved.head.sha.slice(0, 12)}; these results are for ${t.headSha.slice(0, 12)}, an older push` };
-  return { skipped: `no open pull request has head ${t.headSha.slice(0, 12)}` };
+  return { skipped: `no open pull request${t.headRepo === undefined ? '' : ` from ${t.headRepo}`} has head ${t.headSha.slice(0, 12)}` };
 }
 
 /** What the results say about their pull request must be what GitHub says about the run. */
@@ -161,20 +164,29 @@ export async function report(): Promise<void> {
     writeSpacingMs: nonNegative(process.env.MLPIPELINE_GITHUB_WRITE_SPACING_MS),
   });
 
-  const what = resultsInput ? `in ${resultsInput}` : `of workflow run ${trigger.runId}`;
-  const results = resultsInput
-    ? await loadResults(resolve(process.env.GITHUB_WORKSPACE || process.cwd(), resultsInput), what)
-    : await artifactResults(token, ctx.repo, trigger.runId!, getInput('artifact-name') || 'mlpipeline-results');
-  const data = results.report;
-  info(`results ${what}: ${Object.keys(results.documents).join(', ')} valid; pipeline ${JSON.stringify(data.pipeline.name)}, verdict ${data.verdict.status}`);
+  const skip = (why: string): void => {
+    info(`changing nothing: ${why}`);
+    setOutput('skipped', why);
+  };
+  // A cancelled run (superseded by a newer push, or stopped by hand) may have uploaded nothing.
+  if (trigger.conclusion === 'cancelled' || trigger.conclusion === 'skipped') return skip(`workflow run ${trigger.runId} was ${trigger.conclusion}: it has no results to post`);
 
+  const what = resultsInput ? `in ${resultsInput}` : `of workflow run ${trigger.runId}`;
+  const load = async (): Promise<Results> => {
+    const results = resultsInput
+      ? await loadResults(resolve(process.env.GITHUB_WORKSPACE || process.cwd(), resultsInput), what)
+      : await artifactResults(token, ctx.repo, trigger.runId!, getInput('artifact-name') || 'mlpipeline-results');
+    info(`results ${what}: ${Object.keys(results.documents).join(', ')} valid; pipeline ${JSON.stringify(results.report.pipeline.name)}, verdict ${results.report.verdict.status}`);
+    return results;
+  };
+  // Same job: the directory is checked first (nothing is asked of GitHub for a refused one).
+  // Fork-safe: the pull request first, so an older run changes nothing and downloads nothing,
+  // whether or not its artifact is still there.
+  const early = resultsInput ? await load() : undefined;
   const found = await findPull(client, ctx.repo, trigger);
-  if ('skipped' in found) {
-    info(`changing nothing: ${found.skipped}`);
-    setOutput('skipped', found.skipped);
-    return;
-  }
+  if ('skipped' in found) return skip(found.skipped);
   const pull = found.pull;
+  const data = (early ?? (await load())).report;
   crossCheck(data, trigger, pull, what);
 
   const jobSummary = renderSummary(data);

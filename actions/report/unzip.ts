@@ -70,8 +70,10 @@ export async function extractZip(zip: Buffer, into: string, limits: ZipLimits): 
     if ((unixMode & 0o170000) === 0o120000) throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} is a symbolic link`);
     if ((unixMode & 0o170000) === 0o040000 || (external & 0x10) !== 0) throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} is a directory`);
     if (flags & 0x1) throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} is encrypted`);
-    if (seen.has(name)) throw new UnsafeArchiveError(`the archive has ${JSON.stringify(name)} twice`);
-    seen.add(name);
+    // One file on a case-insensitive or normalisation-insensitive file system (macOS runners).
+    const key = name.normalize('NFC').toLowerCase();
+    if (seen.has(key)) throw new UnsafeArchiveError(`the archive has ${JSON.stringify(name)} twice (names that differ only in case or Unicode normalisation are one file on some runners)`);
+    seen.add(key);
     if (size > limits.maxEntryBytes || compressed > limits.maxEntryBytes) throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} is larger than ${limits.maxEntryBytes} bytes`);
     total += size;
     if (total > limits.maxTotalBytes) throw new UnsafeArchiveError(`the archive holds more than ${limits.maxTotalBytes} bytes`);
@@ -90,7 +92,12 @@ export async function extractZip(zip: Buffer, into: string, limits: ZipLimits): 
       }
     } else throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} uses compression method ${method}`);
     if (data.length !== size || crc32(data) !== crc) throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} does not match its recorded size and CRC-32`);
-    await writeFile(join(into, name), data, { flag: 'wx', mode: 0o600 });
+    try {
+      await writeFile(join(into, name), data, { flag: 'wx', mode: 0o600 });
+    } catch (e) {
+      // EEXIST, ENAMETOOLONG, EILSEQ…: the runner's file system refuses the name. A refusal, not a bug.
+      throw new UnsafeArchiveError(`the archive entry ${JSON.stringify(name)} cannot be written (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
     written.push(name);
   }
   return written;

@@ -9,5 +9,5 @@ export { renderModelCardMarkdown } from './markdown.js';
 export { renderModelCardToolkit, MCT_SCHEMA_VERSION } from './toolkit.js';
 export { renderCycloneDx, MODEL_REF } from './cyclonedx.js';
 export type { CycloneDxOptions } from './cyclonedx.js';
-export { modelCardSummary } from './summary.js';
+export { modelCardBrief, modelCardSummary, renderModelCardBrief, type ModelCardBrief } from './summary.js';
 export { frontMatterObject } from './front-matter.js';

@@ -26,7 +26,8 @@ export interface InvalidPipeline {
 /** `name: churn` at the top level, as plain text (the YAML did not load). */
 function nameOf(text: string | undefined, file: string): string {
   const m = /^name:[ \t]*(["']?)([A-Za-z0-9][A-Za-z0-9._-]{0,99})\1[ \t]*(#.*)?$/m.exec(text ?? '');
-  return m?.[2] ?? basename(file, extname(file));
+  // Within report.schema.json's name rule (the marker and the check run's name), whatever the file is called.
+  return m?.[2] ?? (basename(file, extname(file)).replace(/[\u0000-\u001f]/g, '_').slice(0, 100) || 'pipeline');
 }
 
 export function invalidPipelineInputs(p: InvalidPipeline): ReportInputs {

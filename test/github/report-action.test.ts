@@ -82,7 +82,7 @@ function sameJob(pull: number, headSha: string, results: string, inputs: Record<
   });
 }
 
-function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn', headBranch = 'feature'): Promise<ActionResult> {
+function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn', headBranch = 'feature', conclusion = 'success'): Promise<ActionResult> {
   return runAction({
     action: ACTION,
     event: {
@@ -90,7 +90,7 @@ function workflowRun(runId: number, headSha: string, headRepo = 'someone/churn',
       payload: {
         action: 'completed',
         // For a fork's pull request GitHub leaves `pull_requests` empty: nothing relies on it.
-        workflow_run: { id: runId, head_sha: headSha, head_branch: headBranch, head_repository: { full_name: headRepo }, pull_requests: [], conclusion: 'success', event: 'pull_request' },
+        workflow_run: { id: runId, head_sha: headSha, head_branch: headBranch, head_repository: { full_name: headRepo }, pull_requests: [], conclusion, event: 'pull_request' },
       },
     },
     token: gh.token,
@@ -176,6 +176,23 @@ describe('report action, same job as run', () => {
     expect(wrote()).toEqual(['checks/create', 'issues/update-comment']);
   });
 
+  it('a GitHub App token (GET /user is 403, it writes as <app>[bot]) updates its comment without bot-login', async () => {
+    gh.identity = { kind: 'installation', login: 'mlpipeline-app[bot]' };
+    try {
+      const head = sha('app token');
+      const pull = gh.addPull({ headSha: head });
+      const first = await sameJob(pull, head, resultsDir({ 'report.json': reportData() }));
+      expect(first.exitCode).toBe(0);
+      const second = await sameJob(pull, head, resultsDir({ 'report.json': reportData() }));
+      expect(second.exitCode).toBe(0);
+      expect(commentsOn(pull)).toHaveLength(1);
+      expect(second.outputs['comment-id']).toBe(first.outputs['comment-id']);
+      expect(commentsOn(pull)[0]!.user).toMatchObject({ login: 'mlpipeline-app[bot]' });
+    } finally {
+      gh.identity = { kind: 'installation', login: 'github-actions[bot]' };
+    }
+  });
+
   it('a 502 on the comment, then success, posts exactly once (also when the 502 came after the write)', async () => {
     for (const fault of [faults.badGateway(), faults.badGatewayAfterWrite()]) {
       const head = sha(`502 ${fault.landed ? 'landed' : 'lost'}`);
@@ -247,6 +264,20 @@ describe('report action, same job as run', () => {
     expect(r.summary).toBe('');
   });
 
+  it('a data-check example nested 200,000 deep (valid: a JSONL value may be any JSON) is shown cut, not a crash', async () => {
+    const head = sha('deep');
+    const pull = gh.addPull({ headSha: head });
+    const checks = { data: 'data/train.jsonl', total: 1, passed: 0, failed: [{ column: 'age', check: 'type', severity: 'error' as const, expected: 'integer', failed_count: 1, failed_fraction: 1, examples: [{ row: 1, line: 2, value: 'DEEP' }] }] };
+    const deep = '['.repeat(200_000) + ']'.repeat(200_000);
+    const text = JSON.stringify(reportData({ checks })).replace('"DEEP"', deep);
+    const r = await sameJob(pull, head, resultsDir({ 'report.json': text }));
+    expect(r.stderr + r.stdout).not.toContain('Maximum call stack');
+    expect(r.exitCode).toBe(0);
+    const body = String(commentsOn(pull)[0]!.body);
+    expect(body).toContain('`[[[[');
+    expect(body.length).toBeLessThan(65_536);
+  });
+
   it('refuses a results directory with anything but the documents (a symbolic link, an extra file)', async () => {
     const head = sha('extra');
     const pull = gh.addPull({ headSha: head });
@@ -301,6 +332,57 @@ describe('report action, fork-safe workflow_run mode', () => {
     expect(wrote()).toEqual([]);
   });
 
+  it('never posts a fork\'s results on another repository\'s pull request that has the same head commit', async () => {
+    // The fork pushed the victim's head commit, opened a pull request (its workflow ran), then closed it.
+    const head = sha('shared head');
+    const victim = gh.addPull({ headSha: head, headRef: 'victim-branch' });
+    const runId = ++runs;
+    gh.addArtifactZip(REPO, runId, 'mlpipeline-results', zipOf([{ name: 'report.json', data: JSON.stringify(reportData({ verdict: { status: 'passed', failing: [], warnings: [], reason: null, counts: { passed: 1, failed: 0, skipped: 0, warnings: 0 } }, gates: [], annotations: [] })) }]));
+    const r = await workflowRun(runId, head, 'mallory/churn', 'closed-pr');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toBe(`no open pull request from mallory/churn has head ${head.slice(0, 12)}`);
+    expect(wrote()).toEqual([]);
+    expect(commentsOn(victim)).toHaveLength(0);
+  });
+
+  it('on GitHub Enterprise Server (no v4 artifacts) says to report in the same job, not to check the artifact name', async () => {
+    const { pull, head, runId } = forkPull('ghes');
+    const r = await runAction({
+      action: ACTION,
+      event: { name: 'workflow_run', payload: { action: 'completed', workflow_run: { id: runId, head_sha: head, head_branch: 'feature', head_repository: { full_name: 'someone/churn' }, pull_requests: [], conclusion: 'success', event: 'pull_request' } } },
+      token: gh.token,
+      apiUrl: gh.apiUrl,
+      serverUrl: 'https://ghes.example.com',
+      env: ENV,
+    });
+    expect(r.exitCode).toBe(1);
+    const error = r.commands.find((c) => c.command === 'error')!.message;
+    expect(error).toContain('GitHub Enterprise Server');
+    expect(error).toContain('fix: report in the same job as `run`');
+    expect(error).not.toMatch(/\n\s+at /);
+    expect(commentsOn(pull)).toHaveLength(0);
+  });
+
+  it('a cancelled run changes nothing and downloads nothing (it may have uploaded no artifact)', async () => {
+    const { pull, head, runId } = forkPull('cancelled');
+    const r = await workflowRun(runId, head, 'someone/churn', 'feature', 'cancelled');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toBe(`workflow run ${runId} was cancelled: it has no results to post`);
+    expect(gh.requestsFor('actions/download-artifact')).toEqual([]);
+    expect(wrote()).toEqual([]);
+    expect(commentsOn(pull)).toHaveLength(0);
+  });
+
+  it('an older run whose artifact is gone (or never uploaded) still changes nothing, without downloading', async () => {
+    const { pull, head, runId } = forkPull('stale no artifact');
+    gh.repo(REPO).pulls.get(pull)!.headSha = sha('fork stale no artifact newer');
+    const r = await workflowRun(runId, head);
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.skipped).toContain(`pull request #${pull} is now at`);
+    expect(gh.requestsFor('actions/list-workflow-run-artifacts')).toEqual([]);
+    expect(wrote()).toEqual([]);
+  });
+
   const poisoned: { label: string; entries: (pull: number, head: string) => ZipEntry[]; why: string }[] = [
     {
       label: 'a document that fails its schema',
@@ -313,9 +395,36 @@ describe('report action, fork-safe workflow_run mode', () => {
       why: 'report.json does not match its JSON Schema: /annotations/0/path must match pattern',
     },
     {
+      // Its marker alone would be longer than GitHub's 65,536 characters: the comment could never fit.
+      label: 'a pipeline name the pipeline schema refuses (70,000 characters)',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline: { name: 'x'.repeat(70_000), model: null, task: null } }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline/name must NOT have more than 100 characters',
+    },
+    {
+      label: 'an empty pipeline name',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline: { name: '', model: null, task: null } }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline/name must NOT have fewer than 1 characters',
+    },
+    {
+      label: 'a pipeline file outside the repository',
+      entries: () => [{ name: 'report.json', data: JSON.stringify({ ...reportData(), pipeline_file: '../other/mlpipeline.yaml' }) }],
+      why: 'report.json does not match its JSON Schema: /pipeline_file must match pattern',
+    },
+    {
       label: 'a path traversal in the archive',
       entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: '../escaped.json', data: '{}' }],
       why: 'the archive entry "../escaped.json" is a path traversal',
+    },
+    {
+      // On a case-insensitive file system (a macOS runner) the second would overwrite or clash with the first.
+      label: 'two entries whose names differ only in case',
+      entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: 'REPORT.JSON', data: '{}' }],
+      why: 'the archive has "REPORT.JSON" twice (names that differ only in case or Unicode normalisation are one file on some runners)',
+    },
+    {
+      label: 'an entry name longer than the file system allows (was a stack trace)',
+      entries: () => [{ name: 'report.json', data: JSON.stringify(reportData()) }, { name: `${'a'.repeat(300)}.json`, data: '{}' }],
+      why: `the archive entry "${'a'.repeat(300)}.json" cannot be written (ENAMETOOLONG)`,
     },
     {
       label: 'a symbolic link in the archive',
