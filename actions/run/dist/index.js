@@ -60819,6 +60819,41 @@ function markdownTable(header, rows, align2) {
   return [line(header), line(sep12), ...rows.map(line)].join("\n") + "\n";
 }
 
+// reports/model-card/summary.ts
+var e = escapeMarkdown;
+var INTENDED_USE_MAX = 200;
+function oneLine2(s, max) {
+  const flat = s.replace(/\s+/g, " ").trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
+}
+function modelCardBrief(d) {
+  const m = d.model;
+  return {
+    name: m.name,
+    version: m.version,
+    environments: [...m.environments],
+    task: m.task,
+    sha256: m.sha256,
+    size_bytes: m.size_bytes,
+    headline: d.headline.map((x) => ({ name: x.name, value: x.value })),
+    intended_use: d.text.intended_use ? oneLine2(d.text.intended_use, INTENDED_USE_MAX) : null,
+    caveats: d.caveats.length
+  };
+}
+function renderModelCardBrief(b) {
+  const lines = [];
+  const version = b.version ? ` ${e(b.version)}` + (b.environments.length ? ` (in ${b.environments.map(e).join(", ")})` : "") : " (not registered)";
+  lines.push(`**Model card: ${e(b.name)}**${version}`);
+  lines.push("");
+  lines.push(`- **Task:** ${b.task ? e(b.task) : "_unknown_"}`);
+  lines.push(`- **Model:** ${b.sha256 ? `sha256 ${codeSpan(b.sha256.slice(0, 12))}` : "_unknown_"}${b.size_bytes !== null ? `, ${formatNumber(b.size_bytes)} bytes` : ""}`);
+  lines.push(`- **Headline metrics:** ${b.headline.length ? b.headline.map((x) => `${e(x.name)} ${formatNumber(x.value)}`).join(", ") : "_unknown_ (no evaluation document)"}`);
+  lines.push(`- **Intended use:** ${b.intended_use ? e(oneLine2(b.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
+  const n = b.caveats;
+  lines.push(`- **Caveats:** ${n === 0 ? "none stated" : `${n} listed in the full model card`}`);
+  return lines.join("\n") + "\n";
+}
+
 // reports/diff-table.ts
 var DIFF_COLUMNS = ["Path", "Key"];
 function formatValue(v) {
@@ -60889,7 +60924,7 @@ Some values are not drawn as they are (not finite, beyond \xB1${formatNumber(CHA
 }
 
 // reports/report-sections.ts
-var e = (text) => escapeMarkdown(clipText(text, MAX_CELL));
+var e2 = (text) => escapeMarkdown(clipText(text, MAX_CELL));
 var codeSpan2 = (text) => codeSpan(clipText(text, MAX_CELL));
 var MAX_VERDICT_NAME = 200;
 var short3 = (text) => escapeMarkdown(clipText(text, MAX_VERDICT_NAME));
@@ -60934,13 +60969,13 @@ function capped(rows, max, width, what) {
 var GATE_MARK = { passed: "\u2705 passed", failed: "\u274C failed", skipped: "\u23ED\uFE0F skipped", warning: "\u26A0\uFE0F warning" };
 function gateRows(gates) {
   return gates.map((g) => [
-    e(g.name) + (g.slice ? ` (${e(g.slice)})` : ""),
+    e2(g.name) + (g.slice ? ` (${e2(g.slice)})` : ""),
     num2(g.value),
-    `${e(g.kind)} ${num2(g.threshold)}`,
-    g.vs ? `${e(g.vs)} ${num2(g.baseline)}` : "\u2013",
+    `${e2(g.kind)} ${num2(g.threshold)}`,
+    g.vs ? `${e2(g.vs)} ${num2(g.baseline)}` : "\u2013",
     signed(g.delta),
     GATE_MARK[g.status],
-    e(g.reason)
+    e2(g.reason)
   ]);
 }
 var GATE_HEADER = ["gate", "value", "threshold", "baseline", "delta", "status", "reason"];
@@ -60973,7 +61008,7 @@ function metricsSection(d, detail) {
   const hasProd = d.metrics.some((m) => m.production !== null);
   const header = ["metric", "candidate", ...hasBase ? ["base", "vs base"] : [], ...hasProd ? ["production", "vs production"] : []];
   const row = (m) => [
-    e(m.name) + (m.direction ? m.direction === "higher" ? " \u2191" : " \u2193" : ""),
+    e2(m.name) + (m.direction ? m.direction === "higher" ? " \u2191" : " \u2193" : ""),
     num2(m.candidate),
     ...hasBase ? [num2(m.base), change(m.vs_base, m.change_base)] : [],
     ...hasProd ? [num2(m.production), change(m.vs_production, m.change_production)] : []
@@ -60991,7 +61026,7 @@ function metricsSection(d, detail) {
 }
 function diffSection(d, detail) {
   if (d.params_diff === null && d.metrics_diff === null) return null;
-  const base = d.base ? e(d.base.ref) : "the base";
+  const base = d.base ? e2(d.base.ref) : "the base";
   const parts = [];
   const counts2 = [];
   for (const [kind, rows] of [["params", d.params_diff], ["metrics", d.metrics_diff]]) {
@@ -61015,7 +61050,7 @@ function stagesSection(d, detail) {
   for (const s of d.stages) counts2.set(s.status, (counts2.get(s.status) ?? 0) + 1);
   const total = d.stages.reduce((t, s) => t + s.duration_ms, 0);
   const headline = `${d.stages.length} stage${d.stages.length === 1 ? "" : "s"}: ` + ["ran", "restored", "skipped", "failed", "not-run"].filter((k) => counts2.get(k)).map((k) => `${counts2.get(k)} ${k}`).join(", ") + ` (${formatDuration2(total)})${d.run_status && d.run_status !== "succeeded" ? `; run ${d.run_status}` : ""}.`;
-  const rows = d.stages.map((s) => [e(s.name), e(s.status), formatDuration2(s.duration_ms), s.reason ? e(s.reason) : "\u2013"]);
+  const rows = d.stages.map((s) => [e2(s.name), e2(s.status), formatDuration2(s.duration_ms), s.reason ? e2(s.reason) : "\u2013"]);
   return { id: "stages", title: "Stages", headline, body: markdownTable(["stage", "status", "duration", "reason"], capped(rows, detail.maxRows, 4, "stages"), ["left", "left", "right", "left"]) };
 }
 function where2(data, line, row) {
@@ -61031,11 +61066,11 @@ function checksSection(d, detail) {
   const rows = c.failed.map((f) => {
     const ex = f.examples.slice(0, examples);
     return [
-      f.column === null ? "table" : e(f.column),
-      e(f.check) + (f.severity === "warn" ? " (warn)" : ""),
-      e(f.expected),
+      f.column === null ? "table" : e2(f.column),
+      e2(f.check) + (f.severity === "warn" ? " (warn)" : ""),
+      e2(f.expected),
       `${f.failed_count} (${formatPercent(f.failed_fraction)})`,
-      ex.length ? ex.map((x) => codeSpan2(JSON.stringify(x.value) ?? "undefined")).join(", ") : "\u2013",
+      ex.length ? ex.map((x) => codeSpan2(exampleText(x.value))).join(", ") : "\u2013",
       ex.length ? ex.map((x) => where2(c.data, x.line, x.row)).join(", ") : "\u2013"
     ];
   });
@@ -61053,14 +61088,14 @@ function driftSection(d, detail) {
   const headline = `${dr.drifted ? "\u{1F534} drifted" : "no dataset drift"}: ${dr.drifted_count} of ${total} columns drifted vs ${codeSpan2(dr.baseline)} (share ${formatNumber(dr.share, 3)}, threshold ${formatNumber(dr.share_threshold)}).`;
   const cols = detail.columns ? dr.columns : dr.columns.filter((c) => c.drifted).slice(0, 50);
   const max = Math.min(detail.maxRows, cols.length);
-  const rows = cols.slice(0, max).map((c) => [e(c.column), e(c.method), formatNumber(c.value, 4), formatNumber(c.threshold), c.drifted ? "\u{1F534} yes" : "no"]);
+  const rows = cols.slice(0, max).map((c) => [e2(c.column), e2(c.method), formatNumber(c.value, 4), formatNumber(c.threshold), c.drifted ? "\u{1F534} yes" : "no"]);
   const left = total - rows.length;
   let body = rows.length ? markdownTable(["column", "method", "score", "threshold", "drifted"], rows, ["left", "left", "right", "right", "left"]) : "";
   if (left > 0) body += `
 ${left} more column${left === 1 ? "" : "s"} (${dr.drifted_count - rows.filter((r) => r[4] !== "no").length} of them drifted) in the full report.
 `;
   if (detail.columns && dr.skipped.length) body += `
-Skipped: ${dr.skipped.map((s) => `${e(s.column)} (${e(s.reason)})`).join(", ")}.
+Skipped: ${dr.skipped.map((s) => `${e2(s.column)} (${e2(s.reason)})`).join(", ")}.
 `;
   return { id: "drift", title: "Drift", headline, body };
 }
@@ -61068,15 +61103,15 @@ function slicesSection(d, detail) {
   const s = d.slices;
   if (!s) return null;
   const worst = s.rows[0];
-  const headline = `${s.rows.length} slices by ${e(s.metric)}; worst: ${worst ? `${e(worst.slice)} (${num2(worst.value)})` : "\u2013"}.`;
+  const headline = `${s.rows.length} slices by ${e2(s.metric)}; worst: ${worst ? `${e2(worst.slice)} (${num2(worst.value)})` : "\u2013"}.`;
   if (!detail.slices) return { id: "slices", title: "Slices", headline, body: "" };
   const points = s.rows.slice(0, detail.chartPoints);
   const chart = detail.charts ? renderXyChart({ title: `${s.metric} by slice, worst first`, xLabels: points.map((r) => r.slice), yLabel: s.metric, series: [{ name: s.metric, kind: "bar", values: points.map((r) => r.value) }] }) + (points.length < s.rows.length ? `
 The chart shows the ${points.length} worst slices; the table has every one.
 ` : "") + "\n" : "";
   const others = [...new Set(s.rows.flatMap((r) => Object.keys(r.metrics)))].filter((k) => k !== s.metric && k !== "rows").slice(0, 3);
-  const rows = s.rows.map((r) => [e(r.slice), String(r.rows), num2(r.value), ...others.map((k) => num2(r.metrics[k]))]);
-  const header = ["slice", "rows", s.metric, ...others].map((h, i) => i < 2 ? h : e(h));
+  const rows = s.rows.map((r) => [e2(r.slice), String(r.rows), num2(r.value), ...others.map((k) => num2(r.metrics[k]))]);
+  const header = ["slice", "rows", s.metric, ...others].map((h, i) => i < 2 ? h : e2(h));
   return { id: "slices", title: "Slices", headline, body: chart + markdownTable(header, capped(rows, detail.maxRows, header.length, "slices"), ["left", ...header.slice(1).map(() => "right")]) };
 }
 function historySection(d, detail) {
@@ -61085,35 +61120,65 @@ function historySection(d, detail) {
   const candidate = d.metrics.find((m) => m.name === h.metric)?.candidate ?? null;
   const points = [...h.versions.map((v) => ({ label: v.version, value: v.value })), ...candidate !== null ? [{ label: "candidate", value: candidate }] : []].slice(-detail.chartPoints);
   const chart = detail.charts ? renderXyChart({ title: `${h.metric} over registered versions`, xLabels: points.map((p) => p.label), yLabel: h.metric, series: [{ name: h.metric, kind: "line", values: points.map((p) => p.value) }] }) + "\n" : "";
-  const rows = [...h.versions.map((v) => [e(v.version), e(v.time), num2(v.value)]), ...candidate !== null ? [["candidate", "\u2013", num2(candidate)]] : []];
+  const rows = [...h.versions.map((v) => [e2(v.version), e2(v.time), num2(v.value)]), ...candidate !== null ? [["candidate", "\u2013", num2(candidate)]] : []];
   return {
     id: "history",
     title: "History",
-    headline: `${e(h.metric)} over ${h.versions.length} registered version${h.versions.length === 1 ? "" : "s"}.`,
-    body: chart + markdownTable(["version", "registered", e(h.metric)], capped(rows.slice(-detail.maxRows), detail.maxRows, 3, "versions"), ["left", "left", "right"])
+    headline: `${e2(h.metric)} over ${h.versions.length} registered version${h.versions.length === 1 ? "" : "s"}.`,
+    body: chart + markdownTable(["version", "registered", e2(h.metric)], capped(rows.slice(-detail.maxRows), detail.maxRows, 3, "versions"), ["left", "left", "right"])
   };
 }
 function environmentsSection(d, detail) {
   if (!d.environments.length) return null;
-  const rows = d.environments.map((x) => [e(x.environment), e(x.version), x.since ? e(x.since) : "\u2013", codeSpan2(x.commit.slice(0, 12)), x.gates_passed === null ? "\u2013" : x.gates_passed ? "passed" : "failed"]);
+  const rows = d.environments.map((x) => [e2(x.environment), e2(x.version), x.since ? e2(x.since) : "\u2013", codeSpan2(x.commit.slice(0, 12)), x.gates_passed === null ? "\u2013" : x.gates_passed ? "passed" : "failed"]);
   return {
     id: "environments",
     title: "Environments",
-    headline: d.environments.map((x) => `${e(x.environment)}: ${e(x.version)}`).join(", ") + ".",
+    headline: d.environments.map((x) => `${e2(x.environment)}: ${e2(x.version)}`).join(", ") + ".",
     body: markdownTable(["environment", "version", "since", "commit", "gates"], capped(rows, detail.maxRows, 5, "environments"))
   };
 }
 function importanceSection(d) {
   const i = d.importance;
   if (!i) return null;
-  const rows = [...i.features].sort((a, b) => b.drop - a.drop).map((f) => [e(f.feature), formatNumber(f.drop), formatNumber(f.std)]);
-  return { id: "importance", title: "Permutation importance", headline: `${i.features.length} features, by the drop in ${i.metric ? e(i.metric) : "the metric"} when shuffled.`, body: markdownTable(["feature", "drop", "std"], rows, ["left", "right", "right"]) };
+  const rows = [...i.features].sort((a, b) => b.drop - a.drop).map((f) => [e2(f.feature), formatNumber(f.drop), formatNumber(f.std)]);
+  return { id: "importance", title: "Permutation importance", headline: `${i.features.length} features, by the drop in ${i.metric ? e2(i.metric) : "the metric"} when shuffled.`, body: markdownTable(["feature", "drop", "std"], rows, ["left", "right", "right"]) };
 }
 function latencySection(d) {
   const l = d.latency;
   if (!l) return null;
-  const rows = Object.entries(l).map(([k, v]) => [e(k), num2(v)]);
+  const rows = Object.entries(l).map(([k, v]) => [e2(k), num2(v)]);
   return { id: "latency", title: "Latency", headline: `p50 ${num2(l.latency_p50_ms)} ms, p95 ${num2(l.latency_p95_ms)} ms, p99 ${num2(l.latency_p99_ms)} ms.`, body: markdownTable(["figure", "value"], rows, ["left", "right"]) };
+}
+var EXAMPLE_MAX = 200;
+var EXAMPLE_DEPTH = 16;
+function exampleText(value3) {
+  let out = "";
+  const walk5 = (x, depth) => {
+    if (out.length > EXAMPLE_MAX) return;
+    if (x === null || typeof x !== "object") {
+      out += JSON.stringify(x) ?? String(x);
+      return;
+    }
+    if (depth >= EXAMPLE_DEPTH) {
+      out += "\u2026";
+      return;
+    }
+    const array = Array.isArray(x);
+    const keys = array ? x.keys() : Object.keys(x).values();
+    out += array ? "[" : "{";
+    let first = true;
+    for (const k of keys) {
+      if (out.length > EXAMPLE_MAX) return;
+      if (!first) out += ",";
+      first = false;
+      if (!array) out += `${JSON.stringify(k)}:`;
+      walk5(x[k], depth + 1);
+    }
+    out += array ? "]" : "}";
+  };
+  walk5(value3, 0);
+  return out.length > EXAMPLE_MAX ? `${out.slice(0, EXAMPLE_MAX - 1)}\u2026` : out;
 }
 function modelCardSection(summary4) {
   if (!summary4) return null;
@@ -61131,12 +61196,12 @@ function verdictLine(d, maxNames = 10) {
     case "warnings":
       return `**\u26A0\uFE0F ${name}: passed with warnings** \u2014 ${list3(v.warnings)}`;
     default:
-      return `**\u26AA ${name}: not gated** \u2014 ${e(v.reason ?? "no gate verdict")}`;
+      return `**\u26AA ${name}: not gated** \u2014 ${e2(v.reason ?? "no gate verdict")}`;
   }
 }
 function missingList(d) {
-  const items = d.missing.filter((m) => !(m.section === "gates" && d.verdict.status === "not-gated")).map((m) => `- ${e(m.reason)}`);
-  items.push(...d.problems.map((p) => `- ${e(p.document)} not used: ${e(p.problem)}`));
+  const items = d.missing.filter((m) => !(m.section === "gates" && d.verdict.status === "not-gated")).map((m) => `- ${e2(m.reason)}`);
+  items.push(...d.problems.map((p) => `- ${e2(p.document)} not used: ${e2(p.problem)}`));
   return items.length ? items.join("\n") + "\n" : "";
 }
 function allSections(d, detail, modelCard2, extra = false) {
@@ -61200,13 +61265,14 @@ function renderComment(d, opts = {}) {
   const limit = opts.limit ?? COMMENT_LIMIT;
   const marker = commentMarker(d.pipeline.name, opts.pipelineFile);
   const missing = missingList(d);
+  const modelCard2 = d.model_card ? renderModelCardBrief(d.model_card) : void 0;
   const head = `${marker}
 ## mlpipeline report: ${verdictLine(d)}
 
 ${missing}${missing ? "\n" : ""}`;
   for (const level of LEVELS) {
     const note2 = level.cut.length ? cutNote(level.cut, limit, opts.fullReport) : "";
-    const text = assemble(d, head, level.detail, note2, level.cut.length > 3 ? void 0 : opts.modelCard);
+    const text = assemble(d, head, level.detail, note2, level.cut.length > 3 ? void 0 : modelCard2);
     if (text.length <= limit) return text;
   }
   const note = cutNote(["every section but the failing gates"], limit, opts.fullReport);
@@ -61505,12 +61571,12 @@ ${body}---
 }
 
 // reports/model-card/markdown.ts
-var e2 = escapeMarkdown;
+var e3 = escapeMarkdown;
 var UNKNOWN = "_unknown_";
 function num3(v) {
   return v === null ? UNKNOWN : formatNumber(v);
 }
-function orUnknown(v, render = e2) {
+function orUnknown(v, render = e3) {
   return v === null || v === "" ? UNKNOWN : render(v);
 }
 function digest(sha2562, directory) {
@@ -61518,45 +61584,45 @@ function digest(sha2562, directory) {
   return codeSpan(sha2562) + (directory ? " (manifest of a directory)" : "");
 }
 function list2(items, empty) {
-  return items.length ? items.map((t) => `- ${e2(t)}`).join("\n") + "\n" : `${empty}
+  return items.length ? items.map((t) => `- ${e3(t)}`).join("\n") + "\n" : `${empty}
 `;
 }
 function details(d) {
   const m = d.model;
   const rows = [
-    ["Name", e2(m.name)],
-    ["Version", m.version ? e2(m.version) + (m.environments.length ? ` (in ${m.environments.map(e2).join(", ")})` : "") : "not registered"],
-    ["Task", m.task ? e2(m.task) : UNKNOWN],
-    ["Pipeline", e2(d.pipeline)],
+    ["Name", e3(m.name)],
+    ["Version", m.version ? e3(m.version) + (m.environments.length ? ` (in ${m.environments.map(e3).join(", ")})` : "") : "not registered"],
+    ["Task", m.task ? e3(m.task) : UNKNOWN],
+    ["Pipeline", e3(d.pipeline)],
     ["ONNX file", orUnknown(m.path, codeSpan)],
     ["sha256", digest(m.sha256, false)],
     ["Size (bytes)", num3(m.size_bytes)],
     ["Label", orUnknown(m.label)],
     ["Features", m.features.length ? m.features.map(codeSpan).join(", ") : UNKNOWN],
-    ["Inputs", m.inputs.length ? m.inputs.map((i) => `${codeSpan(i.name)} ${e2(i.type)} [${i.shape.map((x) => e2(x)).join(", ")}]`).join("; ") : UNKNOWN],
-    ["Outputs", m.outputs.length ? m.outputs.map((o) => `${e2(o.role)}: ${codeSpan(o.name)}`).join("; ") : UNKNOWN],
+    ["Inputs", m.inputs.length ? m.inputs.map((i) => `${codeSpan(i.name)} ${e3(i.type)} [${i.shape.map((x) => e3(x)).join(", ")}]`).join("; ") : UNKNOWN],
+    ["Outputs", m.outputs.length ? m.outputs.map((o) => `${e3(o.role)}: ${codeSpan(o.name)}`).join("; ") : UNKNOWN],
     ["Commit", orUnknown(d.source.commit, codeSpan) + (d.source.dirty ? " (with uncommitted changes)" : "")]
   ];
   if (d.source.ref !== null) rows.push(["Ref", codeSpan(d.source.ref)]);
   if (m.threshold !== null) rows.push(["Decision threshold", num3(m.threshold)]);
-  if (d.source.evaluated_at) rows.push(["Evaluated at", e2(d.source.evaluated_at)]);
-  if (d.source.registered_at) rows.push(["Registered at", e2(d.source.registered_at)]);
-  if (d.text.owners.length) rows.push(["Owners", d.text.owners.map((o) => e2(o.name) + (o.contact ? ` (${e2(o.contact)})` : "")).join("; ")]);
+  if (d.source.evaluated_at) rows.push(["Evaluated at", e3(d.source.evaluated_at)]);
+  if (d.source.registered_at) rows.push(["Registered at", e3(d.source.registered_at)]);
+  if (d.text.owners.length) rows.push(["Owners", d.text.owners.map((o) => e3(o.name) + (o.contact ? ` (${e3(o.contact)})` : "")).join("; ")]);
   rows.push(["License", orUnknown(d.text.license)]);
-  if (d.text.references.length) rows.push(["References", d.text.references.map((r) => e2(r)).join("; ")]);
-  if (d.text.citation) rows.push(["Citation", e2(d.text.citation)]);
+  if (d.text.references.length) rows.push(["References", d.text.references.map((r) => e3(r)).join("; ")]);
+  if (d.text.citation) rows.push(["Citation", e3(d.text.citation)]);
   return markdownTable(["", ""], rows.map(([k, v]) => [`**${k}**`, v]));
 }
 function datasetTable(rows) {
   return markdownTable(
     ["dataset", "path", "sha256", "rows", "size (bytes)", "digest from"],
     rows.map((r) => [
-      r.name === null ? "\u2013" : e2(r.name),
+      r.name === null ? "\u2013" : e3(r.name),
       codeSpan(r.path),
       digest(r.sha256, r.directory),
       num3(r.rows),
       num3(r.size_bytes),
-      r.source === null ? UNKNOWN : e2(r.source === "run" ? "run record" : r.source)
+      r.source === null ? UNKNOWN : e3(r.source === "run" ? "run record" : r.source)
     ]),
     ["left", "left", "left", "right", "right", "left"]
   );
@@ -61566,7 +61632,7 @@ function sliceTable(d) {
   const metrics = d.metrics.overall.map((m) => m.metric).filter((m) => inSlices.has(m));
   for (const m of inSlices) if (!metrics.includes(m)) metrics.push(m);
   const rows = d.metrics.slices.map((s) => [
-    e2(s.label),
+    e3(s.label),
     num3(s.rows),
     ...metrics.map((id) => {
       const v = s.metrics.find((m) => m.metric === id);
@@ -61585,31 +61651,31 @@ function gateTable(d) {
   return head + markdownTable(
     ["gate", "metric", "slice", "value", "threshold", "status", "reason"],
     g.results.map((r) => [
-      e2(r.name),
+      e3(r.name),
       codeSpan(r.metric),
-      r.slice ? e2(Object.entries(r.slice).map(([k, v]) => `${k}=${String(v)}`).join(", ")) : r.across ? `across ${codeSpan(r.across)}` : "\u2013",
+      r.slice ? e3(Object.entries(r.slice).map(([k, v]) => `${k}=${String(v)}`).join(", ")) : r.across ? `across ${codeSpan(r.across)}` : "\u2013",
       num3(r.value),
-      `${e2(r.kind)} ${num3(r.threshold)}`,
-      e2(r.status) + (r.severity === "warn" ? " (warn)" : ""),
-      e2(r.reason)
+      `${e3(r.kind)} ${num3(r.threshold)}`,
+      e3(r.status) + (r.severity === "warn" ? " (warn)" : ""),
+      e3(r.reason)
     ])
   );
 }
 function renderModelCardMarkdown(d) {
   const out = [renderFrontMatter(d)];
   out.push(`
-# Model card: ${e2(d.model.name)}
+# Model card: ${e3(d.model.name)}
 `);
   if (d.text.description) out.push(`
-${e2(d.text.description)}
+${e3(d.text.description)}
 `);
   out.push("\n## Model details\n\n");
   out.push(details(d));
   out.push("\n## Intended use\n\n");
-  out.push(`**Primary use:** ${d.text.intended_use ? e2(d.text.intended_use) : "not stated (`report.model_card.intended_use`)."}
+  out.push(`**Primary use:** ${d.text.intended_use ? e3(d.text.intended_use) : "not stated (`report.model_card.intended_use`)."}
 
 `);
-  out.push(`**Out of scope:** ${d.text.out_of_scope ? e2(d.text.out_of_scope) : "not stated (`report.model_card.out_of_scope`)."}
+  out.push(`**Out of scope:** ${d.text.out_of_scope ? e3(d.text.out_of_scope) : "not stated (`report.model_card.out_of_scope`)."}
 `);
   out.push("\n## Factors\n\n");
   out.push(
@@ -61618,9 +61684,9 @@ ${e2(d.text.description)}
   out.push("\n## Metrics\n\n");
   const task = hubTask(d.model.task);
   out.push(
-    d.metrics.overall.length ? `Overall, on the evaluation data${task ? ` (${e2(task.name.toLowerCase())})` : ""}:
+    d.metrics.overall.length ? `Overall, on the evaluation data${task ? ` (${e3(task.name.toLowerCase())})` : ""}:
 
-` + markdownTable(["metric", "name", "value"], d.metrics.overall.map((m) => [codeSpan(m.metric), e2(m.name), num3(m.value)]), ["left", "left", "right"]) : `${UNKNOWN}: there is no evaluation document.
+` + markdownTable(["metric", "name", "value"], d.metrics.overall.map((m) => [codeSpan(m.metric), e3(m.name), num3(m.value)]), ["left", "left", "right"]) : `${UNKNOWN}: there is no evaluation document.
 `
   );
   out.push("\n## Evaluation data\n\n");
@@ -61816,30 +61882,6 @@ function renderCycloneDx(d, opts = {}) {
   };
 }
 
-// reports/model-card/summary.ts
-var e3 = escapeMarkdown;
-var INTENDED_USE_MAX = 200;
-function oneLine2(s, max) {
-  const flat = s.replace(/\s+/g, " ").trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
-}
-function modelCardSummary(d) {
-  const m = d.model;
-  const lines = [];
-  const version = m.version ? ` ${e3(m.version)}` + (m.environments.length ? ` (in ${m.environments.map(e3).join(", ")})` : "") : " (not registered)";
-  lines.push(`**Model card: ${e3(m.name)}**${version}`);
-  lines.push("");
-  lines.push(`- **Task:** ${m.task ? e3(m.task) : "_unknown_"}`);
-  lines.push(`- **Model:** ${m.sha256 ? `sha256 ${codeSpan(m.sha256.slice(0, 12))}` : "_unknown_"}${m.size_bytes !== null ? `, ${formatNumber(m.size_bytes)} bytes` : ""}`);
-  lines.push(
-    `- **Headline metrics:** ${d.headline.length ? d.headline.map((x) => `${e3(x.name)} ${formatNumber(x.value)}`).join(", ") : "_unknown_ (no evaluation document)"}`
-  );
-  lines.push(`- **Intended use:** ${d.text.intended_use ? e3(oneLine2(d.text.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
-  const n = d.caveats.length;
-  lines.push(`- **Caveats:** ${n === 0 ? "none stated" : `${n} listed in the full model card`}`);
-  return lines.join("\n") + "\n";
-}
-
 // reports/report-data.ts
 var REPORT_SCHEMA_ID = "mlpipeline/report@1";
 var LATENCY_KEYS = ["latency_p50_ms", "latency_p95_ms", "latency_p99_ms", "throughput_rows_per_s", "model_size_bytes"];
@@ -62023,7 +62065,8 @@ function buildReportData(inputs) {
     problems: inputs.problems ?? [],
     ...inputs.pipeline_file === void 0 ? {} : { pipeline_file: inputs.pipeline_file },
     ...inputs.pull_request ? { pull_request: { ...inputs.pull_request } } : {},
-    ...inputs.annotations ? { annotations: inputs.annotations.map((a) => ({ ...a })) } : {}
+    ...inputs.annotations ? { annotations: inputs.annotations.map((a) => ({ ...a })) } : {},
+    model_card: modelCardBrief(buildModelCardData(inputs))
   };
 }
 function clean2(x) {
@@ -62051,12 +62094,13 @@ function renderSummary(d, opts = {}) {
   const head = `# mlpipeline report: ${verdictLine(d, 100)}
 
 ${missing}${missing ? "\n" : ""}`;
+  const modelCard2 = d.model_card ? renderModelCardBrief(d.model_card) : void 0;
   const where3 = codeSpan(opts.fullReport ?? "report.json");
   for (const [i, detail] of FALLBACK.entries()) {
     const note2 = i === 0 ? "" : `> **Cut to fit GitHub's 1 MiB step summary:** ${i === 1 ? "per-column detail" : "per-column detail, slices, charts, long tables"}. Every value is in ${where3}.
 
 `;
-    const text = head + note2 + allSections(d, detail, opts.modelCard, true).map(section2).join("");
+    const text = head + note2 + allSections(d, detail, modelCard2, true).map(section2).join("");
     if (bytes(text) <= limit) return text;
   }
   const note = `> **Cut to fit GitHub's 1 MiB step summary:** every section but the failing gates. Every value is in ${where3}.
@@ -62098,10 +62142,9 @@ function bomIdentity(inputs) {
 function renderReportFiles(inputs, opts = {}) {
   const data = buildReportData(inputs);
   const cardData = buildModelCardData(inputs);
-  const card = modelCardSummary(cardData);
   return {
-    "comment.md": renderComment(data, { fullReport: opts.fullReport, modelCard: card, pipelineFile: inputs.pipeline_file }),
-    "summary.md": renderSummary(data, { modelCard: card }),
+    "comment.md": renderComment(data, { fullReport: opts.fullReport, pipelineFile: data.pipeline_file }),
+    "summary.md": renderSummary(data),
     "model-card.md": renderModelCardMarkdown(cardData),
     "model-card.json": toJsonText(renderModelCardToolkit(cardData)),
     "bom.cdx.json": toJsonText(renderCycloneDx(cardData, opts.bom ?? bomIdentity(inputs))),
