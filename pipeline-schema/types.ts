@@ -217,6 +217,8 @@ export interface EnvironmentSpec {
   github_environment?: string;
   /** GitOps manifest bump on promotion (runners/registry/deploy/). */
   deploy?: DeploySpec;
+  /** A hand-pushed tag that breaks the policy: `report` it (default) or also `revert` it with an unassign tag. */
+  enforce?: 'report' | 'revert';
 }
 
 export type DeployKind = 'kserve' | 'seldon' | 'custom';

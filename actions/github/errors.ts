@@ -128,6 +128,36 @@ export const OPERATIONS = {
     cannot: 'write deployments',
     notFound: 'the deployment does not exist, or the token cannot see the repository',
   },
+  'repos/update-release': {
+    does: 'update the release',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the release was deleted, or the token cannot see the repository',
+  },
+  'repos/delete-release-asset': {
+    does: 'replace the release asset',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the asset was deleted already, or the token cannot see the repository',
+  },
+  'repos/list-deployments': {
+    does: 'list the deployments',
+    permission: 'deployments: read',
+    cannot: 'read deployments',
+    notFound: 'the repository does not exist, or the token cannot see it',
+  },
+  'repos/list-deployment-statuses': {
+    does: 'list the deployment statuses',
+    permission: 'deployments: read',
+    cannot: 'read deployments',
+    notFound: 'the deployment does not exist, or the token cannot see the repository',
+  },
+  'repos/delete-deployment': {
+    does: 'delete the duplicate deployment',
+    permission: 'deployments: write',
+    cannot: 'write deployments',
+    notFound: 'the deployment was deleted already, or the token cannot see the repository',
+  },
   'git/create-tag': {
     does: 'create the annotated tag',
     permission: 'contents: write',

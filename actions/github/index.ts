@@ -16,6 +16,8 @@ export * from './deployments.js';
 export { createAnnotatedTag, type NewTag } from './git.js';
 export { createIssue, findIssues, type Issue } from './issues.js';
 export { listWorkflowRunArtifacts, type Artifact } from './artifacts.js';
+export * from './release-sync.js';
+export * from './deployment-sync.js';
 export * from './runtime.js';
 export { listOpenPulls } from './pulls-open.js';
 export { downloadRunArtifactZip, RunArtifactError, type DownloadedArtifact } from './run-artifacts.js';

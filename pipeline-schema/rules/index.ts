@@ -6,6 +6,7 @@
 import { datasetRefs } from './dataset-refs.js';
 import { deployBlocks } from './deploy-blocks.js';
 import { duplicateOutsRule } from './duplicate-outs.js';
+import { environmentEnforce } from './environment-enforce.js';
 import { environmentAfter, environmentCycles } from './environment-order.js';
 import { evaluationBaselineEnvironment } from './evaluation-baseline-environment.js';
 import { gateBaselines } from './gate-baselines.js';
@@ -48,6 +49,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  environmentEnforce,
   deployBlocks,
   re2Patterns,
   reservedOutsRule,

@@ -576,3 +576,170 @@ function refJson(gh: ServerContext, name: string, ref: string, target: { sha: st
 export function sha(label: string): string {
   return createHash('sha1').update(label).digest('hex');
 }
+
+// ---------------------------------------------------------------------------------------------
+// Promotions (actions/promote): releases kept in sync, deployments found again, statuses as
+// GitHub keeps them. Replaces the plain upload and status handlers above with GitHub's fuller
+// behaviour (asset digests, auto_inactive, required contexts), adds the reads and deletes.
+// ---------------------------------------------------------------------------------------------
+
+/** The latest status of a deployment (statuses are stored oldest first). */
+function latestStatus(state: RepoState, deploymentId: number): Body | undefined {
+  return state.deploymentStatuses.get(deploymentId)?.at(-1);
+}
+
+function addDeploymentStatus(gh: ServerContext, name: string, deploymentId: number, b: Body): Body {
+  const state = gh.repo(name);
+  const deployment = state.deployments.get(deploymentId)!;
+  const id = gh.nextId();
+  const status = gh.openapi.sample('deployment-status', {
+    id,
+    node_id: `DES_${id}`,
+    state: b.state,
+    description: b.description ?? '',
+    environment: b.environment ?? deployment.environment,
+    target_url: b.log_url ?? b.target_url ?? '',
+    log_url: b.log_url ?? b.target_url ?? '',
+    environment_url: b.environment_url ?? '',
+    creator: gh.user(actor(gh)),
+    url: `${gh.apiUrl}/repos/${name}/deployments/${deploymentId}/statuses/${id}`,
+    deployment_url: `${gh.apiUrl}/repos/${name}/deployments/${deploymentId}`,
+    repository_url: `${gh.apiUrl}/repos/${name}`,
+    created_at: now(),
+    updated_at: now(),
+  });
+  state.deploymentStatuses.set(deploymentId, [...(state.deploymentStatuses.get(deploymentId) ?? []), status]);
+  return status;
+}
+
+const PROMOTION_ROUTES: Record<string, Handler> = {
+  'repos/upload-release-asset': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const releaseId = Number(req.params.release_id);
+    const release = state.releases.get(releaseId);
+    if (!release) return notFound();
+    const assetName = req.query.name ?? '';
+    if ([...state.assets.values()].some((a) => a.releaseId === releaseId && a.asset.name === assetName)) {
+      return invalid('Validation Failed', [{ resource: 'ReleaseAsset', code: 'already_exists', field: 'name' }]);
+    }
+    const data = req.body as Buffer;
+    const id = gh.nextId();
+    const asset = gh.openapi.sample('release-asset', {
+      id,
+      node_id: `RA_${id}`,
+      name: assetName,
+      label: req.query.label ?? null,
+      content_type: req.headers['content-type'],
+      size: data.length,
+      // github.com computes a sha256 digest of every uploaded asset.
+      digest: `sha256:${createHash('sha256').update(data).digest('hex')}`,
+      state: 'uploaded',
+      url: `${gh.apiUrl}/repos/${name}/releases/assets/${id}`,
+      browser_download_url: `${gh.serverUrl}/${name}/releases/download/${encodeURIComponent(String(release.tag_name))}/${encodeURIComponent(assetName)}`,
+      uploader: gh.user(actor(gh)),
+      created_at: now(),
+      updated_at: now(),
+    });
+    state.assets.set(id, { releaseId, asset, data });
+    release.assets = [...(release.assets as unknown[]), asset];
+    return { status: 201, body: asset };
+  },
+
+  'repos/update-release': (req, gh) => {
+    const release = gh.repo(fullName(req)).releases.get(Number(req.params.release_id));
+    if (!release) return notFound();
+    const b = body(req);
+    for (const k of ['name', 'body', 'draft', 'prerelease', 'tag_name', 'target_commitish'] as const) if (b[k] !== undefined) release[k] = b[k];
+    return { status: 200, body: release };
+  },
+
+  'repos/delete-release-asset': (req, gh) => {
+    const state = gh.repo(fullName(req));
+    const id = Number(req.params.asset_id);
+    const entry = state.assets.get(id);
+    if (!entry) return notFound();
+    state.assets.delete(id);
+    const release = state.releases.get(entry.releaseId);
+    if (release) release.assets = (release.assets as Body[]).filter((a) => a.id !== id);
+    return { status: 204 };
+  },
+
+  'repos/list-deployments': (req, gh) => {
+    const q = req.query;
+    const all = [...gh.repo(fullName(req)).deployments.values()]
+      .filter((d) => (!q.environment || d.environment === q.environment) && (!q.sha || d.sha === q.sha) && (!q.ref || d.ref === q.ref) && (!q.task || d.task === q.task))
+      .reverse(); // newest first, as GitHub lists them
+    return { status: 200, ...gh.page(req, all) };
+  },
+
+  'repos/create-deployment': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const b = body(req);
+    const commit = resolveRef(state, String(b.ref));
+    if (!commit) return { status: 409, body: { message: `No ref found for: ${String(b.ref)}`, documentation_url: DOCS, status: '409' } };
+    // required_contexts (default: every context) must be green on the commit; checks count as contexts.
+    const required = Array.isArray(b.required_contexts) ? (b.required_contexts as string[]) : [];
+    const green = new Set([...state.checkRuns.values()].filter((c) => c.run.head_sha === commit && c.run.conclusion === 'success').map((c) => String(c.run.name)));
+    const missing = required.filter((c) => !green.has(c));
+    if (missing.length) {
+      return { status: 409, body: { message: `Conflict: Commit status checks failed for ${String(b.ref)}.`, documentation_url: DOCS, status: '409' } };
+    }
+    const id = gh.nextId();
+    const environment = typeof b.environment === 'string' ? b.environment : 'production';
+    const deployment = gh.openapi.sample('deployment', {
+      id,
+      node_id: `DE_${id}`,
+      sha: commit,
+      ref: b.ref,
+      task: b.task ?? 'deploy',
+      payload: b.payload ?? {},
+      environment,
+      original_environment: environment,
+      description: b.description ?? null,
+      creator: gh.user(actor(gh)),
+      transient_environment: b.transient_environment === true,
+      production_environment: b.production_environment ?? environment === 'production',
+      url: `${gh.apiUrl}/repos/${name}/deployments/${id}`,
+      statuses_url: `${gh.apiUrl}/repos/${name}/deployments/${id}/statuses`,
+      repository_url: `${gh.apiUrl}/repos/${name}`,
+      created_at: now(),
+      updated_at: now(),
+    });
+    state.deployments.set(id, deployment);
+    return { status: 201, body: deployment };
+  },
+
+  'repos/create-deployment-status': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const deploymentId = Number(req.params.deployment_id);
+    const deployment = state.deployments.get(deploymentId);
+    if (!deployment) return notFound();
+    const b = body(req);
+    const status = addDeploymentStatus(gh, name, deploymentId, b);
+    // auto_inactive (default true): prior successful non-transient, non-production deployments of
+    // the environment get an inactive status (GitHub's documented rule).
+    if (b.state === 'success' && b.auto_inactive !== false) {
+      for (const [id, d] of state.deployments) {
+        if (id === deploymentId || d.environment !== deployment.environment || d.transient_environment === true || d.production_environment === true) continue;
+        if (latestStatus(state, id)?.state === 'success') addDeploymentStatus(gh, name, id, { state: 'inactive' });
+      }
+    }
+    return { status: 201, body: status };
+  },
+
+  'repos/delete-deployment': (req, gh) => {
+    const state = gh.repo(fullName(req));
+    const id = Number(req.params.deployment_id);
+    if (!state.deployments.has(id)) return notFound();
+    if (state.deployments.size > 1 && latestStatus(state, id)?.state !== 'inactive') {
+      return invalid('We cannot delete an active deployment unless it is the only deployment in a given environment.');
+    }
+    state.deployments.delete(id);
+    state.deploymentStatuses.delete(id);
+    return { status: 204 };
+  },
+};
+Object.assign(ROUTES, PROMOTION_ROUTES);
