@@ -18,6 +18,7 @@ export { createIssue, findIssues, type Issue } from './issues.js';
 export { listWorkflowRunArtifacts, type Artifact } from './artifacts.js';
 export * from './release-sync.js';
 export * from './deployment-sync.js';
+export { attestFile, AttestationError } from './attest.js';
 export * from './runtime.js';
 export { listOpenPulls } from './pulls-open.js';
 export { downloadRunArtifactZip, RunArtifactError, type DownloadedArtifact } from './run-artifacts.js';

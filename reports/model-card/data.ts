@@ -222,6 +222,7 @@ export function buildModelCardData(docs: ReportDocuments): ModelCardData {
   const modelPath = e?.model.path ?? docs.verdict?.model?.path ?? p.model?.path ?? null;
   let sha256 = e?.model.sha256 ?? docs.verdict?.model?.sha256 ?? null;
   if (!sha256 && modelPath) sha256 = splitHash(runHash(docs.run, normPath(modelPath))).sha256;
+  if (!sha256 && docs.registered_model_sha256) sha256 = docs.registered_model_sha256;
   const registered = registeredAs(docs.lineage, sha256);
   const reg = registered[0];
   if (!sha256 && !reg) unknown.push('model file digest: no evaluation, verdict or run record names it');

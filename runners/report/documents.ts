@@ -30,6 +30,12 @@ export interface ReportDocuments {
   lineage?: Record<string, LineageReport>;
   /** The commit and ref the report describes. */
   repo?: { commit: string; ref: string };
+  /**
+   * The sha256 recorded for the model at registration, for a card of a registered version that
+   * has no evaluation document at hand (a Release made by actions/promote); used only when no
+   * evaluation, verdict or run record names the model's digest.
+   */
+  registered_model_sha256?: string;
 }
 
 /** A check-run annotation of report.json (computed by annotations.ts): a problem on its exact line. */

@@ -1,0 +1,223 @@
+/**
+ * actions/promote, bundled, run as a runner runs it against the local GitHub, on a real clone of
+ * a bare origin whose versions were registered with `mlpipeline register --push`.
+ */
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createCheckRun, createGitHubClient } from '../actions/github/index.js';
+import { LocalGitHub, faults } from './github/local-github.js';
+import { runAction } from './github/run-action.js';
+import { BASE_ENV, cloneRepo, pipelineYaml, seedRemote, tempDir, type Repo } from './registry-fixture.js';
+
+const ACTION = join(import.meta.dirname, '..', 'actions', 'promote', 'action.yml');
+const REPO = 'acme/churn';
+export const PROMOTE_ENVIRONMENTS = `environments:
+  staging: {}
+  production:
+    after: staging
+    allowed: [alice, "@acme/ml-team"]
+`;
+
+export interface PromoteWorld {
+  gh: LocalGitHub;
+  bare: string;
+  clone: Repo;
+  commits: Record<string, string>;
+  cleanup(): Promise<void>;
+}
+
+/** A bare origin with `versions` registered, a clone of it (the job's checkout), and a local GitHub. */
+export async function promoteWorld(versions: string[], environments = PROMOTE_ENVIRONMENTS): Promise<PromoteWorld> {
+  const tmp = tempDir();
+  const { bare } = await seedRemote(tmp.path, environments, versions);
+  const clone = cloneRepo(bare, join(tmp.path, 'checkout'));
+  const gh = await LocalGitHub.start();
+  const client = createGitHubClient({ token: gh.token, baseUrl: gh.apiUrl, retryAfterBaseValue: 1, writeSpacingMs: 0 });
+  const commits: Record<string, string> = {};
+  for (const v of versions) {
+    commits[v] = clone.git('rev-parse', `churn@${v}^{commit}`).trim();
+    // The pipeline's own check, green on the version's commit (what actions/report posts).
+    await createCheckRun(client, { owner: 'acme', repo: 'churn' }, { name: 'mlpipeline / churn-pipeline', headSha: commits[v], conclusion: 'success', output: { title: 'passed', summary: 'passed' } });
+  }
+  gh.requests.length = 0;
+  return { gh, bare, clone, commits, cleanup: async () => { await gh.close(); tmp.cleanup(); } };
+}
+
+export function promote(w: PromoteWorld, inputs: Record<string, string>, opts: { actor?: string; event?: { name: string; payload: Record<string, unknown> }; ref?: string; env?: Record<string, string> } = {}) {
+  const actor = opts.actor ?? 'alice';
+  return runAction({
+    action: ACTION,
+    inputs: { 'working-directory': w.clone.dir, ...inputs },
+    event: opts.event ?? { name: 'workflow_dispatch', payload: { inputs, repository: { default_branch: 'main' }, sender: { login: actor } } },
+    repository: REPO,
+    sha: w.clone.git('rev-parse', 'HEAD').trim(),
+    ref: opts.ref ?? 'refs/heads/main',
+    token: w.gh.token,
+    apiUrl: w.gh.apiUrl,
+    serverUrl: w.gh.serverUrl,
+    env: { GITHUB_ACTOR: actor, MLPIPELINE_TEST_GITHUB_FAST: '1', ...opts.env },
+    timeoutMs: 60_000,
+  });
+}
+
+export const remoteTags = (w: PromoteWorld) =>
+  execFileSync('git', ['for-each-ref', '--format=%(refname:short)', 'refs/tags/'], { cwd: w.bare, env: BASE_ENV, encoding: 'utf8' }).split('\n').filter(Boolean).sort();
+
+export function githubState(w: PromoteWorld) {
+  const s = w.gh.repo(REPO);
+  const deployments = [...s.deployments.values()].map((d) => ({
+    id: d.id as number,
+    environment: d.environment as string,
+    sha: d.sha as string,
+    description: d.description as string,
+    production: d.production_environment as boolean,
+    tag: (d.payload as { tag?: string }).tag,
+    states: (s.deploymentStatuses.get(d.id as number) ?? []).map((x) => x.state as string),
+  }));
+  const releases = [...s.releases.values()].map((r) => ({ id: r.id as number, tag: r.tag_name as string, body: r.body as string, assets: (r.assets as { name: string }[]).map((a) => a.name).sort() }));
+  return { releases, deployments, assets: s.assets.size };
+}
+
+/** Requests that wrote something (anything but GET). */
+const writes = (gh: LocalGitHub) => gh.requests.filter((r) => r.method !== 'GET').map((r) => r.operationId);
+
+const ASSETS_V1 = ['bom.cdx.json', 'churn-v1.0.0.onnx', 'model-card.json', 'model.onnx.sha256', 'provenance.intoto.json'];
+
+describe('actions/promote: Release and Deployment per promotion', () => {
+  let w: PromoteWorld;
+  beforeAll(async () => {
+    w = await promoteWorld(['v1.0.0', 'v1.1.0']);
+    w.gh.addTeamMember('acme', 'ml-team', 'bob');
+  }, 120_000);
+  afterAll(async () => w.cleanup());
+  afterEach(() => {
+    expect(w.gh.takeViolations()).toEqual([]);
+    w.gh.requests.length = 0;
+  });
+
+  it('promote to staging creates one release with the assets and one deployment with statuses', async () => {
+    const r = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+    expect(r.stderr).toBe('');
+    expect(r.exitCode, r.stdout).toBe(0);
+    expect(r.outputs).toMatchObject({ tag: 'churn#staging#1', version: 'v1.0.0', environment: 'staging', 'deployment-state': 'success' });
+    const s = githubState(w);
+    expect(s.releases).toEqual([{ id: Number(r.outputs['release-id']), tag: 'churn@v1.0.0', body: expect.stringContaining('**Verdict:** passed'), assets: ASSETS_V1 }]);
+    expect(s.deployments).toEqual([
+      { id: Number(r.outputs['deployment-id']), environment: 'staging', sha: w.commits['v1.0.0'], description: 'churn v1.0.0 to staging (churn#staging#1)', production: false, tag: 'churn#staging#1', states: ['in_progress', 'success'] },
+    ]);
+    expect(remoteTags(w)).toContain('churn#staging#1');
+    // The model asset is the registered model: its bytes have the sha256 in the tag.
+    const model = [...w.gh.repo(REPO).assets.values()].find((a) => a.asset.name === 'churn-v1.0.0.onnx')!;
+    expect(model.data.toString()).toBe('v1.0.0');
+    const deployment = [...w.gh.repo(REPO).deployments.values()][0]!;
+    expect(w.gh.requestsFor('repos/create-deployment')[0]!.body).toMatchObject({ auto_merge: false, required_contexts: ['mlpipeline / churn-pipeline'], transient_environment: false, production_environment: false });
+    expect(deployment.payload).toMatchObject({ schema: 'mlpipeline/lineage@1', action: 'assign', version: 'v1.0.0', environment: 'staging', tag: 'churn#staging#1' });
+    const statuses = w.gh.repo(REPO).deploymentStatuses.get(deployment.id as number)!;
+    expect(statuses.at(-1)).toMatchObject({ state: 'success', log_url: `${w.gh.serverUrl}/${REPO}/actions/runs/1` });
+    expect(r.summary).toContain('Promoted churn v1\\.0\\.0 to staging');
+  }, 60_000);
+
+  it('promote the same version to production (a team member) reuses the release and adds one deployment', async () => {
+    const before = githubState(w);
+    const r = await promote(w, { version: 'churn@v1.0.0', to: 'production' }, { actor: 'bob' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    const s = githubState(w);
+    expect(s.releases.map((x) => [x.id, x.assets])).toEqual(before.releases.map((x) => [x.id, x.assets]));
+    expect(s.releases[0]!.body).toContain('production, staging');
+    expect(writes(w.gh)).not.toContain('repos/create-release');
+    expect(writes(w.gh)).not.toContain('repos/upload-release-asset');
+    expect(s.deployments).toHaveLength(2);
+    expect(s.deployments[1]).toMatchObject({ environment: 'production', production: true, tag: 'churn#production#2', states: ['in_progress', 'success'] });
+    // bob is allowed through @acme/ml-team, which the API said he is in.
+    expect(w.gh.requestsFor('teams/get-membership-for-user-in-org').map((q) => q.path)).toEqual(['/orgs/acme/teams/ml-team/memberships/bob']);
+  }, 60_000);
+
+  it('re-running either promotion changes nothing', async () => {
+    const before = githubState(w);
+    const tags = remoteTags(w);
+    for (const to of ['staging', 'production']) {
+      const r = await promote(w, { version: 'churn@v1.0.0', to }, { actor: 'bob' });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.summary).toContain('already there: re-run');
+    }
+    expect(writes(w.gh)).toEqual([]);
+    expect(githubState(w)).toEqual(before);
+    expect(remoteTags(w)).toEqual(tags);
+  }, 60_000);
+
+  it('rollback creates a deployment of the previous version and marks the current one inactive', async () => {
+    for (const to of ['staging', 'production']) expect((await promote(w, { version: 'churn@v1.1.0', to })).exitCode).toBe(0);
+    const mid = githubState(w);
+    expect(mid.releases.map((r) => r.tag)).toEqual(['churn@v1.0.0', 'churn@v1.1.0']);
+    const current = mid.deployments.at(-1)!;
+    expect(current).toMatchObject({ environment: 'production', sha: w.commits['v1.1.0'], states: ['in_progress', 'success'] });
+    // v1.0.0's production deployment went inactive when v1.1.0's succeeded.
+    expect(mid.deployments[1]!.states.at(-1)).toBe('inactive');
+
+    const r = await promote(w, { rollback: 'true', to: 'production' });
+    expect(r.exitCode, r.stdout).toBe(0);
+    const s = githubState(w);
+    expect(s.deployments).toHaveLength(mid.deployments.length + 1);
+    const rollback = s.deployments.at(-1)!;
+    expect(rollback).toMatchObject({ environment: 'production', sha: w.commits['v1.0.0'], production: true, states: ['in_progress', 'success'] });
+    expect(rollback.description).toBe(`Rollback of churn v1.1.0 in production: deploys v1.0.0 (${r.outputs.tag})`);
+    expect(s.deployments.find((d) => d.id === current.id)!.states.at(-1)).toBe('inactive');
+    expect(s.releases).toHaveLength(2);
+    expect(r.outputs).toMatchObject({ version: 'v1.0.0', 'deployment-state': 'success' });
+  }, 120_000);
+});
+
+describe('actions/promote under faults', () => {
+  it('a 502 in the middle, then a re-run, leaves exactly one of everything', async () => {
+    const w = await promoteWorld(['v1.0.0']);
+    try {
+      // Writes that land although GitHub's answer is a 502, then a status that keeps failing.
+      w.gh.failNext('repos/create-release', faults.badGatewayAfterWrite());
+      w.gh.failNext('repos/upload-release-asset', faults.badGatewayAfterWrite());
+      w.gh.failNext('repos/create-deployment', faults.badGatewayAfterWrite());
+      w.gh.failNext('repos/create-deployment-status', faults.badGateway(), 4);
+      const first = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(first.exitCode).toBe(1);
+      expect(first.stdout).toContain('GitHub refused to set the deployment status (502');
+      const half = githubState(w);
+      expect(half.releases).toHaveLength(1);
+      expect(half.deployments).toHaveLength(1);
+      expect(half.deployments[0]!.states).toEqual([]);
+
+      const again = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(again.exitCode, again.stdout).toBe(0);
+      const s = githubState(w);
+      expect(s.releases).toEqual([expect.objectContaining({ tag: 'churn@v1.0.0', assets: ASSETS_V1 })]);
+      expect(s.assets).toBe(5);
+      expect(s.deployments).toEqual([expect.objectContaining({ environment: 'staging', tag: 'churn#staging#1', states: ['in_progress', 'success'] })]);
+      expect(remoteTags(w).filter((t) => t.includes('#'))).toEqual(['churn#staging#1']);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+
+  it('a job that declares environment: gets no second deployment', async () => {
+    const w = await promoteWorld(['v1.0.0']);
+    try {
+      // What GitHub makes for a job with `environment: staging`: a deployment of the run's commit, its status linking to the run.
+      const jobSha = w.clone.git('rev-parse', 'HEAD').trim();
+      const client = createGitHubClient({ token: w.gh.token, baseUrl: w.gh.apiUrl, retryAfterBaseValue: 1, writeSpacingMs: 0 });
+      const { data } = await client.rest.repos.createDeployment({ owner: 'acme', repo: 'churn', ref: jobSha, environment: 'staging', required_contexts: [], auto_merge: false });
+      const id = (data as { id: number }).id;
+      await client.rest.repos.createDeploymentStatus({ owner: 'acme', repo: 'churn', deployment_id: id, state: 'in_progress', log_url: `${w.gh.serverUrl}/acme/churn/actions/runs/1/job/7` });
+      w.gh.requests.length = 0;
+      const r = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.outputs['deployment-id']).toBe(String(id));
+      expect(w.gh.requestsFor('repos/create-deployment')).toEqual([]);
+      expect(githubState(w).deployments).toHaveLength(1);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+});
+
+void pipelineYaml;
