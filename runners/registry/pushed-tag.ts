@@ -50,12 +50,15 @@ function stateBefore(events: RegistryEvent[], pushed: RegistryEvent): RegistrySt
 
 export function checkPushedTag(loaded: LoadedPipeline, events: RegistryEvent[], tag: string, actor: ActorContext): PushedTagReport {
   const parsed = parseTagName(tag);
+  // Folding the whole registry resolves the version of every stage tag (a hand-made one names
+  // none: it is the version registered at its commit), the pushed one's included.
+  const fullState = buildRegistryState(events);
   const pushed = events.find((e) => e.tag === tag);
   const base: PushedTagReport = {
     tag,
     action: parsed?.action ?? 'unrelated',
     model: parsed?.name ?? null,
-    version: pushed?.version ?? parsed?.version ?? null,
+    version: pushed?.version ?? null,
     environment: parsed?.stage ?? null,
     commit: pushed?.commit ?? null,
     checks: [],
@@ -72,7 +75,7 @@ export function checkPushedTag(loaded: LoadedPipeline, events: RegistryEvent[], 
   const model = before.models.get(parsed.name);
   const version = pushed.version ? model?.versions.get(pushed.version) : undefined;
   if (version) base.pr = recordOf(version.event)?.pr ?? null;
-  const full = buildRegistryState(events).models.get(parsed.name);
+  const full = fullState.models.get(parsed.name);
   const revert = full?.environments.get(environment)?.timeline.find(
     (c) => c.event.action === 'unassign' && (c.event.counter ?? 0) > (pushed.counter ?? 0) && recordOf(c.event)?.reason?.startsWith(`reverted ${tag}:`),
   );

@@ -84699,12 +84699,13 @@ function stateBefore(events, pushed) {
 }
 function checkPushedTag(loaded, events, tag2, actor) {
   const parsed = parseTagName(tag2);
+  const fullState = buildRegistryState(events);
   const pushed = events.find((e3) => e3.tag === tag2);
   const base = {
     tag: tag2,
     action: parsed?.action ?? "unrelated",
     model: parsed?.name ?? null,
-    version: pushed?.version ?? parsed?.version ?? null,
+    version: pushed?.version ?? null,
     environment: parsed?.stage ?? null,
     commit: pushed?.commit ?? null,
     checks: [],
@@ -84721,7 +84722,7 @@ function checkPushedTag(loaded, events, tag2, actor) {
   const model = before.models.get(parsed.name);
   const version2 = pushed.version ? model?.versions.get(pushed.version) : void 0;
   if (version2) base.pr = recordOf(version2.event)?.pr ?? null;
-  const full = buildRegistryState(events).models.get(parsed.name);
+  const full = fullState.models.get(parsed.name);
   const revert = full?.environments.get(environment)?.timeline.find(
     (c) => c.event.action === "unassign" && (c.event.counter ?? 0) > (pushed.counter ?? 0) && recordOf(c.event)?.reason?.startsWith(`reverted ${tag2}:`)
   );
