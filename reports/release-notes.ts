@@ -83,7 +83,7 @@ export function renderPromotionSummary(s: PromotionSummaryInput): string {
   const what = s.kind === 'rollback' ? `Rolled back ${e(s.model)} in ${e(s.environment)} to ${e(s.version)}${s.rollbackOf ? ` (from ${e(s.rollbackOf)})` : ''}` : `Promoted ${e(s.model)} ${e(s.version)} to ${e(s.environment)}`;
   out.push(`## ${what}`, '');
   const rows: string[][] = [
-    ['Registry tag', `${codeSpan(s.tag.name)}${s.tag.reused ? ' (already there: re-run)' : ''}`],
+    ['Registry tag', `${codeSpan(s.tag.name)}${s.tag.reused ? ' (already there: a re-run or a racing job)' : ''}`],
     ['Release', `${s.release.created ? 'created' : 'reused'}; uploaded ${s.release.uploaded.length ? s.release.uploaded.map(codeSpan).join(', ') : 'nothing'}${s.release.replaced.length ? `; replaced ${s.release.replaced.map(codeSpan).join(', ')}` : ''}${s.release.skipped.length ? `; unchanged ${s.release.skipped.map(codeSpan).join(', ')}` : ''}`],
   ];
   if (s.deployment) {

@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../actions/github/index.js';
 import { faults, type LocalGitHub } from './github/local-github.js';
 import { githubState, promote, promoteWorld, remoteTags, REPO, type PromoteWorld } from './promote-world.js';
+import { cloneRepo } from './registry-fixture.js';
 
 /** Requests that wrote something (anything but GET). */
 const writes = (gh: LocalGitHub) => gh.requests.filter((r) => r.method !== 'GET').map((r) => r.operationId);
@@ -67,7 +68,7 @@ describe('actions/promote: Release and Deployment per promotion', () => {
     for (const to of ['staging', 'production']) {
       const r = await promote(w, { version: 'churn@v1.0.0', to }, { actor: 'bob' });
       expect(r.exitCode, r.stdout).toBe(0);
-      expect(r.summary).toContain('already there: re-run');
+      expect(r.summary).toContain('already there: a re-run');
     }
     expect(writes(w.gh)).toEqual([]);
     expect(githubState(w)).toEqual(before);
@@ -148,3 +149,25 @@ describe('actions/promote under faults', () => {
   }, 120_000);
 });
 
+
+describe('actions/promote: two jobs racing', () => {
+  it('promoting the same version at the same time from two checkouts leaves one tag, one release, one deployment', async () => {
+    const w = await promoteWorld(['v1.0.0']);
+    try {
+      const other = { ...w, clone: cloneRepo(w.bare, `${w.clone.dir}-2`) };
+      const [a, b] = await Promise.all([promote(w, { version: 'churn@v1.0.0', to: 'staging' }), promote(other, { version: 'churn@v1.0.0', to: 'staging' })]);
+      expect([a.exitCode, b.exitCode], a.stdout + b.stdout).toEqual([0, 0]);
+      expect(a.outputs.tag).toBe(b.outputs.tag);
+      expect(a.outputs['release-id']).toBe(b.outputs['release-id']);
+      expect(a.outputs['deployment-id']).toBe(b.outputs['deployment-id']);
+      const s = githubState(w);
+      expect(s.releases).toEqual([expect.objectContaining({ tag: 'churn@v1.0.0', assets: ASSETS_V1 })]);
+      expect(s.assets).toBe(5);
+      expect(s.deployments).toEqual([expect.objectContaining({ tag: 'churn#staging#1', states: expect.arrayContaining(['success']) })]);
+      expect(remoteTags(w).filter((t) => t.includes('#'))).toEqual(['churn#staging#1']);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+});

@@ -6,12 +6,13 @@
  */
 import { PolicyError } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
+import { codeSpan, escapeMarkdown } from '../../reports/markdown.js';
 import { renderPromotionSummary } from '../../reports/release-notes.js';
 import { readRegistryEvents, recordOf } from '../../runners/registry/events.js';
 import { parseModelRef } from '../../runners/registry/grammar.js';
 import type { LineageRecord } from '../../runners/registry/lineage-record.js';
 import { environmentSpec } from '../../runners/registry/policy.js';
-import { promoteVersion, requireModel, rollbackEnvironment } from '../../runners/registry/promote.js';
+import { AlreadyInEnvironmentError, promoteVersion, requireModel, rollbackEnvironment } from '../../runners/registry/promote.js';
 import { modelNameOf } from '../../runners/registry/register.js';
 import { modelAssetName } from '../../runners/registry/release-assets.js';
 import { releaseMaterial } from '../../runners/registry/release-material.js';
@@ -81,7 +82,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     tag = held.since.tag;
     reused = true;
   } else {
-    const opts = { cwd: c.root, env: c.env, remote: inputs.remote, dryRun: false, actor: { verifiedTeams: teams } };
+    const opts = { cwd: c.root, env: c.env, remote: inputs.remote, dryRun: false, actor: { verifiedTeams: teams }, unlessHeld: true };
     try {
       const r = inputs.rollback
         ? await rollbackEnvironment(c.worktree, name, environment, opts)
@@ -89,8 +90,13 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
       tag = r.plan.tag;
       notes.push(...r.notes);
     } catch (e) {
-      if (e instanceof PolicyError) await summary.addRaw(`## Promotion refused\n\n${e.format().replace(/[<>@#`]/g, (ch) => `&#${ch.charCodeAt(0)};`)}\n`).write();
-      throw e;
+      if (!(e instanceof AlreadyInEnvironmentError)) {
+        if (e instanceof PolicyError) await summary.addRaw(`## Promotion refused: rule ${codeSpan(e.rule)}\n\n${escapeMarkdown(e.message)}\n\n**Fix:** ${escapeMarkdown(e.fix ?? '')}\n`).write();
+        throw e;
+      }
+      // A racing job promoted the same version first: its tag is this promotion's.
+      tag = e.tag;
+      reused = true;
     }
     state = await readState(c.root);
   }
@@ -135,7 +141,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     jobSha: c.jobSha,
     ...(c.deploy ? { deploy: () => c.deploy!({ environment, tag }) } : {}),
   });
-  if (!c.deploy) notes.push('no GitOps manifest bump in this build of the action: the Deployment records the registry promotion');
+  if (!c.deploy) info('no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release');
   for (const n of notes) warning(n);
 
   setOutput('tag', tag);

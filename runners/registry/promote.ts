@@ -3,7 +3,7 @@
  * `name#env#N` tag, after the policy allows it. A rollback re-assigns the version that held the
  * environment before (checking only who may act there: that version already passed the rest).
  */
-import { PolicyError, UsageError } from '../../core/errors.js';
+import { MlpipelineError, PolicyError, UsageError } from '../../core/errors.js';
 import type { LoadedPipeline } from '../../pipeline-schema/types.js';
 import { actorMatches, resolveActor, type ActorContext, type ActorOptions } from './actor.js';
 import { assertName, assignTag } from './grammar.js';
@@ -15,6 +15,12 @@ import { assertRemote, writeRegistryTag, type TagPlan, type WriteResult } from '
 import { committedPolicy } from './policy-source.js';
 
 export interface StageOptions {
+  /**
+   * Write nothing when the version already holds the environment (decided inside the writer's
+   * retry loop, so a promotion that lost the race to an identical one stops with
+   * AlreadyInEnvironmentError instead of writing a second tag). The promote action sets it.
+   */
+  unlessHeld?: boolean;
   cwd: string;
   env: NodeJS.ProcessEnv;
   remote?: string;
@@ -150,6 +156,15 @@ async function writeAssignment(
   return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
 }
 
+/** With `unlessHeld`: the version holds the environment already, through `tag`. */
+export class AlreadyInEnvironmentError extends MlpipelineError {
+  readonly exitCode = 1 as const;
+  readonly code = 'already-in-environment';
+  constructor(readonly tag: string, what: string) {
+    super(`${what} already, through ${tag}; nothing written`, { fix: 'nothing to do' });
+  }
+}
+
 /** A refused write: what it would have written, the checks, and the notes (a registry-action result). */
 export type Refusal = WriteResult & { checks: PolicyCheck[]; refused: PolicyCheck | null; notes: string[] };
 
@@ -163,6 +178,8 @@ export async function promoteVersion(worktree: LoadedPipeline, name: string, ver
   assertName(environment, 'environment');
   return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
     const v = requireVersion(model, version, `promoted to ${environment}`);
+    const held = model.environments.get(environment);
+    if (opts.unlessHeld && held?.current === version && held.since) throw new AlreadyInEnvironmentError(held.since.tag, `${name} ${version} is in ${environment}`);
     return {
       version: v,
       checks: evaluatePolicy({ loaded, model, version: v, environment, actor }),

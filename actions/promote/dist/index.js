@@ -83091,15 +83091,6 @@ async function runAction(main2) {
   }
 }
 
-// core/numbers.ts
-var DEFAULT_SIGNIFICANT = 4;
-function formatNumber(x, significant = DEFAULT_SIGNIFICANT) {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
-  if (Math.abs(x) >= 10 ** significant) return String(Math.round(x));
-  return String(Number(x.toPrecision(significant)));
-}
-
 // reports/markdown.ts
 var MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
 function plainText(value) {
@@ -83157,6 +83148,15 @@ function markdownTable(header, rows, align) {
   return [line(header), line(sep5), ...rows.map(line)].join("\n") + "\n";
 }
 
+// core/numbers.ts
+var DEFAULT_SIGNIFICANT = 4;
+function formatNumber(x, significant = DEFAULT_SIGNIFICANT) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
+  if (Math.abs(x) >= 10 ** significant) return String(Math.round(x));
+  return String(Number(x.toPrecision(significant)));
+}
+
 // reports/release-notes.ts
 var e = escapeMarkdown;
 var RELEASE_NOTES_MARKER = "<!-- mlpipeline-release -->";
@@ -83204,7 +83204,7 @@ function renderPromotionSummary(s) {
   const what = s.kind === "rollback" ? `Rolled back ${e(s.model)} in ${e(s.environment)} to ${e(s.version)}${s.rollbackOf ? ` (from ${e(s.rollbackOf)})` : ""}` : `Promoted ${e(s.model)} ${e(s.version)} to ${e(s.environment)}`;
   out.push(`## ${what}`, "");
   const rows = [
-    ["Registry tag", `${codeSpan(s.tag.name)}${s.tag.reused ? " (already there: re-run)" : ""}`],
+    ["Registry tag", `${codeSpan(s.tag.name)}${s.tag.reused ? " (already there: a re-run or a racing job)" : ""}`],
     ["Release", `${s.release.created ? "created" : "reused"}; uploaded ${s.release.uploaded.length ? s.release.uploaded.map(codeSpan).join(", ") : "nothing"}${s.release.replaced.length ? `; replaced ${s.release.replaced.map(codeSpan).join(", ")}` : ""}${s.release.skipped.length ? `; unchanged ${s.release.skipped.map(codeSpan).join(", ")}` : ""}`]
   ];
   if (s.deployment) {
@@ -83653,11 +83653,22 @@ async function writeAssignment(worktree, name, environment, opts, decide) {
   });
   return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
 }
+var AlreadyInEnvironmentError = class extends MlpipelineError {
+  constructor(tag2, what) {
+    super(`${what} already, through ${tag2}; nothing written`, { fix: "nothing to do" });
+    this.tag = tag2;
+  }
+  tag;
+  exitCode = 1;
+  code = "already-in-environment";
+};
 async function promoteVersion(worktree, name, version2, environment, opts) {
   assertName(name, "model");
   assertName(environment, "environment");
   return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
     const v = requireVersion(model, version2, `promoted to ${environment}`);
+    const held = model.environments.get(environment);
+    if (opts.unlessHeld && held?.current === version2 && held.since) throw new AlreadyInEnvironmentError(held.since.tag, `${name} ${version2} is in ${environment}`);
     return {
       version: v,
       checks: evaluatePolicy({ loaded, model, version: v, environment, actor }),
@@ -84585,17 +84596,23 @@ async function promoteFlow(c) {
     tag2 = held.since.tag;
     reused = true;
   } else {
-    const opts = { cwd: c.root, env: c.env, remote: inputs.remote, dryRun: false, actor: { verifiedTeams: teams } };
+    const opts = { cwd: c.root, env: c.env, remote: inputs.remote, dryRun: false, actor: { verifiedTeams: teams }, unlessHeld: true };
     try {
       const r = inputs.rollback ? await rollbackEnvironment(c.worktree, name, environment, opts) : await promoteVersion(c.worktree, name, asked.version, environment, opts);
       tag2 = r.plan.tag;
       notes.push(...r.notes);
     } catch (e3) {
-      if (e3 instanceof PolicyError) await summary.addRaw(`## Promotion refused
+      if (!(e3 instanceof AlreadyInEnvironmentError)) {
+        if (e3 instanceof PolicyError) await summary.addRaw(`## Promotion refused: rule ${codeSpan(e3.rule)}
 
-${e3.format().replace(/[<>@#`]/g, (ch) => `&#${ch.charCodeAt(0)};`)}
+${escapeMarkdown(e3.message)}
+
+**Fix:** ${escapeMarkdown(e3.fix ?? "")}
 `).write();
-      throw e3;
+        throw e3;
+      }
+      tag2 = e3.tag;
+      reused = true;
     }
     state = await readState2(c.root);
   }
@@ -84635,7 +84652,7 @@ ${e3.format().replace(/[<>@#`]/g, (ch) => `&#${ch.charCodeAt(0)};`)}
     jobSha: c.jobSha,
     ...c.deploy ? { deploy: () => c.deploy({ environment, tag: tag2 }) } : {}
   });
-  if (!c.deploy) notes.push("no GitOps manifest bump in this build of the action: the Deployment records the registry promotion");
+  if (!c.deploy) info("no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release");
   for (const n of notes) warning(n);
   setOutput("tag", tag2);
   setOutput("version", version2);
