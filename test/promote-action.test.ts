@@ -95,6 +95,24 @@ describe('actions/promote: Release and Deployment per promotion', () => {
     expect(s.releases).toHaveLength(2);
     expect(r.outputs).toMatchObject({ version: 'v1.0.0', 'deployment-state': 'success' });
   }, 120_000);
+  it('refuses a promotion the policy does not allow, and creates nothing on GitHub', async () => {
+    const before = githubState(w);
+    const r = await promote(w, { version: 'churn@v1.1.0', to: 'production' }, { actor: 'carol' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain("promotion refused by policy 'allowed' of environment 'production'");
+    expect(r.summary).toContain('## Promotion refused: rule `allowed`');
+    // carol is not listed, so the API was asked whether she is in @acme/ml-team (she is not: 404).
+    expect(w.gh.requestsFor('teams/get-membership-for-user-in-org').map((q) => q.status)).toEqual([404]);
+    expect(writes(w.gh)).toEqual([]);
+    expect(githubState(w)).toEqual(before);
+  }, 60_000);
+
+  it('attest: true without an OIDC token says which permissions to add', async () => {
+    const r = await promote(w, { version: 'churn@v1.1.0', to: 'staging', attest: 'true' });
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toContain('cannot attest the model: the job has no OIDC token');
+    expect(r.stdout).toContain('id-token: write');
+  }, 60_000);
 });
 
 describe('actions/promote under faults', () => {
