@@ -84,7 +84,8 @@ function filesOf(opts: InitWorkflowOptions): Map<string, string> {
 
 /** The pair of a fork-safe generation, by role. */
 function pair(opts: InitWorkflowOptions): { run: Workflow; report: Workflow; runText: string; reportText: string } {
-  const files = generateInitWorkflows({ ...opts, private: false });
+  // The promote workflow (test/init-promote.test.ts) is not part of the pair.
+  const files = generateInitWorkflows({ ...opts, private: false }).filter((f) => !f.path.endsWith('-promote.yml'));
   expect(files.map((f) => f.path)).toEqual([`.github/workflows/mlpipeline-${opts.slug}.yml`, `.github/workflows/mlpipeline-${opts.slug}-report.yml`]);
   const [run, report] = files as unknown as [{ text: string }, { text: string }];
   return { run: parsed(run.text), report: parsed(report.text), runText: run.text, reportText: report.text };
@@ -178,7 +179,7 @@ describe('generated workflows', () => {
       for (const step of allSteps(w)) {
         if (step.uses === undefined) continue;
         if (step.uses.startsWith(`${opts.actions.repo}/actions/`)) {
-          expect(step.uses).toMatch(new RegExp(`^${opts.actions.repo}/actions/(run|report)@${opts.actions.ref.replace(/\./g, '\\.')}$`));
+          expect(step.uses).toMatch(new RegExp(`^${opts.actions.repo}/actions/(run|report|promote)@${opts.actions.ref.replace(/\./g, '\\.')}$`));
           continue;
         }
         expect(step.uses, `${path}: ${step.uses}`).toMatch(/^[\w.-]+\/[\w.-]+@[0-9a-f]{40}$/);
@@ -254,7 +255,7 @@ describe('generated workflows', () => {
 
   it.each(Object.entries(layouts))('--private: one workflow, run then report in the same job (%s)', (_label, over) => {
     const opts = options({ ...over, private: true });
-    const files = generateInitWorkflows(opts);
+    const files = generateInitWorkflows(opts).filter((f) => !f.path.endsWith('-promote.yml'));
     expect(files.map((f) => f.path)).toEqual([`.github/workflows/mlpipeline-${opts.slug}.yml`]);
     const text = files[0]!.text;
     const w = parsed(text);

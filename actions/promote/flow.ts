@@ -17,6 +17,7 @@ import { modelNameOf } from '../../runners/registry/register.js';
 import { modelAssetName } from '../../runners/registry/release-assets.js';
 import { releaseMaterial } from '../../runners/registry/release-material.js';
 import { buildRegistryState, type RegistryState } from '../../runners/registry/state.js';
+import { checkRunName } from '../../runners/workflow/init/options.js';
 import { attestFile, info, setOutput, summary, warning, type GitHubClient, type RepoRef } from '../github/index.js';
 import { ensureDeployment } from './deployment.js';
 import { releaseDocuments } from './documents.js';
@@ -125,7 +126,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
       ? `Rollback of ${name} ${rollbackOf} in ${environment}: deploys ${version} (${tag})`
       : `${name} ${version} to ${environment} (${tag})${record.replaces ? `, replacing ${record.replaces.version}` : ''}`,
   );
-  const contexts = inputs.requiredContexts === 'default' ? [`mlpipeline / ${c.policy.pipeline.name}`] : inputs.requiredContexts;
+  const contexts = inputs.requiredContexts === 'default' ? [checkRunName(c.policy.pipeline.name)] : inputs.requiredContexts;
   const payload: Record<string, unknown> = { ...(record as LineageRecord), tag };
   const deployment = await ensureDeployment(c.client, c.repo, {
     environment: spec?.github_environment ?? environment,

@@ -83862,6 +83862,12 @@ async function releaseMaterial(root, state, name, version2, opts) {
   });
 }
 
+// runners/workflow/init/options.ts
+function checkRunName(pipelineName) {
+  const name = pipelineName.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
+  return `mlpipeline / ${name.length > 100 ? name.slice(0, 99) + "\u2026" : name}`;
+}
+
 // actions/promote/deployment.ts
 var OWN_CHECK = 20;
 async function jobDeployment(client, repo, p, inEnv) {
@@ -84636,7 +84642,7 @@ ${escapeMarkdown(e3.message)}
   const description = clip(
     rollbackOf ? `Rollback of ${name} ${rollbackOf} in ${environment}: deploys ${version2} (${tag2})` : `${name} ${version2} to ${environment} (${tag2})${record.replaces ? `, replacing ${record.replaces.version}` : ""}`
   );
-  const contexts = inputs.requiredContexts === "default" ? [`mlpipeline / ${c.policy.pipeline.name}`] : inputs.requiredContexts;
+  const contexts = inputs.requiredContexts === "default" ? [checkRunName(c.policy.pipeline.name)] : inputs.requiredContexts;
   const payload = { ...record, tag: tag2 };
   const deployment = await ensureDeployment(c.client, c.repo, {
     environment: spec?.github_environment ?? environment,

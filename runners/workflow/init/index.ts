@@ -7,11 +7,13 @@ import type { GeneratedWorkflow, InitWorkflowGenerator, InitWorkflowOptions } fr
 import { prReportWorkflow } from './pr-report.js';
 import { prRunWorkflow } from './pr-run.js';
 import { prSingleWorkflow } from './pr-single.js';
+import { promoteWorkflow } from './promote.js';
 
 export const initWorkflows: InitWorkflowGenerator[] = [
   prRunWorkflow,
   prReportWorkflow,
   prSingleWorkflow,
+  promoteWorkflow,
 ];
 
 export type { GeneratedWorkflow, InitWorkflowGenerator, InitWorkflowOptions } from './options.js';
