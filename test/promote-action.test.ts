@@ -2,6 +2,7 @@
  * actions/promote, bundled, run as a runner runs it against the local GitHub, on a real clone of
  * a bare origin whose versions were registered with `mlpipeline register --push`.
  */
+import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../actions/github/index.js';
 import { faults, type LocalGitHub } from './github/local-github.js';
@@ -39,6 +40,12 @@ describe('actions/promote: Release and Deployment per promotion', () => {
     // The model asset is the registered model: its bytes have the sha256 in the tag.
     const model = [...w.gh.repo(REPO).assets.values()].find((a) => a.asset.name === 'churn-v1.0.0.onnx')!;
     expect(model.data.toString()).toBe('v1.0.0');
+    const asset = (name: string) => JSON.parse([...w.gh.repo(REPO).assets.values()].find((a) => a.asset.name === name)!.data.toString()) as Record<string, any>;
+    const sha = createHash('sha256').update('v1.0.0').digest('hex');
+    expect([...w.gh.repo(REPO).assets.values()].find((a) => a.asset.name === 'model.onnx.sha256')!.data.toString()).toBe(`${sha}  churn-v1.0.0.onnx\n`);
+    expect(asset('model-card.json').model_details).toMatchObject({ name: 'churn', version: { name: 'v1.0.0' } });
+    expect(asset('bom.cdx.json')).toMatchObject({ bomFormat: 'CycloneDX', specVersion: '1.6', components: expect.arrayContaining([expect.objectContaining({ type: 'machine-learning-model', version: 'v1.0.0', hashes: [{ alg: 'SHA-256', content: sha }] })]) });
+    expect(asset('provenance.intoto.json')).toMatchObject({ _type: 'https://in-toto.io/Statement/v1', subject: [{ name: 'model.onnx', digest: { sha256: sha } }] });
     const deployment = [...w.gh.repo(REPO).deployments.values()][0]!;
     expect(w.gh.requestsFor('repos/create-deployment')[0]!.body).toMatchObject({ auto_merge: false, required_contexts: ['mlpipeline / churn-pipeline'], transient_environment: false, production_environment: false });
     expect(deployment.payload).toMatchObject({ schema: 'mlpipeline/lineage@1', action: 'assign', version: 'v1.0.0', environment: 'staging', tag: 'churn#staging#1' });

@@ -16,8 +16,8 @@ import { buildRegistryState, type RegistryState } from './state.js';
 import { writeRegistryTag, type WriteResult } from './tag-writer.js';
 
 export interface TagViolation {
-  /** A policy rule, or `registered` (the tag names no registered version). */
-  rule: PolicyCheck['rule'] | 'registered';
+  /** A policy rule, `registered` (the tag names no registered version) or `environment` (one the policy does not declare). */
+  rule: PolicyCheck['rule'] | 'registered' | 'environment';
   detail: string;
   fix: string;
 }
@@ -69,7 +69,15 @@ export function checkPushedTag(loaded: LoadedPipeline, events: RegistryEvent[], 
   };
   if (!parsed || !pushed || (parsed.action !== 'assign' && parsed.action !== 'unassign')) return base;
   const environment = parsed.stage!;
-  const spec = environmentSpec(loaded, environment);
+  let spec;
+  try {
+    spec = environmentSpec(loaded, environment);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    // A tag for an environment the policy does not declare: nothing can have allowed it.
+    base.violation = { rule: 'environment', detail: e.message, fix: e.fix ?? '' };
+    return base;
+  }
   base.enforce = spec?.enforce ?? 'report';
   const before = stateBefore(events, pushed);
   const model = before.models.get(parsed.name);

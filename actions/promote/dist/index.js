@@ -84739,7 +84739,14 @@ function checkPushedTag(loaded, events, tag2, actor) {
   };
   if (!parsed || !pushed || parsed.action !== "assign" && parsed.action !== "unassign") return base;
   const environment = parsed.stage;
-  const spec = environmentSpec(loaded, environment);
+  let spec;
+  try {
+    spec = environmentSpec(loaded, environment);
+  } catch (e3) {
+    if (!(e3 instanceof UsageError)) throw e3;
+    base.violation = { rule: "environment", detail: e3.message, fix: e3.fix ?? "" };
+    return base;
+  }
   base.enforce = spec?.enforce ?? "report";
   const before = stateBefore(events, pushed);
   const model = before.models.get(parsed.name);
