@@ -21,7 +21,7 @@ afterEach(() => cleanup());
 
 async function world() {
   const tmp = tempDir();
-  cleanup = tmp.cleanup;
+  cleanup = () => tmp.cleanup();
   const repo = await makeGatedRepo(join(tmp.path, 'r'), { environments: ENVS });
   expect((await repo.cli(['register', 'churn', '--version', 'v1.0.0'])).code).toBe(0);
   const commit = repo.git('rev-parse', 'HEAD').trim();
