@@ -152,6 +152,27 @@ describe('actions/promote under faults', () => {
     }
   }, 120_000);
 
+  it('replaces a model asset that is not the registered model, and keeps the release', async () => {
+    const w = await promoteWorld(['v1.0.0']);
+    try {
+      const client = createGitHubClient({ token: w.gh.token, baseUrl: w.gh.apiUrl, retryAfterBaseValue: 1, writeSpacingMs: 0 });
+      const { data: release } = await client.rest.repos.createRelease({ owner: 'acme', repo: 'churn', tag_name: 'churn@v1.0.0', name: 'by hand', body: 'x' });
+      await client.request(`POST ${release.upload_url}`, { name: 'churn-v1.0.0.onnx', data: Buffer.from('tampered'), headers: { 'content-type': 'application/octet-stream' } });
+      w.gh.requests.length = 0;
+      const r = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.outputs['release-id']).toBe(String(release.id));
+      expect(w.gh.requestsFor('repos/delete-release-asset')).toHaveLength(1);
+      const model = [...w.gh.repo(REPO).assets.values()].filter((a) => a.asset.name === 'churn-v1.0.0.onnx');
+      expect(model.map((a) => a.data.toString())).toEqual(['v1.0.0']);
+      expect(r.summary).toContain('replaced `churn-v1.0.0.onnx`');
+      expect(githubState(w).releases).toEqual([expect.objectContaining({ assets: ASSETS_V1 })]);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+
   it('a job that declares environment: gets no second deployment', async () => {
     const w = await promoteWorld(['v1.0.0']);
     try {
