@@ -185,9 +185,16 @@ describe('every --json document validates against its schema', () => {
     expect(same.files).toEqual([
       { path: '.github/workflows/mlpipeline-churn.yml', status: 'unchanged' },
       { path: '.github/workflows/mlpipeline-churn-report.yml', status: 'unchanged' },
+      { path: '.github/workflows/mlpipeline-churn-promote.yml', status: 'unchanged' },
     ]);
     const replaced = await expectDocument('init-github', ['init', 'github', '--private', '--force', '--json']);
-    expect(replaced).toMatchObject({ variant: 'private', files: [{ path: '.github/workflows/mlpipeline-churn.yml', status: 'replaced' }] });
+    expect(replaced).toMatchObject({
+      variant: 'private',
+      files: [
+        { path: '.github/workflows/mlpipeline-churn.yml', status: 'replaced' },
+        { path: '.github/workflows/mlpipeline-churn-promote.yml', status: 'unchanged' },
+      ],
+    });
   });
 
   it('a failure under --json: an error document on stdout, the message on stderr', async () => {
