@@ -37,8 +37,13 @@ export interface FlowContext {
   jobSha: string;
   serverUrl: string;
   env: NodeJS.ProcessEnv;
-  /** The GitOps bump of the `deploy:` block, when the build has it (see README, "GitOps"). */
-  deploy?: (a: { environment: string; tag: string }) => Promise<void>;
+  /**
+   * The GitOps manifest bump of the environment's `deploy:` block, run after the tag exists,
+   * between the Deployment's `in_progress` and `success` (a throw sets `failure`). Not wired in
+   * this build: runners/registry/deploy (deployEnvironment + pushDeploy, /work/coord/deploy-api.md)
+   * plugs in here from main.ts with `releaseAssetUrl` as its `{release_asset_url}`.
+   */
+  deploy?: (a: { model: string; version: string; environment: string; tag: string; releaseAssetUrl: string }) => Promise<void>;
 }
 
 async function readState(root: string): Promise<RegistryState> {
@@ -120,6 +125,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     setOutput('attestation-id', a.id ?? '');
   }
 
+  const modelAssetUrl = release.release.assets.find((a) => a.name === modelAssetName(name, version))?.downloadUrl ?? `${c.serverUrl}/${c.repo.owner}/${c.repo.repo}/releases/download/${encodeURIComponent(material.tag)}/${modelAssetName(name, version)}`;
   const rollbackOf = record.rollback_of ?? null;
   const description = clip(
     rollbackOf
@@ -140,7 +146,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     environmentUrl: inputs.environmentUrl,
     runId: c.runId,
     jobSha: c.jobSha,
-    ...(c.deploy ? { deploy: () => c.deploy!({ environment, tag }) } : {}),
+    ...(c.deploy ? { deploy: () => c.deploy!({ model: name, version, environment, tag, releaseAssetUrl: modelAssetUrl }) } : {}),
   });
   if (!c.deploy) info('no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release');
   for (const n of notes) warning(n);

@@ -84644,6 +84644,7 @@ ${escapeMarkdown(e3.message)}
     if (a.url) info(`attestation ${a.url}`);
     setOutput("attestation-id", a.id ?? "");
   }
+  const modelAssetUrl = release.release.assets.find((a) => a.name === modelAssetName(name, version2))?.downloadUrl ?? `${c.serverUrl}/${c.repo.owner}/${c.repo.repo}/releases/download/${encodeURIComponent(material.tag)}/${modelAssetName(name, version2)}`;
   const rollbackOf = record.rollback_of ?? null;
   const description = clip(
     rollbackOf ? `Rollback of ${name} ${rollbackOf} in ${environment}: deploys ${version2} (${tag2})` : `${name} ${version2} to ${environment} (${tag2})${record.replaces ? `, replacing ${record.replaces.version}` : ""}`
@@ -84662,7 +84663,7 @@ ${escapeMarkdown(e3.message)}
     environmentUrl: inputs.environmentUrl,
     runId: c.runId,
     jobSha: c.jobSha,
-    ...c.deploy ? { deploy: () => c.deploy({ environment, tag: tag2 }) } : {}
+    ...c.deploy ? { deploy: () => c.deploy({ model: name, version: version2, environment, tag: tag2, releaseAssetUrl: modelAssetUrl }) } : {}
   });
   if (!c.deploy) info("no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release");
   for (const n of notes) warning(n);
