@@ -2,7 +2,10 @@
  * actions/promote, bundled, run as a runner runs it against the local GitHub, on a real clone of
  * a bare origin whose versions were registered with `mlpipeline register --push`.
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../actions/github/index.js';
 import { faults, type LocalGitHub } from './github/local-github.js';
@@ -211,6 +214,37 @@ describe('actions/promote: two jobs racing', () => {
       expect(s.assets).toBe(5);
       expect(s.deployments).toEqual([expect.objectContaining({ tag: 'churn#staging#1', states: expect.arrayContaining(['success']) })]);
       expect(remoteTags(w).filter((t) => t.includes('#'))).toEqual(['churn#staging#1']);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+});
+
+describe('actions/promote with a deploy: block', () => {
+  it('bumps the manifest on the default branch of the origin between in_progress and success', async () => {
+    const envs = `environments:
+  staging:
+    deploy:
+      manifest: deploy/staging.yaml
+      kind: kserve
+      uri: s3://models/{name}/{version}/model.onnx
+`;
+    const w = await promoteWorld(['v1.0.0'], envs);
+    try {
+      const manifest = readFileSync(join(import.meta.dirname, '..', 'examples', 'churn', 'deploy', 'staging.yaml'), 'utf8');
+      w.clone.write('deploy/staging.yaml', manifest);
+      w.clone.commit('serving manifest');
+      w.clone.git('push', '-q', 'origin', 'main');
+      const r = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(r.exitCode, r.stdout).toBe(0);
+      const onMain = execFileSync('git', ['show', 'main:deploy/staging.yaml'], { cwd: w.bare, encoding: 'utf8' });
+      expect(onMain).toBe(manifest.replace('s3://acme-models/churn/v0.0.0/model.onnx', 's3://models/churn/v1.0.0/model.onnx'));
+      expect(githubState(w).deployments).toEqual([expect.objectContaining({ tag: 'churn#staging#1', states: ['in_progress', 'success'] })]);
+      // A re-run finds the manifest bumped already: nothing new on main.
+      const head = execFileSync('git', ['rev-parse', 'main'], { cwd: w.bare, encoding: 'utf8' });
+      expect((await promote(w, { version: 'churn@v1.0.0', to: 'staging' })).exitCode).toBe(0);
+      expect(execFileSync('git', ['rev-parse', 'main'], { cwd: w.bare, encoding: 'utf8' })).toBe(head);
       expect(w.gh.takeViolations()).toEqual([]);
     } finally {
       await w.cleanup();

@@ -39,9 +39,8 @@ export interface FlowContext {
   env: NodeJS.ProcessEnv;
   /**
    * The GitOps manifest bump of the environment's `deploy:` block, run after the tag exists,
-   * between the Deployment's `in_progress` and `success` (a throw sets `failure`). Not wired in
-   * this build: runners/registry/deploy (deployEnvironment + pushDeploy, /work/coord/deploy-api.md)
-   * plugs in here from main.ts with `releaseAssetUrl` as its `{release_asset_url}`.
+   * between the Deployment's `in_progress` and `success` (a throw sets `failure`); main.ts wires
+   * runners/registry/deploy in, with the model asset's URL as `{release_asset_url}`.
    */
   deploy?: (a: { model: string; version: string; environment: string; tag: string; releaseAssetUrl: string }) => Promise<void>;
 }
@@ -148,7 +147,6 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     jobSha: c.jobSha,
     ...(c.deploy ? { deploy: () => c.deploy!({ model: name, version, environment, tag, releaseAssetUrl: modelAssetUrl }) } : {}),
   });
-  if (!c.deploy) info('no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release');
   for (const n of notes) warning(n);
 
   setOutput('tag', tag);

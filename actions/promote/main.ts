@@ -10,7 +10,8 @@ import { prepareCheckout } from '../../runners/registry/checkout.js';
 import { committedPolicy } from '../../runners/registry/policy-source.js';
 import { requireRepo } from '../../runners/registry/repo.js';
 import { UsageError } from '../../core/errors.js';
-import { createGitHubClient, runAction, runnerContext } from '../github/index.js';
+import { deployEnvironment, pushDeploy } from '../../runners/registry/deploy/index.js';
+import { createGitHubClient, info, runAction, runnerContext, warning } from '../github/index.js';
 import { promoteFlow } from './flow.js';
 import { readInputs } from './inputs.js';
 import { checkPushed } from './pushed.js';
@@ -45,7 +46,27 @@ async function main(): Promise<void> {
   }
   if (!inputs.to) throw new UsageError('`to` is empty: which environment to promote to?', { fix: 'pass `to: staging` (and `version: NAME@vX.Y.Z`, or `rollback: true`)' });
   if (!inputs.rollback && !inputs.version) throw new UsageError('`version` is empty: which version to promote?', { fix: 'pass `version: NAME@vX.Y.Z`, or `rollback: true`' });
-  await promoteFlow({ client, repo: ctx.repo, root, worktree, policy, inputs, runId: ctx.runId, jobSha: ctx.sha, serverUrl: ctx.serverUrl, env: process.env });
+  await promoteFlow({
+    client,
+    repo: ctx.repo,
+    root,
+    worktree,
+    policy,
+    inputs,
+    runId: ctx.runId,
+    jobSha: ctx.sha,
+    serverUrl: ctx.serverUrl,
+    env: process.env,
+    // The environment's `deploy:` block (docs/gitops.md): the manifest bump, committed and pushed
+    // with the job's checkout credentials; none when the environment has no deploy: block.
+    deploy: async ({ model, environment, releaseAssetUrl }) => {
+      const r = await deployEnvironment(worktree, model, environment, { cwd: root, env: process.env, remote: inputs.remote, releaseAssetUrl });
+      if (!r) return;
+      await pushDeploy(root, inputs.remote, r);
+      info(`deploy: ${r.manifest} ${r.status} on ${r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ''}`);
+      if (r.mode === 'pull-request') warning(`pushed ${r.pr_branch ?? r.ref}: open the pull request into ${r.branch} (this build of the action does not open it)`);
+    },
+  });
 }
 
 await runAction(main);

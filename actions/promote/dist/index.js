@@ -60,11 +60,11 @@ var require_identity = __commonJS({
     var NODE_TYPE = /* @__PURE__ */ Symbol.for("yaml.node.type");
     var isAlias2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === ALIAS;
     var isDocument = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === DOC;
-    var isMap2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
+    var isMap3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === MAP;
     var isPair2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === PAIR;
-    var isScalar2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
-    var isSeq2 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
-    function isCollection(node) {
+    var isScalar3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SCALAR;
+    var isSeq3 = (node) => !!node && typeof node === "object" && node[NODE_TYPE] === SEQ;
+    function isCollection2(node) {
       if (node && typeof node === "object")
         switch (node[NODE_TYPE]) {
           case MAP:
@@ -84,7 +84,7 @@ var require_identity = __commonJS({
         }
       return false;
     }
-    var hasAnchor = (node) => (isScalar2(node) || isCollection(node)) && !!node.anchor;
+    var hasAnchor = (node) => (isScalar3(node) || isCollection2(node)) && !!node.anchor;
     exports2.ALIAS = ALIAS;
     exports2.DOC = DOC;
     exports2.MAP = MAP;
@@ -94,13 +94,13 @@ var require_identity = __commonJS({
     exports2.SEQ = SEQ;
     exports2.hasAnchor = hasAnchor;
     exports2.isAlias = isAlias2;
-    exports2.isCollection = isCollection;
+    exports2.isCollection = isCollection2;
     exports2.isDocument = isDocument;
-    exports2.isMap = isMap2;
+    exports2.isMap = isMap3;
     exports2.isNode = isNode;
     exports2.isPair = isPair2;
-    exports2.isScalar = isScalar2;
-    exports2.isSeq = isSeq2;
+    exports2.isScalar = isScalar3;
+    exports2.isSeq = isSeq3;
   }
 });
 
@@ -406,7 +406,7 @@ var require_directives = __commonJS({
         return tag2[0] === "!" ? tag2 : `!<${tag2}>`;
       }
       toString(doc) {
-        const lines = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
+        const lines2 = this.yaml.explicit ? [`%YAML ${this.yaml.version || "1.2"}`] : [];
         const tagEntries = Object.entries(this.tags);
         let tagNames;
         if (doc && tagEntries.length > 0 && identity.isNode(doc.contents)) {
@@ -422,9 +422,9 @@ var require_directives = __commonJS({
           if (handle === "!!" && prefix === "tag:yaml.org,2002:")
             continue;
           if (!doc || tagNames.some((tn) => tn.startsWith(prefix)))
-            lines.push(`%TAG ${handle} ${prefix}`);
+            lines2.push(`%TAG ${handle} ${prefix}`);
         }
-        return lines.join("\n");
+        return lines2.join("\n");
       }
     };
     Directives.defaultYaml = { explicit: false, version: "1.2" };
@@ -1885,22 +1885,22 @@ var require_stringifyCollection = __commonJS({
       const { indent, options: { commentString } } = ctx;
       const itemCtx = Object.assign({}, ctx, { indent: itemIndent, type: null });
       let chompKeep = false;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment2 = null;
         if (identity.isNode(item)) {
           if (!chompKeep && item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, chompKeep);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, chompKeep);
           if (item.comment)
             comment2 = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (!chompKeep && ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, chompKeep);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, chompKeep);
           }
         }
         chompKeep = false;
@@ -1909,15 +1909,15 @@ var require_stringifyCollection = __commonJS({
           str3 += stringifyComment.lineComment(str3, itemIndent, commentString(comment2));
         if (chompKeep && comment2)
           chompKeep = false;
-        lines.push(blockItemPrefix + str3);
+        lines2.push(blockItemPrefix + str3);
       }
       let str2;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         str2 = flowChars.start + flowChars.end;
       } else {
-        str2 = lines[0];
-        for (let i = 1; i < lines.length; ++i) {
-          const line = lines[i];
+        str2 = lines2[0];
+        for (let i = 1; i < lines2.length; ++i) {
+          const line = lines2[i];
           str2 += line ? `
 ${indent}${line}` : "\n";
         }
@@ -1940,22 +1940,22 @@ ${indent}${line}` : "\n";
       });
       let reqNewline = false;
       let linesAtValue = 0;
-      const lines = [];
+      const lines2 = [];
       for (let i = 0; i < items.length; ++i) {
         const item = items[i];
         let comment = null;
         if (identity.isNode(item)) {
           if (item.spaceBefore)
-            lines.push("");
-          addCommentBefore(ctx, lines, item.commentBefore, false);
+            lines2.push("");
+          addCommentBefore(ctx, lines2, item.commentBefore, false);
           if (item.comment)
             comment = item.comment;
         } else if (identity.isPair(item)) {
           const ik = identity.isNode(item.key) ? item.key : null;
           if (ik) {
             if (ik.spaceBefore)
-              lines.push("");
-            addCommentBefore(ctx, lines, ik.commentBefore, false);
+              lines2.push("");
+            addCommentBefore(ctx, lines2, ik.commentBefore, false);
             if (ik.comment)
               reqNewline = true;
           }
@@ -1972,12 +1972,12 @@ ${indent}${line}` : "\n";
         if (comment)
           reqNewline = true;
         let str2 = stringify2.stringify(item, itemCtx, () => comment = null);
-        reqNewline || (reqNewline = lines.length > linesAtValue || str2.includes("\n"));
+        reqNewline || (reqNewline = lines2.length > linesAtValue || str2.includes("\n"));
         if (i < items.length - 1) {
           str2 += ",";
         } else if (ctx.options.trailingComma) {
           if (ctx.options.lineWidth > 0) {
-            reqNewline || (reqNewline = lines.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
+            reqNewline || (reqNewline = lines2.reduce((sum, line) => sum + line.length + 2, 2) + (str2.length + 2) > ctx.options.lineWidth);
           }
           if (reqNewline) {
             str2 += ",";
@@ -1985,35 +1985,35 @@ ${indent}${line}` : "\n";
         }
         if (comment)
           str2 += stringifyComment.lineComment(str2, itemIndent, commentString(comment));
-        lines.push(str2);
-        linesAtValue = lines.length;
+        lines2.push(str2);
+        linesAtValue = lines2.length;
       }
       const { start, end } = flowChars;
-      if (lines.length === 0) {
+      if (lines2.length === 0) {
         return start + end;
       } else {
         if (!reqNewline) {
-          const len = lines.reduce((sum, line) => sum + line.length + 2, 2);
+          const len = lines2.reduce((sum, line) => sum + line.length + 2, 2);
           reqNewline = ctx.options.lineWidth > 0 && len > ctx.options.lineWidth;
         }
         if (reqNewline) {
           let str2 = start;
-          for (const line of lines)
+          for (const line of lines2)
             str2 += line ? `
 ${indentStep}${indent}${line}` : "\n";
           return `${str2}
 ${indent}${end}`;
         } else {
-          return `${start}${fcPadding}${lines.join(" ")}${fcPadding}${end}`;
+          return `${start}${fcPadding}${lines2.join(" ")}${fcPadding}${end}`;
         }
       }
     }
-    function addCommentBefore({ indent, options: { commentString } }, lines, comment, chompKeep) {
+    function addCommentBefore({ indent, options: { commentString } }, lines2, comment, chompKeep) {
       if (comment && chompKeep)
         comment = comment.replace(/^\n+/, "");
       if (comment) {
         const ic = stringifyComment.indentComment(commentString(comment), indent);
-        lines.push(ic.trimStart());
+        lines2.push(ic.trimStart());
       }
     }
     exports2.stringifyCollection = stringifyCollection;
@@ -2651,11 +2651,11 @@ var require_binary = __commonJS({
         if (type !== Scalar.Scalar.QUOTE_DOUBLE) {
           const lineWidth = Math.max(ctx.options.lineWidth - ctx.indent.length, ctx.options.minContentWidth);
           const n = Math.ceil(str2.length / lineWidth);
-          const lines = new Array(n);
+          const lines2 = new Array(n);
           for (let i = 0, o = 0; i < n; ++i, o += lineWidth) {
-            lines[i] = str2.substr(o, lineWidth);
+            lines2[i] = str2.substr(o, lineWidth);
           }
-          str2 = lines.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
+          str2 = lines2.join(type === Scalar.Scalar.BLOCK_LITERAL ? "\n" : " ");
         }
         return stringifyString.stringifyString({ comment, type, value: str2 }, ctx, onComment, onChompKeep);
       }
@@ -3335,35 +3335,35 @@ var require_stringifyDocument = __commonJS({
     var stringify2 = require_stringify();
     var stringifyComment = require_stringifyComment();
     function stringifyDocument(doc, options2) {
-      const lines = [];
+      const lines2 = [];
       let hasDirectives = options2.directives === true;
       if (options2.directives !== false && doc.directives) {
         const dir = doc.directives.toString(doc);
         if (dir) {
-          lines.push(dir);
+          lines2.push(dir);
           hasDirectives = true;
         } else if (doc.directives.docStart)
           hasDirectives = true;
       }
       if (hasDirectives)
-        lines.push("---");
+        lines2.push("---");
       const ctx = stringify2.createStringifyContext(doc, options2);
       const { commentString } = ctx.options;
       if (doc.commentBefore) {
-        if (lines.length !== 1)
-          lines.unshift("");
+        if (lines2.length !== 1)
+          lines2.unshift("");
         const cs = commentString(doc.commentBefore);
-        lines.unshift(stringifyComment.indentComment(cs, ""));
+        lines2.unshift(stringifyComment.indentComment(cs, ""));
       }
       let chompKeep = false;
       let contentComment = null;
       if (doc.contents) {
         if (identity.isNode(doc.contents)) {
           if (doc.contents.spaceBefore && hasDirectives)
-            lines.push("");
+            lines2.push("");
           if (doc.contents.commentBefore) {
             const cs = commentString(doc.contents.commentBefore);
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push(stringifyComment.indentComment(cs, ""));
           }
           ctx.forceBlockIndent = !!doc.comment;
           contentComment = doc.contents.comment;
@@ -3372,36 +3372,36 @@ var require_stringifyDocument = __commonJS({
         let body = stringify2.stringify(doc.contents, ctx, () => contentComment = null, onChompKeep);
         if (contentComment)
           body += stringifyComment.lineComment(body, "", commentString(contentComment));
-        if ((body[0] === "|" || body[0] === ">") && lines[lines.length - 1] === "---") {
-          lines[lines.length - 1] = `--- ${body}`;
+        if ((body[0] === "|" || body[0] === ">") && lines2[lines2.length - 1] === "---") {
+          lines2[lines2.length - 1] = `--- ${body}`;
         } else
-          lines.push(body);
+          lines2.push(body);
       } else {
-        lines.push(stringify2.stringify(doc.contents, ctx));
+        lines2.push(stringify2.stringify(doc.contents, ctx));
       }
       if (doc.directives?.docEnd) {
         if (doc.comment) {
           const cs = commentString(doc.comment);
           if (cs.includes("\n")) {
-            lines.push("...");
-            lines.push(stringifyComment.indentComment(cs, ""));
+            lines2.push("...");
+            lines2.push(stringifyComment.indentComment(cs, ""));
           } else {
-            lines.push(`... ${cs}`);
+            lines2.push(`... ${cs}`);
           }
         } else {
-          lines.push("...");
+          lines2.push("...");
         }
       } else {
         let dc = doc.comment;
         if (dc && chompKeep)
           dc = dc.replace(/^\n+/, "");
         if (dc) {
-          if ((!chompKeep || contentComment) && lines[lines.length - 1] !== "")
-            lines.push("");
-          lines.push(stringifyComment.indentComment(commentString(dc), ""));
+          if ((!chompKeep || contentComment) && lines2[lines2.length - 1] !== "")
+            lines2.push("");
+          lines2.push(stringifyComment.indentComment(commentString(dc), ""));
         }
       }
-      return lines.join("\n") + "\n";
+      return lines2.join("\n") + "\n";
     }
     exports2.stringifyDocument = stringifyDocument;
   }
@@ -4010,10 +4010,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -4027,7 +4027,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep5) {
+          if (!keyProps.anchor && !keyProps.tag && !sep6) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -4051,7 +4051,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep6 ?? [], {
           indicator: "map-value-ind",
           next: value,
           offset: keyNode.range[2],
@@ -4067,7 +4067,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep5, null, valueProps, onError);
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : composeEmptyNode(ctx, offset, sep6, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value, onError);
           offset = valueNode.range[2];
@@ -4158,7 +4158,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep5 = "";
+        let sep6 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -4172,13 +4172,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep5 + cb;
-              sep5 = "";
+                comment += sep6 + cb;
+              sep6 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep5 += source;
+                sep6 += source;
               hasSpace = true;
               break;
             default:
@@ -4208,9 +4208,9 @@ var require_resolve_flow_collection = __commonJS({
     var blockMsg = "Block collections are not allowed within flow collections";
     var isBlock = (token) => token && (token.type === "block-map" || token.type === "block-seq");
     function resolveFlowCollection({ composeNode, composeEmptyNode }, ctx, fc, onError, tag2) {
-      const isMap2 = fc.start.source === "{";
-      const fcName = isMap2 ? "flow map" : "flow sequence";
-      const NodeClass = tag2?.nodeClass ?? (isMap2 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
+      const isMap3 = fc.start.source === "{";
+      const fcName = isMap3 ? "flow map" : "flow sequence";
+      const NodeClass = tag2?.nodeClass ?? (isMap3 ? YAMLMap.YAMLMap : YAMLSeq.YAMLSeq);
       const coll = new NodeClass(ctx.schema);
       coll.flow = true;
       const atRoot = ctx.atRoot;
@@ -4221,18 +4221,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep5, value } = collItem;
+        const { start, key, sep: sep6, value } = collItem;
         const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep5?.[0],
+          next: key ?? sep6?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props2.found) {
-          if (!props2.anchor && !props2.tag && !sep5 && !value) {
+          if (!props2.anchor && !props2.tag && !sep6 && !value) {
             if (i === 0 && props2.comma)
               onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -4246,7 +4246,7 @@ var require_resolve_flow_collection = __commonJS({
             offset = props2.end;
             continue;
           }
-          if (!isMap2 && ctx.options.strict && utilContainsNewline.containsNewline(key))
+          if (!isMap3 && ctx.options.strict && utilContainsNewline.containsNewline(key))
             onError(
               key,
               // checked by containsNewline()
@@ -4286,8 +4286,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep5 && !props2.found) {
-          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep5, null, props2, onError);
+        if (!isMap3 && !sep6 && !props2.found) {
+          const valueNode = value ? composeNode(ctx, value, props2, onError) : composeEmptyNode(ctx, props2.end, sep6, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value))
@@ -4299,7 +4299,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep5 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep6 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value,
@@ -4309,9 +4309,9 @@ var require_resolve_flow_collection = __commonJS({
             startOnNewline: false
           });
           if (valueProps.found) {
-            if (!isMap2 && !props2.found && ctx.options.strict) {
-              if (sep5)
-                for (const st of sep5) {
+            if (!isMap3 && !props2.found && ctx.options.strict) {
+              if (sep6)
+                for (const st of sep6) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -4328,7 +4328,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep5, null, valueProps, onError) : null;
+          const valueNode = value ? composeNode(ctx, value, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep6, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -4341,7 +4341,7 @@ var require_resolve_flow_collection = __commonJS({
           const pair = new Pair.Pair(keyNode, valueNode);
           if (ctx.options.keepSourceTokens)
             pair.srcToken = collItem;
-          if (isMap2) {
+          if (isMap3) {
             const map = coll;
             if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
               onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
@@ -4357,7 +4357,7 @@ var require_resolve_flow_collection = __commonJS({
           offset = valueNode ? valueNode.range[2] : valueProps.end;
         }
       }
-      const expectedEnd = isMap2 ? "}" : "]";
+      const expectedEnd = isMap3 ? "}" : "]";
       const [ce, ...ee] = fc.end;
       let cePos = offset;
       if (ce?.source === expectedEnd)
@@ -4463,17 +4463,17 @@ var require_resolve_block_scalar = __commonJS({
       if (!header)
         return { value: "", type: null, comment: "", range: [start, start, start] };
       const type = header.mode === ">" ? Scalar.Scalar.BLOCK_FOLDED : Scalar.Scalar.BLOCK_LITERAL;
-      const lines = scalar.source ? splitLines(scalar.source) : [];
-      let chompStart = lines.length;
-      for (let i = lines.length - 1; i >= 0; --i) {
-        const content = lines[i][1];
+      const lines2 = scalar.source ? splitLines(scalar.source) : [];
+      let chompStart = lines2.length;
+      for (let i = lines2.length - 1; i >= 0; --i) {
+        const content = lines2[i][1];
         if (content === "" || content === "\r")
           chompStart = i;
         else
           break;
       }
       if (chompStart === 0) {
-        const value2 = header.chomp === "+" && lines.length > 0 ? "\n".repeat(Math.max(1, lines.length - 1)) : "";
+        const value2 = header.chomp === "+" && lines2.length > 0 ? "\n".repeat(Math.max(1, lines2.length - 1)) : "";
         let end2 = start + header.length;
         if (scalar.source)
           end2 += scalar.source.length;
@@ -4483,7 +4483,7 @@ var require_resolve_block_scalar = __commonJS({
       let offset = scalar.offset + header.length;
       let contentStart = 0;
       for (let i = 0; i < chompStart; ++i) {
-        const [indent, content] = lines[i];
+        const [indent, content] = lines2[i];
         if (content === "" || content === "\r") {
           if (header.indent === 0 && indent.length > trimIndent)
             trimIndent = indent.length;
@@ -4503,17 +4503,17 @@ var require_resolve_block_scalar = __commonJS({
         }
         offset += indent.length + content.length + 1;
       }
-      for (let i = lines.length - 1; i >= chompStart; --i) {
-        if (lines[i][0].length > trimIndent)
+      for (let i = lines2.length - 1; i >= chompStart; --i) {
+        if (lines2[i][0].length > trimIndent)
           chompStart = i + 1;
       }
       let value = "";
-      let sep5 = "";
+      let sep6 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
-        value += lines[i][0].slice(trimIndent) + "\n";
+        value += lines2[i][0].slice(trimIndent) + "\n";
       for (let i = contentStart; i < chompStart; ++i) {
-        let [indent, content] = lines[i];
+        let [indent, content] = lines2[i];
         offset += indent.length + content.length + 1;
         const crlf = content[content.length - 1] === "\r";
         if (crlf)
@@ -4525,24 +4525,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep5 === " ")
-            sep5 = "\n";
-          else if (!prevMoreIndented && sep5 === "\n")
-            sep5 = "\n\n";
-          value += sep5 + indent.slice(trimIndent) + content;
-          sep5 = "\n";
+          if (sep6 === " ")
+            sep6 = "\n";
+          else if (!prevMoreIndented && sep6 === "\n")
+            sep6 = "\n\n";
+          value += sep6 + indent.slice(trimIndent) + content;
+          sep6 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep5 === "\n")
+          if (sep6 === "\n")
             value += "\n";
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          value += sep5 + content;
-          sep5 = " ";
+          value += sep6 + content;
+          sep6 = " ";
           prevMoreIndented = false;
         }
       }
@@ -4550,8 +4550,8 @@ var require_resolve_block_scalar = __commonJS({
         case "-":
           break;
         case "+":
-          for (let i = chompStart; i < lines.length; ++i)
-            value += "\n" + lines[i][0].slice(trimIndent);
+          for (let i = chompStart; i < lines2.length; ++i)
+            value += "\n" + lines2[i][0].slice(trimIndent);
           if (value[value.length - 1] !== "\n")
             value += "\n";
           break;
@@ -4626,10 +4626,10 @@ var require_resolve_block_scalar = __commonJS({
       const first = split[0];
       const m = first.match(/^( *)/);
       const line0 = m?.[1] ? [m[1], first.slice(m[1].length)] : ["", first];
-      const lines = [line0];
+      const lines2 = [line0];
       for (let i = 1; i < split.length; i += 2)
-        lines.push([split[i], split[i + 1]]);
-      return lines;
+        lines2.push([split[i], split[i + 1]]);
+      return lines2;
     }
     exports2.resolveBlockScalar = resolveBlockScalar;
   }
@@ -4725,25 +4725,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep5 = " ";
+      let sep6 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep5 === "\n")
-            res += sep5;
+          if (sep6 === "\n")
+            res += sep6;
           else
-            sep5 = "\n";
+            sep6 = "\n";
         } else {
-          res += sep5 + lm;
-          sep5 = " ";
+          res += sep6 + lm;
+          sep6 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep5 + (match?.[1] ?? "");
+      return res + sep6 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -5553,14 +5553,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep5, value }) {
+    function stringifyItem({ start, key, sep: sep6, value }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep5)
-        for (const st of sep5)
+      if (sep6)
+        for (const st of sep6)
           res += st.source;
       if (value)
         res += stringifyToken(value);
@@ -5587,8 +5587,8 @@ var require_cst_visit = __commonJS({
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path) => {
       let item = cst;
-      for (const [field, index] of path) {
-        const tok = item?.[field];
+      for (const [field2, index] of path) {
+        const tok = item?.[field2];
         if (tok && "items" in tok) {
           item = tok.items[index];
         } else
@@ -5598,8 +5598,8 @@ var require_cst_visit = __commonJS({
     };
     visit.parentCollection = (cst, path) => {
       const parent = visit.itemAtPath(cst, path.slice(0, -1));
-      const field = path[path.length - 1][0];
-      const coll = parent?.[field];
+      const field2 = path[path.length - 1][0];
+      const coll = parent?.[field2];
       if (coll && "items" in coll)
         return coll;
       throw new Error("Parent collection not found");
@@ -5608,11 +5608,11 @@ var require_cst_visit = __commonJS({
       let ctrl = visitor(item, path);
       if (typeof ctrl === "symbol")
         return ctrl;
-      for (const field of ["key", "value"]) {
-        const token = item[field];
+      for (const field2 of ["key", "value"]) {
+        const token = item[field2];
         if (token && "items" in token) {
           for (let i = 0; i < token.items.length; ++i) {
-            const ci = _visit(Object.freeze(path.concat([[field, i]])), token.items[i], visitor);
+            const ci = _visit(Object.freeze(path.concat([[field2, i]])), token.items[i], visitor);
             if (typeof ci === "number")
               i = ci - 1;
             else if (ci === BREAK)
@@ -5622,7 +5622,7 @@ var require_cst_visit = __commonJS({
               i -= 1;
             }
           }
-          if (typeof ctrl === "function" && field === "key")
+          if (typeof ctrl === "function" && field2 === "key")
             ctrl = ctrl(item, path);
         }
       }
@@ -5643,8 +5643,8 @@ var require_cst = __commonJS({
     var DOCUMENT = "";
     var FLOW_END = "";
     var SCALAR = "";
-    var isCollection = (token) => !!token && "items" in token;
-    var isScalar2 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
+    var isCollection2 = (token) => !!token && "items" in token;
+    var isScalar3 = (token) => !!token && (token.type === "scalar" || token.type === "single-quoted-scalar" || token.type === "double-quoted-scalar" || token.type === "block-scalar");
     function prettyToken(token) {
       switch (token) {
         case BOM:
@@ -5727,8 +5727,8 @@ var require_cst = __commonJS({
     exports2.DOCUMENT = DOCUMENT;
     exports2.FLOW_END = FLOW_END;
     exports2.SCALAR = SCALAR;
-    exports2.isCollection = isCollection;
-    exports2.isScalar = isScalar2;
+    exports2.isCollection = isCollection2;
+    exports2.isScalar = isScalar3;
     exports2.prettyToken = prettyToken;
     exports2.tokenType = tokenType;
   }
@@ -6361,15 +6361,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list2, type) {
-      for (let i = 0; i < list2.length; ++i)
-        if (list2[i].type === type)
+    function includesToken(list3, type) {
+      for (let i = 0; i < list3.length; ++i)
+        if (list3[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list2) {
-      for (let i = 0; i < list2.length; ++i) {
-        switch (list2[i].type) {
+    function findNonEmptyIndex(list3) {
+      for (let i = 0; i < list3.length; ++i) {
+        switch (list3[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -6727,18 +6727,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep5;
+          let sep6;
           if (scalar.end) {
-            sep5 = scalar.end;
-            sep5.push(this.sourceToken);
+            sep6 = scalar.end;
+            sep6.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep5 = [this.sourceToken];
+            sep6 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep5 }]
+            items: [{ start, key: scalar, sep: sep6 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -6891,15 +6891,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep5 = it.sep;
-                  sep5.push(this.sourceToken);
+                  const sep6 = it.sep;
+                  sep6.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep5 }]
+                    items: [{ start: start2, key, sep: sep6 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -7093,13 +7093,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep5 = fc.end.splice(1, fc.end.length);
-            sep5.push(this.sourceToken);
+            const sep6 = fc.end.splice(1, fc.end.length);
+            sep6.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep5 }]
+              items: [{ start, key: fc, sep: sep6 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -7244,7 +7244,7 @@ var require_public_api = __commonJS({
       const lineCounter$1 = options2.lineCounter || prettyErrors && new lineCounter.LineCounter() || null;
       return { lineCounter: lineCounter$1, prettyErrors };
     }
-    function parseAllDocuments(source, options2 = {}) {
+    function parseAllDocuments2(source, options2 = {}) {
       const { lineCounter: lineCounter2, prettyErrors } = parseOptions(options2);
       const parser$1 = new parser2.Parser(lineCounter2?.addNewLine);
       const composer$1 = new composer.Composer(options2);
@@ -7319,7 +7319,7 @@ var require_public_api = __commonJS({
       return new Document.Document(value, _replacer, options2).toString(options2);
     }
     exports2.parse = parse4;
-    exports2.parseAllDocuments = parseAllDocuments;
+    exports2.parseAllDocuments = parseAllDocuments2;
     exports2.parseDocument = parseDocument2;
     exports2.stringify = stringify2;
   }
@@ -7911,11 +7911,11 @@ var require_clean = __commonJS({
   "node_modules/semver/functions/clean.js"(exports2, module2) {
     "use strict";
     var parse4 = require_parse();
-    var clean = (version2, options2) => {
+    var clean2 = (version2, options2) => {
       const s = parse4(version2.trim().replace(/^[=v]+/, ""), options2);
       return s ? s.version : null;
     };
-    module2.exports = clean;
+    module2.exports = clean2;
   }
 });
 
@@ -8079,7 +8079,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list3, loose) => list3.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
   }
 });
@@ -8089,7 +8089,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list3, loose) => list3.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
   }
 });
@@ -8476,17 +8476,17 @@ var require_trim_comparator_whitespace = __commonJS({
       return fullVersionEnd !== start ? fullVersionEnd : findPartialVersionEndIndex(range, start, digitRuns);
     };
     var findRemovableWhitespaceIndex = (range, matchStart) => {
-      let position = matchStart;
-      if (isWhitespace(range[position])) {
-        position++;
+      let position2 = matchStart;
+      if (isWhitespace(range[position2])) {
+        position2++;
       }
-      if (range[position] === "<" || range[position] === ">") {
-        position++;
+      if (range[position2] === "<" || range[position2] === ">") {
+        position2++;
       }
-      if (range[position] === "=") {
-        position++;
+      if (range[position2] === "=") {
+        position2++;
       }
-      return isWhitespace(range[position]) ? position : -1;
+      return isWhitespace(range[position2]) ? position2 : -1;
     };
     var trimComparatorWhitespace = (range) => {
       let result = "";
@@ -9503,7 +9503,7 @@ var require_semver2 = __commonJS({
     var identifiers = require_identifiers();
     var parse4 = require_parse();
     var valid = require_valid();
-    var clean = require_clean();
+    var clean2 = require_clean();
     var inc = require_inc();
     var diff = require_diff();
     var major = require_major();
@@ -9542,7 +9542,7 @@ var require_semver2 = __commonJS({
     module2.exports = {
       parse: parse4,
       valid,
-      clean,
+      clean: clean2,
       inc,
       diff,
       major,
@@ -11905,9 +11905,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve5(data);
+              return err ? reject(err) : resolve7(data);
             });
           });
         }
@@ -11945,12 +11945,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve5(data);
+              ) : resolve7(data);
             });
           });
         }
@@ -13060,18 +13060,18 @@ var require_data_url = __commonJS({
       assert(dataURL.protocol === "data:");
       let input = URLSerializer(dataURL, true);
       input = input.slice(5);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       let mimeType = collectASequenceOfCodePointsFast(
         ",",
         input,
-        position
+        position2
       );
       const mimeTypeLength = mimeType.length;
       mimeType = removeASCIIWhitespace(mimeType, true, true);
-      if (position.position >= input.length) {
+      if (position2.position >= input.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       const encodedBody = input.slice(mimeTypeLength + 1);
       let body = stringPercentDecode(encodedBody);
       if (/;(\u0020){0,}base64$/i.test(mimeType)) {
@@ -13105,23 +13105,23 @@ var require_data_url = __commonJS({
       }
       return serialized;
     }
-    function collectASequenceOfCodePoints(condition, input, position) {
+    function collectASequenceOfCodePoints(condition, input, position2) {
       let result = "";
-      while (position.position < input.length && condition(input[position.position])) {
-        result += input[position.position];
-        position.position++;
+      while (position2.position < input.length && condition(input[position2.position])) {
+        result += input[position2.position];
+        position2.position++;
       }
       return result;
     }
-    function collectASequenceOfCodePointsFast(char, input, position) {
-      const idx = input.indexOf(char, position.position);
-      const start = position.position;
+    function collectASequenceOfCodePointsFast(char, input, position2) {
+      const idx = input.indexOf(char, position2.position);
+      const start = position2.position;
       if (idx === -1) {
-        position.position = input.length;
+        position2.position = input.length;
         return input.slice(start);
       }
-      position.position = idx;
-      return input.slice(start, position.position);
+      position2.position = idx;
+      return input.slice(start, position2.position);
     }
     function stringPercentDecode(input) {
       const bytes = encoder2.encode(input);
@@ -13155,23 +13155,23 @@ var require_data_url = __commonJS({
     }
     function parseMIMEType(input) {
       input = removeHTTPWhitespace(input, true, true);
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const type = collectASequenceOfCodePointsFast(
         "/",
         input,
-        position
+        position2
       );
       if (type.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(type)) {
         return "failure";
       }
-      if (position.position > input.length) {
+      if (position2.position > input.length) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       let subtype = collectASequenceOfCodePointsFast(
         ";",
         input,
-        position
+        position2
       );
       subtype = removeHTTPWhitespace(subtype, false, true);
       if (subtype.length === 0 || !HTTP_TOKEN_CODEPOINTS.test(subtype)) {
@@ -13187,42 +13187,42 @@ var require_data_url = __commonJS({
         // https://mimesniff.spec.whatwg.org/#mime-type-essence
         essence: `${typeLowercase}/${subtypeLowercase}`
       };
-      while (position.position < input.length) {
-        position.position++;
+      while (position2.position < input.length) {
+        position2.position++;
         collectASequenceOfCodePoints(
           // https://fetch.spec.whatwg.org/#http-whitespace
           (char) => HTTP_WHITESPACE_REGEX.test(char),
           input,
-          position
+          position2
         );
         let parameterName = collectASequenceOfCodePoints(
           (char) => char !== ";" && char !== "=",
           input,
-          position
+          position2
         );
         parameterName = parameterName.toLowerCase();
-        if (position.position < input.length) {
-          if (input[position.position] === ";") {
+        if (position2.position < input.length) {
+          if (input[position2.position] === ";") {
             continue;
           }
-          position.position++;
+          position2.position++;
         }
-        if (position.position > input.length) {
+        if (position2.position > input.length) {
           break;
         }
         let parameterValue = null;
-        if (input[position.position] === '"') {
-          parameterValue = collectAnHTTPQuotedString(input, position, true);
+        if (input[position2.position] === '"') {
+          parameterValue = collectAnHTTPQuotedString(input, position2, true);
           collectASequenceOfCodePointsFast(
             ";",
             input,
-            position
+            position2
           );
         } else {
           parameterValue = collectASequenceOfCodePointsFast(
             ";",
             input,
-            position
+            position2
           );
           parameterValue = removeHTTPWhitespace(parameterValue, false, true);
           if (parameterValue.length === 0) {
@@ -13255,29 +13255,29 @@ var require_data_url = __commonJS({
       const buffer = Buffer.from(data, "base64");
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
     }
-    function collectAnHTTPQuotedString(input, position, extractValue) {
-      const positionStart = position.position;
+    function collectAnHTTPQuotedString(input, position2, extractValue) {
+      const positionStart = position2.position;
       let value = "";
-      assert(input[position.position] === '"');
-      position.position++;
+      assert(input[position2.position] === '"');
+      position2.position++;
       while (true) {
         value += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== "\\",
           input,
-          position
+          position2
         );
-        if (position.position >= input.length) {
+        if (position2.position >= input.length) {
           break;
         }
-        const quoteOrBackslash = input[position.position];
-        position.position++;
+        const quoteOrBackslash = input[position2.position];
+        position2.position++;
         if (quoteOrBackslash === "\\") {
-          if (position.position >= input.length) {
+          if (position2.position >= input.length) {
             value += "\\";
             break;
           }
-          value += input[position.position];
-          position.position++;
+          value += input[position2.position];
+          position2.position++;
         } else {
           assert(quoteOrBackslash === '"');
           break;
@@ -13286,7 +13286,7 @@ var require_data_url = __commonJS({
       if (extractValue) {
         return value;
       }
-      return input.slice(positionStart, position.position);
+      return input.slice(positionStart, position2.position);
     }
     function serializeAMimeType(mimeType) {
       assert(mimeType !== "failure");
@@ -14217,8 +14217,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve5, reject) => {
-        res = resolve5;
+      const promise = new Promise((resolve7, reject) => {
+        res = resolve7;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -14434,23 +14434,23 @@ var require_util2 = __commonJS({
       if (!data.startsWith("bytes")) {
         return "failure";
       }
-      const position = { position: 5 };
+      const position2 = { position: 5 };
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 61) {
+      if (data.charCodeAt(position2.position) !== 61) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeStart = collectASequenceOfCodePoints(
@@ -14459,25 +14459,25 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeStartValue = rangeStart.length ? Number(rangeStart) : null;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
-      if (data.charCodeAt(position.position) !== 45) {
+      if (data.charCodeAt(position2.position) !== 45) {
         return "failure";
       }
-      position.position++;
+      position2.position++;
       if (allowWhitespace) {
         collectASequenceOfCodePoints(
           (char) => char === "	" || char === " ",
           data,
-          position
+          position2
         );
       }
       const rangeEnd = collectASequenceOfCodePoints(
@@ -14486,10 +14486,10 @@ var require_util2 = __commonJS({
           return code >= 48 && code <= 57;
         },
         data,
-        position
+        position2
       );
       const rangeEndValue = rangeEnd.length ? Number(rangeEnd) : null;
-      if (position.position < data.length) {
+      if (position2.position < data.length) {
         return "failure";
       }
       if (rangeEndValue === null && rangeStartValue === null) {
@@ -14571,27 +14571,27 @@ var require_util2 = __commonJS({
     }
     function gettingDecodingSplitting(value) {
       const input = value;
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const values = [];
       let temporaryValue = "";
-      while (position.position < input.length) {
+      while (position2.position < input.length) {
         temporaryValue += collectASequenceOfCodePoints(
           (char) => char !== '"' && char !== ",",
           input,
-          position
+          position2
         );
-        if (position.position < input.length) {
-          if (input.charCodeAt(position.position) === 34) {
+        if (position2.position < input.length) {
+          if (input.charCodeAt(position2.position) === 34) {
             temporaryValue += collectAnHTTPQuotedString(
               input,
-              position
+              position2
             );
-            if (position.position < input.length) {
+            if (position2.position < input.length) {
               continue;
             }
           } else {
-            assert(input.charCodeAt(position.position) === 44);
-            position.position++;
+            assert(input.charCodeAt(position2.position) === 44);
+            position2.position++;
           }
         }
         temporaryValue = removeChars(temporaryValue, true, true, (char) => char === 9 || char === 32);
@@ -14600,8 +14600,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list2) {
-      const value = list2.get(name, true);
+    function getDecodeSplit(name, list3) {
+      const value = list3.get(name, true);
       if (value === null) {
         return null;
       }
@@ -14956,9 +14956,9 @@ var require_formdata_parser = __commonJS({
       }
       const boundary = Buffer.from(`--${boundaryString}`, "utf8");
       const entryList = [];
-      const position = { position: 0 };
-      while (input[position.position] === 13 && input[position.position + 1] === 10) {
-        position.position += 2;
+      const position2 = { position: 0 };
+      while (input[position2.position] === 13 && input[position2.position + 1] === 10) {
+        position2.position += 2;
       }
       let trailing = input.length;
       while (input[trailing - 1] === 10 && input[trailing - 2] === 13) {
@@ -14968,40 +14968,40 @@ var require_formdata_parser = __commonJS({
         input = input.subarray(0, trailing);
       }
       while (true) {
-        if (input.subarray(position.position, position.position + boundary.length).equals(boundary)) {
-          position.position += boundary.length;
+        if (input.subarray(position2.position, position2.position + boundary.length).equals(boundary)) {
+          position2.position += boundary.length;
         } else {
           return "failure";
         }
-        if (position.position === input.length - 2 && bufferStartsWith(input, dd, position) || position.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position)) {
+        if (position2.position === input.length - 2 && bufferStartsWith(input, dd, position2) || position2.position === input.length - 4 && bufferStartsWith(input, ddcrlf, position2)) {
           return entryList;
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input[position2.position] !== 13 || input[position2.position + 1] !== 10) {
           return "failure";
         }
-        position.position += 2;
-        const result = parseMultipartFormDataHeaders(input, position);
+        position2.position += 2;
+        const result = parseMultipartFormDataHeaders(input, position2);
         if (result === "failure") {
           return "failure";
         }
         let { name, filename, contentType, encoding } = result;
-        position.position += 2;
+        position2.position += 2;
         let body;
         {
-          const boundaryIndex = input.indexOf(boundary.subarray(2), position.position);
+          const boundaryIndex = input.indexOf(boundary.subarray(2), position2.position);
           if (boundaryIndex === -1) {
             return "failure";
           }
-          body = input.subarray(position.position, boundaryIndex - 4);
-          position.position += body.length;
+          body = input.subarray(position2.position, boundaryIndex - 4);
+          position2.position += body.length;
           if (encoding === "base64") {
             body = Buffer.from(body.toString(), "base64");
           }
         }
-        if (input[position.position] !== 13 || input[position.position + 1] !== 10) {
+        if (input[position2.position] !== 13 || input[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
         let value;
         if (filename !== null) {
@@ -15018,13 +15018,13 @@ var require_formdata_parser = __commonJS({
         entryList.push(makeEntry(name, value, filename));
       }
     }
-    function parseMultipartFormDataHeaders(input, position) {
+    function parseMultipartFormDataHeaders(input, position2) {
       let name = null;
       let filename = null;
       let contentType = null;
       let encoding = null;
       while (true) {
-        if (input[position.position] === 13 && input[position.position + 1] === 10) {
+        if (input[position2.position] === 13 && input[position2.position + 1] === 10) {
           if (name === null) {
             return "failure";
           }
@@ -15033,43 +15033,43 @@ var require_formdata_parser = __commonJS({
         let headerName = collectASequenceOfBytes(
           (char) => char !== 10 && char !== 13 && char !== 58,
           input,
-          position
+          position2
         );
         headerName = removeChars(headerName, true, true, (char) => char === 9 || char === 32);
         if (!HTTP_TOKEN_CODEPOINTS.test(headerName.toString())) {
           return "failure";
         }
-        if (input[position.position] !== 58) {
+        if (input[position2.position] !== 58) {
           return "failure";
         }
-        position.position++;
+        position2.position++;
         collectASequenceOfBytes(
           (char) => char === 32 || char === 9,
           input,
-          position
+          position2
         );
         switch (bufferToLowerCasedHeaderName(headerName)) {
           case "content-disposition": {
             name = filename = null;
-            if (!bufferStartsWith(input, formDataNameBuffer, position)) {
+            if (!bufferStartsWith(input, formDataNameBuffer, position2)) {
               return "failure";
             }
-            position.position += 17;
-            name = parseMultipartFormDataName(input, position);
+            position2.position += 17;
+            name = parseMultipartFormDataName(input, position2);
             if (name === null) {
               return "failure";
             }
-            if (bufferStartsWith(input, filenameBuffer, position)) {
-              let check = position.position + filenameBuffer.length;
+            if (bufferStartsWith(input, filenameBuffer, position2)) {
+              let check = position2.position + filenameBuffer.length;
               if (input[check] === 42) {
-                position.position += 1;
+                position2.position += 1;
                 check += 1;
               }
               if (input[check] !== 61 || input[check + 1] !== 34) {
                 return "failure";
               }
-              position.position += 12;
-              filename = parseMultipartFormDataName(input, position);
+              position2.position += 12;
+              filename = parseMultipartFormDataName(input, position2);
               if (filename === null) {
                 return "failure";
               }
@@ -15080,7 +15080,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             contentType = isomorphicDecode(headerValue);
@@ -15090,7 +15090,7 @@ var require_formdata_parser = __commonJS({
             let headerValue = collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input,
-              position
+              position2
             );
             headerValue = removeChars(headerValue, false, true, (char) => char === 9 || char === 32);
             encoding = isomorphicDecode(headerValue);
@@ -15100,38 +15100,38 @@ var require_formdata_parser = __commonJS({
             collectASequenceOfBytes(
               (char) => char !== 10 && char !== 13,
               input,
-              position
+              position2
             );
           }
         }
-        if (input[position.position] !== 13 && input[position.position + 1] !== 10) {
+        if (input[position2.position] !== 13 && input[position2.position + 1] !== 10) {
           return "failure";
         } else {
-          position.position += 2;
+          position2.position += 2;
         }
       }
     }
-    function parseMultipartFormDataName(input, position) {
-      assert(input[position.position - 1] === 34);
+    function parseMultipartFormDataName(input, position2) {
+      assert(input[position2.position - 1] === 34);
       let name = collectASequenceOfBytes(
         (char) => char !== 10 && char !== 13 && char !== 34,
         input,
-        position
+        position2
       );
-      if (input[position.position] !== 34) {
+      if (input[position2.position] !== 34) {
         return null;
       } else {
-        position.position++;
+        position2.position++;
       }
       name = new TextDecoder().decode(name).replace(/%0A/ig, "\n").replace(/%0D/ig, "\r").replace(/%22/g, '"');
       return name;
     }
-    function collectASequenceOfBytes(condition, input, position) {
-      let start = position.position;
+    function collectASequenceOfBytes(condition, input, position2) {
+      let start = position2.position;
       while (start < input.length && condition(input[start])) {
         ++start;
       }
-      return input.subarray(position.position, position.position = start);
+      return input.subarray(position2.position, position2.position = start);
     }
     function removeChars(buf, leading, trailing, predicate) {
       let lead = 0;
@@ -15144,12 +15144,12 @@ var require_formdata_parser = __commonJS({
       }
       return lead === 0 && trail === buf.length - 1 ? buf : buf.subarray(lead, trail + 1);
     }
-    function bufferStartsWith(buffer, start, position) {
+    function bufferStartsWith(buffer, start, position2) {
       if (buffer.length < start.length) {
         return false;
       }
       for (let i = 0; i < start.length; i++) {
-        if (start[i] !== buffer[position.position + i]) {
+        if (start[i] !== buffer[position2.position + i]) {
           return false;
         }
       }
@@ -16469,12 +16469,12 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
@@ -17144,12 +17144,12 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve5, reject) => {
+      const waitForDrain = () => new Promise((resolve7, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve5;
+          callback = resolve7;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
@@ -17628,16 +17628,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve5;
+            this[kClosedResolve] = resolve7;
           } else {
-            resolve5(null);
+            resolve7(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -17648,7 +17648,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve5(null);
+            resolve7(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -17699,7 +17699,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve5, reject) => {
+        const socket = await new Promise((resolve7, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -17711,7 +17711,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve5(socket2);
+              resolve7(socket2);
             }
           });
         });
@@ -18047,8 +18047,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve5) => {
-            this[kClosedResolve] = resolve5;
+          await new Promise((resolve7) => {
+            this[kClosedResolve] = resolve7;
           });
         }
       }
@@ -19317,7 +19317,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve5, reject) => {
+        return await new Promise((resolve7, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -19330,7 +19330,7 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve5(null);
+              resolve7(null);
             }
           }).on("error", noop4).on("data", function(chunk) {
             limit -= chunk.length;
@@ -19349,7 +19349,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -19366,7 +19366,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve5,
+              resolve: resolve7,
               reject,
               length: 0,
               body: []
@@ -19436,18 +19436,18 @@ var require_readable = __commonJS({
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve5, stream, length } = consume2;
+      const { type, body, resolve: resolve7, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve5(chunksDecode(body, length));
+          resolve7(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve5(JSON.parse(chunksDecode(body, length)));
+          resolve7(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve5(chunksConcat(body, length).buffer);
+          resolve7(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve5(new Blob(body, { type: stream[kContentType] }));
+          resolve7(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve5(chunksConcat(body, length));
+          resolve7(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
@@ -19704,9 +19704,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -19929,9 +19929,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -20216,9 +20216,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -20310,9 +20310,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve5(data);
+            return err ? reject(err) : resolve7(data);
           });
         });
       }
@@ -21525,13 +21525,13 @@ var require_dns = __commonJS({
         } else {
           family.offset++;
         }
-        const position = family.offset % family.ips.length;
-        ip = family.ips[position] ?? null;
+        const position2 = family.offset % family.ips.length;
+        ip = family.ips[position2] ?? null;
         if (ip == null) {
           return ip;
         }
         if (Date.now() - ip.timestamp > ip.ttl) {
-          family.ips.splice(position, 1);
+          family.ips.splice(position2, 1);
           return this.pick(origin, hostnameRecords, affinity);
         }
         return ip;
@@ -22013,9 +22013,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list2 = this.#headersList.cookies;
-        if (list2) {
-          return [...list2];
+        const list3 = this.#headersList.cookies;
+        if (list3) {
+          return [...list3];
         }
         return [];
       }
@@ -22055,8 +22055,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list2) {
-        o.#headersList = list2;
+      static setHeadersList(o, list3) {
+        o.#headersList = list3;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers2;
@@ -23024,13 +23024,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list2 = dependentControllerMap.get(this.signal);
-          if (list2 === void 0) {
-            list2 = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list2);
+          let list3 = dependentControllerMap.get(this.signal);
+          if (list3 === void 0) {
+            list3 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list3);
           }
           const acRef = new WeakRef(ac);
-          list2.add(acRef);
+          list3.add(acRef);
           util3.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -24175,7 +24175,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve5, reject) => agent.dispatch(
+        return new Promise((resolve7, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -24251,7 +24251,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve5({
+              resolve7({
                 status,
                 statusText,
                 headersList,
@@ -24294,7 +24294,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve5({
+              resolve7({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -24402,11 +24402,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports2, module2) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -25987,7 +25987,7 @@ var require_util6 = __commonJS({
       }
       validateCookieName(cookie.name);
       validateCookieValue(cookie.value);
-      const out = [`${cookie.name}=${cookie.value}`];
+      const out2 = [`${cookie.name}=${cookie.value}`];
       if (cookie.name.startsWith("__Secure-")) {
         cookie.secure = true;
       }
@@ -25997,28 +25997,28 @@ var require_util6 = __commonJS({
         cookie.path = "/";
       }
       if (cookie.secure) {
-        out.push("Secure");
+        out2.push("Secure");
       }
       if (cookie.httpOnly) {
-        out.push("HttpOnly");
+        out2.push("HttpOnly");
       }
       if (typeof cookie.maxAge === "number") {
         validateCookieMaxAge(cookie.maxAge);
-        out.push(`Max-Age=${cookie.maxAge}`);
+        out2.push(`Max-Age=${cookie.maxAge}`);
       }
       if (cookie.domain) {
         validateCookieDomain(cookie.domain);
-        out.push(`Domain=${cookie.domain}`);
+        out2.push(`Domain=${cookie.domain}`);
       }
       if (cookie.path) {
         validateCookiePath(cookie.path);
-        out.push(`Path=${cookie.path}`);
+        out2.push(`Path=${cookie.path}`);
       }
       if (cookie.expires && cookie.expires.toString() !== "Invalid Date") {
-        out.push(`Expires=${toIMFDate(cookie.expires)}`);
+        out2.push(`Expires=${toIMFDate(cookie.expires)}`);
       }
       if (cookie.sameSite) {
-        out.push(`SameSite=${cookie.sameSite}`);
+        out2.push(`SameSite=${cookie.sameSite}`);
       }
       for (const part of cookie.unparsed) {
         if (!part.includes("=")) {
@@ -26029,9 +26029,9 @@ var require_util6 = __commonJS({
         const joinedValue = value.join("=");
         validateCookieName(trimmedKey);
         validateCookieValue(joinedValue);
-        out.push(`${trimmedKey}=${joinedValue}`);
+        out2.push(`${trimmedKey}=${joinedValue}`);
       }
-      return out.join("; ");
+      return out2.join("; ");
     }
     module2.exports = {
       isCTLExcludingHtab,
@@ -26061,22 +26061,22 @@ var require_parse2 = __commonJS({
       let name = "";
       let value = "";
       if (header.includes(";")) {
-        const position = { position: 0 };
-        nameValuePair = collectASequenceOfCodePointsFast(";", header, position);
-        unparsedAttributes = header.slice(position.position);
+        const position2 = { position: 0 };
+        nameValuePair = collectASequenceOfCodePointsFast(";", header, position2);
+        unparsedAttributes = header.slice(position2.position);
       } else {
         nameValuePair = header;
       }
       if (!nameValuePair.includes("=")) {
         value = nameValuePair;
       } else {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         name = collectASequenceOfCodePointsFast(
           "=",
           nameValuePair,
-          position
+          position2
         );
-        value = nameValuePair.slice(position.position + 1);
+        value = nameValuePair.slice(position2.position + 1);
       }
       name = name.trim();
       value = value.trim();
@@ -26110,13 +26110,13 @@ var require_parse2 = __commonJS({
       let attributeName = "";
       let attributeValue = "";
       if (cookieAv.includes("=")) {
-        const position = { position: 0 };
+        const position2 = { position: 0 };
         attributeName = collectASequenceOfCodePointsFast(
           "=",
           cookieAv,
-          position
+          position2
         );
-        attributeValue = cookieAv.slice(position.position + 1);
+        attributeValue = cookieAv.slice(position2.position + 1);
       } else {
         attributeName = cookieAv;
       }
@@ -26192,15 +26192,15 @@ var require_cookies = __commonJS({
       webidl.argumentLengthCheck(arguments, 1, "getCookies");
       webidl.brandCheck(headers, Headers2, { strict: false });
       const cookie = headers.get("cookie");
-      const out = {};
+      const out2 = {};
       if (!cookie) {
-        return out;
+        return out2;
       }
       for (const piece of cookie.split(";")) {
         const [name, ...value] = piece.split("=");
-        out[name.trim()] = value.join("=");
+        out2[name.trim()] = value.join("=");
       }
-      return out;
+      return out2;
     }
     function deleteCookie(headers, name, attributes) {
       webidl.brandCheck(headers, Headers2, { strict: false });
@@ -26767,16 +26767,16 @@ var require_util7 = __commonJS({
       return isTextBinaryFrame(opcode) || isContinuationFrame(opcode) || isControlFrame(opcode);
     }
     function parseExtensions(extensions) {
-      const position = { position: 0 };
+      const position2 = { position: 0 };
       const extensionList = /* @__PURE__ */ new Map();
-      while (position.position < extensions.length) {
-        const pair = collectASequenceOfCodePointsFast(";", extensions, position);
+      while (position2.position < extensions.length) {
+        const pair = collectASequenceOfCodePointsFast(";", extensions, position2);
         const [name, value = ""] = pair.split("=");
         extensionList.set(
           removeHTTPWhitespace(name, true, false),
           removeHTTPWhitespace(value, false, true)
         );
-        position.position++;
+        position2.position++;
       }
       return extensionList;
     }
@@ -28035,8 +28035,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve5) => {
-        setTimeout(resolve5, ms).unref();
+      return new Promise((resolve7) => {
+        setTimeout(resolve7, ms).unref();
       });
     }
     module2.exports = {
@@ -28086,12 +28086,12 @@ var require_eventsource_stream = __commonJS({
       }
       return true;
     }
-    function isFieldName(line, length, field) {
-      if (length !== field.length) {
+    function isFieldName(line, length, field2) {
+      if (length !== field2.length) {
         return false;
       }
       for (let i = 0; i < length; i++) {
-        if (line[i] !== field[i]) {
+        if (line[i] !== field2[i]) {
           return false;
         }
       }
@@ -28292,13 +28292,13 @@ ${value}`;
           }
         }
       }
-      setEventFieldSize(field, size) {
-        const eventSize = this.eventSize - this.eventFieldSizes[field] + size;
+      setEventFieldSize(field2, size) {
+        const eventSize = this.eventSize - this.eventFieldSizes[field2] + size;
         if (this.maxEventSize > 0 && eventSize > this.maxEventSize) {
           throw createMaxEventSizeExceededError();
         }
         this.eventSize = eventSize;
-        this.eventFieldSizes[field] = size;
+        this.eventFieldSizes[field2] = size;
       }
       /**
        * @param {EventSourceStreamEvent} event
@@ -28905,11 +28905,11 @@ var init_lib = __esm({
     import_undici = __toESM(require_undici(), 1);
     __awaiter = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -28925,7 +28925,7 @@ var init_lib = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -28995,26 +28995,26 @@ var init_lib = __esm({
       }
       readBody() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve7(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve7(Buffer.concat(chunks));
             });
           }));
         });
@@ -29217,14 +29217,14 @@ var init_lib = __esm({
        */
       requestRaw(info2, data) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve7(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -29468,12 +29468,12 @@ var init_lib = __esm({
         return __awaiter(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
         });
       }
       _processResponse(res, options2) {
         return __awaiter(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter(this, void 0, void 0, function* () {
+          return new Promise((resolve7, reject) => __awaiter(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -29481,7 +29481,7 @@ var init_lib = __esm({
               headers: {}
             };
             if (statusCode === HttpCodes.NotFound) {
-              resolve5(response);
+              resolve7(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -29520,7 +29520,7 @@ var init_lib = __esm({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve7(response);
             }
           }));
         });
@@ -29536,11 +29536,11 @@ var init_auth = __esm({
   "node_modules/@actions/http-client/lib/auth.js"() {
     __awaiter2 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29556,7 +29556,7 @@ var init_auth = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29595,11 +29595,11 @@ var init_oidc_utils = __esm({
     init_core();
     __awaiter3 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29615,7 +29615,7 @@ var init_oidc_utils = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -29684,16 +29684,16 @@ var init_oidc_utils = __esm({
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
 import { constants, promises } from "fs";
-var __awaiter4, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary, summary;
+var __awaiter4, access, appendFile, writeFile2, SUMMARY_ENV_VAR, Summary, _summary, summary;
 var init_summary = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter4 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -29709,12 +29709,12 @@ var init_summary = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ access, appendFile, writeFile } = promises);
+    ({ access, appendFile, writeFile: writeFile2 } = promises);
     SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
     Summary = class {
       constructor() {
@@ -29771,7 +29771,7 @@ var init_summary = __esm({
         return __awaiter4(this, void 0, void 0, function* () {
           const overwrite = !!(options2 === null || options2 === void 0 ? void 0 : options2.overwrite);
           const filePath = yield this.filePath();
-          const writeFunc = overwrite ? writeFile : appendFile;
+          const writeFunc = overwrite ? writeFile2 : appendFile;
           yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
           return this.emptyBuffer();
         });
@@ -29889,8 +29889,8 @@ var init_summary = __esm({
        *
        * @returns {Summary} summary instance
        */
-      addDetails(label, content) {
-        const element = this.wrap("details", this.wrap("summary", label) + content);
+      addDetails(label2, content) {
+        const element = this.wrap("details", this.wrap("summary", label2) + content);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -29979,10 +29979,10 @@ var init_path_utils = __esm({
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat2, symlink, unlink, IS_WINDOWS, READONLY;
+var chmod, copyFile, lstat2, mkdir2, open, readdir, rename2, rm3, rmdir, stat2, symlink, unlink, IS_WINDOWS, READONLY;
 var init_io_util = __esm({
   "node_modules/@actions/io/lib/io-util.js"() {
-    ({ chmod, copyFile, lstat, mkdir, open, readdir, rename, rm, rmdir, stat: stat2, symlink, unlink } = fs2.promises);
+    ({ chmod, copyFile, lstat: lstat2, mkdir: mkdir2, open, readdir, rename: rename2, rm: rm3, rmdir, stat: stat2, symlink, unlink } = fs2.promises);
     IS_WINDOWS = process.platform === "win32";
     READONLY = fs2.constants.O_RDONLY;
   }
@@ -30091,11 +30091,11 @@ var init_core = __esm({
     init_platform();
     __awaiter5 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -30111,7 +30111,7 @@ var init_core = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -30303,11 +30303,11 @@ var require_lib = __commonJS({
     })();
     var __awaiter13 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -30323,7 +30323,7 @@ var require_lib = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -30410,26 +30410,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter13(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter13(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter13(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
             this.message.on("data", (chunk) => {
               output = Buffer.concat([output, chunk]);
             });
             this.message.on("end", () => {
-              resolve5(output.toString());
+              resolve7(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter13(this, void 0, void 0, function* () {
-          return new Promise((resolve5) => __awaiter13(this, void 0, void 0, function* () {
+          return new Promise((resolve7) => __awaiter13(this, void 0, void 0, function* () {
             const chunks = [];
             this.message.on("data", (chunk) => {
               chunks.push(chunk);
             });
             this.message.on("end", () => {
-              resolve5(Buffer.concat(chunks));
+              resolve7(Buffer.concat(chunks));
             });
           }));
         });
@@ -30637,14 +30637,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter13(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => {
+          return new Promise((resolve7, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve5(res);
+                resolve7(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -30888,12 +30888,12 @@ var require_lib = __commonJS({
         return __awaiter13(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling2, retryNumber);
           const ms = ExponentialBackoffTimeSlice2 * Math.pow(2, retryNumber);
-          return new Promise((resolve5) => setTimeout(() => resolve5(), ms));
+          return new Promise((resolve7) => setTimeout(() => resolve7(), ms));
         });
       }
       _processResponse(res, options2) {
         return __awaiter13(this, void 0, void 0, function* () {
-          return new Promise((resolve5, reject) => __awaiter13(this, void 0, void 0, function* () {
+          return new Promise((resolve7, reject) => __awaiter13(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -30901,7 +30901,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve5(response);
+              resolve7(response);
             }
             function dateTimeDeserializer(key, value) {
               if (typeof value === "string") {
@@ -30940,7 +30940,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve5(response);
+              resolve7(response);
             }
           }));
         });
@@ -30998,11 +30998,11 @@ var init_utils2 = __esm({
     import_undici2 = __toESM(require_undici(), 1);
     __awaiter6 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -31018,7 +31018,7 @@ var init_utils2 = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -32344,12 +32344,12 @@ async function hook(token, request2, route, parameters) {
   endpoint2.headers.authorization = withAuthorizationPrefix(token);
   return request2(endpoint2);
 }
-var b64url, sep4, jwtRE, isJWT, createTokenAuth;
+var b64url, sep5, jwtRE, isJWT, createTokenAuth;
 var init_dist_bundle4 = __esm({
   "node_modules/@octokit/auth-token/dist-bundle/index.js"() {
     b64url = "(?:[a-zA-Z0-9_-]+)";
-    sep4 = "\\.";
-    jwtRE = new RegExp(`^${b64url}${sep4}${b64url}${sep4}${b64url}$`);
+    sep5 = "\\.";
+    jwtRE = new RegExp(`^${b64url}${sep5}${b64url}${sep5}${b64url}$`);
     isJWT = jwtRE.test.bind(jwtRE);
     createTokenAuth = function createTokenAuth2(token) {
       if (!token) {
@@ -35391,16 +35391,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list2) {
-            return list2.forEachShift(fn);
+          return this._lists.forEach(function(list3) {
+            return list3.forEachShift(fn);
           });
         }
         getFirst(arr2 = this._lists) {
-          var j, len, list2;
+          var j, len, list3;
           for (j = 0, len = arr2.length; j < len; j++) {
-            list2 = arr2[j];
-            if (list2.length > 0) {
-              return list2;
+            list3 = arr2[j];
+            if (list3.length > 0) {
+              return list3;
             }
           }
           return [];
@@ -35601,8 +35601,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve5, reject) {
-            return setTimeout(resolve5, t);
+          return new this.Promise(function(resolve7, reject) {
+            return setTimeout(resolve7, t);
           });
         }
         computePenalty() {
@@ -35813,15 +35813,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve5, returned, task;
+          var args, cb, error2, reject, resolve7, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve5, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve7, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve7(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -35836,13 +35836,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve5;
-          resolve5 = reject = null;
+          var promise, reject, resolve7;
+          resolve7 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve5 = _resolve;
+            resolve7 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve5, reject });
+          this._queue.push({ task, args, resolve: resolve7, reject });
           this._tryToRun();
           return promise;
         }
@@ -36243,14 +36243,14 @@ var require_light = __commonJS({
                 counts = this._states.counts;
                 return counts[0] + counts[1] + counts[2] + counts[3] === at2;
               };
-              return new this.Promise((resolve5, reject) => {
+              return new this.Promise((resolve7, reject) => {
                 if (finished()) {
-                  return resolve5();
+                  return resolve7();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve5();
+                      return resolve7();
                     }
                   });
                 }
@@ -36343,9 +36343,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve5, reject) {
+              return new this.Promise(function(resolve7, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve5)(args3);
+                  return (args3[0] != null ? reject : resolve7)(args3);
                 });
               });
             };
@@ -36666,7 +36666,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -36675,7 +36675,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -36683,13 +36683,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -36844,16 +36844,16 @@ var require_Queues = __commonJS({
         }
       }
       shiftAll(fn) {
-        return this._lists.forEach(function(list2) {
-          return list2.forEachShift(fn);
+        return this._lists.forEach(function(list3) {
+          return list3.forEachShift(fn);
         });
       }
       getFirst(arr2 = this._lists) {
-        var j, len, list2;
+        var j, len, list3;
         for (j = 0, len = arr2.length; j < len; j++) {
-          list2 = arr2[j];
-          if (list2.length > 0) {
-            return list2;
+          list3 = arr2[j];
+          if (list3.length > 0) {
+            return list3;
           }
         }
         return [];
@@ -36881,7 +36881,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -36890,7 +36890,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -36898,13 +36898,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -37085,7 +37085,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -37094,7 +37094,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -37102,13 +37102,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -37177,8 +37177,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t = 0) {
-        return new this.Promise(function(resolve5, reject) {
-          return setTimeout(resolve5, t);
+        return new this.Promise(function(resolve7, reject) {
+          return setTimeout(resolve7, t);
         });
       }
       computePenalty() {
@@ -37648,7 +37648,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -37657,7 +37657,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -37665,13 +37665,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -37712,7 +37712,7 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve7, reject) => {
             client.on("error", (e3) => {
               return this.Events.trigger("error", e3);
             });
@@ -37723,14 +37723,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve5();
+              return resolve7();
             } else {
-              return client.once("ready", resolve5);
+              return client.once("ready", resolve7);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve7, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
@@ -37738,7 +37738,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err);
               }
               this.shas[name] = replies[0];
-              return resolve5(replies[0]);
+              return resolve7(replies[0]);
             });
           });
         }
@@ -37751,12 +37751,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve5, reject) => {
+            return new _this.Promise((resolve7, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
                 if (err != null) {
                   return reject(err);
                 } else {
-                  return resolve5(replies[0]);
+                  return resolve7(replies[0]);
                 }
               });
             });
@@ -37764,13 +37764,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve7, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve5();
+                  return resolve7();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -37784,13 +37784,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve5, reject) => {
+                  yield new _this2.Promise((resolve7, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
                       if (chan === channel) {
-                        return resolve5();
+                        return resolve7();
                       }
                     });
                   });
@@ -37875,7 +37875,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -37884,7 +37884,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -37892,13 +37892,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -37944,7 +37944,7 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve5, reject) => {
+          return new this.Promise((resolve7, reject) => {
             client.on("error", (e3) => {
               return this.Events.trigger("error", e3);
             });
@@ -37955,9 +37955,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve5();
+              return resolve7();
             } else {
-              return client.once("ready", resolve5);
+              return client.once("ready", resolve7);
             }
           });
         }
@@ -37983,10 +37983,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve7, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve5();
+                return resolve7();
               });
             });
           }));
@@ -38084,7 +38084,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -38093,7 +38093,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -38101,13 +38101,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -38243,7 +38243,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve5, reject) => {
+          return new _this3.Promise((resolve7, reject) => {
             var all_args, arr2;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -38251,7 +38251,7 @@ var require_RedisDatastore = __commonJS({
               if (err != null) {
                 return reject(err);
               }
-              return resolve5(replies);
+              return resolve7(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr2);
           }).catch((e3) => {
@@ -38482,7 +38482,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -38491,7 +38491,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -38499,13 +38499,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -38528,19 +38528,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error2, reject, resolve5, returned, task;
+          var args, cb, error2, reject, resolve7, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve5 = _this$_queue$shift.resolve;
+            resolve7 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve5(returned);
+                  return resolve7(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -38556,16 +38556,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise, reject, resolve5;
-        resolve5 = reject = null;
+        var promise, reject, resolve7;
+        resolve7 = reject = null;
         promise = new this.Promise(function(_resolve, _reject) {
-          resolve5 = _resolve;
+          resolve7 = _resolve;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve5,
+          resolve: resolve7,
           reject
         });
         this._tryToRun();
@@ -38618,7 +38618,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -38627,7 +38627,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -38635,13 +38635,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -38904,7 +38904,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value = info2.value;
@@ -38913,7 +38913,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve5(value);
+        resolve7(value);
       } else {
         Promise.resolve(value).then(_next, _throw);
       }
@@ -38921,13 +38921,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve5, reject) {
+        return new Promise(function(resolve7, reject) {
           var gen = fn.apply(self2, args);
           function _next(value) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "next", value);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "next", value);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve5, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve7, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -39165,14 +39165,14 @@ var require_Bottleneck = __commonJS({
               counts = this._states.counts;
               return counts[0] + counts[1] + counts[2] + counts[3] === at2;
             };
-            return new this.Promise((resolve5, reject) => {
+            return new this.Promise((resolve7, reject) => {
               if (finished()) {
-                return resolve5();
+                return resolve7();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve5();
+                    return resolve7();
                   }
                 });
               }
@@ -39280,9 +39280,9 @@ var require_Bottleneck = __commonJS({
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve5, reject) {
+            return new this.Promise(function(resolve7, reject) {
               return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve5)(args3);
+                return (args3[0] != null ? reject : resolve7)(args3);
               });
             });
           };
@@ -39539,11 +39539,11 @@ var init_artifactMetadata = __esm({
     init_utils4();
     __awaiter7 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -39559,7 +39559,7 @@ var init_artifactMetadata = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -41390,8 +41390,8 @@ var require_stream = __commonJS({
       get position() {
         return this.start;
       }
-      seek(position) {
-        this.start = position;
+      seek(position2) {
+        this.start = position2;
       }
       // Returns a Buffer containing the specified number of bytes starting at the
       // given start position.
@@ -41959,8 +41959,8 @@ var require_pem = __commonJS({
     }
     function fromDER(certificate, type = "CERTIFICATE") {
       const der = certificate.toString("base64");
-      const lines = der.match(/.{1,64}/g) || "";
-      return [`-----BEGIN ${type}-----`, ...lines, `-----END ${type}-----`].join("\n").concat("\n");
+      const lines2 = der.match(/.{1,64}/g) || "";
+      return [`-----BEGIN ${type}-----`, ...lines2, `-----END ${type}-----`].join("\n").concat("\n");
     }
   }
 });
@@ -43936,10 +43936,10 @@ var require_commonjs = __commonJS({
        * Return a void Promise that resolves once the stream ends.
        */
       async promise() {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve5());
+          this.on("end", () => resolve7());
         });
       }
       /**
@@ -43963,7 +43963,7 @@ var require_commonjs = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return stop();
-          let resolve5;
+          let resolve7;
           let reject;
           const onerr = (er) => {
             this.off("data", ondata);
@@ -43977,19 +43977,19 @@ var require_commonjs = __commonJS({
             this.off("end", onend);
             this.off(DESTROYED, ondestroy);
             this.pause();
-            resolve5({ value, done: !!this[EOF] });
+            resolve7({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.off("error", onerr);
             this.off("data", ondata);
             this.off(DESTROYED, ondestroy);
             stop();
-            resolve5({ done: true, value: void 0 });
+            resolve7({ done: true, value: void 0 });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve5 = res2;
+            resolve7 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -45023,10 +45023,10 @@ var require_minipass = __commonJS({
       }
       // stream.promise().then(() => done, er => emitted error)
       promise() {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve5());
+          this.on("end", () => resolve7());
         });
       }
       // for await (let chunk of stream)
@@ -45037,7 +45037,7 @@ var require_minipass = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return Promise.resolve({ done: true });
-          let resolve5 = null;
+          let resolve7 = null;
           let reject = null;
           const onerr = (er) => {
             this.removeListener("data", ondata);
@@ -45048,17 +45048,17 @@ var require_minipass = __commonJS({
             this.removeListener("error", onerr);
             this.removeListener("end", onend);
             this.pause();
-            resolve5({ value, done: !!this[EOF] });
+            resolve7({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.removeListener("error", onerr);
             this.removeListener("data", ondata);
-            resolve5({ done: true });
+            resolve7({ done: true });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve5 = res2;
+            resolve7 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -49193,12 +49193,12 @@ var require_body2 = __commonJS({
         if (resTimeout && resTimeout.unref) {
           resTimeout.unref();
         }
-        return new Promise((resolve5) => {
+        return new Promise((resolve7) => {
           if (stream !== upstream) {
             upstream.on("error", (er) => stream.emit("error", er));
             upstream.pipe(stream);
           }
-          resolve5();
+          resolve7();
         }).then(() => stream.concat()).then((buf) => {
           clearTimeout(resTimeout);
           return buf;
@@ -49948,7 +49948,7 @@ var require_lib4 = __commonJS({
     var fetch2 = async (url, opts) => {
       if (/^data:/.test(url)) {
         const request2 = new Request(url, opts);
-        return Promise.resolve().then(() => new Promise((resolve5, reject) => {
+        return Promise.resolve().then(() => new Promise((resolve7, reject) => {
           let type, data;
           try {
             const { pathname, search } = new URL2(url);
@@ -49972,10 +49972,10 @@ var require_lib4 = __commonJS({
           if (type) {
             headers["Content-Type"] = type;
           }
-          return resolve5(new Response(data, { headers }));
+          return resolve7(new Response(data, { headers }));
         }));
       }
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         const request2 = new Request(url, opts);
         let options2;
         try {
@@ -50094,7 +50094,7 @@ var require_lib4 = __commonJS({
                 requestOpts.body = void 0;
                 requestOpts.headers.delete("content-length");
               }
-              resolve5(fetch2(new Request(locationURL, requestOpts)));
+              resolve7(fetch2(new Request(locationURL, requestOpts)));
               finalize();
               return;
             }
@@ -50122,7 +50122,7 @@ var require_lib4 = __commonJS({
           const codings = headers.get("Content-Encoding");
           if (!request2.compress || request2.method === "HEAD" || codings === null || res.statusCode === 204 || res.statusCode === 304) {
             response = new Response(body, responseOptions);
-            resolve5(response);
+            resolve7(response);
             return;
           }
           const zlibOptions = {
@@ -50141,7 +50141,7 @@ var require_lib4 = __commonJS({
               ).pipe(unzip),
               responseOptions
             );
-            resolve5(response);
+            resolve7(response);
             return;
           }
           if (codings === "deflate" || codings === "x-deflate") {
@@ -50153,7 +50153,7 @@ var require_lib4 = __commonJS({
                 (er) => decoder3.emit("error", er)
               ).pipe(decoder3);
               response = new Response(decoder3, responseOptions);
-              resolve5(response);
+              resolve7(response);
             });
             return;
           }
@@ -50171,11 +50171,11 @@ var require_lib4 = __commonJS({
               (er) => decoder2.emit("error", er)
             ).pipe(decoder2);
             response = new Response(decoder2, responseOptions);
-            resolve5(response);
+            resolve7(response);
             return;
           }
           response = new Response(body, responseOptions);
-          resolve5(response);
+          resolve7(response);
         });
         writeToStream(req, request2);
       });
@@ -51515,7 +51515,7 @@ var require_lib5 = __commonJS({
         return `${this.algorithm}-${this.digest}${getOptString(this.options)}`;
       }
     };
-    function integrityHashToString(toString, sep5, opts, hashes2) {
+    function integrityHashToString(toString, sep6, opts, hashes2) {
       const toStringIsNotEmpty = toString !== "";
       let shouldAddFirstSep = false;
       let complement = "";
@@ -51525,7 +51525,7 @@ var require_lib5 = __commonJS({
         if (hashString) {
           shouldAddFirstSep = true;
           complement += hashString;
-          complement += sep5;
+          complement += sep6;
         }
       }
       const finalHashString = Hash.prototype.toString.call(hashes2[lastIndex], opts);
@@ -51534,7 +51534,7 @@ var require_lib5 = __commonJS({
         complement += finalHashString;
       }
       if (toStringIsNotEmpty && shouldAddFirstSep) {
-        return toString + sep5 + complement;
+        return toString + sep6 + complement;
       }
       return toString + complement;
     }
@@ -51549,18 +51549,18 @@ var require_lib5 = __commonJS({
         return Object.keys(this).length === 0;
       }
       toString(opts) {
-        let sep5 = opts?.sep || " ";
+        let sep6 = opts?.sep || " ";
         let toString = "";
         if (opts?.strict) {
-          sep5 = sep5.replace(/\S+/g, " ");
+          sep6 = sep6.replace(/\S+/g, " ");
           for (const hash of SPEC_ALGORITHMS) {
             if (this[hash]) {
-              toString = integrityHashToString(toString, sep5, opts, this[hash]);
+              toString = integrityHashToString(toString, sep6, opts, this[hash]);
             }
           }
         } else {
           for (const hash of Object.keys(this)) {
-            toString = integrityHashToString(toString, sep5, opts, this[hash]);
+            toString = integrityHashToString(toString, sep6, opts, this[hash]);
           }
         }
         return toString;
@@ -51688,7 +51688,7 @@ var require_lib5 = __commonJS({
     module2.exports.fromStream = fromStream;
     function fromStream(stream, opts) {
       const istream = integrityStream(opts);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         stream.pipe(istream);
         stream.on("error", reject);
         istream.on("error", reject);
@@ -51696,7 +51696,7 @@ var require_lib5 = __commonJS({
         istream.on("integrity", (s) => {
           sri = s;
         });
-        istream.on("end", () => resolve5(sri));
+        istream.on("end", () => resolve7(sri));
         istream.resume();
       });
     }
@@ -51755,7 +51755,7 @@ var require_lib5 = __commonJS({
         ));
       }
       const checker = integrityStream(opts);
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         stream.pipe(checker);
         stream.on("error", reject);
         checker.on("error", reject);
@@ -51763,7 +51763,7 @@ var require_lib5 = __commonJS({
         checker.on("verified", (s) => {
           verified = s;
         });
-        checker.on("end", () => resolve5(verified));
+        checker.on("end", () => resolve7(verified));
         checker.resume();
       });
     }
@@ -52407,10 +52407,10 @@ var require_minipass2 = __commonJS({
       }
       // stream.promise().then(() => done, er => emitted error)
       promise() {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve5());
+          this.on("end", () => resolve7());
         });
       }
       // for await (let chunk of stream)
@@ -52421,7 +52421,7 @@ var require_minipass2 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return Promise.resolve({ done: true });
-          let resolve5 = null;
+          let resolve7 = null;
           let reject = null;
           const onerr = (er) => {
             this.removeListener("data", ondata);
@@ -52432,17 +52432,17 @@ var require_minipass2 = __commonJS({
             this.removeListener("error", onerr);
             this.removeListener("end", onend);
             this.pause();
-            resolve5({ value, done: !!this[EOF] });
+            resolve7({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.removeListener("error", onerr);
             this.removeListener("data", ondata);
-            resolve5({ done: true });
+            resolve7({ done: true });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve5 = res2;
+            resolve7 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -53035,10 +53035,10 @@ var require_minipass3 = __commonJS({
       }
       // stream.promise().then(() => done, er => emitted error)
       promise() {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           this.on(DESTROYED, () => reject(new Error("stream destroyed")));
           this.on("error", (er) => reject(er));
-          this.on("end", () => resolve5());
+          this.on("end", () => resolve7());
         });
       }
       // for await (let chunk of stream)
@@ -53049,7 +53049,7 @@ var require_minipass3 = __commonJS({
             return Promise.resolve({ done: false, value: res });
           if (this[EOF])
             return Promise.resolve({ done: true });
-          let resolve5 = null;
+          let resolve7 = null;
           let reject = null;
           const onerr = (er) => {
             this.removeListener("data", ondata);
@@ -53060,17 +53060,17 @@ var require_minipass3 = __commonJS({
             this.removeListener("error", onerr);
             this.removeListener("end", onend);
             this.pause();
-            resolve5({ value, done: !!this[EOF] });
+            resolve7({ value, done: !!this[EOF] });
           };
           const onend = () => {
             this.removeListener("error", onerr);
             this.removeListener("data", ondata);
-            resolve5({ done: true });
+            resolve7({ done: true });
           };
           const ondestroy = () => onerr(new Error("stream destroyed"));
           return new Promise((res2, rej) => {
             reject = rej;
-            resolve5 = res2;
+            resolve7 = res2;
             this.once(DESTROYED, ondestroy);
             this.once("error", onerr);
             this.once("end", onend);
@@ -53656,8 +53656,8 @@ var require_polyfill = __commonJS({
     var {
       chmod: chmod2,
       copyFile: copyFile2,
-      lstat: lstat2,
-      mkdir: mkdir2,
+      lstat: lstat3,
+      mkdir: mkdir3,
       readdir: readdir2,
       readlink: readlink2,
       stat: stat3,
@@ -53666,12 +53666,12 @@ var require_polyfill = __commonJS({
       utimes
     } = __require("fs/promises");
     var {
-      dirname: dirname4,
-      isAbsolute: isAbsolute5,
-      join: join9,
+      dirname: dirname5,
+      isAbsolute: isAbsolute6,
+      join: join11,
       parse: parse4,
-      resolve: resolve5,
-      sep: sep5,
+      resolve: resolve7,
+      sep: sep6,
       toNamespacedPath
     } = __require("path");
     var { fileURLToPath: fileURLToPath2 } = __require("url");
@@ -53752,7 +53752,7 @@ var require_polyfill = __commonJS({
       return destStat.ino && destStat.dev && destStat.ino === srcStat.ino && destStat.dev === srcStat.dev;
     }
     function getStats(src, dest, opts) {
-      const statFunc = opts.dereference ? (file) => stat3(file, { bigint: true }) : (file) => lstat2(file, { bigint: true });
+      const statFunc = opts.dereference ? (file) => stat3(file, { bigint: true }) : (file) => lstat3(file, { bigint: true });
       return Promise.all([
         statFunc(src),
         statFunc(dest).catch((err) => {
@@ -53764,12 +53764,12 @@ var require_polyfill = __commonJS({
       ]);
     }
     async function checkParentDir(destStat, src, dest, opts) {
-      const destParent = dirname4(dest);
+      const destParent = dirname5(dest);
       const dirExists = await pathExists(destParent);
       if (dirExists) {
         return getStatsForCopy(destStat, src, dest, opts);
       }
-      await mkdir2(destParent, { recursive: true });
+      await mkdir3(destParent, { recursive: true });
       return getStatsForCopy(destStat, src, dest, opts);
     }
     function pathExists(dest) {
@@ -53780,8 +53780,8 @@ var require_polyfill = __commonJS({
       );
     }
     async function checkParentPaths(src, srcStat, dest) {
-      const srcParent = resolve5(dirname4(src));
-      const destParent = resolve5(dirname4(dest));
+      const srcParent = resolve7(dirname5(src));
+      const destParent = resolve7(dirname5(dest));
       if (destParent === srcParent || destParent === parse4(destParent).root) {
         return;
       }
@@ -53804,7 +53804,7 @@ var require_polyfill = __commonJS({
       }
       return checkParentPaths(src, srcStat, destParent);
     }
-    var normalizePathToArray = (path) => resolve5(path).split(sep5).filter(Boolean);
+    var normalizePathToArray = (path) => resolve7(path).split(sep6).filter(Boolean);
     function isSrcSubdir(src, dest) {
       const srcArr = normalizePathToArray(src);
       const destArr = normalizePathToArray(dest);
@@ -53823,7 +53823,7 @@ var require_polyfill = __commonJS({
       return getStatsForCopy(destStat, src, dest, opts);
     }
     async function getStatsForCopy(destStat, src, dest, opts) {
-      const statFn = opts.dereference ? stat3 : lstat2;
+      const statFn = opts.dereference ? stat3 : lstat3;
       const srcStat = await statFn(src);
       if (srcStat.isDirectory() && opts.recursive) {
         return onDir(srcStat, destStat, src, dest, opts);
@@ -53917,7 +53917,7 @@ var require_polyfill = __commonJS({
       return copyDir(src, dest, opts);
     }
     async function mkDirAndCopy(srcMode, src, dest, opts) {
-      await mkdir2(dest);
+      await mkdir3(dest);
       await copyDir(src, dest, opts);
       return setDestMode(dest, srcMode);
     }
@@ -53925,16 +53925,16 @@ var require_polyfill = __commonJS({
       const dir = await readdir2(src);
       for (let i = 0; i < dir.length; i++) {
         const item = dir[i];
-        const srcItem = join9(src, item);
-        const destItem = join9(dest, item);
+        const srcItem = join11(src, item);
+        const destItem = join11(dest, item);
         const { destStat } = await checkPaths(srcItem, destItem, opts);
         await startCopy(destStat, srcItem, destItem, opts);
       }
     }
     async function onLink(destStat, src, dest) {
       let resolvedSrc = await readlink2(src);
-      if (!isAbsolute5(resolvedSrc)) {
-        resolvedSrc = resolve5(dirname4(src), resolvedSrc);
+      if (!isAbsolute6(resolvedSrc)) {
+        resolvedSrc = resolve7(dirname5(src), resolvedSrc);
       }
       if (!destStat) {
         return symlink2(resolvedSrc, dest);
@@ -53948,8 +53948,8 @@ var require_polyfill = __commonJS({
         }
         throw err;
       }
-      if (!isAbsolute5(resolvedDest)) {
-        resolvedDest = resolve5(dirname4(dest), resolvedDest);
+      if (!isAbsolute6(resolvedDest)) {
+        resolvedDest = resolve7(dirname5(dest), resolvedDest);
       }
       if (isSrcSubdir(resolvedSrc, resolvedDest)) {
         throw new ERR_FS_CP_EINVAL({
@@ -53999,15 +53999,15 @@ var require_cp = __commonJS({
 // node_modules/@npmcli/fs/lib/with-temp-dir.js
 var require_with_temp_dir = __commonJS({
   "node_modules/@npmcli/fs/lib/with-temp-dir.js"(exports2, module2) {
-    var { join: join9, sep: sep5 } = __require("path");
+    var { join: join11, sep: sep6 } = __require("path");
     var getOptions = require_get_options();
-    var { mkdir: mkdir2, mkdtemp, rm: rm2 } = __require("fs/promises");
+    var { mkdir: mkdir3, mkdtemp: mkdtemp2, rm: rm4 } = __require("fs/promises");
     var withTempDir = async (root, fn, opts) => {
       const options2 = getOptions(opts, {
         copy: ["tmpPrefix"]
       });
-      await mkdir2(root, { recursive: true });
-      const target = await mkdtemp(join9(`${root}${sep5}`, options2.tmpPrefix || ""));
+      await mkdir3(root, { recursive: true });
+      const target = await mkdtemp2(join11(`${root}${sep6}`, options2.tmpPrefix || ""));
       let err;
       let result;
       try {
@@ -54016,7 +54016,7 @@ var require_with_temp_dir = __commonJS({
         err = _err;
       }
       try {
-        await rm2(target, { force: true, recursive: true });
+        await rm4(target, { force: true, recursive: true });
       } catch {
       }
       if (err) {
@@ -54032,13 +54032,13 @@ var require_with_temp_dir = __commonJS({
 var require_readdir_scoped = __commonJS({
   "node_modules/@npmcli/fs/lib/readdir-scoped.js"(exports2, module2) {
     var { readdir: readdir2 } = __require("fs/promises");
-    var { join: join9 } = __require("path");
+    var { join: join11 } = __require("path");
     var readdirScoped = async (dir) => {
       const results = [];
       for (const item of await readdir2(dir)) {
         if (item.startsWith("@")) {
-          for (const scopedItem of await readdir2(join9(dir, item))) {
-            results.push(join9(item, scopedItem));
+          for (const scopedItem of await readdir2(join11(dir, item))) {
+            results.push(join11(item, scopedItem));
           }
         } else {
           results.push(item);
@@ -54053,7 +54053,7 @@ var require_readdir_scoped = __commonJS({
 // node_modules/@npmcli/fs/lib/move-file.js
 var require_move_file = __commonJS({
   "node_modules/@npmcli/fs/lib/move-file.js"(exports2, module2) {
-    var { dirname: dirname4, join: join9, resolve: resolve5, relative: relative4, isAbsolute: isAbsolute5 } = __require("path");
+    var { dirname: dirname5, join: join11, resolve: resolve7, relative: relative6, isAbsolute: isAbsolute6 } = __require("path");
     var fs3 = __require("fs/promises");
     var pathExists = async (path) => {
       try {
@@ -54074,7 +54074,7 @@ var require_move_file = __commonJS({
       if (!options2.overwrite && await pathExists(destination)) {
         throw new Error(`The destination file exists: ${destination}`);
       }
-      await fs3.mkdir(dirname4(destination), { recursive: true });
+      await fs3.mkdir(dirname5(destination), { recursive: true });
       try {
         await fs3.rename(source, destination);
       } catch (error2) {
@@ -54083,7 +54083,7 @@ var require_move_file = __commonJS({
           if (sourceStat.isDirectory()) {
             const files = await fs3.readdir(source);
             await Promise.all(files.map(
-              (file) => moveFile(join9(source, file), join9(destination, file), options2, false, symlinks)
+              (file) => moveFile(join11(source, file), join11(destination, file), options2, false, symlinks)
             ));
           } else if (sourceStat.isSymbolicLink()) {
             symlinks.push({ source, destination });
@@ -54097,12 +54097,12 @@ var require_move_file = __commonJS({
       if (root) {
         await Promise.all(symlinks.map(async ({ source: symSource, destination: symDestination }) => {
           let target = await fs3.readlink(symSource);
-          if (isAbsolute5(target)) {
-            target = resolve5(symDestination, relative4(symSource, target));
+          if (isAbsolute6(target)) {
+            target = resolve7(symDestination, relative6(symSource, target));
           }
           let targetStat = "file";
           try {
-            targetStat = await fs3.stat(resolve5(dirname4(symSource), target));
+            targetStat = await fs3.stat(resolve7(dirname5(symSource), target));
             if (targetStat.isDirectory()) {
               targetStat = "junction";
             }
@@ -54210,7 +54210,7 @@ async function mapConcurrently(iterable, mapper, {
     const cleanup = () => {
       signal?.removeEventListener("abort", signalListener);
     };
-    const resolve5 = (value) => {
+    const resolve7 = (value) => {
       resolve_(value);
       cleanup();
     };
@@ -54260,10 +54260,10 @@ async function mapConcurrently(iterable, mapper, {
       }
       const lastIndex = Math.min(doneIndex, result.length);
       if (lastIndex === result.length && skippedCount === 0) {
-        resolve5(result);
+        resolve7(result);
         return;
       }
-      resolve5(result.slice(0, lastIndex).filter((value) => value !== pMapSkip));
+      resolve7(result.slice(0, lastIndex).filter((value) => value !== pMapSkip));
     };
     const next = async () => {
       if (isResolved || currentIndex >= doneIndex) {
@@ -54410,8 +54410,8 @@ function pMapIterable(iterable, mapper, {
                 if (runningMappersCount < concurrency) {
                   runningMappersCount++;
                 } else {
-                  await new Promise((resolve5) => {
-                    mapperWaiters.set(mapperWaiterCount++, resolve5);
+                  await new Promise((resolve7) => {
+                    mapperWaiters.set(mapperWaiterCount++, resolve7);
                   });
                 }
               } finally {
@@ -54464,8 +54464,8 @@ function pMapIterable(iterable, mapper, {
         trySpawn();
         try {
           while (headIndex < promises3.length) {
-            const result = await (promises3[headIndex] ?? new Promise((resolve5) => {
-              wake = resolve5;
+            const result = await (promises3[headIndex] ?? new Promise((resolve7) => {
+              wake = resolve7;
             }));
             const { done, value } = result;
             promises3[headIndex] = void 0;
@@ -54597,11 +54597,11 @@ var require_entry_index = __commonJS({
     var crypto5 = __require("crypto");
     var {
       appendFile: appendFile2,
-      mkdir: mkdir2,
-      readFile: readFile5,
+      mkdir: mkdir3,
+      readFile: readFile6,
       readdir: readdir2,
-      rm: rm2,
-      writeFile: writeFile2
+      rm: rm4,
+      writeFile: writeFile3
     } = __require("fs/promises");
     var { Minipass } = require_commonjs();
     var path = __require("path");
@@ -54641,7 +54641,7 @@ var require_entry_index = __commonJS({
       }).join("\n");
       const setup = async () => {
         const target = uniqueFilename(path.join(cache, "tmp"), opts.tmpPrefix);
-        await mkdir2(path.dirname(target), { recursive: true });
+        await mkdir3(path.dirname(target), { recursive: true });
         return {
           target,
           moved: false
@@ -54649,12 +54649,12 @@ var require_entry_index = __commonJS({
       };
       const teardown = async (tmp2) => {
         if (!tmp2.moved) {
-          return rm2(tmp2.target, { recursive: true, force: true });
+          return rm4(tmp2.target, { recursive: true, force: true });
         }
       };
       const write = async (tmp2) => {
-        await writeFile2(tmp2.target, newIndex, { flag: "wx" });
-        await mkdir2(path.dirname(bucket), { recursive: true });
+        await writeFile3(tmp2.target, newIndex, { flag: "wx" });
+        await mkdir3(path.dirname(bucket), { recursive: true });
         await moveFile(tmp2.target, bucket);
         tmp2.moved = true;
       };
@@ -54678,7 +54678,7 @@ var require_entry_index = __commonJS({
         metadata
       };
       try {
-        await mkdir2(path.dirname(bucket), { recursive: true });
+        await mkdir3(path.dirname(bucket), { recursive: true });
         const stringified = JSON.stringify(entry);
         await appendFile2(bucket, `
 ${hashEntry(stringified)}	${stringified}`);
@@ -54716,7 +54716,7 @@ ${hashEntry(stringified)}	${stringified}`);
         return insert(cache, key, null, opts);
       }
       const bucket = bucketPath(cache, key);
-      return rm2(bucket, { recursive: true, force: true });
+      return rm4(bucket, { recursive: true, force: true });
     }
     module2.exports.lsStream = lsStream;
     function lsStream(cache) {
@@ -54781,7 +54781,7 @@ ${hashEntry(stringified)}	${stringified}`);
     }
     module2.exports.bucketEntries = bucketEntries;
     async function bucketEntries(bucket, filter) {
-      const data = await readFile5(bucket, "utf8");
+      const data = await readFile6(bucket, "utf8");
       return _bucketEntries(data, filter);
     }
     function _bucketEntries(data) {
@@ -57324,13 +57324,13 @@ var require_brace_expansion = __commonJS({
           open2.pop();
         }
       }
-      var out = "";
+      var out2 = "";
       var last = 0;
       for (var j = 0; j < open2.length; j++) {
-        out += masked.slice(last, open2[j]) + "\0";
+        out2 += masked.slice(last, open2[j]) + "\0";
         last = open2[j] + 1;
       }
-      return out + masked.slice(last);
+      return out2 + masked.slice(last);
     }
     function commaSetFollows(str2, budget) {
       budget.remaining -= str2.length;
@@ -57417,7 +57417,7 @@ var require_brace_expansion = __commonJS({
       return i >= y;
     }
     function combine(acc, pre, values, max, maxLength, dropEmpties, budget) {
-      var out = [];
+      var out2 = [];
       var length = 0;
       var nonEmpty;
       outer: for (var a = 0; a < acc.length; a++) {
@@ -57428,15 +57428,15 @@ var require_brace_expansion = __commonJS({
           vs = nonEmpty;
         }
         for (var v = 0; v < vs.length; v++) {
-          if (out.length >= max) break outer;
+          if (out2.length >= max) break outer;
           var expansion = prefix + vs[v];
           if (length + expansion.length > maxLength) break outer;
-          out.push(expansion);
+          out2.push(expansion);
           length += expansion.length;
         }
       }
-      budget.remaining -= out.length;
-      return out;
+      budget.remaining -= out2.length;
+      return out2;
     }
     function expandSequence(body, isAlphaSequence, max, maxLength, budget) {
       var n = body.split(/\.\./);
@@ -57704,8 +57704,8 @@ var require_brace_expressions = __commonJS({
     var braceEscape = (s) => s.replace(/[[\]\\-]/g, "\\$&");
     var regexpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, "\\$&");
     var rangesToString = (ranges) => ranges.join("");
-    var parseClass = (glob, position) => {
-      const pos = position;
+    var parseClass = (glob, position2) => {
+      const pos = position2;
       if (glob.charAt(pos) !== "[") {
         throw new Error("not in a brace expression");
       }
@@ -58564,7 +58564,7 @@ var require_commonjs4 = __commonJS({
         defaults: (options2) => orig.defaults(ext(def, options2)),
         makeRe: (pattern, options2 = {}) => orig.makeRe(pattern, ext(def, options2)),
         braceExpand: (pattern, options2 = {}) => orig.braceExpand(pattern, ext(def, options2)),
-        match: (list2, pattern, options2 = {}) => orig.match(list2, pattern, ext(def, options2)),
+        match: (list3, pattern, options2 = {}) => orig.match(list3, pattern, ext(def, options2)),
         sep: orig.sep,
         GLOBSTAR: exports2.GLOBSTAR
       });
@@ -58583,13 +58583,13 @@ var require_commonjs4 = __commonJS({
     var makeRe = (pattern, options2 = {}) => new Minimatch(pattern, options2).makeRe();
     exports2.makeRe = makeRe;
     exports2.minimatch.makeRe = exports2.makeRe;
-    var match = (list2, pattern, options2 = {}) => {
+    var match = (list3, pattern, options2 = {}) => {
       const mm = new Minimatch(pattern, options2);
-      list2 = list2.filter((f) => mm.match(f));
-      if (mm.options.nonull && !list2.length) {
-        list2.push(pattern);
+      list3 = list3.filter((f) => mm.match(f));
+      if (mm.options.nonull && !list3.length) {
+        list3.push(pattern);
       }
-      return list2;
+      return list3;
     };
     exports2.match = match;
     exports2.minimatch.match = exports2.match;
@@ -60179,9 +60179,9 @@ var require_commonjs5 = __commonJS({
         if (this.#asyncReaddirInFlight) {
           await this.#asyncReaddirInFlight;
         } else {
-          let resolve5 = () => {
+          let resolve7 = () => {
           };
-          this.#asyncReaddirInFlight = new Promise((res) => resolve5 = res);
+          this.#asyncReaddirInFlight = new Promise((res) => resolve7 = res);
           try {
             for (const e3 of await this.#fs.promises.readdir(fullpath, {
               withFileTypes: true
@@ -60194,7 +60194,7 @@ var require_commonjs5 = __commonJS({
             children.provisional = 0;
           }
           this.#asyncReaddirInFlight = void 0;
-          resolve5();
+          resolve7();
         }
         return children.slice(0, children.provisional);
       }
@@ -60427,7 +60427,7 @@ var require_commonjs5 = __commonJS({
        *
        * @internal
        */
-      constructor(cwd = process.cwd(), pathImpl, sep5, { nocase, childrenCacheSize = 16 * 1024, fs: fs3 = defaultFS } = {}) {
+      constructor(cwd = process.cwd(), pathImpl, sep6, { nocase, childrenCacheSize = 16 * 1024, fs: fs3 = defaultFS } = {}) {
         this.#fs = fsFromOption(fs3);
         if (cwd instanceof URL || cwd.startsWith("file://")) {
           cwd = (0, node_url_1.fileURLToPath)(cwd);
@@ -60438,7 +60438,7 @@ var require_commonjs5 = __commonJS({
         this.#resolveCache = new ResolveCache();
         this.#resolvePosixCache = new ResolveCache();
         this.#children = new ChildrenCache(childrenCacheSize);
-        const split = cwdPath.substring(this.rootPath.length).split(sep5);
+        const split = cwdPath.substring(this.rootPath.length).split(sep6);
         if (split.length === 1 && !split[0]) {
           split.pop();
         }
@@ -61281,10 +61281,10 @@ var require_ignore = __commonJS({
       ignored(p) {
         const fullpath = p.fullpath();
         const fullpaths = `${fullpath}/`;
-        const relative4 = p.relative() || ".";
-        const relatives = `${relative4}/`;
+        const relative6 = p.relative() || ".";
+        const relatives = `${relative6}/`;
         for (const m of this.relative) {
-          if (m.match(relative4) || m.match(relatives))
+          if (m.match(relative6) || m.match(relatives))
             return true;
         }
         for (const m of this.absolute) {
@@ -61295,9 +61295,9 @@ var require_ignore = __commonJS({
       }
       childrenIgnored(p) {
         const fullpath = p.fullpath() + "/";
-        const relative4 = (p.relative() || ".") + "/";
+        const relative6 = (p.relative() || ".") + "/";
         for (const m of this.relativeChildren) {
-          if (m.match(relative4))
+          if (m.match(relative6))
             return true;
         }
         for (const m of this.absoluteChildren) {
@@ -62218,8 +62218,8 @@ var require_rm = __commonJS({
     var fs3 = __require("fs/promises");
     var contentPath = require_path();
     var { hasContent } = require_read();
-    module2.exports = rm2;
-    async function rm2(cache, integrity) {
+    module2.exports = rm4;
+    async function rm4(cache, integrity) {
       const content = await hasContent(cache, integrity);
       if (content && content.sri) {
         await fs3.rm(contentPath(cache, content.sri), { recursive: true, force: true });
@@ -62235,7 +62235,7 @@ var require_rm = __commonJS({
 var require_rm2 = __commonJS({
   "node_modules/cacache/lib/rm.js"(exports2, module2) {
     "use strict";
-    var { rm: rm2 } = __require("fs/promises");
+    var { rm: rm4 } = __require("fs/promises");
     var glob = require_glob2();
     var index = require_entry_index();
     var memo = require_memoization();
@@ -62256,7 +62256,7 @@ var require_rm2 = __commonJS({
     async function all(cache) {
       memo.clearMemoized();
       const paths = await glob(path.join(cache, "*(content-*|index-*)"), { silent: true, nosort: true });
-      return Promise.all(paths.map((p) => rm2(p, { recursive: true, force: true })));
+      return Promise.all(paths.map((p) => rm4(p, { recursive: true, force: true })));
     }
   }
 });
@@ -62266,12 +62266,12 @@ var require_verify = __commonJS({
   "node_modules/cacache/lib/verify.js"(exports2, module2) {
     "use strict";
     var {
-      mkdir: mkdir2,
-      readFile: readFile5,
-      rm: rm2,
+      mkdir: mkdir3,
+      readFile: readFile6,
+      rm: rm4,
       stat: stat3,
       truncate,
-      writeFile: writeFile2
+      writeFile: writeFile3
     } = __require("fs/promises");
     var contentPath = require_path();
     var fsm = require_lib9();
@@ -62301,7 +62301,7 @@ var require_verify = __commonJS({
       ];
       const stats = {};
       for (const step of steps) {
-        const label = step.name;
+        const label2 = step.name;
         const start = /* @__PURE__ */ new Date();
         const s = await step(cache, opts);
         if (s) {
@@ -62313,7 +62313,7 @@ var require_verify = __commonJS({
         if (!stats.runTime) {
           stats.runTime = {};
         }
-        stats.runTime[label] = end - start;
+        stats.runTime[label2] = end - start;
       }
       stats.runTime.total = stats.endTime - stats.startTime;
       opts.log.silly(
@@ -62333,7 +62333,7 @@ var require_verify = __commonJS({
     }
     async function fixPerms(cache, opts) {
       opts.log.silly("verify", "fixing cache permissions");
-      await mkdir2(cache, { recursive: true });
+      await mkdir3(cache, { recursive: true });
       return null;
     }
     async function garbageCollect(cache, opts) {
@@ -62350,8 +62350,8 @@ var require_verify = __commonJS({
           liveContent.add(integrity[algo].toString());
         }
       });
-      await new Promise((resolve5, reject) => {
-        indexStream.on("end", resolve5).on("error", reject);
+      await new Promise((resolve7, reject) => {
+        indexStream.on("end", resolve7).on("error", reject);
       });
       const contentDir = contentPath.contentDir(cache);
       const files = await glob(path.join(contentDir, "**"), {
@@ -62386,7 +62386,7 @@ var require_verify = __commonJS({
           } else {
             stats.reclaimedCount++;
             const s = await stat3(f);
-            await rm2(f, { recursive: true, force: true });
+            await rm4(f, { recursive: true, force: true });
             stats.reclaimedSize += s.size;
           }
           return stats;
@@ -62409,7 +62409,7 @@ var require_verify = __commonJS({
         if (err.code !== "EINTEGRITY") {
           throw err;
         }
-        await rm2(filepath, { recursive: true, force: true });
+        await rm4(filepath, { recursive: true, force: true });
         contentInfo.valid = false;
       }
       return contentInfo;
@@ -62475,16 +62475,16 @@ var require_verify = __commonJS({
     }
     function cleanTmp(cache, opts) {
       opts.log.silly("verify", "cleaning tmp directory");
-      return rm2(path.join(cache, "tmp"), { recursive: true, force: true });
+      return rm4(path.join(cache, "tmp"), { recursive: true, force: true });
     }
     async function writeVerifile(cache, opts) {
       const verifile = path.join(cache, "_lastverified");
       opts.log.silly("verify", "writing verifile to " + verifile);
-      return writeFile2(verifile, `${Date.now()}`);
+      return writeFile3(verifile, `${Date.now()}`);
     }
     module2.exports.lastRun = lastRun;
     async function lastRun(cache) {
-      const data = await readFile5(path.join(cache, "_lastverified"), { encoding: "utf8" });
+      const data = await readFile6(path.join(cache, "_lastverified"), { encoding: "utf8" });
       return /* @__PURE__ */ new Date(+data);
     }
   }
@@ -62522,7 +62522,7 @@ var require_lib10 = __commonJS({
     "use strict";
     var get = require_get();
     var put = require_put();
-    var rm2 = require_rm2();
+    var rm4 = require_rm2();
     var verify3 = require_verify();
     var { clearMemoized } = require_memoization();
     var tmp = require_tmp();
@@ -62542,10 +62542,10 @@ var require_lib10 = __commonJS({
     module2.exports.get.hasContent = get.hasContent;
     module2.exports.put = put;
     module2.exports.put.stream = put.stream;
-    module2.exports.rm = rm2.entry;
-    module2.exports.rm.all = rm2.all;
+    module2.exports.rm = rm4.entry;
+    module2.exports.rm.all = rm4.all;
     module2.exports.rm.entry = module2.exports.rm;
-    module2.exports.rm.content = rm2.content;
+    module2.exports.rm.content = rm4.content;
     module2.exports.clearMemoized = clearMemoized;
     module2.exports.tmp = {};
     module2.exports.tmp.mkdir = tmp.mkdir;
@@ -62891,7 +62891,7 @@ var require_promise_retry = __commonJS({
         fn = temp;
       }
       operation = retry2.operation(options2);
-      return new Promise(function(resolve5, reject) {
+      return new Promise(function(resolve7, reject) {
         operation.attempt(function(number) {
           Promise.resolve().then(function() {
             return fn(function(err) {
@@ -62900,7 +62900,7 @@ var require_promise_retry = __commonJS({
               }
               throw errcode(new Error("Retrying"), "EPROMISERETRY", { retried: err });
             }, number);
-          }).then(resolve5, function(err) {
+          }).then(resolve7, function(err) {
             if (isRetryError(err)) {
               err = err.retried;
               if (operation.retry(err || new Error())) {
@@ -63062,12 +63062,12 @@ var require_lib11 = __commonJS({
           return process.emit("input", "end");
         },
         read: function(...args) {
-          let resolve5, reject;
+          let resolve7, reject;
           const promise = new Promise((_resolve, _reject) => {
-            resolve5 = _resolve;
+            resolve7 = _resolve;
             reject = _reject;
           });
-          process.emit("input", "read", resolve5, reject, ...args);
+          process.emit("input", "read", resolve7, reject, ...args);
           return promise;
         }
       }
@@ -63675,9 +63675,9 @@ var require_has_flag = __commonJS({
     "use strict";
     module2.exports = (flag, argv = process.argv) => {
       const prefix = flag.startsWith("-") ? "" : flag.length === 1 ? "-" : "--";
-      const position = argv.indexOf(prefix + flag);
+      const position2 = argv.indexOf(prefix + flag);
       const terminatorPosition = argv.indexOf("--");
-      return position !== -1 && (terminatorPosition === -1 || position < terminatorPosition);
+      return position2 !== -1 && (terminatorPosition === -1 || position2 < terminatorPosition);
     };
   }
 });
@@ -64029,8 +64029,8 @@ var require_helpers = __commonJS({
     function req(url, opts = {}) {
       const href = typeof url === "string" ? url : url.href;
       const req2 = (href.startsWith("https:") ? https2 : http2).request(url, opts);
-      const promise = new Promise((resolve5, reject) => {
-        req2.once("response", resolve5).once("error", reject).end();
+      const promise = new Promise((resolve7, reject) => {
+        req2.once("response", resolve7).once("error", reject).end();
       });
       req2.then = promise.then.bind(promise);
       return req2;
@@ -64337,7 +64337,7 @@ var require_parse_proxy_response = __commonJS({
     var debug_1 = __importDefault(require_src());
     var debug2 = (0, debug_1.default)("https-proxy-agent:parse-proxy-response");
     function parseProxyResponse(socket) {
-      return new Promise((resolve5, reject) => {
+      return new Promise((resolve7, reject) => {
         let buffersLength = 0;
         const buffers = [];
         function read() {
@@ -64403,7 +64403,7 @@ var require_parse_proxy_response = __commonJS({
           }
           debug2("got proxy server response: %o %o", firstLine, headers);
           cleanup();
-          resolve5({
+          resolve7({
             connect: {
               statusCode,
               statusText,
@@ -66047,12 +66047,12 @@ var require_common2 = __commonJS({
     function stringToPaddedHex(numberString) {
       return numberToPaddedHex(parseInt(numberString, 10));
     }
-    function testBit(binaryValue, position) {
+    function testBit(binaryValue, position2) {
       const { length } = binaryValue;
-      if (position >= length) {
+      if (position2 >= length) {
         return false;
       }
-      const positionInString = length - position - 1;
+      const positionInString = length - position2 - 1;
       return binaryValue.substring(positionInString, positionInString + 1) === "1";
     }
   }
@@ -66880,8 +66880,8 @@ var require_regular_expressions = __commonJS({
       possibilities.push(`(0{1,4}:){1,${elidedGroups - 1}}${right}`);
       possibilities.push(`(0{1,4}:){${elidedGroups - 1}}0{1,4}`);
       for (let groups2 = 1; groups2 < elidedGroups - 1; groups2++) {
-        for (let position = 1; position < elidedGroups - groups2; position++) {
-          possibilities.push(`(0{1,4}:){${position}}:(0{1,4}:){${elidedGroups - position - groups2 - 1}}0{1,4}`);
+        for (let position2 = 1; position2 < elidedGroups - groups2; position2++) {
+          possibilities.push(`(0{1,4}:){${position2}}:(0{1,4}:){${elidedGroups - position2 - groups2 - 1}}0{1,4}`);
         }
       }
       return groupPossibilities(possibilities);
@@ -68432,11 +68432,11 @@ var require_socksclient = __commonJS({
     "use strict";
     var __awaiter13 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -68452,7 +68452,7 @@ var require_socksclient = __commonJS({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -68486,13 +68486,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnection(options2, callback) {
-        return new Promise((resolve5, reject) => {
+        return new Promise((resolve7, reject) => {
           try {
             (0, helpers_1.validateSocksClientOptions)(options2, ["connect"]);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve5(err);
+              return resolve7(err);
             } else {
               return reject(err);
             }
@@ -68503,16 +68503,16 @@ var require_socksclient = __commonJS({
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(null, info2);
-              resolve5(info2);
+              resolve7(info2);
             } else {
-              resolve5(info2);
+              resolve7(info2);
             }
           });
           client.once("error", (err) => {
             client.removeAllListeners();
             if (typeof callback === "function") {
               callback(err);
-              resolve5(err);
+              resolve7(err);
             } else {
               reject(err);
             }
@@ -68529,13 +68529,13 @@ var require_socksclient = __commonJS({
        * @returns { Promise }
        */
       static createConnectionChain(options2, callback) {
-        return new Promise((resolve5, reject) => __awaiter13(this, void 0, void 0, function* () {
+        return new Promise((resolve7, reject) => __awaiter13(this, void 0, void 0, function* () {
           try {
             (0, helpers_1.validateSocksClientChainOptions)(options2);
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              return resolve5(err);
+              return resolve7(err);
             } else {
               return reject(err);
             }
@@ -68561,14 +68561,14 @@ var require_socksclient = __commonJS({
             }
             if (typeof callback === "function") {
               callback(null, { socket: sock });
-              resolve5({ socket: sock });
+              resolve7({ socket: sock });
             } else {
-              resolve5({ socket: sock });
+              resolve7({ socket: sock });
             }
           } catch (err) {
             if (typeof callback === "function") {
               callback(err);
-              resolve5(err);
+              resolve7(err);
             } else {
               reject(err);
             }
@@ -69252,12 +69252,12 @@ var require_dist9 = __commonJS({
         let { host } = opts;
         const { port, lookup: lookupFn = dns.lookup } = opts;
         if (shouldLookup) {
-          host = await new Promise((resolve5, reject) => {
+          host = await new Promise((resolve7, reject) => {
             lookupFn(host, {}, (err, res) => {
               if (err) {
                 reject(err);
               } else {
-                resolve5(res);
+                resolve7(res);
               }
             });
           });
@@ -70047,8 +70047,8 @@ var require_entry = __commonJS({
         let body = null;
         if (this.response.status === 200) {
           let cacheWriteResolve, cacheWriteReject;
-          const cacheWritePromise = new Promise((resolve5, reject) => {
-            cacheWriteResolve = resolve5;
+          const cacheWritePromise = new Promise((resolve7, reject) => {
+            cacheWriteResolve = resolve7;
             cacheWriteReject = reject;
           }).catch((err) => {
             body.emit("error", err);
@@ -71115,11 +71115,11 @@ var init_sign = __esm({
     import_sign = __toESM(require_dist10(), 1);
     __awaiter8 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -71135,7 +71135,7 @@ var init_sign = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -71190,11 +71190,11 @@ var init_store = __esm({
     init_utils4();
     __awaiter9 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -71210,7 +71210,7 @@ var init_store = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -71301,11 +71301,11 @@ var init_attest = __esm({
     init_store();
     __awaiter10 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -71321,7 +71321,7 @@ var init_attest = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -72731,11 +72731,11 @@ var init_oidc = __esm({
     init_esm();
     __awaiter11 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -72751,7 +72751,7 @@ var init_oidc = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -72828,11 +72828,11 @@ var init_provenance = __esm({
     init_oidc();
     __awaiter12 = function(thisArg, _arguments, P, generator) {
       function adopt(value) {
-        return value instanceof P ? value : new P(function(resolve5) {
-          resolve5(value);
+        return value instanceof P ? value : new P(function(resolve7) {
+          resolve7(value);
         });
       }
-      return new (P || (P = Promise))(function(resolve5, reject) {
+      return new (P || (P = Promise))(function(resolve7, reject) {
         function fulfilled(value) {
           try {
             step(generator.next(value));
@@ -72848,7 +72848,7 @@ var init_provenance = __esm({
           }
         }
         function step(result) {
-          result.done ? resolve5(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve7(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -72919,7 +72919,7 @@ var init_lib2 = __esm({
 });
 
 // actions/promote/main.ts
-import { join as join8 } from "node:path";
+import { join as join10 } from "node:path";
 
 // pipeline-schema/load.ts
 import { readFile, stat } from "node:fs/promises";
@@ -73009,6 +73009,9 @@ var PolicyError = class extends MlpipelineError {
     this.rule = rule;
   }
 };
+function isMlpipelineError(e3) {
+  return e3 instanceof MlpipelineError;
+}
 var PushError = class extends MlpipelineError {
   exitCode = 1;
   code = "push-failed";
@@ -73017,23 +73020,23 @@ var PushError = class extends MlpipelineError {
 // core/git.ts
 import { spawn } from "node:child_process";
 function gitRaw(args, opts) {
-  return new Promise((resolve5, reject) => {
+  return new Promise((resolve7, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env, GIT_TERMINAL_PROMPT: "0" },
       stdio: ["pipe", "pipe", "pipe"]
     });
-    const out = [];
+    const out2 = [];
     const err = [];
-    child.stdout.on("data", (b) => out.push(b));
+    child.stdout.on("data", (b) => out2.push(b));
     child.stderr.on("data", (b) => err.push(b));
     child.on(
       "error",
       (e3) => reject(new GitError(`cannot run git: ${e3.message}`, { fix: "install git and make sure it is on PATH" }))
     );
     child.on("close", (code) => {
-      const res = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 };
-      if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve5(res);
+      const res = { stdout: Buffer.concat(out2), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 };
+      if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve7(res);
       else reject(new GitError(`git ${args[0]} failed: ${res.stderr.trim() || `exit code ${res.code}`}`));
     });
     child.stdin.on("error", () => void 0);
@@ -73165,14 +73168,14 @@ function pointer(...tokens) {
 }
 function pointerToPath(ptr) {
   if (ptr === "") return "the top level";
-  let out = "";
+  let out2 = "";
   for (const raw of ptr.split("/").slice(1)) {
     const t = unescapePointerToken(raw);
-    if (/^\d+$/.test(t)) out += `[${t}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(t)) out += (out ? "." : "") + t;
-    else out += `[${JSON.stringify(t)}]`;
+    if (/^\d+$/.test(t)) out2 += `[${t}]`;
+    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(t)) out2 += (out2 ? "." : "") + t;
+    else out2 += `[${JSON.stringify(t)}]`;
   }
-  return out;
+  return out2;
 }
 
 // core/internal-error.ts
@@ -73339,7 +73342,7 @@ function schemaProblems(errors, data, root) {
     (e3) => !combinators.some((c) => c !== e3 && e3.schemaPath.startsWith(c.schemaPath + "/") && e3.instancePath.startsWith(c.instancePath)) && // propertyNames reports the failing key's sub-errors with `propertyName`; keep only its own error.
     !(e3.propertyName !== void 0 && e3.keyword !== "propertyNames")
   );
-  const out = [];
+  const out2 = [];
   const seen = /* @__PURE__ */ new Set();
   for (const e3 of kept) {
     const p = oneProblem(e3, data, root);
@@ -73347,10 +73350,10 @@ function schemaProblems(errors, data, root) {
     const key = `${p.pointer}|${p.at}|${p.message}`;
     if (!seen.has(key)) {
       seen.add(key);
-      out.push(p);
+      out2.push(p);
     }
   }
-  return out;
+  return out2;
 }
 function oneProblem(e3, data, root) {
   const ptr = e3.instancePath;
@@ -73696,6 +73699,87 @@ var datasetRefs = {
   check: (ctx) => [...validationDataset(ctx), ...evaluationDataset(ctx)]
 };
 
+// pipeline-schema/deploy-template.ts
+var URI_PLACEHOLDERS = ["name", "version", "sha256", "release_asset_url"];
+function parseUriTemplate(template) {
+  const parts = [];
+  const problems = [];
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if ((c === "{" || c === "}") && template[i + 1] === c) {
+      text += c;
+      i++;
+      continue;
+    }
+    if (c === "}") {
+      problems.push({ within: "}", message: "a '}' closes no placeholder in the deploy uri", fix: "write '}}' for a literal '}'" });
+      continue;
+    }
+    if (c !== "{") {
+      text += c;
+      continue;
+    }
+    const end = template.indexOf("}", i + 1);
+    if (end < 0) {
+      problems.push({ within: template.slice(i), message: "a '{' in the deploy uri is never closed", fix: `close it (e.g. {version}), or write '{{' for a literal '{'; placeholders: ${list()}` });
+      break;
+    }
+    const key = template.slice(i + 1, end);
+    if (!URI_PLACEHOLDERS.includes(key)) {
+      const hint = closest(key, URI_PLACEHOLDERS);
+      problems.push({
+        within: template.slice(i, end + 1),
+        message: `unknown placeholder '{${key}}' in the deploy uri${hint ? `; did you mean '{${hint}}'?` : ""}`,
+        fix: hint ? `write '{${hint}}'` : `use one of ${list()}, or '{{' and '}}' for literal braces`
+      });
+    }
+    if (text) parts.push({ text });
+    text = "";
+    parts.push({ placeholder: key, offset: i });
+    i = end;
+  }
+  if (text) parts.push({ text });
+  return { parts, problems };
+}
+function list() {
+  return URI_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
+}
+
+// pipeline-schema/rules/deploy-blocks.ts
+function blockProblems(ctx, env, d) {
+  const at2 = (...k) => pointer("environments", env, "deploy", ...k);
+  const out2 = [...pathProblems(ctx, d.manifest, at2("manifest"))];
+  const uri = str(d.uri);
+  if (uri !== void 0) {
+    for (const p of parseUriTemplate(uri).problems) out2.push({ pointer: at2("uri"), within: p.within, message: `environment '${env}': ${p.message}`, fix: p.fix });
+  }
+  const kind = str(d.kind);
+  if (kind === "custom" && d.field === void 0) {
+    out2.push({ pointer: at2("kind"), message: `environment '${env}': a custom deploy needs 'field', the dotted path to set`, fix: "add e.g. 'field: spec.model.uri'" });
+  }
+  if (isObj(d.canary)) {
+    const c = obj(d.canary);
+    if (kind === "seldon" && c.experiment === void 0) {
+      out2.push({ pointer: at2("canary"), message: `environment '${env}': a seldon canary needs 'experiment', the Experiment whose candidate weights are set`, fix: "add 'experiment: <metadata.name of the Experiment>' (in the same manifest file)" });
+    }
+    if (kind !== "seldon" && c.experiment !== void 0) {
+      out2.push({ pointer: at2("canary", "experiment"), message: `environment '${env}': 'experiment' is for seldon; a ${kind ?? "non-seldon"} canary sets a traffic field`, fix: kind === "kserve" ? "remove it (kserve sets spec.predictor.canaryTrafficPercent)" : "remove it and give 'field'" });
+    }
+    if (kind === "custom" && c.field === void 0) {
+      out2.push({ pointer: at2("canary"), message: `environment '${env}': a custom canary needs 'field', the dotted path of the traffic percentage`, fix: "add e.g. 'field: spec.traffic.canaryPercent'" });
+    }
+    if (kind === "seldon" && c.field !== void 0) {
+      out2.push({ pointer: at2("canary", "field"), message: `environment '${env}': a seldon canary sets the Experiment's candidate weights, not a field`, fix: "remove 'field'" });
+    }
+  }
+  return out2;
+}
+var deployBlocks = {
+  id: "deploy-blocks",
+  check: (ctx) => Object.entries(ctx.environments).flatMap(([env, e3]) => isObj(obj(e3).deploy) ? blockProblems(ctx, env, obj(obj(e3).deploy)) : [])
+};
+
 // pipeline-schema/graph.ts
 import { posix } from "node:path";
 function normalizeRelPath(p) {
@@ -73707,11 +73791,11 @@ function pathsOverlap(a, b) {
   return a.startsWith(b + "/") || b.startsWith(a + "/");
 }
 function expanded(stage, key) {
-  const list2 = stage[key] ?? [];
+  const list3 = stage[key] ?? [];
   const combos = matrixCombinations(stage.matrix);
-  const out = /* @__PURE__ */ new Set();
-  for (const p of list2) for (const c of combos) out.add(normalizeRelPath(substituteMatrix(p, c)));
-  return [...out];
+  const out2 = /* @__PURE__ */ new Set();
+  for (const p of list3) for (const c of combos) out2.add(normalizeRelPath(substituteMatrix(p, c)));
+  return [...out2];
 }
 function stageEdges(stages) {
   const produced = Object.entries(stages).map(([name, s]) => ({ name, outs: [...expanded(s, "outs"), ...expanded(s, "metrics")] }));
@@ -73759,7 +73843,7 @@ function findCycles(names, edges) {
 
 // pipeline-schema/rules/duplicate-outs.ts
 function duplicateOuts(ctx) {
-  const out = [];
+  const out2 = [];
   const owners = /* @__PURE__ */ new Map();
   for (const { name, raw: s, combos } of ctx.stages) {
     if (combos === void 0) continue;
@@ -73770,24 +73854,24 @@ function duplicateOuts(ctx) {
           const sub = substituteMatrix(p, c);
           if (matrixPlaceholders(sub).length || ctx.paths.check(sub)) continue;
           const norm = normalizeRelPath(sub);
-          const label = instanceName(name, c);
+          const label2 = instanceName(name, c);
           const clash = [...owners.entries()].find(([o]) => pathsOverlap(o, norm));
           if (clash) {
             const [theirs, owner] = clash;
             const same = owner.stage === name;
-            out.push({
+            out2.push({
               pointer: pointer("stages", name, key, i),
-              message: theirs === norm ? `${same ? "matrix instances" : "stages"} '${owner.label}' and '${label}' both write '${norm}'` : `'${norm}' of '${label}' overlaps '${theirs}' written by '${owner.label}'`,
+              message: theirs === norm ? `${same ? "matrix instances" : "stages"} '${owner.label}' and '${label2}' both write '${norm}'` : `'${norm}' of '${label2}' overlaps '${theirs}' written by '${owner.label}'`,
               fix: same ? `put a matrix placeholder in the path, e.g. '${withPlaceholder(norm, Object.keys(c))}'` : "give each stage its own output paths"
             });
             return;
           }
-          owners.set(norm, { label, stage: name });
+          owners.set(norm, { label: label2, stage: name });
         }
       });
     }
   }
-  return out;
+  return out2;
 }
 function withPlaceholder(p, keys) {
   const k = keys[0] ?? "KEY";
@@ -73849,7 +73933,7 @@ var environmentCycles = {
   id: "environment-cycles",
   check(ctx) {
     const after = new Map(afterEntries(ctx).filter(([name, a]) => a !== name && own(ctx.environments, a)));
-    const out = [];
+    const out2 = [];
     const reported = /* @__PURE__ */ new Set();
     for (const start of after.keys()) {
       const path = [start];
@@ -73863,13 +73947,13 @@ var environmentCycles = {
       const key = [...new Set(cycle)].sort().join("\0");
       if (reported.has(key)) continue;
       reported.add(key);
-      out.push({
+      out2.push({
         pointer: pointer("environments", cur, "after"),
         message: `environments come after each other in a cycle: ${cycle.join(" \u2192 ")}`,
         fix: "one environment must come first: remove its 'after'"
       });
     }
-    return out;
+    return out2;
   }
 };
 
@@ -73920,18 +74004,18 @@ var gateSliceColumns = {
   id: "gate-slice-columns",
   check: ({ doc, evaluation }) => {
     const declared = arr(evaluation.slices).map((s) => str(obj(s).column)).filter((c) => c !== void 0);
-    const out = [];
+    const out2 = [];
     arr(doc.gates).forEach((g, i) => {
       if (!isObj(g)) return;
       if (isObj(g.slice)) {
         for (const column of Object.keys(g.slice)) {
-          if (!declared.includes(column)) out.push(undeclared(column, declared, pointer("gates", i, "slice", column), `gates[${i}].slice`));
+          if (!declared.includes(column)) out2.push(undeclared(column, declared, pointer("gates", i, "slice", column), `gates[${i}].slice`));
         }
       }
       const across = str(g.across);
-      if (across !== void 0 && !declared.includes(across)) out.push({ ...undeclared(across, declared, pointer("gates", i, "across"), `gates[${i}].across`), at: "value" });
+      if (across !== void 0 && !declared.includes(across)) out2.push({ ...undeclared(across, declared, pointer("gates", i, "across"), `gates[${i}].across`), at: "value" });
     });
-    return out;
+    return out2;
   }
 };
 
@@ -74006,11 +74090,11 @@ function templatedStrings({ name, raw: s }) {
 }
 function unknownPlaceholders(stage) {
   const { name, matrixKeys } = stage;
-  const out = [];
+  const out2 = [];
   for (const [text, ptr] of templatedStrings(stage)) {
     for (const key of matrixPlaceholders(text)) {
       if (matrixKeys.includes(key)) continue;
-      out.push({
+      out2.push({
         pointer: ptr,
         within: `\${matrix.${key}}`,
         message: matrixKeys.length ? `'\${matrix.${key}}' names no key of stage '${name}'s matrix${didYouMean(key, matrixKeys)}` : `'\${matrix.${key}}' is used but stage '${name}' has no matrix`,
@@ -74018,7 +74102,7 @@ function unknownPlaceholders(stage) {
       });
     }
   }
-  return out;
+  return out2;
 }
 var matrixPlaceholderKeys = {
   id: "matrix-placeholders",
@@ -74065,10 +74149,10 @@ var metricRefs = {
 function columnBounds(col, c) {
   const co = obj(c);
   const base = pointer("validation", "columns", col);
-  const out = boundsProblems(co, base, `validation.columns.${col}`);
-  for (const k of ["length", "mean", "std"]) if (isObj(co[k])) out.push(...boundsProblems(co[k], `${base}/${k}`, `validation.columns.${col}.${k}`));
-  for (const [q, b] of Object.entries(obj(co.quantiles))) out.push(...boundsProblems(obj(b), `${base}/quantiles/${q}`, `validation.columns.${col}.quantiles.${q}`));
-  return out;
+  const out2 = boundsProblems(co, base, `validation.columns.${col}`);
+  for (const k of ["length", "mean", "std"]) if (isObj(co[k])) out2.push(...boundsProblems(co[k], `${base}/${k}`, `validation.columns.${col}.${k}`));
+  for (const [q, b] of Object.entries(obj(co.quantiles))) out2.push(...boundsProblems(obj(b), `${base}/quantiles/${q}`, `validation.columns.${col}.quantiles.${q}`));
+  return out2;
 }
 var minNotAboveMax = {
   id: "min-not-above-max",
@@ -74263,17 +74347,17 @@ var decodeVLQ = (str2) => {
 var decodeRanges = (str2, isStride1) => {
   const res = decodeVLQ(str2);
   const numRanges = isStride1 ? res.length / 2 : res.length / 3;
-  const out = new Uint32Array(numRanges * 3);
+  const out2 = new Uint32Array(numRanges * 3);
   let current = 0;
   let resIdx = 0;
   for (let i = 0; i < numRanges; i++) {
     current += res[resIdx++];
-    out[i * 3] = current;
+    out2[i * 3] = current;
     current += res[resIdx++];
-    out[i * 3 + 1] = current;
-    out[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
+    out2[i * 3 + 1] = current;
+    out2[i * 3 + 2] = isStride1 ? 1 : res[resIdx++];
   }
-  return out;
+  return out2;
 };
 var decodeOrbit = (str2) => {
   const res = decodeVLQ(str2);
@@ -74746,43 +74830,43 @@ var Utils = class Utils2 {
     return -1;
   }
   static escapeRune(rune) {
-    let out = "";
+    let out2 = "";
     if (Unicode.isPrint(rune)) {
-      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out += "\\";
-      out += String.fromCodePoint(rune);
+      if (Utils2.METACHARACTERS.indexOf(String.fromCodePoint(rune)) >= 0) out2 += "\\";
+      out2 += String.fromCodePoint(rune);
     } else switch (rune) {
       case Codepoint.CODES['"']:
-        out += '\\"';
+        out2 += '\\"';
         break;
       case Codepoint.CODES["\\"]:
-        out += "\\\\";
+        out2 += "\\\\";
         break;
       case Codepoint.CODES["	"]:
-        out += "\\t";
+        out2 += "\\t";
         break;
       case Codepoint.CODES["\n"]:
-        out += "\\n";
+        out2 += "\\n";
         break;
       case Codepoint.CODES["\r"]:
-        out += "\\r";
+        out2 += "\\r";
         break;
       case Codepoint.CODES["\b"]:
-        out += "\\b";
+        out2 += "\\b";
         break;
       case Codepoint.CODES["\f"]:
-        out += "\\f";
+        out2 += "\\f";
         break;
       default: {
         let s = rune.toString(16);
         if (rune < 256) {
-          out += "\\x";
-          if (s.length === 1) out += "0";
-          out += s;
-        } else out += `\\x{${s}}`;
+          out2 += "\\x";
+          if (s.length === 1) out2 += "0";
+          out2 += s;
+        } else out2 += `\\x{${s}}`;
         break;
       }
     }
-    return out;
+    return out2;
   }
   static stringToRunes(str2) {
     const string = String(str2);
@@ -74842,26 +74926,26 @@ var Utils = class Utils2 {
       if (!cachedNativeEncoder) cachedNativeEncoder = new TextEncoder();
       return cachedNativeEncoder.encode(str2);
     } else {
-      let out = [], p = 0;
+      let out2 = [], p = 0;
       for (let i = 0; i < str2.length; i++) {
         let c = str2.charCodeAt(i);
-        if (c < 128) out[p++] = c;
+        if (c < 128) out2[p++] = c;
         else if (c < 2048) {
-          out[p++] = c >> 6 | 192;
-          out[p++] = c & 63 | 128;
+          out2[p++] = c >> 6 | 192;
+          out2[p++] = c & 63 | 128;
         } else if ((c & 64512) === Unicode.MIN_HIGH_SURROGATE && i + 1 < str2.length && (str2.charCodeAt(i + 1) & 64512) === Unicode.MIN_LOW_SURROGATE) {
           c = Unicode.MIN_SUPPLEMENTARY_CODE_POINT + ((c & 1023) << 10) + (str2.charCodeAt(++i) & 1023);
-          out[p++] = c >> 18 | 240;
-          out[p++] = c >> 12 & 63 | 128;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
+          out2[p++] = c >> 18 | 240;
+          out2[p++] = c >> 12 & 63 | 128;
+          out2[p++] = c >> 6 & 63 | 128;
+          out2[p++] = c & 63 | 128;
         } else {
-          out[p++] = c >> 12 | 224;
-          out[p++] = c >> 6 & 63 | 128;
-          out[p++] = c & 63 | 128;
+          out2[p++] = c >> 12 | 224;
+          out2[p++] = c >> 6 & 63 | 128;
+          out2[p++] = c & 63 | 128;
         }
       }
-      return out;
+      return out2;
     }
   }
   static utf8ByteArrayToString(bytes) {
@@ -74870,27 +74954,27 @@ var Utils = class Utils2 {
       const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
       return cachedNativeDecoder.decode(view);
     } else {
-      let out = [], pos = 0, c = 0;
+      let out2 = [], pos = 0, c = 0;
       while (pos < bytes.length) {
         let c1 = bytes[pos++];
-        if (c1 < 128) out[c++] = String.fromCharCode(c1);
+        if (c1 < 128) out2[c++] = String.fromCharCode(c1);
         else if (c1 > 191 && c1 < 224) {
           let c2 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
+          out2[c++] = String.fromCharCode((c1 & 31) << 6 | c2 & 63);
         } else if (c1 > 239 && c1 < 365) {
           let c2 = bytes[pos++];
           let c3 = bytes[pos++];
           let c4 = bytes[pos++];
           let u = ((c1 & 7) << 18 | (c2 & 63) << 12 | (c3 & 63) << 6 | c4 & 63) - Unicode.MIN_SUPPLEMENTARY_CODE_POINT;
-          out[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
-          out[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
+          out2[c++] = String.fromCharCode(Unicode.MIN_HIGH_SURROGATE + (u >> 10));
+          out2[c++] = String.fromCharCode(Unicode.MIN_LOW_SURROGATE + (u & 1023));
         } else {
           let c2 = bytes[pos++];
           let c3 = bytes[pos++];
-          out[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
+          out2[c++] = String.fromCharCode((c1 & 15) << 12 | (c2 & 63) << 6 | c3 & 63);
         }
       }
-      return out.join("");
+      return out2.join("");
     }
   }
 };
@@ -75723,10 +75807,10 @@ var Inst = class Inst2 {
     return Inst2.RUNE <= op && op <= Inst2.RUNE_ANY_NOT_NL;
   }
   static escapeRunes(runes) {
-    let out = '"';
-    for (let rune of runes) out += Utils.escapeRune(rune);
-    out += '"';
-    return out;
+    let out2 = '"';
+    for (let rune of runes) out2 += Utils.escapeRune(rune);
+    out2 += '"';
+    return out2;
   }
   constructor(op) {
     this.op = op;
@@ -75870,13 +75954,13 @@ var Queue = class Queue2 {
     this.mainThreads = 0;
   }
   toString() {
-    let out = "{";
+    let out2 = "{";
     for (let i = 0; i < this.size; i++) {
-      if (i !== 0) out += ", ";
-      out += this.densePcs[i];
+      if (i !== 0) out2 += ", ";
+      out2 += this.densePcs[i];
     }
-    out += "}";
-    return out;
+    out2 += "}";
+    return out2;
   }
 };
 var LookbehindState = class {
@@ -77191,134 +77275,134 @@ var Regexp = class Regexp2 {
     return this.appendTo();
   }
   appendTo() {
-    let out = "";
+    let out2 = "";
     switch (this.op) {
       case Regexp2.Op.NO_MATCH:
-        out += "[^\\x00-\\x{10FFFF}]";
+        out2 += "[^\\x00-\\x{10FFFF}]";
         break;
       case Regexp2.Op.EMPTY_MATCH:
-        out += "(?:)";
+        out2 += "(?:)";
         break;
       case Regexp2.Op.STAR:
       case Regexp2.Op.PLUS:
       case Regexp2.Op.QUEST:
       case Regexp2.Op.REPEAT: {
         const sub = this.subs[0];
-        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
+        if (sub.op > Regexp2.Op.CAPTURE || sub.op === Regexp2.Op.LITERAL && sub.runes.length > 1) out2 += `(?:${sub.appendTo()})`;
+        else out2 += sub.appendTo();
         switch (this.op) {
           case Regexp2.Op.STAR:
-            out += "*";
+            out2 += "*";
             break;
           case Regexp2.Op.PLUS:
-            out += "+";
+            out2 += "+";
             break;
           case Regexp2.Op.QUEST:
-            out += "?";
+            out2 += "?";
             break;
           case Regexp2.Op.REPEAT:
-            out += `{${this.min}`;
+            out2 += `{${this.min}`;
             if (this.min !== this.max) {
-              out += ",";
-              if (this.max >= 0) out += this.max;
+              out2 += ",";
+              if (this.max >= 0) out2 += this.max;
             }
-            out += "}";
+            out2 += "}";
         }
-        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out += "?";
+        if ((this.flags & RE2Flags.NON_GREEDY) !== 0) out2 += "?";
         break;
       }
       case Regexp2.Op.CONCAT:
-        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out += `(?:${sub.appendTo()})`;
-        else out += sub.appendTo();
+        for (let sub of this.subs) if (sub.op === Regexp2.Op.ALTERNATE) out2 += `(?:${sub.appendTo()})`;
+        else out2 += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep5 = "";
+        let sep6 = "";
         for (let sub of this.subs) {
-          out += sep5;
-          sep5 = "|";
-          out += sub.appendTo();
+          out2 += sep6;
+          sep6 = "|";
+          out2 += sub.appendTo();
         }
         break;
       }
       case Regexp2.Op.LITERAL:
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += "(?i:";
-        for (let rune of this.runes) out += Utils.escapeRune(rune);
-        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out += ")";
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out2 += "(?i:";
+        for (let rune of this.runes) out2 += Utils.escapeRune(rune);
+        if ((this.flags & RE2Flags.FOLD_CASE) !== 0) out2 += ")";
         break;
       case Regexp2.Op.ANY_CHAR_NOT_NL:
-        out += "(?-s:.)";
+        out2 += "(?-s:.)";
         break;
       case Regexp2.Op.ANY_CHAR:
-        out += "(?s:.)";
+        out2 += "(?s:.)";
         break;
       case Regexp2.Op.PLB:
-        out += `(?<=${this.subs[0].appendTo()})`;
+        out2 += `(?<=${this.subs[0].appendTo()})`;
         break;
       case Regexp2.Op.NLB:
-        out += `(?<!${this.subs[0].appendTo()})`;
+        out2 += `(?<!${this.subs[0].appendTo()})`;
         break;
       case Regexp2.Op.CAPTURE:
-        if (this.name === null || this.name.length === 0) out += "(";
-        else out += `(?P<${this.name}>`;
-        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out += this.subs[0].appendTo();
-        out += ")";
+        if (this.name === null || this.name.length === 0) out2 += "(";
+        else out2 += `(?P<${this.name}>`;
+        if (this.subs[0].op !== Regexp2.Op.EMPTY_MATCH) out2 += this.subs[0].appendTo();
+        out2 += ")";
         break;
       case Regexp2.Op.BEGIN_TEXT:
-        out += "\\A";
+        out2 += "\\A";
         break;
       case Regexp2.Op.END_TEXT:
-        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out += "(?-m:$)";
-        else out += "\\z";
+        if ((this.flags & RE2Flags.WAS_DOLLAR) !== 0) out2 += "(?-m:$)";
+        else out2 += "\\z";
         break;
       case Regexp2.Op.BEGIN_LINE:
-        out += "^";
+        out2 += "^";
         break;
       case Regexp2.Op.END_LINE:
-        out += "$";
+        out2 += "$";
         break;
       case Regexp2.Op.WORD_BOUNDARY:
-        out += "\\b";
+        out2 += "\\b";
         break;
       case Regexp2.Op.NO_WORD_BOUNDARY:
-        out += "\\B";
+        out2 += "\\B";
         break;
       case Regexp2.Op.CHAR_CLASS:
         if (this.runes.length % 2 !== 0) {
-          out += "[invalid char class]";
+          out2 += "[invalid char class]";
           break;
         }
-        out += "[";
-        if (this.runes.length === 0) out += "^\\x00-\\x{10FFFF}";
+        out2 += "[";
+        if (this.runes.length === 0) out2 += "^\\x00-\\x{10FFFF}";
         else if (this.runes[0] === 0 && this.runes[this.runes.length - 1] === Unicode.MAX_RUNE) {
-          out += "^";
+          out2 += "^";
           for (let i = 1; i < this.runes.length - 1; i += 2) {
             const lo = this.runes[i] + 1;
             const hi = this.runes[i + 1] - 1;
-            out += Regexp2.quoteIfHyphen(lo);
-            out += Utils.escapeRune(lo);
+            out2 += Regexp2.quoteIfHyphen(lo);
+            out2 += Utils.escapeRune(lo);
             if (lo !== hi) {
-              out += "-";
-              out += Regexp2.quoteIfHyphen(hi);
-              out += Utils.escapeRune(hi);
+              out2 += "-";
+              out2 += Regexp2.quoteIfHyphen(hi);
+              out2 += Utils.escapeRune(hi);
             }
           }
         } else for (let i = 0; i < this.runes.length; i += 2) {
           const lo = this.runes[i];
           const hi = this.runes[i + 1];
-          out += Regexp2.quoteIfHyphen(lo);
-          out += Utils.escapeRune(lo);
+          out2 += Regexp2.quoteIfHyphen(lo);
+          out2 += Utils.escapeRune(lo);
           if (lo !== hi) {
-            out += "-";
-            out += Regexp2.quoteIfHyphen(hi);
-            out += Utils.escapeRune(hi);
+            out2 += "-";
+            out2 += Regexp2.quoteIfHyphen(hi);
+            out2 += Utils.escapeRune(hi);
           }
         }
-        out += "]";
+        out2 += "]";
         break;
       default:
-        out += this.op;
+        out2 += this.op;
     }
-    return out;
+    return out2;
   }
   maxCap() {
     let m = 0;
@@ -77784,16 +77868,16 @@ var Prog = class {
   * @returns {string}
   */
   toString() {
-    let out = "";
+    let out2 = "";
     for (let pc = 0; pc < this.inst.length; pc++) {
-      const len = out.length;
-      out += pc;
-      if (pc === this.start) out += "*";
-      out += "        ".substring(out.length - len);
-      out += this.inst[pc];
-      out += "\n";
+      const len = out2.length;
+      out2 += pc;
+      if (pc === this.start) out2 += "*";
+      out2 += "        ".substring(out2.length - len);
+      out2 += this.inst[pc];
+      out2 += "\n";
     }
-    return out;
+    return out2;
   }
 };
 var ANY_RUNE_NOT_NL = new Int32Array([
@@ -77804,9 +77888,9 @@ var ANY_RUNE_NOT_NL = new Int32Array([
 ]);
 var ANY_RUNE = new Int32Array([0, Unicode.MAX_RUNE]);
 var Frag = class {
-  constructor(i = 0, out = new PatchList(), nullable = false) {
+  constructor(i = 0, out2 = new PatchList(), nullable = false) {
     this.i = i;
-    this.out = out;
+    this.out = out2;
     this.nullable = nullable;
   }
 };
@@ -79896,16 +79980,16 @@ var RE2 = class RE22 {
   replaceAllFunc(src, replFunc, maxReplaces) {
     let lastMatchEnd = 0;
     let searchPos = 0;
-    let out = "";
+    let out2 = "";
     const input = MachineInput.fromUTF16(src);
     const lbState = this.createLookbehindState();
     let numReplaces = 0;
     while (searchPos <= src.length) {
       const a = this.executeEngine(input, searchPos, RE2Flags.UNANCHORED, 2, lbState);
       if (a === null || a.length === 0) break;
-      out += src.substring(lastMatchEnd, a[0]);
+      out2 += src.substring(lastMatchEnd, a[0]);
       if (a[1] > lastMatchEnd || a[0] === 0) {
-        out += replFunc(src.substring(a[0], a[1]));
+        out2 += replFunc(src.substring(a[0], a[1]));
         numReplaces++;
       }
       lastMatchEnd = a[1];
@@ -79915,8 +79999,8 @@ var RE2 = class RE22 {
       else searchPos = a[1];
       if (numReplaces >= maxReplaces) break;
     }
-    out += src.substring(lastMatchEnd);
-    return out;
+    out2 += src.substring(lastMatchEnd);
+    return out2;
   }
   pad(a) {
     if (a === null) return null;
@@ -80806,8 +80890,8 @@ function lockFileName(pipelineFile) {
 }
 
 // pipeline-schema/rules/reserved-outs.ts
-function reservedTarget(out, pipelineFileName) {
-  const norm = normalizeRelPath(out);
+function reservedTarget(out2, pipelineFileName) {
+  const norm = normalizeRelPath(out2);
   if (norm.split("/").includes(".git")) return "the Git repository (.git)";
   const reserved = [
     [STATE_DIR_NAME, `mlpipeline's state folder (${STATE_DIR_NAME}/: cache, run records, workspace lock)`],
@@ -80915,18 +80999,18 @@ function firstBadInstance(ctx, p, combos, ptr) {
 }
 function stagePaths(ctx, { name, raw: s, combos }) {
   if (combos === void 0) return [];
-  const out = [];
+  const out2 = [];
   for (const key of ["deps", "outs", "metrics"]) {
     arr(s[key]).forEach((p, i) => {
-      if (typeof p === "string") out.push(...firstBadInstance(ctx, p, combos, pointer("stages", name, key, i)));
+      if (typeof p === "string") out2.push(...firstBadInstance(ctx, p, combos, pointer("stages", name, key, i)));
     });
   }
   if (typeof s.wdir === "string") {
     const sub = substituteMatrix(s.wdir, combos[0] ?? {});
     const bad = matrixPlaceholders(sub).length ? void 0 : ctx.paths.check(sub);
-    if (bad) out.push({ pointer: pointer("stages", name, "wdir"), ...bad });
+    if (bad) out2.push({ pointer: pointer("stages", name, "wdir"), ...bad });
   }
-  return out;
+  return out2;
 }
 var stagePathsInside = {
   id: "stage-paths",
@@ -80954,28 +81038,28 @@ var topLevelPaths = {
 
 // pipeline-schema/rules/well-formed-strings.ts
 var isWellFormed = (s) => s.isWellFormed();
-function walk(value, path, out) {
+function walk(value, path, out2) {
   if (typeof value === "string") {
-    if (!isWellFormed(value)) out.push({ pointer: pointer(...path), message: `${path.length ? path.join(".") : "the document"} has a lone surrogate (not well-formed Unicode)`, fix: "write the text as real characters; a \\uD800\u2013\\uDFFF escape must be half of a surrogate pair" });
+    if (!isWellFormed(value)) out2.push({ pointer: pointer(...path), message: `${path.length ? path.join(".") : "the document"} has a lone surrogate (not well-formed Unicode)`, fix: "write the text as real characters; a \\uD800\u2013\\uDFFF escape must be half of a surrogate pair" });
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((v, i) => walk(v, [...path, i], out));
+    value.forEach((v, i) => walk(v, [...path, i], out2));
     return;
   }
   if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
-      if (!isWellFormed(k)) out.push({ pointer: pointer(...path, k), at: "key", message: `a key under ${path.length ? path.join(".") : "the top level"} has a lone surrogate (not well-formed Unicode)`, fix: "write the key as real characters" });
-      walk(v, [...path, k], out);
+      if (!isWellFormed(k)) out2.push({ pointer: pointer(...path, k), at: "key", message: `a key under ${path.length ? path.join(".") : "the top level"} has a lone surrogate (not well-formed Unicode)`, fix: "write the key as real characters" });
+      walk(v, [...path, k], out2);
     }
   }
 }
 var wellFormedStrings = {
   id: "well-formed-strings",
   check: ({ doc }) => {
-    const out = [];
-    walk(doc, [], out);
-    return out;
+    const out2 = [];
+    walk(doc, [], out2);
+    return out2;
   }
 };
 
@@ -81003,6 +81087,7 @@ var SEMANTIC_RULES = [
   environmentAfter,
   environmentCycles,
   environmentEnforce,
+  deployBlocks,
   re2Patterns,
   reservedOutsRule
 ];
@@ -81095,9 +81180,9 @@ function pipelineValidator() {
 var import_yaml = __toESM(require_dist(), 1);
 var MAX_ALIAS_COUNT = 100;
 var SourceIndex = class {
-  constructor(text, lines) {
+  constructor(text, lines2) {
     this.text = text;
-    this.lines = lines;
+    this.lines = lines2;
     this.entries.set("", { value: 0 });
   }
   text;
@@ -81155,9 +81240,9 @@ var SYNTAX_FIXES = {
   MULTILINE_IMPLICIT_KEY: "check the indentation of the lines below this key: keys of one mapping start at the same column"
 };
 function parseYaml(text) {
-  const lines = new import_yaml.LineCounter();
-  const index = new SourceIndex(text, lines);
-  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
+  const lines2 = new import_yaml.LineCounter();
+  const index = new SourceIndex(text, lines2);
+  const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines2, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems = [];
   const first = doc.errors.find((e3) => e3.code !== "DUPLICATE_KEY");
   for (const e3 of doc.errors) {
@@ -81194,14 +81279,14 @@ function parseYaml(text) {
   return { value, index, problems };
 }
 function sourceLines(text) {
-  const out = [];
+  const out2 = [];
   let start = 0;
   text.split("\n").forEach((t, i) => {
     const indent = /^ */.exec(t)[0].length;
-    out.push({ n: i + 1, start, text: t, indent, blank: /^\s*(#.*)?$/.test(t) });
+    out2.push({ n: i + 1, start, text: t, indent, blank: /^\s*(#.*)?$/.test(t) });
     start += t.length + 1;
   });
-  return out;
+  return out2;
 }
 function lineAt(all, offset) {
   let found = all[0];
@@ -81474,15 +81559,15 @@ function resolveProblems(problems, index, file) {
   });
   placed.sort((a, b) => a.offset - b.offset);
   const seen = /* @__PURE__ */ new Set();
-  const out = [];
+  const out2 = [];
   for (const { p, offset } of placed) {
     const { line, column } = index.position(offset);
     const key = `${line}:${column}:${p.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ location: { file, line, column }, message: p.message, fix: p.fix });
+    out2.push({ location: { file, line, column }, message: p.message, fix: p.fix });
   }
-  return out;
+  return out2;
 }
 
 // runners/registry/tag-writer.ts
@@ -81543,8 +81628,8 @@ function boundsProblem(p) {
 function classifyTag(tag2) {
   const parsed = parseTagShape(tag2);
   if (!parsed) return { kind: "unrelated" };
-  const problem = boundsProblem(parsed);
-  return problem ? { kind: "foreign", reason: `foreign tag: ${problem}` } : { kind: "registry", parsed };
+  const problem2 = boundsProblem(parsed);
+  return problem2 ? { kind: "foreign", reason: `foreign tag: ${problem2}` } : { kind: "registry", parsed };
 }
 function parseTagName(tag2) {
   const c = classifyTag(tag2);
@@ -81838,11 +81923,11 @@ function readRecord(event) {
 function recordProblems(record, event) {
   const problems = validateDocument("lineage", record);
   if (problems.length) return problems;
-  const out = [];
-  if (record.model !== event.model) out.push(`/model: '${record.model}' but the tag is of '${event.model}'`);
-  if (record.commit !== event.commit) out.push(`/commit: ${record.commit.slice(0, 12)} but the tag points at ${event.commit.slice(0, 12)}`);
-  if ((event.action === "register" || event.action === "deregister") && record.version !== event.version) out.push(`/version: ${record.version} but the tag names ${event.version}`);
-  return out;
+  const out2 = [];
+  if (record.model !== event.model) out2.push(`/model: '${record.model}' but the tag is of '${event.model}'`);
+  if (record.commit !== event.commit) out2.push(`/commit: ${record.commit.slice(0, 12)} but the tag points at ${event.commit.slice(0, 12)}`);
+  if ((event.action === "register" || event.action === "deregister") && record.version !== event.version) out2.push(`/version: ${record.version} but the tag names ${event.version}`);
+  return out2;
 }
 function recordField(event, key) {
   const cached2 = recordCache.get(event);
@@ -81863,12 +81948,12 @@ function compareStageEvents(a, b) {
 function buildRegistryState(events) {
   const byModel = /* @__PURE__ */ new Map();
   for (const e3 of events) {
-    let list2 = byModel.get(e3.model);
-    if (!list2) byModel.set(e3.model, list2 = []);
-    list2.push(e3);
+    let list3 = byModel.get(e3.model);
+    if (!list3) byModel.set(e3.model, list3 = []);
+    list3.push(e3);
   }
   const models = /* @__PURE__ */ new Map();
-  for (const [name, list2] of byModel) models.set(name, buildModelState(name, list2));
+  for (const [name, list3] of byModel) models.set(name, buildModelState(name, list3));
   return { models };
 }
 function buildModelState(name, events) {
@@ -81896,15 +81981,15 @@ function buildModelState(name, events) {
     const envName = e3.environment;
     let env = model.environments.get(envName);
     if (!env) model.environments.set(envName, env = { name: envName, current: null, since: null, timeline: [] });
-    let list2 = active.get(envName);
-    if (!list2) active.set(envName, list2 = []);
-    const previous = list2.at(-1) ?? null;
+    let list3 = active.get(envName);
+    if (!list3) active.set(envName, list3 = []);
+    const previous = list3.at(-1) ?? null;
     if (version2) {
-      const i = list2.indexOf(version2);
-      if (i >= 0) list2.splice(i, 1);
-      if (e3.action === "assign") list2.push(version2);
+      const i = list3.indexOf(version2);
+      if (i >= 0) list3.splice(i, 1);
+      if (e3.action === "assign") list3.push(version2);
     }
-    const holder = list2.at(-1) ?? null;
+    const holder = list3.at(-1) ?? null;
     env.timeline.push({ event: e3, holder, previous, rollbackOf: recordField(e3, "rollback_of") });
     if (holder !== previous) {
       env.current = holder;
@@ -81997,9 +82082,9 @@ ${p.message}`;
   return r.stdout.toString("utf8").trim();
 }
 async function createLocalRefs(cwd, p, object, pushed) {
-  const lines = [`create refs/tags/${p.tag} ${object}`];
-  if (p.counter) lines.push(`create ${COUNTER_REF_PREFIX}/${p.counter.model}/${p.counter.n} ${object}`);
-  const r = await gitRaw(["update-ref", "--stdin"], { cwd, input: lines.join("\n") + "\n", okCodes: [1, 128] });
+  const lines2 = [`create refs/tags/${p.tag} ${object}`];
+  if (p.counter) lines2.push(`create ${COUNTER_REF_PREFIX}/${p.counter.model}/${p.counter.n} ${object}`);
+  const r = await gitRaw(["update-ref", "--stdin"], { cwd, input: lines2.join("\n") + "\n", okCodes: [1, 128] });
   if (r.code === 0) return true;
   if (/already exists|cannot lock ref/.test(r.stderr) && !pushed) return false;
   if (pushed) {
@@ -82019,12 +82104,12 @@ async function fetchTags(cwd, remote) {
 }
 var oneLine = (s) => s.trim().split("\n").map((l) => l.trim()).filter(Boolean).join("; ");
 function parsePushRejections(stdout) {
-  const out = [];
+  const out2 = [];
   for (const line of stdout.split("\n")) {
     const m = /^!\t[^\t]*:([^\t]+)\t\[(remote rejected|rejected)\](?: \((.*)\))?$/.exec(line);
-    if (m) out.push({ ref: m[1], remote: m[2] === "remote rejected", reason: m[3] ?? "" });
+    if (m) out2.push({ ref: m[1], remote: m[2] === "remote rejected", reason: m[3] ?? "" });
   }
-  return out;
+  return out2;
 }
 var RACE_REASON = /stale info|already exists|fetch first|non-fast-forward|failed to update ref|cannot lock ref|incorrect old value|reference already exists/;
 async function pushTag(cwd, remote, p, object) {
@@ -82140,6 +82225,1202 @@ async function requireRepo(cwd) {
     });
   }
   return root;
+}
+
+// runners/registry/deploy/index.ts
+import { relative as relative5, resolve as resolve5, sep as sep4 } from "node:path";
+
+// runners/registry/actor.ts
+var onGitHubActions = (env) => env.GITHUB_ACTIONS === "true" && Boolean(env.GITHUB_ACTOR?.trim());
+async function resolveActor(cwd, env, opts) {
+  const notes = [];
+  const ci = onGitHubActions(env);
+  const flag = opts.actor?.trim() || null;
+  const login = ci ? env.GITHUB_ACTOR.trim() : flag;
+  if (ci && flag && flag !== login) notes.push(`--actor ${flag} ignored: on GitHub Actions the actor is the authenticated GITHUB_ACTOR (${login})`);
+  let name = env.GIT_COMMITTER_NAME?.trim() || "";
+  let email = env.GIT_COMMITTER_EMAIL?.trim() || "";
+  let source = name ? "GIT_COMMITTER_NAME" : "";
+  if (!name && login) {
+    name = login;
+    email ||= `${login}@users.noreply.github.com`;
+    source = ci ? "GITHUB_ACTOR" : "--actor";
+  }
+  if (!name || !email) {
+    const r = await gitRaw(["var", "GIT_COMMITTER_IDENT"], { cwd, env: gitIdentityEnv(env), okCodes: [128] });
+    const m = /^(.*) <([^>]*)> /.exec(r.stdout.toString("utf8"));
+    if (r.code !== 0 || !m) {
+      throw new UsageError("cannot tell who is acting: no git identity and no --actor", {
+        fix: "set GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL, or git config user.name/user.email, or pass --actor LOGIN"
+      });
+    }
+    name ||= m[1];
+    email ||= m[2];
+    source ||= "git config";
+  }
+  if (!ci) notes.push(`the actor ${login ?? `${name} <${email}>`} is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)`);
+  const declared = opts.teams ?? env.MLPIPELINE_ACTOR_TEAMS;
+  if (declared?.trim()) notes.push("--teams / MLPIPELINE_ACTOR_TEAMS ignored: team membership is self-declared there; it is only checked on GitHub, from the API");
+  const teams = (opts.verifiedTeams ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean).map((t) => t.startsWith("@") ? t : `@${t}`);
+  const clock = opts.now ?? Date.now;
+  return {
+    // Only the login is authenticated on Actions; a name or email set in the environment or git
+    // config is whatever the workflow (or a step of it) says, so it is recorded as unverified.
+    actor: { login, name, email, source, verified: ci, name_verified: ci && source === "GITHUB_ACTOR" },
+    teams,
+    gitEnv: { GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
+    now: clock(),
+    clock,
+    pr: resolvePr(env, opts.pr),
+    ci: env.GITHUB_ACTIONS === "true" ? {
+      provider: "github-actions",
+      repository: env.GITHUB_REPOSITORY ?? null,
+      run_id: env.GITHUB_RUN_ID ?? null,
+      workflow_ref: env.GITHUB_WORKFLOW_REF ?? null,
+      server_url: env.GITHUB_SERVER_URL ?? "https://github.com"
+    } : null,
+    notes
+  };
+}
+function gitIdentityEnv(env) {
+  const out2 = {};
+  for (const k of ["GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "HOME", "XDG_CONFIG_HOME"]) {
+    if (env[k] !== void 0) out2[k] = env[k];
+  }
+  return out2;
+}
+function resolvePr(env, flag) {
+  if (flag !== void 0) {
+    if (!/^[1-9]\d*$/.test(flag)) throw new UsageError(`--pr must be a pull request number, got '${flag}'`, { fix: "pass --pr 123" });
+    return Number(flag);
+  }
+  const m = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(env.GITHUB_REF ?? "");
+  return m ? Number(m[1]) : null;
+}
+function actorMatches(entry, ctx) {
+  const e3 = entry.trim().toLowerCase();
+  if (e3.startsWith("@")) return ctx.teams.includes(e3);
+  const { login, name, email, verified } = ctx.actor;
+  if (verified === true) return login !== null && login.toLowerCase() === e3;
+  return [login, name, email].some((v) => v !== null && v.toLowerCase() === e3);
+}
+
+// core/canonical-json.ts
+import { createHash as createHash2 } from "node:crypto";
+function canonicalJson(value) {
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
+  if (value && typeof value === "object") {
+    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value ?? null);
+}
+function canonicalDigest(value) {
+  return createHash2("sha256").update(canonicalJson(value)).digest("hex");
+}
+
+// runners/evaluate/evaluation-config.ts
+var without = (o, keys) => {
+  const out2 = {};
+  for (const [k, v] of Object.entries(o ?? {})) if (!keys.includes(k) && v !== void 0) Object.defineProperty(out2, k, { value: v, enumerable: true, writable: true, configurable: true });
+  return out2;
+};
+function evaluationConfig(p, overrides = {}) {
+  const model = without(p?.model, ["path", "name"]);
+  if (overrides.task !== void 0) model.task = overrides.task;
+  if (overrides.label !== void 0) model.label = overrides.label;
+  if (overrides.features !== void 0) model.features = overrides.features;
+  const ev = p?.evaluation;
+  const data = p?.data;
+  const ds = ev?.data !== void 0 && data && Object.hasOwn(data, ev.data) ? data[ev.data] : void 0;
+  return { model, evaluation: without(ev, ["data", "output", "baseline"]), dataset: ds ? without({ format: ds.format, delimiter: ds.delimiter }, []) : {} };
+}
+function configDifferences(was, now, labels) {
+  if (!was || typeof was !== "object") return [];
+  const out2 = [];
+  for (const section of ["model", "evaluation", "dataset"]) {
+    const a = was[section] ?? {};
+    const b = now[section];
+    const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const k of keys) {
+      const x = Object.hasOwn(a, k) ? a[k] : void 0;
+      const y = Object.hasOwn(b, k) ? b[k] : void 0;
+      if (canonicalJson(x) !== canonicalJson(y)) out2.push(`${section === "dataset" ? "data" : section}.${k}: ${shortJson(x)} ${labels[0]}, ${shortJson(y)} ${labels[1]}`);
+    }
+  }
+  return out2;
+}
+var shortJson = (v) => {
+  if (v === void 0) return "(unset)";
+  const t = canonicalJson(v);
+  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
+};
+
+// runners/gates/binding.ts
+import { createHash as createHash3 } from "node:crypto";
+
+// core/own.ts
+function own2(obj2, key) {
+  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
+}
+function hasOwn(obj2, key) {
+  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
+}
+
+// runners/gates/binding.ts
+function gatesConfigDigest(gates, defaults2) {
+  const list3 = gates ?? [];
+  const config = defaults2 && Object.keys(defaults2).length ? { gates: list3, gates_defaults: defaults2 } : list3;
+  return { sha256: createHash3("sha256").update(canonicalJson(config)).digest("hex"), count: list3.length };
+}
+
+// runners/registry/duration.ts
+var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3 };
+var DURATION_RULE = "a duration like 30m, 24h, 2d or 1h30m (units: w, d, h, m, s)";
+function parseDuration(text) {
+  const s = String(text).trim();
+  if (!/^(?:\d+(?:\.\d+)?[wdhms])+$/.test(s)) return void 0;
+  let total = 0;
+  for (const m of s.matchAll(/(\d+(?:\.\d+)?)([wdhms])/g)) total += Number(m[1]) * UNIT_MS[m[2]];
+  return total;
+}
+function formatDuration(ms) {
+  let rest = Math.max(0, Math.round(ms / 1e3));
+  const parts = [];
+  for (const [u, secs] of [["d", 86400], ["h", 3600], ["m", 60]]) {
+    const n = Math.floor(rest / secs);
+    if (n > 0) parts.push(`${n}${u}`);
+    rest -= n * secs;
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest}s`);
+  return parts.join(" ");
+}
+
+// runners/registry/policy.ts
+function environmentSpec(loaded, env) {
+  const envs = loaded.pipeline.environments;
+  if (!envs || Object.keys(envs).length === 0) return void 0;
+  const spec = own2(envs, env);
+  if (!spec) {
+    throw new UsageError(`unknown environment '${env}'; ${loaded.file} declares: ${Object.keys(envs).join(", ")}`, {
+      fix: `choose one of ${Object.keys(envs).join(", ")}, or add '${env}' under environments: in mlpipeline.yaml`
+    });
+  }
+  return spec ?? {};
+}
+function configProblem(loaded, pointer2, message2, fix) {
+  const pos = loaded.locate(pointer2);
+  return new ConfigError([{ message: message2, fix, location: { file: loaded.file, ...pos ? { line: pos.line, column: pos.column } : {} } }]);
+}
+function evaluatePolicy(input) {
+  const { loaded, model, version: version2, environment, actor } = input;
+  const spec = environmentSpec(loaded, environment);
+  if (!spec) return [];
+  const checks = [];
+  const v = `${model.name} ${version2.version}`;
+  const envs = loaded.pipeline.environments;
+  if (spec.after !== void 0) {
+    if (!hasOwn(envs, spec.after)) {
+      throw configProblem(loaded, `/environments/${environment}/after`, `environment '${environment}' comes after unknown environment '${spec.after}'`, `name one of: ${Object.keys(envs).join(", ")}`);
+    }
+    const ok = everHeld(model.environments.get(spec.after), version2.version);
+    checks.push({ rule: "order", ok, detail: ok ? `${v} has been in ${spec.after}` : `${v} has not been in ${spec.after}; ${environment} comes after ${spec.after}` });
+  }
+  const allowed = spec.allowed ?? [];
+  if (allowed.length > 0) {
+    const ok = allowed.some((a) => actorMatches(a, actor));
+    const who = actor.actor.login ?? `${actor.actor.name} <${actor.actor.email}>`;
+    checks.push({
+      rule: "allowed",
+      ok,
+      detail: ok ? `${who} may promote to ${environment}` : `${who}${actor.teams.length ? ` (teams: ${actor.teams.join(", ")})` : ""} may not promote to ${environment}; allowed: ${allowed.join(", ")}`
+    });
+  }
+  if (spec.min_soak !== void 0) {
+    const need = parseDuration(spec.min_soak);
+    if (need === void 0) {
+      throw configProblem(loaded, `/environments/${environment}/min_soak`, `min_soak '${spec.min_soak}' is not ${DURATION_RULE}`, "write e.g. min_soak: 24h");
+    }
+    if (spec.after === void 0) {
+      throw configProblem(loaded, `/environments/${environment}/min_soak`, `min_soak needs 'after': soak is measured in the previous environment`, `add after: <environment> to ${environment}`);
+    }
+    const { held, untrusted } = trustedTimeHeld(model.environments.get(spec.after), version2.version, version2.event.time, actor.now);
+    const ok = held >= need;
+    const ignored = untrusted.length ? ` (not counted: ${untrusted.join(", ")}, dated in the future or before the registration)` : "";
+    checks.push({
+      rule: "min_soak",
+      ok,
+      detail: ok ? `${v} has been in ${spec.after} for ${formatDuration(held)} (needs ${spec.min_soak})` : `${v} has been in ${spec.after} for ${formatDuration(held)}; ${environment} needs ${spec.min_soak}` + (held > 0 ? `, i.e. ${formatDuration(need - held)} more` : "") + ignored
+    });
+  }
+  if (spec.require_gates !== false) {
+    const { ok, detail } = gatesCheck(v, recordOf(version2.event)?.verdict ?? null, loaded);
+    checks.push({ rule: "require_gates", ok, detail });
+  }
+  return checks;
+}
+function gatesCheck(v, verdict, policy) {
+  const declared = policy.pipeline.gates?.length ?? 0;
+  if (!verdict) return { ok: false, detail: `${v} was registered without a gate verdict` };
+  if (verdict.bound !== true || !verdict.binding) {
+    const why = verdict.problems?.length ? `: ${verdict.problems.join("; ")}` : " (no sha256 of the model, evaluation data and gate config in it)";
+    return { ok: false, detail: `${v} is not gated: its verdict is not bound to what was registered${why}` };
+  }
+  if (!verdict.passed) {
+    const failed = verdict.gates.filter((g) => g.status === "failed" || g.status === "fail");
+    return { ok: false, detail: `${v} failed its gates${failed.length ? `: ${failed.map((g) => `${g.metric}${g.reason ? ` (${g.reason})` : ""}`).join("; ")}` : ""}` };
+  }
+  const judged = verdict.binding.gates_config.count;
+  if (judged !== declared || verdict.gates.length < declared) {
+    return { ok: false, detail: `${v}'s verdict judged ${Math.min(judged, verdict.gates.length)} gate${judged === 1 ? "" : "s"}; the pipeline declares ${declared}` };
+  }
+  const branch = policy.displayFile?.split(":")[0] || "the default branch";
+  const mainGates = gatesConfigDigest(policy.pipeline.gates, policy.pipeline.gates_defaults);
+  if (verdict.binding.gates_config.sha256 !== mainGates.sha256) {
+    const diffs = gateDifferences(verdict.binding.gates_config, policy, branch);
+    return {
+      ok: false,
+      detail: `the gates on ${branch} differ from the gates ${v} was judged with${diffs.length ? `: ${diffs.join("; ")}` : ""}`
+    };
+  }
+  const ec = verdict.binding.evaluation_config;
+  const mainConfig = evaluationConfig(policy.pipeline);
+  if (!ec) return { ok: false, detail: `${v}'s verdict names no evaluation config (from an older mlpipeline gate), so it cannot be compared with ${branch}'s` };
+  if (ec.sha256 !== canonicalDigest(mainConfig)) {
+    const diffs = canonicalDigest(ec.config) === ec.sha256 ? configDifferences(ec.config, mainConfig, ["when evaluated", `on ${branch}`]) : [];
+    return { ok: false, detail: `the evaluation config on ${branch} differs from the one ${v}'s metrics were computed with${diffs.length ? `: ${diffs.join("; ")}` : ""}` };
+  }
+  return { ok: true, detail: `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? "" : "s"}, the same as on ${branch})` };
+}
+function gateDifferences(judged, policy, branch) {
+  const list3 = judged.gates;
+  if (!Array.isArray(list3)) return [];
+  const defaults2 = judged.defaults && typeof judged.defaults === "object" ? judged.defaults : void 0;
+  if (gatesConfigDigest(list3, defaults2).sha256 !== judged.sha256) return [];
+  const main2 = policy.pipeline.gates ?? [];
+  const out2 = [];
+  for (let i = 0; i < Math.max(main2.length, list3.length); i++) {
+    const a = list3[i];
+    const b = main2[i];
+    if (canonicalJson(a) === canonicalJson(b)) continue;
+    const named = (b ?? a)?.metric;
+    const metric = typeof named === "string" ? named : "?";
+    if (!a) out2.push(`gate ${i + 1} (${metric}) is on ${branch} only`);
+    else if (!b) out2.push(`gate ${i + 1} (${metric}) was judged but is not on ${branch}`);
+    else {
+      const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]));
+      out2.push(`gate ${i + 1} (${metric}): ${keys.map((k) => `${k} ${shortJson(Object.hasOwn(b, k) ? b[k] : void 0)} on ${branch}, ${shortJson(Object.hasOwn(a, k) ? a[k] : void 0)} when judged`).join(", ")}`);
+    }
+  }
+  if (canonicalJson(defaults2 ?? {}) !== canonicalJson(policy.pipeline.gates_defaults ?? {})) {
+    out2.push(`gates_defaults: ${shortJson(policy.pipeline.gates_defaults)} on ${branch}, ${shortJson(defaults2)} when judged`);
+  }
+  return out2;
+}
+function trustedTimeHeld(env, version2, registeredAt, now) {
+  const untrusted = [];
+  if (!env) return { held: 0, untrusted };
+  let total = 0;
+  let since = null;
+  for (const c of env.timeline) {
+    const t = c.event.time;
+    const trusted = t >= registeredAt && t <= now;
+    if (since !== null && c.holder !== version2) {
+      total += Math.max(0, Math.min(t, now) - since);
+      since = null;
+    } else if (since === null && c.holder === version2) {
+      if (trusted) since = t;
+      else untrusted.push(c.event.tag);
+    }
+  }
+  if (since !== null) total += Math.max(0, now - since);
+  return { held: total, untrusted };
+}
+var FIXES = {
+  order: (i, s) => `promote it to ${s.after} first: mlpipeline promote ${i.model.name}@${i.version.version} --to ${s.after}`,
+  allowed: (i, s) => `have one of ${(s.allowed ?? []).join(", ")} promote it; on GitHub Actions the actor is the authenticated GITHUB_ACTOR, locally --actor or your git identity (unverified)` + ((s.allowed ?? []).some((a) => a.trim().startsWith("@")) && i.actor.actor.verified !== true ? "; team membership (@org/team) can only be checked on GitHub, from the API: promote through the promote workflow there" : ""),
+  min_soak: (i, s) => `let it soak in ${s.after} for ${s.min_soak} before promoting to ${i.environment}`,
+  require_gates: (i) => `run \`mlpipeline evaluate\` and \`mlpipeline gate\` on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}; the verdict must have been judged with the default branch's gates and evaluation config: merge a change of them there first, then re-run gate with them`,
+  not_deprecated: () => "promote a version that is not deprecated"
+};
+function enforcePolicy(input, checks) {
+  const failed = checks.find((c) => !c.ok);
+  if (!failed) return;
+  const spec = environmentSpec(input.loaded, input.environment) ?? {};
+  throw new PolicyError(failed.rule, `promotion refused by policy '${failed.rule}' of environment '${input.environment}': ${failed.detail}`, {
+    fix: FIXES[failed.rule](input, spec)
+  });
+}
+
+// runners/registry/promote.ts
+function requireModel(state, name) {
+  const model = state.models.get(name);
+  if (!model || model.versions.size === 0) {
+    const known = [...state.models.values()].filter((m) => m.versions.size > 0).map((m) => m.name);
+    throw new UsageError(`unknown model '${name}': no version of it is registered`, {
+      fix: known.length ? `known models: ${known.join(", ")}` : `register one first: mlpipeline register ${name}`
+    });
+  }
+  return model;
+}
+function requireVersion(model, version2, forWhat) {
+  const v = model.versions.get(version2);
+  if (!v) {
+    const known = [...model.versions.keys()];
+    throw new UsageError(`${model.name} ${version2} is not registered, so it cannot be ${forWhat}`, {
+      fix: `register it first (mlpipeline register ${model.name} --version ${version2}); registered: ${known.slice(-10).join(", ")}`
+    });
+  }
+  if (model.deprecated) {
+    throw new UsageError(`model '${model.name}' is deprecated (${model.deprecated.tag}), so ${version2} cannot be ${forWhat}`, {
+      fix: "use a model that is not deprecated"
+    });
+  }
+  if (v.deregistered) {
+    throw new UsageError(`${model.name} ${version2} is deprecated (${v.deregistered.tag}), so it cannot be ${forWhat}`, {
+      fix: "choose a version that is not deprecated (mlpipeline registry lists them)"
+    });
+  }
+  return v;
+}
+function assignRecord(actor, model, v, environment, extra) {
+  const env = model.environments.get(environment);
+  const replaces = env?.current && env.current !== v.version && env.since ? { version: env.current, tag: env.since.tag } : null;
+  return {
+    schema: LINEAGE_SCHEMA,
+    action: "assign",
+    model: model.name,
+    version: v.version,
+    environment,
+    commit: v.commit,
+    time: new Date(actor.now).toISOString(),
+    actor: actor.actor,
+    pr: actor.pr,
+    ci: actor.ci,
+    replaces,
+    rollback_of: null,
+    policy: [],
+    ...extra
+  };
+}
+async function writeAssignment(worktree, name, environment, opts, decide) {
+  const root = await requireRepo(opts.cwd);
+  if (opts.remote !== void 0) await assertRemote(root, opts.remote);
+  const actor = await resolveActor(root, opts.env, opts.actor);
+  const policy = await committedPolicy(root, worktree, opts.remote);
+  const loaded = policy.loaded;
+  environmentSpec(loaded, environment);
+  let checks = [];
+  let refused = null;
+  let refusedPlan;
+  const result = await writeRegistryTag(
+    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts, now: actor.clock, sleep: opts.sleep },
+    (state) => {
+      const model = requireModel(state, name);
+      actor.now = actor.clock();
+      const d = decide(model, actor, loaded);
+      checks = d.checks;
+      refused = checks.find((c) => !c.ok) ?? null;
+      const n = model.maxCounter + 1;
+      const record = assignRecord(actor, model, d.version, environment, { policy: checks, ...d.extra });
+      const subject = d.subject(actor.actor.login ?? actor.actor.name, record);
+      const plan = {
+        tag: assignTag(name, environment, n),
+        commit: d.version.commit,
+        record,
+        message: formatTagMessage(subject, record),
+        counter: { model: name, n },
+        // The registration tag goes with it: a clone of the remote must see the version it names.
+        requires: [d.version.event.tag]
+      };
+      refusedPlan = refused ? plan : void 0;
+      if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
+      return plan;
+    }
+  ).catch((e3) => {
+    if (e3 instanceof PolicyError && refusedPlan) {
+      const refusal = { plan: refusedPlan, attempts: 1, written: false, pushed: false, checks, refused, notes: [...actor.notes, ...policy.notes] };
+      e3.refusal = refusal;
+    }
+    throw e3;
+  });
+  return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
+}
+var AlreadyInEnvironmentError = class extends MlpipelineError {
+  constructor(tag2, what) {
+    super(`${what} already, through ${tag2}; nothing written`, { fix: "nothing to do" });
+    this.tag = tag2;
+  }
+  tag;
+  exitCode = 1;
+  code = "already-in-environment";
+};
+async function promoteVersion(worktree, name, version2, environment, opts) {
+  assertName(name, "model");
+  assertName(environment, "environment");
+  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
+    const v = requireVersion(model, version2, `promoted to ${environment}`);
+    const held = model.environments.get(environment);
+    if (opts.unlessHeld && held?.current === version2 && held.since) throw new AlreadyInEnvironmentError(held.since.tag, `${name} ${version2} is in ${environment}`);
+    return {
+      version: v,
+      checks: evaluatePolicy({ loaded, model, version: v, environment, actor }),
+      subject: (who, record) => `Promote ${name} ${version2} to ${environment}${record.replaces ? `, replacing ${record.replaces.version}` : ""} (by ${who})`
+    };
+  });
+}
+async function rollbackEnvironment(worktree, name, environment, opts) {
+  assertName(name, "model");
+  assertName(environment, "environment");
+  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
+    const spec = environmentSpec(loaded, environment);
+    const env = model.environments.get(environment);
+    if (!env?.current) {
+      throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {
+        fix: `see mlpipeline history ${name}`
+      });
+    }
+    const target = rollbackTarget(model, env);
+    if (!target) {
+      throw new UsageError(`${name} ${env.current} is the only version ${environment} has held; there is nothing to roll back to`, {
+        fix: `promote another version instead: mlpipeline promote ${name}@vX.Y.Z --to ${environment}`
+      });
+    }
+    const v = requireVersion(model, target, `rolled back to in ${environment}`);
+    const allowed = spec?.allowed ?? [];
+    const checks = [];
+    if (allowed.length > 0) {
+      const ok = allowed.some((a) => actorMatches(a, actor));
+      const who = actor.actor.login ?? actor.actor.name;
+      checks.push({ rule: "allowed", ok, detail: ok ? `${who} may act on ${environment}` : `${who} may not act on ${environment}; allowed: ${allowed.join(", ")}` });
+    }
+    return {
+      version: v,
+      checks,
+      extra: { rollback_of: env.current },
+      subject: (who) => `Roll back ${name} in ${environment} from ${env.current} to ${target} (by ${who})`
+    };
+  });
+}
+
+// runners/registry/deploy/branch-commit.ts
+import { mkdtemp, readFile as readFile3, rm as rm2 } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join as join7 } from "node:path";
+
+// core/atomic-write.ts
+import { lstat, mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { dirname as dirname4, basename as basename3, isAbsolute as isAbsolute3, join as join6, relative as relative4, resolve as resolve4 } from "node:path";
+import { randomBytes } from "node:crypto";
+function inside(child, parent) {
+  const rel = relative4(parent, child);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute3(rel);
+}
+function escapes(path, real2, root, opts) {
+  return new OutputError(`${label(path, opts)} would be written outside ${root}: a folder on its way is a symbolic link to ${real2}`, {
+    location: { file: path },
+    fix: "remove the symbolic link (mlpipeline creates the folder itself), or give an explicit output path"
+  });
+}
+async function realAncestorAsync(path) {
+  for (let dir = resolve4(path); ; dir = dirname4(dir)) {
+    try {
+      return await realpath(dir);
+    } catch (e3) {
+      if (e3.code !== "ENOENT" || dirname4(dir) === dir) throw e3;
+    }
+  }
+}
+async function checkConfined(path, opts) {
+  if (!opts?.confineTo) return;
+  const root = await realAncestorAsync(opts.confineTo);
+  const real2 = await realAncestorAsync(dirname4(path));
+  if (!inside(real2, root)) throw escapes(path, real2, opts.confineTo, opts);
+}
+var OutputError = class extends MlpipelineError {
+  exitCode = 2;
+  code = "output-invalid";
+};
+function tempPathFor(path) {
+  return join6(dirname4(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+function label(path, opts) {
+  return opts?.what ? `${opts.what} ${path}` : path;
+}
+function kindOf(st) {
+  if (st.isFile()) return void 0;
+  if (st.isDirectory()) return "a directory";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a named pipe (fifo)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function notRegular(path, kind, opts) {
+  return new OutputError(`${label(path, opts)} is ${kind}; expected the path of a regular file to write (it is replaced atomically)`, {
+    location: { file: path },
+    fix: opts?.what ? `give ${opts.what} a file path such as ./result.json (to print the document, use --json instead)` : "remove it, or write somewhere else"
+  });
+}
+var REASONS = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a parent of the path is not a directory",
+  EISDIR: "is a directory",
+  ENAMETOOLONG: "file name too long",
+  EIO: "input/output error",
+  EEXIST: "a file is in the way"
+};
+function writeFailure(e3, path, opts) {
+  if (isMlpipelineError(e3)) return e3;
+  const code = e3?.code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return e3;
+  const reason = REASONS[code] ?? (e3.message.split(",")[0]?.replace(/^E[A-Z]+: /, "") || "write failed");
+  const fix = code === "ENOSPC" || code === "EDQUOT" ? "free some space on that file system, or write somewhere else" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "write to a folder you can write to, or fix its permissions" : "check the path, or write somewhere else";
+  return new OutputError(`cannot write ${label(path, opts)}: ${code}: ${reason}`, { location: { file: path }, fix, cause: e3 });
+}
+async function checkTarget(path, opts) {
+  let st;
+  try {
+    st = await lstat(path);
+  } catch (e3) {
+    if (e3.code === "ENOENT") return;
+    throw writeFailure(e3, path, opts);
+  }
+  const kind = kindOf(st);
+  if (kind) throw notRegular(path, kind, opts);
+}
+async function writeFileAtomic(path, data, opts) {
+  await checkConfined(path, opts).catch((e3) => {
+    throw writeFailure(e3, path, opts);
+  });
+  await checkTarget(path, opts);
+  const tmp = tempPathFor(path);
+  try {
+    await mkdir(dirname4(path), { recursive: true });
+    await writeFile(tmp, data, { flag: "wx" });
+    await rename(tmp, path);
+  } catch (e3) {
+    await rm(tmp, { force: true }).catch(() => void 0);
+    throw writeFailure(e3, path, opts);
+  }
+}
+
+// runners/registry/deploy/branch-commit.ts
+var ZERO = "0".repeat(40);
+async function out(root, args, extra = {}) {
+  return (await gitRaw(args, { cwd: root, ...extra })).stdout.toString("utf8").trim();
+}
+async function resolveCommit2(root, ref) {
+  const r = await gitRaw(["rev-parse", "--verify", "-q", `${ref}^{commit}`], { cwd: root, okCodes: [1, 128] });
+  return r.code === 0 ? r.stdout.toString("utf8").trim() : void 0;
+}
+async function readCommittedFile(root, commit, path) {
+  const ls = await out(root, ["ls-tree", "-z", "--full-tree", commit, "--", path]);
+  const entry = ls.split("\0").find((l) => l.endsWith(`	${path}`));
+  if (!entry) return void 0;
+  const [meta] = entry.split("	");
+  const [mode, type, blob] = (meta ?? "").split(" ");
+  if (type !== "blob" || !blob || mode !== "100644" && mode !== "100755") {
+    throw new UsageError(`${path} is ${mode === "120000" ? "a symbolic link" : `not a regular file (mode ${mode ?? "?"})`} at ${commit.slice(0, 12)}; the deploy manifest must be a plain file`, {
+      fix: "commit the manifest itself at that path (a link could point the bump at a file outside what reviewers see)"
+    });
+  }
+  const bytes = (await gitRaw(["cat-file", "blob", blob], { cwd: root })).stdout;
+  return { mode, blob, bytes };
+}
+async function commitFile(root, parent, path, mode, content, message2, gitEnv) {
+  const tmp = await mkdtemp(join7(tmpdir(), "mlpipeline-deploy-"));
+  try {
+    const env = { ...gitEnv, GIT_INDEX_FILE: join7(tmp, "index") };
+    await gitRaw(["read-tree", parent], { cwd: root, env });
+    const blob = await out(root, ["hash-object", "-w", "--stdin"], { input: content });
+    await gitRaw(["update-index", "--add", "--cacheinfo", `${mode},${blob},${path}`], { cwd: root, env });
+    const tree = await out(root, ["write-tree"], { env });
+    return await out(root, ["commit-tree", tree, "-p", parent, "-F", "-"], { env: gitEnv, input: message2 });
+  } finally {
+    await rm2(tmp, { recursive: true, force: true });
+  }
+}
+async function checkedOutIn(root, ref) {
+  const text = await out(root, ["worktree", "list", "--porcelain"]);
+  const dirs = [];
+  for (const block of text.split("\n\n")) {
+    const lines2 = block.split("\n");
+    const dir = lines2.find((l) => l.startsWith("worktree "))?.slice(9);
+    if (dir && lines2.includes(`branch ${ref}`)) dirs.push(dir);
+  }
+  return dirs;
+}
+async function assertCanMove(root, ref, path) {
+  const here = await out(root, ["rev-parse", "--show-toplevel"]);
+  const head = await gitRaw(["symbolic-ref", "-q", "HEAD"], { cwd: root, okCodes: [1] });
+  const onIt = head.code === 0 && head.stdout.toString("utf8").trim() === ref;
+  const elsewhere = (await checkedOutIn(root, ref)).filter((d) => d !== here);
+  if (!onIt && elsewhere.length > 0) {
+    throw new UsageError(`${ref.replace("refs/heads/", "")} is checked out in another worktree (${elsewhere.join(", ")}); moving it from here would leave that worktree out of step`, {
+      fix: `run the promotion from ${elsewhere[0]}, or switch that worktree to another branch`
+    });
+  }
+  if (onIt) {
+    const dirty = await gitRaw(["diff", "--quiet", "HEAD", "--", path], { cwd: root, okCodes: [1] });
+    const staged = await gitRaw(["diff", "--cached", "--quiet", "--", path], { cwd: root, okCodes: [1] });
+    if (dirty.code !== 0 || staged.code !== 0) {
+      throw new UsageError(`${path} has uncommitted changes on ${ref.replace("refs/heads/", "")}, the branch the bump commits to`, {
+        fix: `commit or discard them first (git diff -- ${path}); the bump never overwrites your edits`
+      });
+    }
+  }
+  return { here, onIt };
+}
+async function moveBranch(req) {
+  const { root, ref } = req;
+  const { here, onIt } = await assertCanMove(root, ref, req.path);
+  const update = ["update-ref", "-m", req.reflog, ref, req.commit, req.old ?? ZERO];
+  if (!onIt) {
+    await casUpdate(root, update, ref);
+    return;
+  }
+  const file = join7(here, req.path);
+  const before = await readFile3(file).catch(() => void 0);
+  await writeFileAtomic(file, req.content, { what: "the deploy manifest" });
+  try {
+    await casUpdate(root, update, ref);
+  } catch (e3) {
+    if (before !== void 0) await writeFileAtomic(file, before, { what: "the deploy manifest" });
+    throw e3;
+  }
+  await gitRaw(["reset", "-q", "HEAD", "--", req.path], { cwd: root });
+}
+async function casUpdate(root, args, ref) {
+  const r = await gitRaw(args, { cwd: root, okCodes: [128] });
+  if (r.code !== 0) {
+    throw new GitError(`${ref.replace("refs/heads/", "")} could not be moved to the deploy commit, so nothing was changed (git: ${r.stderr.trim().split("\n")[0] ?? ""})`, {
+      fix: "when another commit landed on the branch meanwhile (or a git process held its lock), run mlpipeline deploy again: it bumps the manifest on the new tip, or says unchanged"
+    });
+  }
+}
+
+// runners/registry/deploy/commit-message.ts
+function clean(v) {
+  return v.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, " ").trim();
+}
+function deployTrailers(l) {
+  return {
+    "Mlpipeline-Model": l.model,
+    "Mlpipeline-Version": l.version,
+    "Mlpipeline-Environment": l.environment,
+    "Mlpipeline-Sha256": l.sha256 ?? "unknown",
+    "Mlpipeline-Commit": l.commit,
+    "Mlpipeline-Tag": l.tag ?? "none",
+    "Mlpipeline-Run-Id": l.run_id ?? "none",
+    "Mlpipeline-Uri": l.uri,
+    ...l.rollback_of ? { "Mlpipeline-Rollback-Of": l.rollback_of } : {}
+  };
+}
+function deployCommitMessage(l, manifest, fields) {
+  const trailers = deployTrailers(l);
+  const subject = l.rollback_of ? `Roll back ${l.model} in ${l.environment} from ${l.rollback_of} to ${l.version}` : `Deploy ${l.model} ${l.version} to ${l.environment}`;
+  const body = [`Set ${fields.join(", ")} in ${manifest}`, `for ${l.tag ?? `${l.model} ${l.version}`} (mlpipeline promote --deploy).`].join("\n");
+  const lines2 = Object.entries(trailers).map(([k, v]) => `${k}: ${clean(v)}`);
+  return { message: `${clean(subject)}
+
+${body}
+
+${lines2.join("\n")}
+`, trailers };
+}
+
+// runners/registry/deploy/manifest-edit.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+function dotted(path) {
+  return path.map(String).join(".");
+}
+function splitField(field2) {
+  return field2.split(".");
+}
+function position(text, offset) {
+  let line = 1;
+  let start = 0;
+  for (let i = 0; i < offset && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      start = i + 1;
+    }
+  }
+  return { line, column: offset - start + 1 };
+}
+function problem(m, offset, message2, fix) {
+  return new ConfigError([{ message: message2, fix, location: { file: m.file, ...offset === void 0 ? {} : position(m.text, offset) } }]);
+}
+function parseManifest(file, text) {
+  const docs = (0, import_yaml2.parseAllDocuments)(text, { prettyErrors: false, uniqueKeys: true });
+  if (!Array.isArray(docs)) throw problem({ file, text }, 0, `${file} holds no YAML document`, "point deploy.manifest at the Kubernetes manifest");
+  for (const d of docs) {
+    const e3 = d.errors[0];
+    if (e3) throw problem({ file, text }, e3.pos[0], `${file} is not valid YAML: ${e3.message.split("\n")[0]}`, "fix the manifest on the target branch first");
+  }
+  for (const d of docs) {
+    try {
+      jsOf(d);
+    } catch (e3) {
+      throw problem({ file, text }, offsetOf(d.contents), `${file} cannot be read: ${e3.message}`, "fix the manifest on the target branch first (aliases are limited to 100 uses)");
+    }
+  }
+  const kept = docs.filter((d) => d.contents !== null);
+  if (kept.length === 0) throw problem({ file, text }, 0, `${file} holds no YAML document`, "point deploy.manifest at the Kubernetes manifest");
+  return { file, text, docs };
+}
+function field(doc, key) {
+  const v = doc.get(key);
+  return typeof v === "string" ? v : void 0;
+}
+function docName(doc) {
+  const v = doc.getIn(["metadata", "name"]);
+  return typeof v === "string" ? v : void 0;
+}
+function describe(doc) {
+  const kind = field(doc, "kind");
+  const api = field(doc, "apiVersion");
+  const name = docName(doc);
+  return kind ? `${api ? `${api} ` : ""}${kind}${name ? ` ${name}` : ""}` : "a document without kind";
+}
+function offsetOf(node) {
+  return node && typeof node === "object" && "range" in node && Array.isArray(node.range) ? node.range[0] : void 0;
+}
+function selectDocument(m, select) {
+  const indexed = m.docs.map((doc, i) => ({ doc, i })).filter(({ doc }) => doc.contents !== null);
+  const ofKind = indexed.filter(({ doc }) => select.kind === void 0 || field(doc, "kind") === select.kind);
+  const exact = ofKind.filter(({ doc }) => select.apiVersion === void 0 || field(doc, "apiVersion") === select.apiVersion);
+  const named = exact.filter(({ doc }) => select.name === void 0 || docName(doc) === select.name);
+  const what = `${select.label}${select.name ? ` named '${select.name}'` : ""}`;
+  const found = indexed.map(({ doc }) => describe(doc)).join("; ");
+  if (named.length === 1) return named[0].i;
+  if (named.length > 1) {
+    throw problem(m, offsetOf(named[1].doc.contents), `${m.file} holds ${named.length} documents that are ${what}: ${named.map(({ doc }) => describe(doc)).join("; ")}`, "set deploy.name to the metadata.name of the one to edit");
+  }
+  const first = ofKind[0] ?? exact[0] ?? indexed[0];
+  const kindNode = first.doc.contents && (0, import_yaml2.isMap)(first.doc.contents) ? first.doc.contents.get("kind", true) : void 0;
+  if (ofKind.length > 0 && exact.length === 0) {
+    throw problem(m, offsetOf(first.doc.contents), `${m.file} is not ${what}: it holds ${found} (apiVersion ${field(first.doc, "apiVersion") ?? "missing"}, expected ${select.apiVersion})`, `use a manifest of apiVersion ${select.apiVersion}, or kind: custom with an explicit field`);
+  }
+  if (exact.length > 0) {
+    throw problem(m, offsetOf(exact[0].doc.contents), `${m.file} holds no ${what}; it holds ${exact.map(({ doc }) => describe(doc)).join("; ")}`, `set deploy.name to one of: ${exact.map(({ doc }) => docName(doc) ?? "?").join(", ")}`);
+  }
+  throw problem(m, offsetOf(kindNode) ?? offsetOf(first.doc.contents), `${m.file} is not ${what}: it holds ${found}`, "point deploy.manifest at the right file, or fix deploy.kind");
+}
+function locate(m, docIndex, segments, edit) {
+  const doc = m.docs[docIndex];
+  let cur = doc.contents;
+  const path = [];
+  let inFlow = false;
+  for (const raw of segments) {
+    const parentShown = path.length ? dotted(path) : "the top level";
+    if ((0, import_yaml2.isSeq)(cur)) {
+      const i = typeof raw === "number" ? raw : /^\d+$/.test(raw) ? Number(raw) : NaN;
+      if (!Number.isInteger(i)) throw problem(m, offsetOf(cur), `${m.file}: ${parentShown} is a list, so '${raw}' in ${edit} must be an index`, `write the index, e.g. ${dotted([...path, 0])}`);
+      inFlow ||= Boolean(cur.flow);
+      const next = cur.items[i];
+      if (next === void 0) throw problem(m, offsetOf(cur), `${m.file}: ${parentShown} has no item ${i} (field ${edit})`, `the list has ${cur.items.length} item${cur.items.length === 1 ? "" : "s"}`);
+      path.push(i);
+      cur = next;
+    } else if ((0, import_yaml2.isMap)(cur)) {
+      const key = String(raw);
+      inFlow ||= Boolean(cur.flow);
+      if (!cur.has(key)) {
+        throw problem(m, offsetOf(cur), `${m.file}: the field ${edit} does not exist: ${parentShown} has no '${key}'`, `add '${key}:' under ${parentShown} in ${m.file} (the bump replaces a value, it never adds keys), or fix deploy.field`);
+      }
+      path.push(key);
+      cur = cur.get(key, true);
+    } else {
+      throw problem(m, offsetOf(cur), `${m.file}: the field ${edit} does not exist: ${parentShown} is a value, not a mapping`, "fix deploy.field");
+    }
+  }
+  if (!(0, import_yaml2.isScalar)(cur)) {
+    const what = (0, import_yaml2.isCollection)(cur) ? (0, import_yaml2.isSeq)(cur) ? "a list" : "a mapping" : "an alias";
+    throw problem(m, offsetOf(cur), `${m.file}: ${edit} is ${what}, not a value`, "point deploy.field at the value itself");
+  }
+  if (cur.type === "BLOCK_LITERAL" || cur.type === "BLOCK_FOLDED") {
+    throw problem(m, offsetOf(cur), `${m.file}: ${edit} is a block scalar (| or >)`, "write it as a one-line value once; the bump then replaces it in place");
+  }
+  return { node: cur, path, inFlow };
+}
+var PLAIN_SAFE = /^[A-Za-z0-9_./][A-Za-z0-9_./~:@%+=-]*$/;
+function scalarText(value, original, inFlow) {
+  if (typeof value === "number") return String(value);
+  const type = original?.type;
+  if (type === "QUOTE_SINGLE" && !/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff]/.test(value)) return `'${value.replace(/'/g, "''")}'`;
+  if (type !== "QUOTE_DOUBLE" && PLAIN_SAFE.test(value) && !value.endsWith(":") && !(inFlow && /[,[\]{}]/.test(value)) && !/^(?:true|false|null|yes|no|on|off|~|[-+.0-9][0-9._eE+-]*)$/i.test(value)) return value;
+  return JSON.stringify(value).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+}
+function jsOf(doc) {
+  return doc.toJS({ maxAliasCount: 100 });
+}
+function setPath(target, path, value) {
+  let cur = target;
+  for (const k of path.slice(0, -1)) cur = cur[k];
+  cur[path[path.length - 1]] = value;
+}
+function editManifest(file, text, edits) {
+  const m = parseManifest(file, text);
+  const splices = [];
+  const applied = [];
+  const expected = m.docs.map(jsOf);
+  for (const e3 of edits) {
+    const docIndex = selectDocument(m, e3.select);
+    const shown = dotted(e3.path);
+    const loc = locate(m, docIndex, e3.path, shown);
+    const before = loc.node.value;
+    applied.push({ document: docIndex, path: dotted(loc.path), before: typeof before === "object" ? null : before, after: e3.value });
+    setPath(expected[docIndex], loc.path, e3.value);
+    if (before === e3.value) continue;
+    const [start, end] = loc.node.range;
+    const piece = scalarText(e3.value, loc.node, loc.inFlow);
+    splices.push({ start, end, text: start === end ? ` ${piece}` : piece });
+  }
+  splices.sort((a, b) => b.start - a.start);
+  for (let i = 1; i < splices.length; i++) {
+    if (splices[i].end > splices[i - 1].start) throw problem(m, splices[i].start, `${file}: two deploy edits overlap`, "give the uri and the canary different fields");
+  }
+  let out2 = text;
+  for (const s of splices) out2 = out2.slice(0, s.start) + s.text + out2.slice(s.end);
+  if (splices.length) {
+    const again = (0, import_yaml2.parseAllDocuments)(out2, { prettyErrors: false, uniqueKeys: true });
+    const ok = Array.isArray(again) && again.length === m.docs.length && again.every((d) => d.errors.length === 0) && JSON.stringify(again.map(jsOf)) === JSON.stringify(expected);
+    if (!ok) throw problem(m, splices[0].start, `${file}: the edited manifest would not read back as written; nothing was changed`, "report this as a bug, with the manifest and the value");
+  }
+  return { text: out2, changed: splices.length > 0, edits: applied };
+}
+function readValue(m, select, path) {
+  const document2 = selectDocument(m, select);
+  let cur = jsOf(m.docs[document2]);
+  for (const k of path) cur = cur !== null && typeof cur === "object" ? cur[k] : void 0;
+  return { document: document2, value: cur };
+}
+
+// runners/registry/deploy/plan.ts
+var KIND_DOCUMENTS = {
+  kserve: { apiVersion: "serving.kserve.io/v1beta1", kind: "InferenceService", label: "a KServe InferenceService (serving.kserve.io/v1beta1)", field: "spec.predictor.model.storageUri" },
+  seldon: { apiVersion: "mlops.seldon.io/v1alpha1", kind: "Model", label: "a Seldon Core v2 Model (mlops.seldon.io/v1alpha1)", field: "spec.storageUri" }
+};
+var SELDON_EXPERIMENT = { apiVersion: "mlops.seldon.io/v1alpha1", kind: "Experiment", label: "a Seldon Core v2 Experiment (mlops.seldon.io/v1alpha1)" };
+var KSERVE_CANARY_FIELD = "spec.predictor.canaryTrafficPercent";
+function defaultField(spec) {
+  if (spec.field) return spec.field;
+  if (spec.kind === "custom") throw new ConfigError([{ message: "a custom deploy needs 'field'", location: { file: "mlpipeline.yaml" }, fix: "add field: <dotted path>" }]);
+  return KIND_DOCUMENTS[spec.kind].field;
+}
+function documentSelector(spec) {
+  if (spec.kind === "custom") return { label: "a YAML document", ...spec.name ? { name: spec.name } : {} };
+  const k = KIND_DOCUMENTS[spec.kind];
+  return { apiVersion: k.apiVersion, kind: k.kind, label: k.label, ...spec.name ? { name: spec.name } : {} };
+}
+function planEdits(m, spec, uri) {
+  const select = documentSelector(spec);
+  const edits = [{ select, path: splitField(defaultField(spec)), value: uri }];
+  const canary = spec.canary;
+  if (!canary) return edits;
+  if (spec.kind !== "seldon") {
+    const f = canary.field ?? KSERVE_CANARY_FIELD;
+    edits.push({ select, path: splitField(f), value: canary.percent });
+    return edits;
+  }
+  const model = readValue(m, select, ["metadata", "name"]);
+  const modelName = typeof model.value === "string" ? model.value : void 0;
+  const exp = { ...SELDON_EXPERIMENT, ...canary.experiment ? { name: canary.experiment } : {} };
+  const { value } = readValue(m, exp, ["spec", "candidates"]);
+  const candidates = Array.isArray(value) ? value : [];
+  const names = candidates.map((c) => c && typeof c === "object" ? c.name : void 0);
+  const mine = names.indexOf(modelName);
+  const fail = (message2, fix) => new ConfigError([{ message: `${m.file}: ${message2}`, location: { file: m.file }, fix }]);
+  if (candidates.length !== 2) throw fail(`the Experiment '${canary.experiment ?? ""}' must have exactly 2 candidates (the canary and the stable model) for a canary, it has ${candidates.length}`, "list the candidate Model and the stable Model under spec.candidates");
+  if (mine < 0) throw fail(`the Experiment '${canary.experiment ?? ""}' has no candidate named '${modelName ?? "?"}' (the Model the bump edits); its candidates: ${names.map(String).join(", ")}`, `add a candidate 'name: ${modelName ?? "?"}', or set deploy.name to the Model that is a candidate`);
+  edits.push({ select: exp, path: ["spec", "candidates", mine, "weight"], value: canary.percent });
+  edits.push({ select: exp, path: ["spec", "candidates", 1 - mine, "weight"], value: 100 - canary.percent });
+  return edits;
+}
+
+// runners/registry/deploy/result.ts
+var DEPLOY_SCHEMA = "mlpipeline/deploy@1";
+
+// runners/registry/deploy/unified-diff.ts
+function lines(text) {
+  const l = text.split("\n");
+  if (l[l.length - 1] === "") l.pop();
+  return l;
+}
+function hunksOf(a, b) {
+  if (a.length === b.length) {
+    const out2 = [];
+    for (let i = 0; i < a.length; i++) {
+      if (a[i] === b[i]) continue;
+      const last = out2[out2.length - 1];
+      if (last && last.a + last.remove.length === i) {
+        last.remove.push(a[i]);
+        last.add.push(b[i]);
+      } else out2.push({ a: i, b: i, remove: [a[i]], add: [b[i]] });
+    }
+    return out2;
+  }
+  let head = 0;
+  while (head < a.length && head < b.length && a[head] === b[head]) head++;
+  let tail = 0;
+  while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail] === b[b.length - 1 - tail]) tail++;
+  return [{ a: head, b: head, remove: a.slice(head, a.length - tail), add: b.slice(head, b.length - tail) }];
+}
+function unifiedDiff(path, before, after, context3 = 3) {
+  if (before === after) return "";
+  const a = lines(before);
+  const b = lines(after);
+  const changes = hunksOf(a, b);
+  const groups2 = [];
+  for (const h of changes) {
+    const g = groups2[groups2.length - 1];
+    const prev = g?.[g.length - 1];
+    if (g && prev && h.a - (prev.a + prev.remove.length) <= 2 * context3) g.push(h);
+    else groups2.push([h]);
+  }
+  let out2 = `--- a/${path}
++++ b/${path}
+`;
+  for (const g of groups2) {
+    const first = g[0];
+    const last = g[g.length - 1];
+    const start = Math.max(0, first.a - context3);
+    const end = Math.min(a.length, last.a + last.remove.length + context3);
+    const shift = first.b - first.a;
+    const body = [];
+    let i = start;
+    let delta = 0;
+    for (const h of g) {
+      for (; i < h.a; i++) body.push(` ${a[i]}`);
+      for (const r of h.remove) body.push(`-${r}`);
+      for (const x of h.add) body.push(`+${x}`);
+      i = h.a + h.remove.length;
+      delta += h.add.length - h.remove.length;
+    }
+    for (; i < end; i++) body.push(` ${a[i]}`);
+    const aLen = end - start;
+    const bLen = aLen + delta;
+    out2 += `@@ -${aLen === 0 ? start : start + 1},${aLen} +${bLen === 0 ? start + shift : start + shift + 1},${bLen} @@
+${body.join("\n")}
+`;
+  }
+  return out2;
+}
+
+// runners/registry/release-assets.ts
+function releaseTagName(name, version2) {
+  return registerTag(name, version2);
+}
+function modelAssetName(name, version2) {
+  return `${name}-${version2}.onnx`;
+}
+var RELEASE_ASSETS = {
+  modelSha256: "model.onnx.sha256",
+  modelCard: "model-card.json",
+  bom: "bom.cdx.json",
+  provenance: "provenance.intoto.json"
+};
+
+// runners/registry/deploy/uri.ts
+function renderUri(template, values, where2) {
+  const { parts, problems } = parseUriTemplate(template);
+  const first = problems[0];
+  if (first) throw new ConfigError([{ message: first.message, fix: first.fix, location: where2 }]);
+  let out2 = "";
+  for (const p of parts) {
+    if ("text" in p) {
+      out2 += p.text;
+      continue;
+    }
+    const v = values[p.placeholder];
+    if (v === void 0) {
+      throw new ConfigError([
+        {
+          message: `the deploy uri uses {${p.placeholder}}, but it is not known here`,
+          fix: "run on GitHub Actions (GITHUB_SERVER_URL and GITHUB_REPOSITORY name the Release), give the repository an origin remote on github, or use {name}/{version}/{sha256} instead",
+          location: where2
+        }
+      ]);
+    }
+    out2 += v;
+  }
+  if (/[\u0000-\u001f\u007f]/.test(out2)) throw new ConfigError([{ message: "the deploy uri would contain a control character", fix: "fix the uri template", location: where2 }]);
+  return out2;
+}
+function releaseAssetUrl(serverUrl, repository, name, version2) {
+  const base = serverUrl.replace(/\/+$/, "");
+  const repo = repository.split("/").map(encodeURIComponent).join("/");
+  return `${base}/${repo}/releases/download/${encodeURIComponent(releaseTagName(name, version2))}/${encodeURIComponent(modelAssetName(name, version2))}`;
+}
+function githubRepository(remoteUrl) {
+  const m = /^(?:https:\/\/(?:[^@/]+@)?|ssh:\/\/git@|git@)(github\.com)[:/]([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+?)(?:\.git)?\/?$/.exec(remoteUrl.trim());
+  return m ? { server: `https://${m[1]}`, repository: m[2] } : void 0;
+}
+
+// runners/registry/deploy/push.ts
+async function pushDeploy(root, remote, result, gitEnv) {
+  const source = result.commit ?? await resolveCommit2(root, result.ref);
+  if (!source || result.status === "dry-run") return;
+  const r = await gitRaw(["push", "--porcelain", "--", remote, `${source}:${result.ref}`], { cwd: root, env: gitEnv, okCodes: [1, 128] });
+  if (r.code !== 0) {
+    const why = (r.stderr.trim() || r.stdout.toString("utf8").trim()).split("\n").slice(-3).join(" ");
+    throw new PushError(`the deploy commit ${source.slice(0, 12)} was made locally on ${result.ref.replace("refs/heads/", "")}, but ${remote} did not take it: ${why}`, {
+      fix: `git pull --rebase ${remote} ${result.ref.replace("refs/heads/", "")} and push again, or re-run mlpipeline deploy ${result.model} --env ${result.environment} --push (it makes the bump on the new tip, or says unchanged)`
+    });
+  }
+}
+
+// runners/registry/deploy/index.ts
+var MAX_MANIFEST_BYTES = 1024 * 1024;
+function prBranchName(environment, name, version2) {
+  return `mlpipeline/deploy/${environment}/${name}-${version2}`;
+}
+function branchName(ref) {
+  return ref.replace(/^refs\/heads\//, "").replace(/^refs\/remotes\/[^/]+\//, "");
+}
+function posix2(p) {
+  return p.split(sep4).join("/");
+}
+async function releaseUrl(root, opts, name, version2) {
+  if (opts.releaseAssetUrl) return opts.releaseAssetUrl;
+  const server = opts.env.GITHUB_SERVER_URL?.trim();
+  const repo = opts.env.GITHUB_REPOSITORY?.trim();
+  if (server && repo && /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) return releaseAssetUrl(server, repo, name, version2);
+  const r = await gitRaw(["remote", "get-url", "--", opts.remote ?? "origin"], { cwd: root, okCodes: [2, 128] });
+  const gh = r.code === 0 ? githubRepository(r.stdout.toString("utf8")) : void 0;
+  return gh ? releaseAssetUrl(gh.server, gh.repository, name, version2) : void 0;
+}
+async function deploySpecOf(root, worktree, environment, remote) {
+  const policy = await committedPolicy(root, worktree, remote);
+  return { policy, spec: environmentSpec(policy.loaded, environment)?.deploy };
+}
+async function deployEnvironment(worktree, name, environment, opts) {
+  const root = await requireRepo(opts.cwd);
+  const { policy, spec } = await deploySpecOf(root, worktree, environment, opts.remote);
+  if (!spec) return null;
+  const loaded = policy.loaded;
+  const notes = [...policy.notes];
+  const at2 = (key) => {
+    const pos = loaded.locate(pointer("environments", environment, "deploy", key));
+    return { file: loaded.displayFile ?? loaded.file, ...pos ? { line: pos.line, column: pos.column } : {} };
+  };
+  const state = buildRegistryState((await readRegistryEvents(root, { model: name })).events);
+  const model = requireModel(state, name);
+  const env = model.environments.get(environment);
+  const preview = opts.preview;
+  if (!preview && !env?.current) {
+    throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to deploy`, { fix: `promote a version first: mlpipeline promote ${name}@vX.Y.Z --to ${environment} --deploy` });
+  }
+  const version2 = preview?.version ?? env.current;
+  const v = model.versions.get(version2);
+  if (!v) throw new UsageError(`${name} ${version2} is not registered, so it cannot be deployed to ${environment}`, { fix: `register it first (mlpipeline register ${name} --version ${version2}); see mlpipeline history ${name}` });
+  const registered = recordOf(v.event);
+  const assigned = !preview && env?.since ? recordOf(env.since) : null;
+  const sha2563 = registered?.model_file?.sha256 ?? null;
+  const abs = resolve5(loaded.dir, spec.manifest);
+  const bad = pathChecker(loaded.dir, root).check(spec.manifest);
+  if (bad) throw new ConfigError([{ message: bad.message, fix: bad.fix, location: at2("manifest") }]);
+  const manifest = posix2(relative5(root, abs));
+  const branch = spec.branch ?? branchName((await defaultBranch(root, opts.remote ?? "origin"))?.ref ?? "");
+  if (!branch) throw new ConfigError([{ message: "the deploy branch is not set and the repository has no default branch", fix: "set deploy.branch (the branch Argo CD or Flux watch)", location: at2("manifest") }]);
+  const localRef = `refs/heads/${branch}`;
+  const local = await resolveCommit2(root, localRef);
+  const base = local ?? await resolveCommit2(root, `refs/remotes/${opts.remote ?? "origin"}/${branch}`);
+  if (!base) {
+    throw new UsageError(`the deploy branch '${branch}' of ${environment} does not exist here`, { fix: `create or fetch it (git fetch origin ${branch}:${branch}), or fix deploy.branch in ${loaded.displayFile ?? loaded.file}` });
+  }
+  const current = await readCommittedFile(root, base, manifest);
+  if (!current) {
+    throw new ConfigError([{ message: `the deploy manifest ${manifest} of ${environment} does not exist on ${branch} (${base.slice(0, 12)})`, fix: `commit the manifest to ${branch}, or fix deploy.manifest`, location: at2("manifest") }]);
+  }
+  const assetUrl = await releaseUrl(root, opts, name, version2);
+  if (!sha2563 && spec.uri.includes("{sha256}")) {
+    throw new ConfigError([{ message: `the deploy uri uses {sha256}, but ${v.event.tag} records no model sha256`, fix: "register the version with mlpipeline register (it records the model digest), or drop {sha256}", location: at2("uri") }]);
+  }
+  const uri = renderUri(spec.uri, { name, version: version2, sha256: sha2563 ?? "", ...assetUrl ? { release_asset_url: assetUrl } : {} }, at2("uri"));
+  if (current.bytes.length > MAX_MANIFEST_BYTES) {
+    throw new ConfigError([{ message: `the deploy manifest ${manifest} is ${current.bytes.length} bytes; at most ${MAX_MANIFEST_BYTES} (1 MiB) are read`, fix: "split it: one file per deployed model", location: at2("manifest") }]);
+  }
+  const text = current.bytes.toString("utf8");
+  if (!Buffer.from(text, "utf8").equals(current.bytes)) {
+    throw new ConfigError([{ message: `the deploy manifest ${manifest} is not UTF-8 text; rewriting it would change bytes outside the field`, fix: "save the manifest as UTF-8", location: at2("manifest") }]);
+  }
+  const parsed = parseManifest(manifest, text);
+  const edited = editManifest(manifest, text, planEdits(parsed, spec, uri));
+  const mode = opts.mode ?? spec.mode ?? "commit";
+  const prBranch = mode === "pull-request" ? prBranchName(environment, name, version2) : null;
+  const ref = prBranch ? `refs/heads/${prBranch}` : localRef;
+  const lineage = {
+    model: name,
+    version: version2,
+    environment,
+    sha256: sha2563,
+    commit: v.commit,
+    tag: preview ? preview.tag : env?.since?.tag ?? null,
+    run_id: assigned?.ci?.run_id ?? (opts.env.GITHUB_ACTIONS === "true" ? opts.env.GITHUB_RUN_ID?.trim() || null : null),
+    uri,
+    rollback_of: preview ? preview.rollback_of : assigned?.rollback_of ?? null
+  };
+  const { message: message2, trailers } = deployCommitMessage(lineage, manifest, [...new Set(edited.edits.map((e3) => e3.path))]);
+  const result = {
+    schema: DEPLOY_SCHEMA,
+    environment,
+    model: name,
+    version: version2,
+    manifest,
+    kind: spec.kind,
+    field: defaultField(spec),
+    uri,
+    mode,
+    branch,
+    base,
+    status: "unchanged",
+    commit: null,
+    ref,
+    pr_branch: prBranch,
+    pushed: false,
+    message: message2,
+    trailers,
+    edits: edited.edits,
+    diff: unifiedDiff(manifest, text, edited.text),
+    notes
+  };
+  if (!edited.changed) return { ...result, diff: "" };
+  const prTip = prBranch ? await resolveCommit2(root, ref) : void 0;
+  if (prTip) {
+    const there = await readCommittedFile(root, prTip, manifest);
+    if (there && there.bytes.toString("utf8") === edited.text) {
+      notes.push(`${prBranch} already holds this bump (${prTip.slice(0, 12)}): unchanged; open or update its pull request into ${branch}`);
+      return { ...result, status: "unchanged" };
+    }
+  }
+  await assertCanMove(root, ref, manifest);
+  if (opts.dryRun) return { ...result, status: "dry-run" };
+  const committer = opts.gitEnv ?? (await resolveActor(root, opts.env, { actor: opts.actor })).gitEnv;
+  const gitEnv = {
+    GIT_AUTHOR_NAME: opts.env.GIT_AUTHOR_NAME?.trim() || committer.GIT_COMMITTER_NAME,
+    GIT_AUTHOR_EMAIL: opts.env.GIT_AUTHOR_EMAIL?.trim() || committer.GIT_COMMITTER_EMAIL,
+    ...committer
+  };
+  const content = Buffer.from(edited.text, "utf8");
+  const commit = await commitFile(root, base, manifest, current.mode, content, message2, gitEnv);
+  await moveBranch({
+    root,
+    ref,
+    commit,
+    old: prBranch ? prTip ?? null : local ?? null,
+    path: manifest,
+    content,
+    reflog: `mlpipeline deploy: ${name} ${version2} to ${environment}`
+  });
+  if (prBranch) notes.push(`open a pull request from ${prBranch} into ${branch}: git push origin ${prBranch} && gh pr create --base ${branch} --head ${prBranch} --fill`);
+  else if (!local) notes.push(`created the local branch ${branch} from ${opts.remote ?? "origin"}/${branch}`);
+  return { ...result, status: "committed", commit };
 }
 
 // actions/github/client.ts
@@ -82692,9 +83973,9 @@ function toGitHubError(operation, error2) {
 function describeFieldError(e3) {
   if (typeof e3 === "string") return e3;
   if (typeof e3 !== "object" || e3 === null) return "";
-  const { resource, field, code, message: message2 } = e3;
+  const { resource, field: field2, code, message: message2 } = e3;
   if (typeof message2 === "string") return message2;
-  const where2 = [resource, field].filter((x) => typeof x === "string").join(".");
+  const where2 = [resource, field2].filter((x) => typeof x === "string").join(".");
   return [where2, typeof code === "string" ? code.replace(/_/g, " ") : ""].filter(Boolean).join(" ");
 }
 function oneLine2(s) {
@@ -82785,9 +84066,9 @@ function annotationJson(a) {
 }
 function batches(output) {
   const all = output?.annotations ?? [];
-  const out = [];
-  for (let i = 0; i < all.length; i += ANNOTATIONS_PER_REQUEST) out.push(all.slice(i, i + ANNOTATIONS_PER_REQUEST));
-  return out;
+  const out2 = [];
+  for (let i = 0; i < all.length; i += ANNOTATIONS_PER_REQUEST) out2.push(all.slice(i, i + ANNOTATIONS_PER_REQUEST));
+  return out2;
 }
 function outputJson(output, annotations, withText) {
   return {
@@ -83146,12 +84427,12 @@ function codeSpan(text) {
   return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 function markdownTable(header, rows, align) {
-  const sep5 = header.map((_, i) => {
+  const sep6 = header.map((_, i) => {
     const a = align?.[i] ?? "left";
     return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
   });
   const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(sep5), ...rows.map(line)].join("\n") + "\n";
+  return [line(header), line(sep6), ...rows.map(line)].join("\n") + "\n";
 }
 
 // core/numbers.ts
@@ -83171,12 +84452,12 @@ function metricValue(v) {
 }
 function renderReleaseNotes(input) {
   const r = input.record;
-  const out = [RELEASE_NOTES_MARKER, ""];
+  const out2 = [RELEASE_NOTES_MARKER, ""];
   const verdict = r.verdict;
   const status = !verdict ? "no gate verdict recorded" : verdict.passed ? verdict.bound === false ? "passed, but not bound to this version" : "passed" : "FAILED";
-  out.push(`**Verdict:** ${status}${input.environments.length ? ` \xB7 **In:** ${input.environments.map(e).join(", ")}` : ""}`, "");
+  out2.push(`**Verdict:** ${status}${input.environments.length ? ` \xB7 **In:** ${input.environments.map(e).join(", ")}` : ""}`, "");
   if (verdict?.gates.length) {
-    out.push(
+    out2.push(
       markdownTable(
         ["gate", "value", "threshold", "status"],
         verdict.gates.map((g) => [codeSpan(g.metric), metricValue(g.value), metricValue(g.threshold), e(g.status)]),
@@ -83185,9 +84466,9 @@ function renderReleaseNotes(input) {
     );
   }
   const metrics = Object.entries(r.run?.metrics ?? {}).flatMap(([file, m]) => Object.entries(m).map(([k, v]) => [codeSpan(k), metricValue(v), codeSpan(file)]));
-  out.push("### Metrics", "");
-  out.push(metrics.length ? markdownTable(["metric", "value", "file"], metrics, ["left", "right", "left"]) : "No metrics were recorded with the run.\n");
-  out.push("### Lineage", "");
+  out2.push("### Metrics", "");
+  out2.push(metrics.length ? markdownTable(["metric", "value", "file"], metrics, ["left", "right", "left"]) : "No metrics were recorded with the run.\n");
+  out2.push("### Lineage", "");
   const facts = [
     ["Registry tag", codeSpan(input.tag)],
     ["Commit", codeSpan(r.commit)],
@@ -83198,17 +84479,17 @@ function renderReleaseNotes(input) {
   for (const m of r.materials ?? []) {
     if (m.role === "data") facts.push([`Data${m.dataset ? ` ${e(m.dataset)}` : ""}`, `${codeSpan(m.path)} sha256 ${codeSpan(m.sha256)}`]);
   }
-  out.push(markdownTable(["", ""], facts.map(([k, v]) => [`**${k}**`, v])));
-  out.push("", "### Model card", "", input.modelCardSummary.trimEnd(), "");
-  out.push("### Assets", "");
-  out.push(markdownTable(["asset", "bytes", "sha256"], input.assets.map((a) => [codeSpan(a.name), formatNumber(a.size), codeSpan(a.sha256)]), ["left", "right", "left"]));
-  out.push("", "The model asset is the registered one: its sha256 is the one recorded in the registry tag (`mlpipeline verify` checks it).", "");
-  return out.join("\n");
+  out2.push(markdownTable(["", ""], facts.map(([k, v]) => [`**${k}**`, v])));
+  out2.push("", "### Model card", "", input.modelCardSummary.trimEnd(), "");
+  out2.push("### Assets", "");
+  out2.push(markdownTable(["asset", "bytes", "sha256"], input.assets.map((a) => [codeSpan(a.name), formatNumber(a.size), codeSpan(a.sha256)]), ["left", "right", "left"]));
+  out2.push("", "The model asset is the registered one: its sha256 is the one recorded in the registry tag (`mlpipeline verify` checks it).", "");
+  return out2.join("\n");
 }
 function renderPromotionSummary(s) {
-  const out = [];
+  const out2 = [];
   const what = s.kind === "rollback" ? `Rolled back ${e(s.model)} in ${e(s.environment)} to ${e(s.version)}${s.rollbackOf ? ` (from ${e(s.rollbackOf)})` : ""}` : `Promoted ${e(s.model)} ${e(s.version)} to ${e(s.environment)}`;
-  out.push(`## ${what}`, "");
+  out2.push(`## ${what}`, "");
   const rows = [
     ["Registry tag", `${codeSpan(s.tag.name)}${s.tag.reused ? " (already there: a re-run or a racing job)" : ""}`],
     ["Release", `${s.release.created ? "created" : "reused"}; uploaded ${s.release.uploaded.length ? s.release.uploaded.map(codeSpan).join(", ") : "nothing"}${s.release.replaced.length ? `; replaced ${s.release.replaced.map(codeSpan).join(", ")}` : ""}${s.release.skipped.length ? `; unchanged ${s.release.skipped.map(codeSpan).join(", ")}` : ""}`]
@@ -83219,12 +84500,12 @@ function renderPromotionSummary(s) {
       `${e(String(s.deployment.id))} ${e(s.deployment.state)}${s.deployment.byJob ? " (the job's own, from `environment:`)" : s.deployment.reused ? " (reused)" : " (created)"}${s.deployment.inactivated.length ? `; previous marked inactive: ${s.deployment.inactivated.map((i) => e(String(i))).join(", ")}` : ""}`
     ]);
   }
-  out.push(markdownTable(["", ""], rows.map(([k, v]) => [`**${k}**`, v])));
-  for (const n of s.notes) out.push(`> ${e(n)}`, "");
-  return out.join("\n") + "\n";
+  out2.push(markdownTable(["", ""], rows.map(([k, v]) => [`**${k}**`, v])));
+  for (const n of s.notes) out2.push(`> ${e(n)}`, "");
+  return out2.join("\n") + "\n";
 }
 function renderTagViolation(v) {
-  const out = [
+  const out2 = [
     `**${codeSpan(v.tag)} breaks the promotion policy: rule ${codeSpan(v.rule)}.**`,
     "",
     e(v.detail),
@@ -83233,7 +84514,7 @@ function renderTagViolation(v) {
     "",
     v.enforce === "revert" ? v.revertTag ? `Reverted: ${codeSpan(v.revertTag)} takes it out again (\`enforce: revert\`).` : "Not reverted yet (`enforce: revert`): see the job log." : "Not reverted (`enforce: report`): the tag stays; set `enforce: revert` on the environment to undo such tags automatically."
   ];
-  return out.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n") + "\n";
+  return out2.filter((l, i, all) => !(l === "" && all[i - 1] === "")).join("\n") + "\n";
 }
 function renderTagPassed(tag2, checks) {
   if (checks.length === 0) return `${codeSpan(tag2)}: the environment has no policy rules; nothing to check.
@@ -83241,479 +84522,6 @@ function renderTagPassed(tag2, checks) {
   return `${codeSpan(tag2)} follows the promotion policy.
 
 ` + markdownTable(["rule", "detail"], checks.map((c) => [codeSpan(c.rule), e(c.detail)]));
-}
-
-// core/canonical-json.ts
-import { createHash as createHash2 } from "node:crypto";
-function canonicalJson(value) {
-  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(",")}]`;
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value).filter(([, v]) => v !== void 0).sort(([a], [b]) => a < b ? -1 : a > b ? 1 : 0);
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-function canonicalDigest(value) {
-  return createHash2("sha256").update(canonicalJson(value)).digest("hex");
-}
-
-// runners/evaluate/evaluation-config.ts
-var without = (o, keys) => {
-  const out = {};
-  for (const [k, v] of Object.entries(o ?? {})) if (!keys.includes(k) && v !== void 0) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
-  return out;
-};
-function evaluationConfig(p, overrides = {}) {
-  const model = without(p?.model, ["path", "name"]);
-  if (overrides.task !== void 0) model.task = overrides.task;
-  if (overrides.label !== void 0) model.label = overrides.label;
-  if (overrides.features !== void 0) model.features = overrides.features;
-  const ev = p?.evaluation;
-  const data = p?.data;
-  const ds = ev?.data !== void 0 && data && Object.hasOwn(data, ev.data) ? data[ev.data] : void 0;
-  return { model, evaluation: without(ev, ["data", "output", "baseline"]), dataset: ds ? without({ format: ds.format, delimiter: ds.delimiter }, []) : {} };
-}
-function configDifferences(was, now, labels) {
-  if (!was || typeof was !== "object") return [];
-  const out = [];
-  for (const section of ["model", "evaluation", "dataset"]) {
-    const a = was[section] ?? {};
-    const b = now[section];
-    const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort();
-    for (const k of keys) {
-      const x = Object.hasOwn(a, k) ? a[k] : void 0;
-      const y = Object.hasOwn(b, k) ? b[k] : void 0;
-      if (canonicalJson(x) !== canonicalJson(y)) out.push(`${section === "dataset" ? "data" : section}.${k}: ${shortJson(x)} ${labels[0]}, ${shortJson(y)} ${labels[1]}`);
-    }
-  }
-  return out;
-}
-var shortJson = (v) => {
-  if (v === void 0) return "(unset)";
-  const t = canonicalJson(v);
-  return t.length > 80 ? `${t.slice(0, 77)}...` : t;
-};
-
-// runners/gates/binding.ts
-import { createHash as createHash3 } from "node:crypto";
-
-// core/own.ts
-function own2(obj2, key) {
-  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
-}
-function hasOwn(obj2, key) {
-  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
-}
-
-// runners/gates/binding.ts
-function gatesConfigDigest(gates, defaults2) {
-  const list2 = gates ?? [];
-  const config = defaults2 && Object.keys(defaults2).length ? { gates: list2, gates_defaults: defaults2 } : list2;
-  return { sha256: createHash3("sha256").update(canonicalJson(config)).digest("hex"), count: list2.length };
-}
-
-// runners/registry/actor.ts
-var onGitHubActions = (env) => env.GITHUB_ACTIONS === "true" && Boolean(env.GITHUB_ACTOR?.trim());
-async function resolveActor(cwd, env, opts) {
-  const notes = [];
-  const ci = onGitHubActions(env);
-  const flag = opts.actor?.trim() || null;
-  const login = ci ? env.GITHUB_ACTOR.trim() : flag;
-  if (ci && flag && flag !== login) notes.push(`--actor ${flag} ignored: on GitHub Actions the actor is the authenticated GITHUB_ACTOR (${login})`);
-  let name = env.GIT_COMMITTER_NAME?.trim() || "";
-  let email = env.GIT_COMMITTER_EMAIL?.trim() || "";
-  let source = name ? "GIT_COMMITTER_NAME" : "";
-  if (!name && login) {
-    name = login;
-    email ||= `${login}@users.noreply.github.com`;
-    source = ci ? "GITHUB_ACTOR" : "--actor";
-  }
-  if (!name || !email) {
-    const r = await gitRaw(["var", "GIT_COMMITTER_IDENT"], { cwd, env: gitIdentityEnv(env), okCodes: [128] });
-    const m = /^(.*) <([^>]*)> /.exec(r.stdout.toString("utf8"));
-    if (r.code !== 0 || !m) {
-      throw new UsageError("cannot tell who is acting: no git identity and no --actor", {
-        fix: "set GIT_COMMITTER_NAME and GIT_COMMITTER_EMAIL, or git config user.name/user.email, or pass --actor LOGIN"
-      });
-    }
-    name ||= m[1];
-    email ||= m[2];
-    source ||= "git config";
-  }
-  if (!ci) notes.push(`the actor ${login ?? `${name} <${email}>`} is unverified: outside GitHub Actions nobody authenticated it (recorded as verified: false)`);
-  const declared = opts.teams ?? env.MLPIPELINE_ACTOR_TEAMS;
-  if (declared?.trim()) notes.push("--teams / MLPIPELINE_ACTOR_TEAMS ignored: team membership is self-declared there; it is only checked on GitHub, from the API");
-  const teams = (opts.verifiedTeams ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean).map((t) => t.startsWith("@") ? t : `@${t}`);
-  const clock = opts.now ?? Date.now;
-  return {
-    // Only the login is authenticated on Actions; a name or email set in the environment or git
-    // config is whatever the workflow (or a step of it) says, so it is recorded as unverified.
-    actor: { login, name, email, source, verified: ci, name_verified: ci && source === "GITHUB_ACTOR" },
-    teams,
-    gitEnv: { GIT_COMMITTER_NAME: name, GIT_COMMITTER_EMAIL: email },
-    now: clock(),
-    clock,
-    pr: resolvePr(env, opts.pr),
-    ci: env.GITHUB_ACTIONS === "true" ? {
-      provider: "github-actions",
-      repository: env.GITHUB_REPOSITORY ?? null,
-      run_id: env.GITHUB_RUN_ID ?? null,
-      workflow_ref: env.GITHUB_WORKFLOW_REF ?? null,
-      server_url: env.GITHUB_SERVER_URL ?? "https://github.com"
-    } : null,
-    notes
-  };
-}
-function gitIdentityEnv(env) {
-  const out = {};
-  for (const k of ["GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "HOME", "XDG_CONFIG_HOME"]) {
-    if (env[k] !== void 0) out[k] = env[k];
-  }
-  return out;
-}
-function resolvePr(env, flag) {
-  if (flag !== void 0) {
-    if (!/^[1-9]\d*$/.test(flag)) throw new UsageError(`--pr must be a pull request number, got '${flag}'`, { fix: "pass --pr 123" });
-    return Number(flag);
-  }
-  const m = /^refs\/pull\/(\d+)\/(?:merge|head)$/.exec(env.GITHUB_REF ?? "");
-  return m ? Number(m[1]) : null;
-}
-function actorMatches(entry, ctx) {
-  const e3 = entry.trim().toLowerCase();
-  if (e3.startsWith("@")) return ctx.teams.includes(e3);
-  const { login, name, email, verified } = ctx.actor;
-  if (verified === true) return login !== null && login.toLowerCase() === e3;
-  return [login, name, email].some((v) => v !== null && v.toLowerCase() === e3);
-}
-
-// runners/registry/duration.ts
-var UNIT_MS = { w: 6048e5, d: 864e5, h: 36e5, m: 6e4, s: 1e3 };
-var DURATION_RULE = "a duration like 30m, 24h, 2d or 1h30m (units: w, d, h, m, s)";
-function parseDuration(text) {
-  const s = String(text).trim();
-  if (!/^(?:\d+(?:\.\d+)?[wdhms])+$/.test(s)) return void 0;
-  let total = 0;
-  for (const m of s.matchAll(/(\d+(?:\.\d+)?)([wdhms])/g)) total += Number(m[1]) * UNIT_MS[m[2]];
-  return total;
-}
-function formatDuration(ms) {
-  let rest = Math.max(0, Math.round(ms / 1e3));
-  const parts = [];
-  for (const [u, secs] of [["d", 86400], ["h", 3600], ["m", 60]]) {
-    const n = Math.floor(rest / secs);
-    if (n > 0) parts.push(`${n}${u}`);
-    rest -= n * secs;
-  }
-  if (rest > 0 || parts.length === 0) parts.push(`${rest}s`);
-  return parts.join(" ");
-}
-
-// runners/registry/policy.ts
-function environmentSpec(loaded, env) {
-  const envs = loaded.pipeline.environments;
-  if (!envs || Object.keys(envs).length === 0) return void 0;
-  const spec = own2(envs, env);
-  if (!spec) {
-    throw new UsageError(`unknown environment '${env}'; ${loaded.file} declares: ${Object.keys(envs).join(", ")}`, {
-      fix: `choose one of ${Object.keys(envs).join(", ")}, or add '${env}' under environments: in mlpipeline.yaml`
-    });
-  }
-  return spec ?? {};
-}
-function configProblem(loaded, pointer2, message2, fix) {
-  const pos = loaded.locate(pointer2);
-  return new ConfigError([{ message: message2, fix, location: { file: loaded.file, ...pos ? { line: pos.line, column: pos.column } : {} } }]);
-}
-function evaluatePolicy(input) {
-  const { loaded, model, version: version2, environment, actor } = input;
-  const spec = environmentSpec(loaded, environment);
-  if (!spec) return [];
-  const checks = [];
-  const v = `${model.name} ${version2.version}`;
-  const envs = loaded.pipeline.environments;
-  if (spec.after !== void 0) {
-    if (!hasOwn(envs, spec.after)) {
-      throw configProblem(loaded, `/environments/${environment}/after`, `environment '${environment}' comes after unknown environment '${spec.after}'`, `name one of: ${Object.keys(envs).join(", ")}`);
-    }
-    const ok = everHeld(model.environments.get(spec.after), version2.version);
-    checks.push({ rule: "order", ok, detail: ok ? `${v} has been in ${spec.after}` : `${v} has not been in ${spec.after}; ${environment} comes after ${spec.after}` });
-  }
-  const allowed = spec.allowed ?? [];
-  if (allowed.length > 0) {
-    const ok = allowed.some((a) => actorMatches(a, actor));
-    const who = actor.actor.login ?? `${actor.actor.name} <${actor.actor.email}>`;
-    checks.push({
-      rule: "allowed",
-      ok,
-      detail: ok ? `${who} may promote to ${environment}` : `${who}${actor.teams.length ? ` (teams: ${actor.teams.join(", ")})` : ""} may not promote to ${environment}; allowed: ${allowed.join(", ")}`
-    });
-  }
-  if (spec.min_soak !== void 0) {
-    const need = parseDuration(spec.min_soak);
-    if (need === void 0) {
-      throw configProblem(loaded, `/environments/${environment}/min_soak`, `min_soak '${spec.min_soak}' is not ${DURATION_RULE}`, "write e.g. min_soak: 24h");
-    }
-    if (spec.after === void 0) {
-      throw configProblem(loaded, `/environments/${environment}/min_soak`, `min_soak needs 'after': soak is measured in the previous environment`, `add after: <environment> to ${environment}`);
-    }
-    const { held, untrusted } = trustedTimeHeld(model.environments.get(spec.after), version2.version, version2.event.time, actor.now);
-    const ok = held >= need;
-    const ignored = untrusted.length ? ` (not counted: ${untrusted.join(", ")}, dated in the future or before the registration)` : "";
-    checks.push({
-      rule: "min_soak",
-      ok,
-      detail: ok ? `${v} has been in ${spec.after} for ${formatDuration(held)} (needs ${spec.min_soak})` : `${v} has been in ${spec.after} for ${formatDuration(held)}; ${environment} needs ${spec.min_soak}` + (held > 0 ? `, i.e. ${formatDuration(need - held)} more` : "") + ignored
-    });
-  }
-  if (spec.require_gates !== false) {
-    const { ok, detail } = gatesCheck(v, recordOf(version2.event)?.verdict ?? null, loaded);
-    checks.push({ rule: "require_gates", ok, detail });
-  }
-  return checks;
-}
-function gatesCheck(v, verdict, policy) {
-  const declared = policy.pipeline.gates?.length ?? 0;
-  if (!verdict) return { ok: false, detail: `${v} was registered without a gate verdict` };
-  if (verdict.bound !== true || !verdict.binding) {
-    const why = verdict.problems?.length ? `: ${verdict.problems.join("; ")}` : " (no sha256 of the model, evaluation data and gate config in it)";
-    return { ok: false, detail: `${v} is not gated: its verdict is not bound to what was registered${why}` };
-  }
-  if (!verdict.passed) {
-    const failed = verdict.gates.filter((g) => g.status === "failed" || g.status === "fail");
-    return { ok: false, detail: `${v} failed its gates${failed.length ? `: ${failed.map((g) => `${g.metric}${g.reason ? ` (${g.reason})` : ""}`).join("; ")}` : ""}` };
-  }
-  const judged = verdict.binding.gates_config.count;
-  if (judged !== declared || verdict.gates.length < declared) {
-    return { ok: false, detail: `${v}'s verdict judged ${Math.min(judged, verdict.gates.length)} gate${judged === 1 ? "" : "s"}; the pipeline declares ${declared}` };
-  }
-  const branch = policy.displayFile?.split(":")[0] || "the default branch";
-  const mainGates = gatesConfigDigest(policy.pipeline.gates, policy.pipeline.gates_defaults);
-  if (verdict.binding.gates_config.sha256 !== mainGates.sha256) {
-    const diffs = gateDifferences(verdict.binding.gates_config, policy, branch);
-    return {
-      ok: false,
-      detail: `the gates on ${branch} differ from the gates ${v} was judged with${diffs.length ? `: ${diffs.join("; ")}` : ""}`
-    };
-  }
-  const ec = verdict.binding.evaluation_config;
-  const mainConfig = evaluationConfig(policy.pipeline);
-  if (!ec) return { ok: false, detail: `${v}'s verdict names no evaluation config (from an older mlpipeline gate), so it cannot be compared with ${branch}'s` };
-  if (ec.sha256 !== canonicalDigest(mainConfig)) {
-    const diffs = canonicalDigest(ec.config) === ec.sha256 ? configDifferences(ec.config, mainConfig, ["when evaluated", `on ${branch}`]) : [];
-    return { ok: false, detail: `the evaluation config on ${branch} differs from the one ${v}'s metrics were computed with${diffs.length ? `: ${diffs.join("; ")}` : ""}` };
-  }
-  return { ok: true, detail: `${v} passed its gates (${verdict.gates.length} gate${verdict.gates.length === 1 ? "" : "s"}, the same as on ${branch})` };
-}
-function gateDifferences(judged, policy, branch) {
-  const list2 = judged.gates;
-  if (!Array.isArray(list2)) return [];
-  const defaults2 = judged.defaults && typeof judged.defaults === "object" ? judged.defaults : void 0;
-  if (gatesConfigDigest(list2, defaults2).sha256 !== judged.sha256) return [];
-  const main2 = policy.pipeline.gates ?? [];
-  const out = [];
-  for (let i = 0; i < Math.max(main2.length, list2.length); i++) {
-    const a = list2[i];
-    const b = main2[i];
-    if (canonicalJson(a) === canonicalJson(b)) continue;
-    const named = (b ?? a)?.metric;
-    const metric = typeof named === "string" ? named : "?";
-    if (!a) out.push(`gate ${i + 1} (${metric}) is on ${branch} only`);
-    else if (!b) out.push(`gate ${i + 1} (${metric}) was judged but is not on ${branch}`);
-    else {
-      const keys = [.../* @__PURE__ */ new Set([...Object.keys(a), ...Object.keys(b)])].sort().filter((k) => canonicalJson(a[k]) !== canonicalJson(b[k]));
-      out.push(`gate ${i + 1} (${metric}): ${keys.map((k) => `${k} ${shortJson(Object.hasOwn(b, k) ? b[k] : void 0)} on ${branch}, ${shortJson(Object.hasOwn(a, k) ? a[k] : void 0)} when judged`).join(", ")}`);
-    }
-  }
-  if (canonicalJson(defaults2 ?? {}) !== canonicalJson(policy.pipeline.gates_defaults ?? {})) {
-    out.push(`gates_defaults: ${shortJson(policy.pipeline.gates_defaults)} on ${branch}, ${shortJson(defaults2)} when judged`);
-  }
-  return out;
-}
-function trustedTimeHeld(env, version2, registeredAt, now) {
-  const untrusted = [];
-  if (!env) return { held: 0, untrusted };
-  let total = 0;
-  let since = null;
-  for (const c of env.timeline) {
-    const t = c.event.time;
-    const trusted = t >= registeredAt && t <= now;
-    if (since !== null && c.holder !== version2) {
-      total += Math.max(0, Math.min(t, now) - since);
-      since = null;
-    } else if (since === null && c.holder === version2) {
-      if (trusted) since = t;
-      else untrusted.push(c.event.tag);
-    }
-  }
-  if (since !== null) total += Math.max(0, now - since);
-  return { held: total, untrusted };
-}
-var FIXES = {
-  order: (i, s) => `promote it to ${s.after} first: mlpipeline promote ${i.model.name}@${i.version.version} --to ${s.after}`,
-  allowed: (i, s) => `have one of ${(s.allowed ?? []).join(", ")} promote it; on GitHub Actions the actor is the authenticated GITHUB_ACTOR, locally --actor or your git identity (unverified)` + ((s.allowed ?? []).some((a) => a.trim().startsWith("@")) && i.actor.actor.verified !== true ? "; team membership (@org/team) can only be checked on GitHub, from the API: promote through the promote workflow there" : ""),
-  min_soak: (i, s) => `let it soak in ${s.after} for ${s.min_soak} before promoting to ${i.environment}`,
-  require_gates: (i) => `run \`mlpipeline evaluate\` and \`mlpipeline gate\` on the model you register until it passes, then register a new version (the verdict is checked and recorded at registration), or set require_gates: false for ${i.environment}; the verdict must have been judged with the default branch's gates and evaluation config: merge a change of them there first, then re-run gate with them`,
-  not_deprecated: () => "promote a version that is not deprecated"
-};
-function enforcePolicy(input, checks) {
-  const failed = checks.find((c) => !c.ok);
-  if (!failed) return;
-  const spec = environmentSpec(input.loaded, input.environment) ?? {};
-  throw new PolicyError(failed.rule, `promotion refused by policy '${failed.rule}' of environment '${input.environment}': ${failed.detail}`, {
-    fix: FIXES[failed.rule](input, spec)
-  });
-}
-
-// runners/registry/promote.ts
-function requireModel(state, name) {
-  const model = state.models.get(name);
-  if (!model || model.versions.size === 0) {
-    const known = [...state.models.values()].filter((m) => m.versions.size > 0).map((m) => m.name);
-    throw new UsageError(`unknown model '${name}': no version of it is registered`, {
-      fix: known.length ? `known models: ${known.join(", ")}` : `register one first: mlpipeline register ${name}`
-    });
-  }
-  return model;
-}
-function requireVersion(model, version2, forWhat) {
-  const v = model.versions.get(version2);
-  if (!v) {
-    const known = [...model.versions.keys()];
-    throw new UsageError(`${model.name} ${version2} is not registered, so it cannot be ${forWhat}`, {
-      fix: `register it first (mlpipeline register ${model.name} --version ${version2}); registered: ${known.slice(-10).join(", ")}`
-    });
-  }
-  if (model.deprecated) {
-    throw new UsageError(`model '${model.name}' is deprecated (${model.deprecated.tag}), so ${version2} cannot be ${forWhat}`, {
-      fix: "use a model that is not deprecated"
-    });
-  }
-  if (v.deregistered) {
-    throw new UsageError(`${model.name} ${version2} is deprecated (${v.deregistered.tag}), so it cannot be ${forWhat}`, {
-      fix: "choose a version that is not deprecated (mlpipeline registry lists them)"
-    });
-  }
-  return v;
-}
-function assignRecord(actor, model, v, environment, extra) {
-  const env = model.environments.get(environment);
-  const replaces = env?.current && env.current !== v.version && env.since ? { version: env.current, tag: env.since.tag } : null;
-  return {
-    schema: LINEAGE_SCHEMA,
-    action: "assign",
-    model: model.name,
-    version: v.version,
-    environment,
-    commit: v.commit,
-    time: new Date(actor.now).toISOString(),
-    actor: actor.actor,
-    pr: actor.pr,
-    ci: actor.ci,
-    replaces,
-    rollback_of: null,
-    policy: [],
-    ...extra
-  };
-}
-async function writeAssignment(worktree, name, environment, opts, decide) {
-  const root = await requireRepo(opts.cwd);
-  if (opts.remote !== void 0) await assertRemote(root, opts.remote);
-  const actor = await resolveActor(root, opts.env, opts.actor);
-  const policy = await committedPolicy(root, worktree, opts.remote);
-  const loaded = policy.loaded;
-  environmentSpec(loaded, environment);
-  let checks = [];
-  let refused = null;
-  let refusedPlan;
-  const result = await writeRegistryTag(
-    { cwd: root, remote: opts.remote, dryRun: opts.dryRun, gitEnv: actor.gitEnv, maxAttempts: opts.maxAttempts, now: actor.clock, sleep: opts.sleep },
-    (state) => {
-      const model = requireModel(state, name);
-      actor.now = actor.clock();
-      const d = decide(model, actor, loaded);
-      checks = d.checks;
-      refused = checks.find((c) => !c.ok) ?? null;
-      const n = model.maxCounter + 1;
-      const record = assignRecord(actor, model, d.version, environment, { policy: checks, ...d.extra });
-      const subject = d.subject(actor.actor.login ?? actor.actor.name, record);
-      const plan = {
-        tag: assignTag(name, environment, n),
-        commit: d.version.commit,
-        record,
-        message: formatTagMessage(subject, record),
-        counter: { model: name, n },
-        // The registration tag goes with it: a clone of the remote must see the version it names.
-        requires: [d.version.event.tag]
-      };
-      refusedPlan = refused ? plan : void 0;
-      if (!opts.dryRun) enforcePolicy({ loaded, model, version: d.version, environment, actor }, checks);
-      return plan;
-    }
-  ).catch((e3) => {
-    if (e3 instanceof PolicyError && refusedPlan) {
-      const refusal = { plan: refusedPlan, attempts: 1, written: false, pushed: false, checks, refused, notes: [...actor.notes, ...policy.notes] };
-      e3.refusal = refusal;
-    }
-    throw e3;
-  });
-  return { ...result, checks, refused, notes: [...actor.notes, ...policy.notes] };
-}
-var AlreadyInEnvironmentError = class extends MlpipelineError {
-  constructor(tag2, what) {
-    super(`${what} already, through ${tag2}; nothing written`, { fix: "nothing to do" });
-    this.tag = tag2;
-  }
-  tag;
-  exitCode = 1;
-  code = "already-in-environment";
-};
-async function promoteVersion(worktree, name, version2, environment, opts) {
-  assertName(name, "model");
-  assertName(environment, "environment");
-  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
-    const v = requireVersion(model, version2, `promoted to ${environment}`);
-    const held = model.environments.get(environment);
-    if (opts.unlessHeld && held?.current === version2 && held.since) throw new AlreadyInEnvironmentError(held.since.tag, `${name} ${version2} is in ${environment}`);
-    return {
-      version: v,
-      checks: evaluatePolicy({ loaded, model, version: v, environment, actor }),
-      subject: (who, record) => `Promote ${name} ${version2} to ${environment}${record.replaces ? `, replacing ${record.replaces.version}` : ""} (by ${who})`
-    };
-  });
-}
-async function rollbackEnvironment(worktree, name, environment, opts) {
-  assertName(name, "model");
-  assertName(environment, "environment");
-  return writeAssignment(worktree, name, environment, opts, (model, actor, loaded) => {
-    const spec = environmentSpec(loaded, environment);
-    const env = model.environments.get(environment);
-    if (!env?.current) {
-      throw new UsageError(`nothing is in ${environment} for ${name}, so there is nothing to roll back`, {
-        fix: `see mlpipeline history ${name}`
-      });
-    }
-    const target = rollbackTarget(model, env);
-    if (!target) {
-      throw new UsageError(`${name} ${env.current} is the only version ${environment} has held; there is nothing to roll back to`, {
-        fix: `promote another version instead: mlpipeline promote ${name}@vX.Y.Z --to ${environment}`
-      });
-    }
-    const v = requireVersion(model, target, `rolled back to in ${environment}`);
-    const allowed = spec?.allowed ?? [];
-    const checks = [];
-    if (allowed.length > 0) {
-      const ok = allowed.some((a) => actorMatches(a, actor));
-      const who = actor.actor.login ?? actor.actor.name;
-      checks.push({ rule: "allowed", ok, detail: ok ? `${who} may act on ${environment}` : `${who} may not act on ${environment}; allowed: ${allowed.join(", ")}` });
-    }
-    return {
-      version: v,
-      checks,
-      extra: { rollback_of: env.current },
-      subject: (who) => `Roll back ${name} in ${environment} from ${env.current} to ${target} (by ${who})`
-    };
-  });
 }
 
 // runners/registry/register.ts
@@ -83725,24 +84533,10 @@ function modelNameOf(loaded) {
   return m.name ?? loaded.pipeline.name;
 }
 
-// runners/registry/release-assets.ts
-function releaseTagName(name, version2) {
-  return registerTag(name, version2);
-}
-function modelAssetName(name, version2) {
-  return `${name}-${version2}.onnx`;
-}
-var RELEASE_ASSETS = {
-  modelSha256: "model.onnx.sha256",
-  modelCard: "model-card.json",
-  bom: "bom.cdx.json",
-  provenance: "provenance.intoto.json"
-};
-
 // runners/registry/release-material.ts
 import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile3 } from "node:fs/promises";
-import { isAbsolute as isAbsolute3, join as join6 } from "node:path";
+import { readFile as readFile4 } from "node:fs/promises";
+import { isAbsolute as isAbsolute4, join as join8 } from "node:path";
 
 // runners/registry/provenance.ts
 var STATEMENT_TYPE = "https://in-toto.io/Statement/v1";
@@ -83754,9 +84548,9 @@ function buildProvenance(state, name, version2, repoUrl) {
   const v = model.versions.get(version2);
   if (!v) throw new InputError(`${name} ${version2} is not registered`, { fix: `registered: ${[...model.versions.keys()].slice(-10).join(", ")}` });
   const rec = recordOf(v.event);
-  const problem = recordProblem(v.event);
-  if (problem) {
-    throw new ChecksFailedError(`${v.event.tag} is an unverified/foreign record, so no provenance is stated for it: ${problem}`, {
+  const problem2 = recordProblem(v.event);
+  if (problem2) {
+    throw new ChecksFailedError(`${v.event.tag} is an unverified/foreign record, so no provenance is stated for it: ${problem2}`, {
       fix: "the tag was not written by mlpipeline register (or was altered): find out who made it (git show), and register a new version"
     });
   }
@@ -83819,10 +84613,10 @@ function gitUri(remote) {
 // runners/registry/release-material.ts
 var sha256 = (b) => createHash4("sha256").update(b).digest("hex");
 function registeredRecord(v) {
-  const problem = recordProblem(v.event);
+  const problem2 = recordProblem(v.event);
   const rec = recordOf(v.event);
-  if (problem || !rec?.model_file) {
-    throw new ChecksFailedError(`${v.event.tag} ${problem ? `is an unverified/foreign record (${problem})` : "carries no lineage record with the model digest"}, so no Release is made for it`, {
+  if (problem2 || !rec?.model_file) {
+    throw new ChecksFailedError(`${v.event.tag} ${problem2 ? `is an unverified/foreign record (${problem2})` : "carries no lineage record with the model digest"}, so no Release is made for it`, {
       fix: "register the version with mlpipeline register (which records the model sha256); a hand-made tag is never published"
     });
   }
@@ -83838,8 +84632,8 @@ async function releaseMaterial(root, state, name, version2, opts) {
   const candidates = [
     { bytes: () => readFileAtRef(root, v.commit, file.path), where: `${file.path} at ${v.commit.slice(0, 12)}` }
   ];
-  const given = opts.modelFile ? isAbsolute3(opts.modelFile) ? opts.modelFile : join6(root, opts.modelFile) : join6(root, file.path);
-  candidates.push({ bytes: () => readFile3(given).catch(() => void 0), where: opts.modelFile ?? `${file.path} in the work tree` });
+  const given = opts.modelFile ? isAbsolute4(opts.modelFile) ? opts.modelFile : join8(root, opts.modelFile) : join8(root, file.path);
+  candidates.push({ bytes: () => readFile4(given).catch(() => void 0), where: opts.modelFile ?? `${file.path} in the work tree` });
   for (const c of candidates) {
     const bytes = await c.bytes();
     if (!bytes) {
@@ -83949,8 +84743,8 @@ async function ensureDeployment(client, repo, p) {
 }
 
 // actions/promote/documents.ts
-import { readFile as readFile4 } from "node:fs/promises";
-import { join as join7 } from "node:path";
+import { readFile as readFile5 } from "node:fs/promises";
+import { join as join9 } from "node:path";
 
 // runners/registry/lineage.ts
 var LINEAGE_REPORT_SCHEMA = "mlpipeline/lineage-report@1";
@@ -83984,8 +84778,8 @@ function buildLineage(state, ref, query) {
   const rec = recordOf(v.event);
   const invalid = [];
   const noteInvalid = (e3) => {
-    const problem = recordProblem(e3);
-    if (problem && !invalid.some((i) => i.tag === e3.tag)) invalid.push({ tag: e3.tag, problem });
+    const problem2 = recordProblem(e3);
+    if (problem2 && !invalid.some((i) => i.tag === e3.tag)) invalid.push({ tag: e3.tag, problem: problem2 });
   };
   noteInvalid(v.event);
   const promotions = [];
@@ -84035,7 +84829,7 @@ function buildLineage(state, ref, query) {
 async function readValid(dir, file, kind, notes) {
   let doc;
   try {
-    doc = JSON.parse(await readFile4(join7(dir, file), "utf8"));
+    doc = JSON.parse(await readFile5(join9(dir, file), "utf8"));
   } catch (e3) {
     if (e3.code !== "ENOENT") notes.push(`${file} in results not used: ${e3.message}`);
     return void 0;
@@ -84309,7 +85103,7 @@ function buildModelCardData(docs) {
 }
 
 // reports/model-card/front-matter.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml3 = __toESM(require_dist(), 1);
 
 // reports/model-card/toolkit.ts
 var MCT_SCHEMA_VERSION = "0.0.2";
@@ -84324,7 +85118,7 @@ function isPlainUrl(s) {
     return false;
   }
 }
-function describe(role, d) {
+function describe2(role, d) {
   const parts = [`${role}; path ${d.path}`];
   parts.push(d.sha256 ? `sha256 ${d.sha256}${d.directory ? " (directory manifest)" : ""}` : "sha256 unknown");
   if (d.rows !== null) parts.push(`${d.rows} rows`);
@@ -84359,7 +85153,7 @@ function renderModelCardToolkit(d) {
       path: m.path ?? void 0
     }),
     model_parameters: compact({
-      data: datasets.map(({ d: x, role }) => ({ name: x.name ?? x.path, description: describe(role, x) })),
+      data: datasets.map(({ d: x, role }) => ({ name: x.name ?? x.path, description: describe2(role, x) })),
       input_format: m.input_mode ? `ONNX ${m.input_mode} input${m.features.length ? ` of features ${m.features.join(", ")}` : ""}` : void 0,
       input_format_map: inputs,
       output_format: m.task ?? void 0,
@@ -84382,8 +85176,8 @@ function hashes(sha2563) {
   return sha2563 ? [{ alg: "SHA-256", content: sha2563 }] : void 0;
 }
 function props(entries) {
-  const out = entries.filter((e3) => e3[1] !== null && e3[1] !== void 0).map(([name, value]) => ({ name, value: String(value) }));
-  return out.length ? out : void 0;
+  const out2 = entries.filter((e3) => e3[1] !== null && e3[1] !== void 0).map(([name, value]) => ({ name, value: String(value) }));
+  return out2.length ? out2 : void 0;
 }
 function compact2(o) {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== void 0 && v !== null && !(Array.isArray(v) && v.length === 0)));
@@ -84491,19 +85285,19 @@ function oneLine3(s, max) {
 }
 function modelCardSummary(d) {
   const m = d.model;
-  const lines = [];
+  const lines2 = [];
   const version2 = m.version ? ` ${e2(m.version)}` + (m.environments.length ? ` (in ${m.environments.map(e2).join(", ")})` : "") : " (not registered)";
-  lines.push(`**Model card: ${e2(m.name)}**${version2}`);
-  lines.push("");
-  lines.push(`- **Task:** ${m.task ? e2(m.task) : "_unknown_"}`);
-  lines.push(`- **Model:** ${m.sha256 ? `sha256 ${codeSpan(m.sha256.slice(0, 12))}` : "_unknown_"}${m.size_bytes !== null ? `, ${formatNumber(m.size_bytes)} bytes` : ""}`);
-  lines.push(
+  lines2.push(`**Model card: ${e2(m.name)}**${version2}`);
+  lines2.push("");
+  lines2.push(`- **Task:** ${m.task ? e2(m.task) : "_unknown_"}`);
+  lines2.push(`- **Model:** ${m.sha256 ? `sha256 ${codeSpan(m.sha256.slice(0, 12))}` : "_unknown_"}${m.size_bytes !== null ? `, ${formatNumber(m.size_bytes)} bytes` : ""}`);
+  lines2.push(
     `- **Headline metrics:** ${d.headline.length ? d.headline.map((x) => `${e2(x.name)} ${formatNumber(x.value)}`).join(", ") : "_unknown_ (no evaluation document)"}`
   );
-  lines.push(`- **Intended use:** ${d.text.intended_use ? e2(oneLine3(d.text.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
+  lines2.push(`- **Intended use:** ${d.text.intended_use ? e2(oneLine3(d.text.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
   const n = d.caveats.length;
-  lines.push(`- **Caveats:** ${n === 0 ? "none stated" : `${n} listed in the full model card`}`);
-  return lines.join("\n") + "\n";
+  lines2.push(`- **Caveats:** ${n === 0 ? "none stated" : `${n} listed in the full model card`}`);
+  return lines2.join("\n") + "\n";
 }
 
 // actions/promote/release.ts
@@ -84665,7 +85459,6 @@ ${escapeMarkdown(e3.message)}
     jobSha: c.jobSha,
     ...c.deploy ? { deploy: () => c.deploy({ model: name, version: version2, environment, tag: tag2, releaseAssetUrl: modelAssetUrl }) } : {}
   });
-  if (!c.deploy) info("no GitOps manifest bump in this build of the action: the Deployment records the registry promotion and its Release");
   for (const n of notes) warning(n);
   setOutput("tag", tag2);
   setOutput("version", version2);
@@ -84690,8 +85483,8 @@ ${escapeMarkdown(e3.message)}
 }
 
 // actions/promote/inputs.ts
-import { isAbsolute as isAbsolute4, resolve as resolve4 } from "node:path";
-function list(text) {
+import { isAbsolute as isAbsolute5, resolve as resolve6 } from "node:path";
+function list2(text) {
   return text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
 }
 function readInputs(env = process.env) {
@@ -84703,12 +85496,12 @@ function readInputs(env = process.env) {
     to: getInput("to").trim(),
     rollback: getInput("rollback") ? getBooleanInput("rollback") : false,
     pipelineFile: getInput("pipeline-file") || "mlpipeline.yaml",
-    workingDirectory: isAbsolute4(wd) ? wd : resolve4(workspace, wd),
+    workingDirectory: isAbsolute5(wd) ? wd : resolve6(workspace, wd),
     remote: getInput("remote") || "origin",
     defaultBranch: getInput("default-branch").trim(),
     modelFile: getInput("model-file").trim(),
     results: getInput("results").trim(),
-    requiredContexts: contexts === "" || contexts === "default" ? "default" : contexts === "none" ? [] : list(contexts),
+    requiredContexts: contexts === "" || contexts === "default" ? "default" : contexts === "none" ? [] : list2(contexts),
     environmentUrl: getInput("environment-url").trim(),
     attest: getInput("attest") ? getBooleanInput("attest") : false,
     token: getInput("github-token")
@@ -84898,7 +85691,7 @@ async function main() {
   const repository = ctx.payload.repository ?? {};
   const defaultBranch2 = inputs.defaultBranch || (typeof repository.default_branch === "string" ? repository.default_branch : "main");
   await prepareCheckout(root, inputs.remote, defaultBranch2);
-  const worktree = await loadPipelineFile(join8(inputs.workingDirectory, inputs.pipelineFile));
+  const worktree = await loadPipelineFile(join10(inputs.workingDirectory, inputs.pipelineFile));
   const policy = (await committedPolicy(root, worktree, inputs.remote)).loaded;
   const pushedTag = ctx.eventName === "push" && ctx.ref.startsWith("refs/tags/") && !inputs.version && !inputs.to ? ctx.ref.slice("refs/tags/".length) : void 0;
   if (pushedTag !== void 0) {
@@ -84917,6 +85710,26 @@ async function main() {
   }
   if (!inputs.to) throw new UsageError("`to` is empty: which environment to promote to?", { fix: "pass `to: staging` (and `version: NAME@vX.Y.Z`, or `rollback: true`)" });
   if (!inputs.rollback && !inputs.version) throw new UsageError("`version` is empty: which version to promote?", { fix: "pass `version: NAME@vX.Y.Z`, or `rollback: true`" });
-  await promoteFlow({ client, repo: ctx.repo, root, worktree, policy, inputs, runId: ctx.runId, jobSha: ctx.sha, serverUrl: ctx.serverUrl, env: process.env });
+  await promoteFlow({
+    client,
+    repo: ctx.repo,
+    root,
+    worktree,
+    policy,
+    inputs,
+    runId: ctx.runId,
+    jobSha: ctx.sha,
+    serverUrl: ctx.serverUrl,
+    env: process.env,
+    // The environment's `deploy:` block (docs/gitops.md): the manifest bump, committed and pushed
+    // with the job's checkout credentials; none when the environment has no deploy: block.
+    deploy: async ({ model, environment, releaseAssetUrl: releaseAssetUrl2 }) => {
+      const r = await deployEnvironment(worktree, model, environment, { cwd: root, env: process.env, remote: inputs.remote, releaseAssetUrl: releaseAssetUrl2 });
+      if (!r) return;
+      await pushDeploy(root, inputs.remote, r);
+      info(`deploy: ${r.manifest} ${r.status} on ${r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ""}`);
+      if (r.mode === "pull-request") warning(`pushed ${r.pr_branch ?? r.ref}: open the pull request into ${r.branch} (this build of the action does not open it)`);
+    }
+  });
 }
 await runAction(main);
