@@ -44557,6 +44557,26 @@ var duplicateOutsRule = {
   check: duplicateOuts
 };
 
+// pipeline-schema/rules/environment-enforce.ts
+var environmentEnforce = {
+  id: "environment-enforce",
+  check: ({ environments }) => Object.entries(environments).flatMap(([name, raw]) => {
+    const e4 = obj(raw);
+    const enforce = str(e4.enforce);
+    if (enforce === void 0) return [];
+    const allowed = Array.isArray(e4.allowed) && e4.allowed.length > 0;
+    const hasRule = str(e4.after) !== void 0 || allowed || str(e4.min_soak) !== void 0 || e4.require_gates !== false;
+    if (hasRule) return [];
+    return [
+      {
+        pointer: pointer("environments", name, "enforce"),
+        message: `environment '${name}' has 'enforce: ${enforce}' but no policy to enforce (no after, allowed or min_soak, and require_gates: false)`,
+        fix: "add the rule a pushed tag must follow (e.g. 'after: staging'), or remove 'enforce'"
+      }
+    ];
+  })
+};
+
 // pipeline-schema/rules/environment-order.ts
 function afterEntries({ environments }) {
   return Object.entries(environments).flatMap(([name, e4]) => {
@@ -51733,6 +51753,7 @@ var SEMANTIC_RULES = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  environmentEnforce,
   deployBlocks,
   re2Patterns,
   reservedOutsRule
@@ -53289,6 +53310,36 @@ var OPERATIONS = {
     permission: "deployments: write",
     cannot: "write deployments",
     notFound: "the deployment does not exist, or the token cannot see the repository"
+  },
+  "repos/update-release": {
+    does: "update the release",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the release was deleted, or the token cannot see the repository"
+  },
+  "repos/delete-release-asset": {
+    does: "replace the release asset",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the asset was deleted already, or the token cannot see the repository"
+  },
+  "repos/list-deployments": {
+    does: "list the deployments",
+    permission: "deployments: read",
+    cannot: "read deployments",
+    notFound: "the repository does not exist, or the token cannot see it"
+  },
+  "repos/list-deployment-statuses": {
+    does: "list the deployment statuses",
+    permission: "deployments: read",
+    cannot: "read deployments",
+    notFound: "the deployment does not exist, or the token cannot see the repository"
+  },
+  "repos/delete-deployment": {
+    does: "delete the duplicate deployment",
+    permission: "deployments: write",
+    cannot: "write deployments",
+    notFound: "the deployment was deleted already, or the token cannot see the repository"
   },
   "git/create-tag": {
     does: "create the annotated tag",
@@ -61441,6 +61492,7 @@ function buildModelCardData(docs) {
   const modelPath = e4?.model.path ?? docs.verdict?.model?.path ?? p.model?.path ?? null;
   let sha2562 = e4?.model.sha256 ?? docs.verdict?.model?.sha256 ?? null;
   if (!sha2562 && modelPath) sha2562 = splitHash(runHash(docs.run, normPath(modelPath))).sha256;
+  if (!sha2562 && docs.registered_model_sha256) sha2562 = docs.registered_model_sha256;
   const registered2 = registeredAs(docs.lineage, sha2562);
   const reg = registered2[0];
   if (!sha2562 && !reg) unknown.push("model file digest: no evaluation, verdict or run record names it");
