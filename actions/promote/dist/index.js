@@ -84025,9 +84025,11 @@ async function listIssueComments(client, repo, issueNumber) {
 }
 async function createOrUpdateComment(client, repo, sticky) {
   if (!sticky.isOurs(sticky.body)) throw new Error("createOrUpdateComment: the body is not recognised by its own isOurs (is the marker line first?)");
-  const author = sticky.author ?? (await whoAmI(client)).login;
-  const ours = (c) => c.author === author && sticky.isOurs(c.body);
-  const existing = (await listIssueComments(client, repo, sticky.issueNumber)).find(ours);
+  const me = sticky.author !== void 0 ? { login: sticky.author, guessed: false } : await whoAmI(client).then((i) => ({ login: i.login, guessed: i.kind === "installation" }));
+  const byUs = (c) => c.author === me.login || me.guessed && c.author.endsWith("[bot]");
+  const ours = (c) => byUs(c) && sticky.isOurs(c.body);
+  const all = await listIssueComments(client, repo, sticky.issueNumber);
+  const existing = all.find((c) => c.author === me.login && sticky.isOurs(c.body)) ?? all.find(ours);
   if (existing) {
     const { data } = await call(
       "issues/update-comment",
@@ -85289,21 +85291,35 @@ function oneLine3(s, max) {
   const flat = s.replace(/\s+/g, " ").trim();
   return flat.length > max ? `${flat.slice(0, max - 1)}\u2026` : flat;
 }
-function modelCardSummary(d) {
+function modelCardBrief(d) {
   const m = d.model;
+  return {
+    name: m.name,
+    version: m.version,
+    environments: [...m.environments],
+    task: m.task,
+    sha256: m.sha256,
+    size_bytes: m.size_bytes,
+    headline: d.headline.map((x) => ({ name: x.name, value: x.value })),
+    intended_use: d.text.intended_use ? oneLine3(d.text.intended_use, INTENDED_USE_MAX) : null,
+    caveats: d.caveats.length
+  };
+}
+function renderModelCardBrief(b) {
   const lines2 = [];
-  const version2 = m.version ? ` ${e2(m.version)}` + (m.environments.length ? ` (in ${m.environments.map(e2).join(", ")})` : "") : " (not registered)";
-  lines2.push(`**Model card: ${e2(m.name)}**${version2}`);
+  const version2 = b.version ? ` ${e2(b.version)}` + (b.environments.length ? ` (in ${b.environments.map(e2).join(", ")})` : "") : " (not registered)";
+  lines2.push(`**Model card: ${e2(b.name)}**${version2}`);
   lines2.push("");
-  lines2.push(`- **Task:** ${m.task ? e2(m.task) : "_unknown_"}`);
-  lines2.push(`- **Model:** ${m.sha256 ? `sha256 ${codeSpan(m.sha256.slice(0, 12))}` : "_unknown_"}${m.size_bytes !== null ? `, ${formatNumber(m.size_bytes)} bytes` : ""}`);
-  lines2.push(
-    `- **Headline metrics:** ${d.headline.length ? d.headline.map((x) => `${e2(x.name)} ${formatNumber(x.value)}`).join(", ") : "_unknown_ (no evaluation document)"}`
-  );
-  lines2.push(`- **Intended use:** ${d.text.intended_use ? e2(oneLine3(d.text.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
-  const n = d.caveats.length;
+  lines2.push(`- **Task:** ${b.task ? e2(b.task) : "_unknown_"}`);
+  lines2.push(`- **Model:** ${b.sha256 ? `sha256 ${codeSpan(b.sha256.slice(0, 12))}` : "_unknown_"}${b.size_bytes !== null ? `, ${formatNumber(b.size_bytes)} bytes` : ""}`);
+  lines2.push(`- **Headline metrics:** ${b.headline.length ? b.headline.map((x) => `${e2(x.name)} ${formatNumber(x.value)}`).join(", ") : "_unknown_ (no evaluation document)"}`);
+  lines2.push(`- **Intended use:** ${b.intended_use ? e2(oneLine3(b.intended_use, INTENDED_USE_MAX)) : "_not stated_"}`);
+  const n = b.caveats;
   lines2.push(`- **Caveats:** ${n === 0 ? "none stated" : `${n} listed in the full model card`}`);
   return lines2.join("\n") + "\n";
+}
+function modelCardSummary(d) {
+  return renderModelCardBrief(modelCardBrief(d));
 }
 
 // actions/promote/release.ts
