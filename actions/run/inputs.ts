@@ -3,7 +3,7 @@
  * `working-directory`, itself relative to the workspace), the base branch of the pull request,
  * and the folders under RUNNER_TEMP that hold the results artifact and the rendered Markdown.
  */
-import { isAbsolute, join, resolve } from 'node:path';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { getBooleanInput, getInput, runnerContext, type RunnerContext } from '../github/index.js';
 
@@ -23,7 +23,15 @@ export interface RunInputs {
   markdownDir: string;
 }
 
-const SAFE_NAME = /^[A-Za-z0-9._-]+$/;
+// Not only dots: `..` would make the results folder RUNNER_TEMP's parent, which is emptied
+// (rm -r) before the documents are written.
+const SAFE_NAME = /^(?!\.+$)[A-Za-z0-9._-]+$/;
+
+/** `path` is `root` or inside it (a workflow's relative input must not leave the workspace). */
+function inside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
+}
 
 export function readInputs(): RunInputs {
   const runner = runnerContext();
@@ -31,6 +39,11 @@ export function readInputs(): RunInputs {
   const wd = getInput('working-directory') || '.';
   const dir = isAbsolute(wd) ? wd : resolve(workspace, wd);
   const pipelineFile = resolve(dir, getInput('pipeline-file') || 'mlpipeline.yaml');
+  if (!inside(workspace, dir) || !inside(dir, pipelineFile) || pipelineFile === dir) {
+    throw new UsageError(`working-directory '${wd}' and pipeline-file '${getInput('pipeline-file')}' must name a file inside the workspace (${workspace}), the file inside the working directory`, {
+      fix: 'use paths relative to the repository root without `..`, e.g. working-directory: models/churn and pipeline-file: mlpipeline.yaml',
+    });
+  }
   const pr = runner.payload.pull_request as { base?: { ref?: unknown } } | undefined;
   const fromEvent = typeof pr?.base?.ref === 'string' ? pr.base.ref : undefined;
   const baseBranch = (getInput('base-ref') || fromEvent || '').replace(/^refs\/heads\//, '') || undefined;

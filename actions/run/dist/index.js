@@ -6223,10 +6223,10 @@ var require_resolve_block_map = __commonJS({
       let offset = bm.offset;
       let commentEnd = null;
       for (const collItem of bm.items) {
-        const { start, key, sep: sep12, value: value3 } = collItem;
+        const { start, key, sep: sep13, value: value3 } = collItem;
         const keyProps = resolveProps.resolveProps(start, {
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: bm.indent,
@@ -6240,7 +6240,7 @@ var require_resolve_block_map = __commonJS({
             else if ("indent" in key && key.indent !== bm.indent)
               onError(offset, "BAD_INDENT", startColMsg);
           }
-          if (!keyProps.anchor && !keyProps.tag && !sep12) {
+          if (!keyProps.anchor && !keyProps.tag && !sep13) {
             commentEnd = keyProps.end;
             if (keyProps.comment) {
               if (map.comment)
@@ -6264,7 +6264,7 @@ var require_resolve_block_map = __commonJS({
         ctx.atKey = false;
         if (utilMapIncludes.mapIncludes(ctx, map.items, keyNode))
           onError(keyStart, "DUPLICATE_KEY", "Map keys must be unique");
-        const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+        const valueProps = resolveProps.resolveProps(sep13 ?? [], {
           indicator: "map-value-ind",
           next: value3,
           offset: keyNode.range[2],
@@ -6280,7 +6280,7 @@ var require_resolve_block_map = __commonJS({
             if (ctx.options.strict && keyProps.start < valueProps.found.offset - 1024)
               onError(keyNode.range, "KEY_OVER_1024_CHARS", "The : indicator must be at most 1024 chars after the start of an implicit block mapping key");
           }
-          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : composeEmptyNode(ctx, offset, sep12, null, valueProps, onError);
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : composeEmptyNode(ctx, offset, sep13, null, valueProps, onError);
           if (ctx.schema.compat)
             utilFlowIndentCheck.flowIndentCheck(bm.indent, value3, onError);
           offset = valueNode.range[2];
@@ -6371,7 +6371,7 @@ var require_resolve_end = __commonJS({
       let comment = "";
       if (end) {
         let hasSpace = false;
-        let sep12 = "";
+        let sep13 = "";
         for (const token of end) {
           const { source, type } = token;
           switch (type) {
@@ -6385,13 +6385,13 @@ var require_resolve_end = __commonJS({
               if (!comment)
                 comment = cb;
               else
-                comment += sep12 + cb;
-              sep12 = "";
+                comment += sep13 + cb;
+              sep13 = "";
               break;
             }
             case "newline":
               if (comment)
-                sep12 += source;
+                sep13 += source;
               hasSpace = true;
               break;
             default:
@@ -6434,18 +6434,18 @@ var require_resolve_flow_collection = __commonJS({
       let offset = fc.offset + fc.start.source.length;
       for (let i = 0; i < fc.items.length; ++i) {
         const collItem = fc.items[i];
-        const { start, key, sep: sep12, value: value3 } = collItem;
+        const { start, key, sep: sep13, value: value3 } = collItem;
         const props2 = resolveProps.resolveProps(start, {
           flow: fcName,
           indicator: "explicit-key-ind",
-          next: key ?? sep12?.[0],
+          next: key ?? sep13?.[0],
           offset,
           onError,
           parentIndent: fc.indent,
           startOnNewline: false
         });
         if (!props2.found) {
-          if (!props2.anchor && !props2.tag && !sep12 && !value3) {
+          if (!props2.anchor && !props2.tag && !sep13 && !value3) {
             if (i === 0 && props2.comma)
               onError(props2.comma, "UNEXPECTED_TOKEN", `Unexpected , in ${fcName}`);
             else if (i < fc.items.length - 1)
@@ -6499,8 +6499,8 @@ var require_resolve_flow_collection = __commonJS({
             }
           }
         }
-        if (!isMap2 && !sep12 && !props2.found) {
-          const valueNode = value3 ? composeNode(ctx, value3, props2, onError) : composeEmptyNode(ctx, props2.end, sep12, null, props2, onError);
+        if (!isMap2 && !sep13 && !props2.found) {
+          const valueNode = value3 ? composeNode(ctx, value3, props2, onError) : composeEmptyNode(ctx, props2.end, sep13, null, props2, onError);
           coll.items.push(valueNode);
           offset = valueNode.range[2];
           if (isBlock(value3))
@@ -6512,7 +6512,7 @@ var require_resolve_flow_collection = __commonJS({
           if (isBlock(key))
             onError(keyNode.range, "BLOCK_IN_FLOW", blockMsg);
           ctx.atKey = false;
-          const valueProps = resolveProps.resolveProps(sep12 ?? [], {
+          const valueProps = resolveProps.resolveProps(sep13 ?? [], {
             flow: fcName,
             indicator: "map-value-ind",
             next: value3,
@@ -6523,8 +6523,8 @@ var require_resolve_flow_collection = __commonJS({
           });
           if (valueProps.found) {
             if (!isMap2 && !props2.found && ctx.options.strict) {
-              if (sep12)
-                for (const st of sep12) {
+              if (sep13)
+                for (const st of sep13) {
                   if (st === valueProps.found)
                     break;
                   if (st.type === "newline") {
@@ -6541,7 +6541,7 @@ var require_resolve_flow_collection = __commonJS({
             else
               onError(valueProps.start, "MISSING_CHAR", `Missing , or : between ${fcName} items`);
           }
-          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep12, null, valueProps, onError) : null;
+          const valueNode = value3 ? composeNode(ctx, value3, valueProps, onError) : valueProps.found ? composeEmptyNode(ctx, valueProps.end, sep13, null, valueProps, onError) : null;
           if (valueNode) {
             if (isBlock(value3))
               onError(valueNode.range, "BLOCK_IN_FLOW", blockMsg);
@@ -6721,7 +6721,7 @@ var require_resolve_block_scalar = __commonJS({
           chompStart = i + 1;
       }
       let value3 = "";
-      let sep12 = "";
+      let sep13 = "";
       let prevMoreIndented = false;
       for (let i = 0; i < contentStart; ++i)
         value3 += lines[i][0].slice(trimIndent) + "\n";
@@ -6738,24 +6738,24 @@ var require_resolve_block_scalar = __commonJS({
           indent = "";
         }
         if (type === Scalar.Scalar.BLOCK_LITERAL) {
-          value3 += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          value3 += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
         } else if (indent.length > trimIndent || content[0] === "	") {
-          if (sep12 === " ")
-            sep12 = "\n";
-          else if (!prevMoreIndented && sep12 === "\n")
-            sep12 = "\n\n";
-          value3 += sep12 + indent.slice(trimIndent) + content;
-          sep12 = "\n";
+          if (sep13 === " ")
+            sep13 = "\n";
+          else if (!prevMoreIndented && sep13 === "\n")
+            sep13 = "\n\n";
+          value3 += sep13 + indent.slice(trimIndent) + content;
+          sep13 = "\n";
           prevMoreIndented = true;
         } else if (content === "") {
-          if (sep12 === "\n")
+          if (sep13 === "\n")
             value3 += "\n";
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          value3 += sep12 + content;
-          sep12 = " ";
+          value3 += sep13 + content;
+          sep13 = " ";
           prevMoreIndented = false;
         }
       }
@@ -6938,25 +6938,25 @@ var require_resolve_flow_scalar = __commonJS({
         trimBoth = /^[ \t]+|[ \t]+$/g;
       }
       let res = match[1].replace(trimEnd, "");
-      let sep12 = " ";
+      let sep13 = " ";
       let pos = line.lastIndex;
       while (match = line.exec(source)) {
         const lm = match[1].replace(trimBoth, "");
         if (lm === "") {
-          if (sep12 === "\n")
-            res += sep12;
+          if (sep13 === "\n")
+            res += sep13;
           else
-            sep12 = "\n";
+            sep13 = "\n";
         } else {
-          res += sep12 + lm;
-          sep12 = " ";
+          res += sep13 + lm;
+          sep13 = " ";
         }
         pos = line.lastIndex;
       }
       const last = /[ \t]*(.*)/sy;
       last.lastIndex = pos;
       match = last.exec(source);
-      return res + sep12 + (match?.[1] ?? "");
+      return res + sep13 + (match?.[1] ?? "");
     }
     function doubleQuotedValue(source, onError) {
       let res = "";
@@ -7766,14 +7766,14 @@ var require_cst_stringify = __commonJS({
         }
       }
     }
-    function stringifyItem({ start, key, sep: sep12, value: value3 }) {
+    function stringifyItem({ start, key, sep: sep13, value: value3 }) {
       let res = "";
       for (const st of start)
         res += st.source;
       if (key)
         res += stringifyToken(key);
-      if (sep12)
-        for (const st of sep12)
+      if (sep13)
+        for (const st of sep13)
           res += st.source;
       if (value3)
         res += stringifyToken(value3);
@@ -8940,18 +8940,18 @@ var require_parser = __commonJS({
         if (this.type === "map-value-ind") {
           const prev = getPrevProps(this.peek(2));
           const start = getFirstKeyStartProps(prev);
-          let sep12;
+          let sep13;
           if (scalar.end) {
-            sep12 = scalar.end;
-            sep12.push(this.sourceToken);
+            sep13 = scalar.end;
+            sep13.push(this.sourceToken);
             delete scalar.end;
           } else
-            sep12 = [this.sourceToken];
+            sep13 = [this.sourceToken];
           const map = {
             type: "block-map",
             offset: scalar.offset,
             indent: scalar.indent,
-            items: [{ start, key: scalar, sep: sep12 }]
+            items: [{ start, key: scalar, sep: sep13 }]
           };
           this.onKeyLine = true;
           this.stack[this.stack.length - 1] = map;
@@ -9104,15 +9104,15 @@ var require_parser = __commonJS({
                 } else if (isFlowToken(it.key) && !includesToken(it.sep, "newline")) {
                   const start2 = getFirstKeyStartProps(it.start);
                   const key = it.key;
-                  const sep12 = it.sep;
-                  sep12.push(this.sourceToken);
+                  const sep13 = it.sep;
+                  sep13.push(this.sourceToken);
                   delete it.key;
                   delete it.sep;
                   this.stack.push({
                     type: "block-map",
                     offset: this.offset,
                     indent: this.indent,
-                    items: [{ start: start2, key, sep: sep12 }]
+                    items: [{ start: start2, key, sep: sep13 }]
                   });
                 } else if (start.length > 0) {
                   it.sep = it.sep.concat(start, this.sourceToken);
@@ -9306,13 +9306,13 @@ var require_parser = __commonJS({
             const prev = getPrevProps(parent);
             const start = getFirstKeyStartProps(prev);
             fixFlowSeqItems(fc);
-            const sep12 = fc.end.splice(1, fc.end.length);
-            sep12.push(this.sourceToken);
+            const sep13 = fc.end.splice(1, fc.end.length);
+            sep13.push(this.sourceToken);
             const map = {
               type: "block-map",
               offset: fc.offset,
               indent: fc.indent,
-              items: [{ start, key: fc, sep: sep12 }]
+              items: [{ start, key: fc, sep: sep13 }]
             };
             this.onKeyLine = true;
             this.stack[this.stack.length - 1] = map;
@@ -42522,7 +42522,7 @@ var init_node = __esm({
 });
 
 // actions/run/main.ts
-import { relative as relative11 } from "node:path";
+import { relative as relative12 } from "node:path";
 
 // core/errors.ts
 function formatLocation(loc) {
@@ -47989,10 +47989,10 @@ var Regexp = class Regexp2 {
         else out += sub.appendTo();
         break;
       case Regexp2.Op.ALTERNATE: {
-        let sep12 = "";
+        let sep13 = "";
         for (let sub of this.subs) {
-          out += sep12;
-          sep12 = "|";
+          out += sep13;
+          sep13 = "|";
           out += sub.appendTo();
         }
         break;
@@ -53580,14 +53580,23 @@ async function fetchBase(root, branch) {
 }
 
 // actions/run/inputs.ts
-import { isAbsolute as isAbsolute5, join as join12, resolve as resolve8 } from "node:path";
-var SAFE_NAME = /^[A-Za-z0-9._-]+$/;
+import { isAbsolute as isAbsolute5, join as join12, relative as relative4, resolve as resolve8, sep as sep5 } from "node:path";
+var SAFE_NAME = /^(?!\.+$)[A-Za-z0-9._-]+$/;
+function inside2(root, path) {
+  const rel = relative4(root, path);
+  return rel === "" || rel !== ".." && !rel.startsWith(`..${sep5}`) && !isAbsolute5(rel);
+}
 function readInputs() {
   const runner = runnerContext();
   const workspace = resolve8(process.env.GITHUB_WORKSPACE || process.cwd());
   const wd = getInput("working-directory") || ".";
   const dir = isAbsolute5(wd) ? wd : resolve8(workspace, wd);
   const pipelineFile = resolve8(dir, getInput("pipeline-file") || "mlpipeline.yaml");
+  if (!inside2(workspace, dir) || !inside2(dir, pipelineFile) || pipelineFile === dir) {
+    throw new UsageError(`working-directory '${wd}' and pipeline-file '${getInput("pipeline-file")}' must name a file inside the workspace (${workspace}), the file inside the working directory`, {
+      fix: "use paths relative to the repository root without `..`, e.g. working-directory: models/churn and pipeline-file: mlpipeline.yaml"
+    });
+  }
   const pr = runner.payload.pull_request;
   const fromEvent = typeof pr?.base?.ref === "string" ? pr.base.ref : void 0;
   const baseBranch = (getInput("base-ref") || fromEvent || "").replace(/^refs\/heads\//, "") || void 0;
@@ -53614,7 +53623,7 @@ function readInputs() {
 import { createHash as createHash6 } from "node:crypto";
 import { existsSync as existsSync8 } from "node:fs";
 import { mkdtemp, rm as rm5 } from "node:fs/promises";
-import { join as join14, relative as relative4, sep as sep5 } from "node:path";
+import { join as join14, relative as relative5, sep as sep6 } from "node:path";
 
 // runners/stages/prepare.ts
 import { dirname as dirname8, join as join13 } from "node:path";
@@ -53825,7 +53834,7 @@ async function stageCacheKey(loaded) {
 // actions/run/plan.ts
 var KEY_VERSION = "v1";
 function keyPrefix(root, pipelineFile) {
-  const rel = relative4(root, pipelineFile).split(sep5).join("/");
+  const rel = relative5(root, pipelineFile).split(sep6).join("/");
   const id = createHash6("sha256").update(rel).digest("hex").slice(0, 12);
   return `mlpipeline-stages-${KEY_VERSION}-${process.env.RUNNER_OS ?? "unknown"}-${process.env.RUNNER_ARCH ?? "unknown"}-${id}-`;
 }
@@ -53842,7 +53851,7 @@ async function baseDigest(root, loaded, baseRef) {
   const tree = join14(tmp, "tree");
   try {
     await gitRaw(["worktree", "add", "--detach", "--quiet", tree, baseRef], { cwd: root });
-    const file = join14(tree, relative4(root, loaded.file));
+    const file = join14(tree, relative5(root, loaded.file));
     if (!existsSync8(file)) return void 0;
     const base = await loadPipelineFile(file, { cwd: tree });
     return (await stageCacheKey(base)).digest;
@@ -57174,12 +57183,12 @@ import { readFile as readFile10 } from "node:fs/promises";
 var import_yaml4 = __toESM(require_dist(), 1);
 import { readFile as readFile9 } from "node:fs/promises";
 import { createHash as createHash7 } from "node:crypto";
-import { relative as relative5, sep as sep6 } from "node:path";
+import { relative as relative6, sep as sep7 } from "node:path";
 var HASH3 = /^[0-9a-f]{64}$/;
 async function modelFromBaseCache(root, commit, pipelineDir, modelAbs) {
-  const dirRel = relative5(root, pipelineDir).split(sep6).join("/");
+  const dirRel = relative6(root, pipelineDir).split(sep7).join("/");
   const lockRel = dirRel ? `${dirRel}/mlpipeline.lock` : "mlpipeline.lock";
-  const outRel = relative5(pipelineDir, modelAbs).split(sep6).join("/");
+  const outRel = relative6(pipelineDir, modelAbs).split(sep7).join("/");
   const text = await readFileAtRef(root, commit, lockRel);
   if (!text) return { missing: `no committed ${lockRel} records its hash, so the stage cache cannot be searched` };
   let hash;
@@ -57266,10 +57275,10 @@ async function baselineFromStage(req, resolver = registered) {
 import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream4, existsSync as existsSync9, statSync as statSync2 } from "node:fs";
 import { readdir as readdir5 } from "node:fs/promises";
-import { isAbsolute as isAbsolute8, join as join15, relative as relative7, resolve as resolve14, sep as sep8 } from "node:path";
+import { isAbsolute as isAbsolute8, join as join15, relative as relative8, resolve as resolve14, sep as sep9 } from "node:path";
 
 // runners/evaluate/evaluation-config.ts
-import { relative as relative6, resolve as resolve13, sep as sep7 } from "node:path";
+import { relative as relative7, resolve as resolve13, sep as sep8 } from "node:path";
 var without = (o, keys) => {
   const out = {};
   for (const [k, v] of Object.entries(o ?? {})) if (!keys.includes(k) && v !== void 0) Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
@@ -57291,7 +57300,7 @@ async function bindEvaluationConfig(p, dir, hash, overrides = {}) {
   for (const [name, c] of Object.entries(p?.evaluation?.custom_metrics ?? {})) {
     if (!c.file) continue;
     const abs = resolve13(dir, c.file);
-    const rel = relative6(dir, abs).split(sep7).join("/");
+    const rel = relative7(dir, abs).split(sep8).join("/");
     files.push({ name, path: rel, sha256: await hash(abs, rel) ?? null });
   }
   return { sha256: canonicalDigest(config), config, custom_metric_files: files };
@@ -57375,8 +57384,8 @@ function declaredEvaluationData(pipeline) {
   return resolve14(pipeline.dir, ds ? ds.path : ev);
 }
 var relTo = (dir, abs) => {
-  const r = relative7(dir, abs);
-  return (r.startsWith("..") || isAbsolute8(r) ? abs : r).split(sep8).join("/");
+  const r = relative8(dir, abs);
+  return (r.startsWith("..") || isAbsolute8(r) ? abs : r).split(sep9).join("/");
 };
 var short = (s) => s ? s.slice(0, 12) : "none";
 var RE_EVALUATE = "re-run `mlpipeline evaluate` (it records what it read), then `mlpipeline gate`";
@@ -57428,7 +57437,7 @@ async function bindVerdict(cwd, pipeline, doc, gates, shown = "the evaluation do
   }
   const defaults2 = pipeline?.pipeline.gates_defaults;
   return {
-    model: { path: modelPath.split(sep8).join("/"), sha256: doc.model.sha256 },
+    model: { path: modelPath.split(sep9).join("/"), sha256: doc.model.sha256 },
     evaluation_data: evaluationData2,
     gates_config: { ...gatesConfigDigest(gates, defaults2), gates, ...defaults2 && Object.keys(defaults2).length ? { defaults: defaults2 } : {} },
     ...evaluationConfig2 ? { evaluation_config: evaluationConfig2 } : {}
@@ -59629,7 +59638,7 @@ async function runGates(opts) {
 // runners/stages/engine.ts
 import { createHash as createHash10 } from "node:crypto";
 import { mkdir as mkdir5, readFile as readFile15, rm as rm7 } from "node:fs/promises";
-import { dirname as dirname10, join as join16, relative as relative8, sep as sep9 } from "node:path";
+import { dirname as dirname10, join as join16, relative as relative9, sep as sep10 } from "node:path";
 
 // runners/stages/exec.ts
 import { spawn as spawn2 } from "node:child_process";
@@ -59917,15 +59926,15 @@ async function gitInfo(dir) {
 async function pipelineRef(loaded) {
   const bytes2 = await readFile15(loaded.file);
   const root = await repoRoot(loaded.dir).catch(() => void 0) ?? loaded.dir;
-  const rel = relative8(root, loaded.file);
+  const rel = relative9(root, loaded.file);
   return {
     name: loaded.pipeline.name,
-    path: rel.startsWith("..") ? relative8(loaded.dir, loaded.file).split(sep9).join("/") : rel.split(sep9).join("/"),
+    path: rel.startsWith("..") ? relative9(loaded.dir, loaded.file).split(sep10).join("/") : rel.split(sep10).join("/"),
     sha256: createHash10("sha256").update(bytes2).digest("hex")
   };
 }
 function lockDisplay(loaded) {
-  return join16(dirname10(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep9).join("/");
+  return join16(dirname10(loaded.displayFile ?? loaded.file), STATE_DIR_NAME, RUN_LOCK_NAME).split(sep10).join("/");
 }
 var copyLock = (l) => ({ schema: l.schema, stages: { ...l.stages } });
 async function runPipeline(loaded, opts = {}) {
@@ -60164,7 +60173,7 @@ async function collectMetrics(s, log) {
 
 // runners/report/collect.ts
 import { readFile as readFile17 } from "node:fs/promises";
-import { join as join18, relative as relative10, sep as sep11 } from "node:path";
+import { join as join18, relative as relative11, sep as sep12 } from "node:path";
 
 // runners/diff/diff.ts
 var import_yaml6 = __toESM(require_dist(), 1);
@@ -60450,14 +60459,14 @@ function buildLineage(state, ref, query) {
 }
 
 // runners/report/annotations.ts
-import { isAbsolute as isAbsolute10, relative as relative9, resolve as resolve18, sep as sep10 } from "node:path";
+import { isAbsolute as isAbsolute10, relative as relative10, resolve as resolve18, sep as sep11 } from "node:path";
 var MAX_ANNOTATIONS = 500;
 var MAX_TEXT = 1e3;
 var clip = (s, n = MAX_TEXT) => s.length > n ? s.slice(0, n - 1) + "\u2026" : s;
 function repoPath(root, abs) {
-  const rel = relative9(root, abs);
-  if (rel === "" || isAbsolute10(rel) || rel === ".." || rel.startsWith(".." + sep10)) return void 0;
-  const posix2 = rel.split(sep10).join("/");
+  const rel = relative10(root, abs);
+  if (rel === "" || isAbsolute10(rel) || rel === ".." || rel.startsWith(".." + sep11)) return void 0;
+  const posix2 = rel.split(sep11).join("/");
   return /[\u0000-\u001f\u007f\\]/.test(posix2) || posix2.split("/").some((p) => p === ".." || p === "." || p === "") ? void 0 : posix2;
 }
 function value(v) {
@@ -60669,7 +60678,7 @@ async function collectReportInputs(opts) {
     inputs.diff_skipped = "not inside a git repository";
     return inputs;
   }
-  inputs.pipeline_file = relative10(root, loaded.file).split(sep11).join("/");
+  inputs.pipeline_file = relative11(root, loaded.file).split(sep12).join("/");
   const pull = await pullRequestOf(opts.env);
   if (pull) inputs.pull_request = pull;
   const found = await preflight(loaded).catch(() => void 0);
@@ -60862,12 +60871,12 @@ function codeSpan(text) {
   return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
 }
 function markdownTable(header, rows, align2) {
-  const sep12 = header.map((_, i) => {
+  const sep13 = header.map((_, i) => {
     const a = align2?.[i] ?? "left";
     return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
   });
   const line = (cells2) => `| ${cells2.join(" | ")} |`;
-  return [line(header), line(sep12), ...rows.map(line)].join("\n") + "\n";
+  return [line(header), line(sep13), ...rows.map(line)].join("\n") + "\n";
 }
 
 // reports/model-card/summary.ts
@@ -62275,7 +62284,7 @@ async function run(inputs) {
   setOutput("results", inputs.resultsDir);
   setOutput("comment-path", written.commentPath);
   setOutput("stages-ok", String(stagesOk));
-  info(`mlpipeline ${loaded.pipeline.name}: verdict ${verdict}; results in ${inputs.resultsDir}, comment ${relative11(inputs.workspace, written.commentPath).startsWith("..") ? written.commentPath : relative11(inputs.workspace, written.commentPath)}`);
+  info(`mlpipeline ${loaded.pipeline.name}: verdict ${verdict}; results in ${inputs.resultsDir}, comment ${relative12(inputs.workspace, written.commentPath).startsWith("..") ? written.commentPath : relative12(inputs.workspace, written.commentPath)}`);
 }
 function cut(text) {
   if (Buffer.byteLength(text) <= SUMMARY_LIMIT) return text;
