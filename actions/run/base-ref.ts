@@ -5,9 +5,25 @@
  * that `vs: production` and the report read. A shallow checkout stays shallow.
  */
 import { git, gitRaw } from '../../core/git.js';
-import { GitError } from '../../core/errors.js';
+import { GitError, UsageError } from '../../core/errors.js';
+
+/**
+ * A branch name as git itself would accept it, checked before it goes into a refspec: `*` would
+ * turn the refspec into a pattern that fetches every branch, and a leading `-`, a space, a
+ * newline or `..` is no branch at all (a hostile `base-ref` gets one clear message, not git's).
+ */
+async function checkBranch(root: string, branch: string): Promise<void> {
+  let ok = !branch.startsWith('-') && !/[\s:]/.test(branch);
+  if (ok) ok = await gitRaw(['check-ref-format', `refs/heads/${branch}`], { cwd: root }).then(() => true, () => false);
+  if (!ok) {
+    throw new UsageError(`base-ref ${JSON.stringify(branch)} is not a branch name`, {
+      fix: 'pass a branch of origin such as main (the default, github.base_ref, is the pull request\'s base branch)',
+    });
+  }
+}
 
 export async function fetchBase(root: string, branch: string): Promise<string> {
+  await checkBranch(root, branch);
   const shallow = (await git(['rev-parse', '--is-shallow-repository'], { cwd: root })).trim() === 'true';
   const remoteRef = `refs/remotes/origin/${branch}`;
   const args = ['fetch', '--no-tags', '--quiet', ...(shallow ? ['--depth=1'] : []), 'origin', `+refs/heads/${branch}:${remoteRef}`, '+refs/tags/*:refs/tags/*'];

@@ -53565,7 +53565,17 @@ async function runAction(main2) {
 }
 
 // actions/run/base-ref.ts
+async function checkBranch(root, branch) {
+  let ok = !branch.startsWith("-") && !/[\s:]/.test(branch);
+  if (ok) ok = await gitRaw(["check-ref-format", `refs/heads/${branch}`], { cwd: root }).then(() => true, () => false);
+  if (!ok) {
+    throw new UsageError(`base-ref ${JSON.stringify(branch)} is not a branch name`, {
+      fix: "pass a branch of origin such as main (the default, github.base_ref, is the pull request's base branch)"
+    });
+  }
+}
 async function fetchBase(root, branch) {
+  await checkBranch(root, branch);
   const shallow = (await git(["rev-parse", "--is-shallow-repository"], { cwd: root })).trim() === "true";
   const remoteRef = `refs/remotes/origin/${branch}`;
   const args = ["fetch", "--no-tags", "--quiet", ...shallow ? ["--depth=1"] : [], "origin", `+refs/heads/${branch}:${remoteRef}`, "+refs/tags/*:refs/tags/*"];
