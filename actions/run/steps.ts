@@ -56,6 +56,15 @@ async function step<T>(name: string, failures: string[], fn: () => Promise<T>): 
   }
 }
 
+/**
+ * The environment the stage commands (the pull request's code) inherit: the job's, without the
+ * action's own inputs. `INPUT_GITHUB-TOKEN` is the token the action reads Release assets with;
+ * the stages have no use for it, so it is not handed to them.
+ */
+export function stageEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.toUpperCase().startsWith('INPUT_')));
+}
+
 /** Documents left by an earlier run in this work tree must not be reported as this run's. */
 async function clearResults(loaded: LoadedPipeline): Promise<void> {
   const docs = ['run.json', 'validation.json', 'verdict.json'].map((n) => resultDocumentPath(loaded.dir, loaded.file, n));
@@ -71,7 +80,7 @@ export async function runSteps(loaded: LoadedPipeline, opts: StepsOptions): Prom
 
   const run = await step('run', failures, () =>
     runPipeline(loaded, {
-      env: process.env,
+      env: stageEnv(process.env),
       command: 'mlpipeline run (actions/run)',
       log: {
         output: (stage, _stream, line) => info(`[${stage}] ${line}`),

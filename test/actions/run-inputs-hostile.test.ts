@@ -119,6 +119,17 @@ describe('actions/run: hostile inputs', () => {
     }, 120_000);
   }
 
+  it("the stages (the pull request's code) do not inherit the action's inputs, the token among them", async () => {
+    writeFileSync(
+      join(ws, 'leak.yaml'),
+      `version: 1\nname: leak\nstages:\n  look:\n    cmd: node -e "require('fs').writeFileSync('seen.json', JSON.stringify(Object.keys(process.env).filter((k) => /^INPUT_/i.test(k))))"\n    outs: [seen.json]\n`,
+    );
+    const r = await run('run', { 'base-ref': '', 'pipeline-file': 'leak.yaml', 'github-token': 'ghs_not_for_stages', cache: 'false' });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.env['INPUT_GITHUB-TOKEN']).toBe('ghs_not_for_stages');
+    expect(JSON.parse(readFileSync(join(ws, 'seen.json'), 'utf8'))).toEqual([]);
+  }, 120_000);
+
   it('base-ref main is fetched (the check lets real branches through)', async () => {
     const r = await run('plan', { 'base-ref': 'main' });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);

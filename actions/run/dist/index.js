@@ -60763,6 +60763,9 @@ async function step(name, failures, fn) {
     info("::endgroup::");
   }
 }
+function stageEnv(env) {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.toUpperCase().startsWith("INPUT_")));
+}
 async function clearResults(loaded) {
   const docs = ["run.json", "validation.json", "verdict.json"].map((n) => resultDocumentPath(loaded.dir, loaded.file, n));
   docs.push(evaluationOutputPath(loaded.dir, loaded));
@@ -60777,7 +60780,7 @@ async function runSteps(loaded, opts) {
     "run",
     failures,
     () => runPipeline(loaded, {
-      env: process.env,
+      env: stageEnv(process.env),
       command: "mlpipeline run (actions/run)",
       log: {
         output: (stage, _stream, line) => info(`[${stage}] ${line}`),
