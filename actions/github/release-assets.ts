@@ -13,16 +13,26 @@ import type { RepoRef } from './repo.js';
 
 export type ReleaseAssetDownload = { bytes: Uint8Array } | { missing: string };
 
-export async function downloadReleaseAsset(client: GitHubClient, repo: RepoRef, asset: { tag: string; name: string }): Promise<ReleaseAssetDownload> {
+/**
+ * `asset.size` is the byte count the caller expects (the lineage's): an asset of another size is
+ * refused before a byte is downloaded, so a replaced asset cannot make the runner hold gigabytes
+ * in memory only to fail the sha256 check afterwards.
+ */
+export async function downloadReleaseAsset(client: GitHubClient, repo: RepoRef, asset: { tag: string; name: string; size: number }): Promise<ReleaseAssetDownload> {
   const release = await findReleaseByTag(client, repo, asset.tag);
   if (!release) return { missing: `no GitHub Release has the tag ${asset.tag} (promote it with the promote action, which attaches the model)` };
   const found = release.assets.find((a) => a.name === asset.name);
   if (!found) return { missing: `the Release ${asset.tag} has no asset ${asset.name}` };
+  if (found.size !== asset.size) {
+    return { missing: `the asset ${asset.name} of the Release ${asset.tag} is ${found.size} bytes, but the lineage records ${asset.size}; refusing it without downloading` };
+  }
   try {
     const { data } = await call('repos/get-release-asset', () =>
       client.rest.repos.getReleaseAsset({ owner: repo.owner, repo: repo.repo, asset_id: found.id, headers: { accept: 'application/octet-stream' } }),
     );
-    return { bytes: toBytes(data) };
+    const bytes = toBytes(data);
+    if (bytes.byteLength !== asset.size) return { missing: `the asset ${asset.name} of the Release ${asset.tag} downloaded as ${bytes.byteLength} bytes, but the lineage records ${asset.size}; refusing it` };
+    return { bytes };
   } catch (e) {
     if (e instanceof GitHubNotFoundError) return { missing: `the asset ${asset.name} of the Release ${asset.tag} is gone (404)` };
     throw e;

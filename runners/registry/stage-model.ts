@@ -21,7 +21,11 @@ import { modelAssetName, releaseTagName } from './release-assets.js';
 import { buildRegistryState } from './state.js';
 
 /** The bytes of one asset of the Release whose tag is `tag`, or why there are none. */
-export type ReleaseAssetFetcher = (asset: { tag: string; name: string }) => Promise<{ bytes: Uint8Array } | { missing: string }>;
+/**
+ * `size` is the byte count the lineage records: a fetcher refuses an asset of another size
+ * before downloading it (a replaced asset could be any size; its sha256 is only known after).
+ */
+export type ReleaseAssetFetcher = (asset: { tag: string; name: string; size: number }) => Promise<{ bytes: Uint8Array } | { missing: string }>;
 
 export interface StageModelSources {
   releaseAsset?: ReleaseAssetFetcher;
@@ -67,7 +71,7 @@ export async function resolveStageModel(req: StageModelRequest, sources: StageMo
   const notHere = `${rel} of ${name}@${env.current} is not committed at ${version.commit.slice(0, 12)} and not in the local cache (sha256 ${recorded?.sha256.slice(0, 12) ?? 'unknown'})`;
   if (!sources.releaseAsset) return { missing: notHere };
   if (!recorded?.sha256) return { missing: `${notHere}, and its lineage records no sha256 to check a Release asset against` };
-  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current) };
+  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current), size: recorded.size };
   const fetched = await sources.releaseAsset(asset);
   if ('missing' in fetched) return { missing: `${notHere}; Release asset ${asset.name} of ${asset.tag}: ${fetched.missing}` };
   const got = createHash('sha256').update(fetched.bytes).digest('hex');

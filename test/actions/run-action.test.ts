@@ -369,8 +369,9 @@ describe('actions/run: vs: production from the Release asset', () => {
     expect(downloads[0]!.headers.accept).toContain('application/octet-stream');
   }, 120_000);
 
-  it('refuses a tampered asset (another sha256): the baseline is missing with both hashes, the gate skipped, never passed', async () => {
-    const tampered = Buffer.concat([modelBytes, Buffer.from('tampered')]);
+  it('refuses a tampered asset (same size, another sha256): the baseline is missing with both hashes, the gate skipped, never passed', async () => {
+    const tampered = Buffer.from(modelBytes);
+    tampered[tampered.length - 1] = tampered[tampered.length - 1]! ^ 0xff;
     await release('acme/tampered', tampered);
     // The l2 branch trains another model, so the stage cache it leaves does not hold production's.
     const head = git(join(work, 'seed'), 'rev-parse', 'l2').trim();
@@ -387,6 +388,19 @@ describe('actions/run: vs: production from the Release asset', () => {
     const production = gate(readJson(join(results, 'verdict.json')), 'no regression vs production');
     expect(production.status).toBe('skipped');
     expect(gh.requestsFor('repos/get-release-asset').length).toBeGreaterThan(0);
+  }, 120_000);
+
+  it('refuses an asset of another size than the lineage records without downloading it', async () => {
+    const before = gh.requestsFor('repos/get-release-asset').length;
+    const bigger = Buffer.concat([modelBytes, Buffer.alloc(1 << 20)]);
+    await release('acme/bigger', bigger);
+    const head = git(join(work, 'seed'), 'rev-parse', 'l2').trim();
+    const run = await runWithoutCache('l2', head, 'acme/bigger');
+    const evaluation = readJson(join(run.outputs.results!, 'evaluation.json'));
+    const missing = (evaluation.baselines_missing as Record<string, any>[]).find((b) => b.name === 'production');
+    expect(missing?.reason).toContain(`is ${bigger.length} bytes, but the lineage records ${modelBytes.length}`);
+    expect(gate(readJson(join(run.outputs.results!, 'verdict.json')), 'no regression vs production').status).toBe('skipped');
+    expect(gh.requestsFor('repos/get-release-asset').length).toBe(before);
   }, 120_000);
 });
 

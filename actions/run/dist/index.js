@@ -43750,7 +43750,7 @@ async function resolveStageModel(req, sources = {}) {
   const notHere = `${rel} of ${name}@${env.current} is not committed at ${version.commit.slice(0, 12)} and not in the local cache (sha256 ${recorded?.sha256.slice(0, 12) ?? "unknown"})`;
   if (!sources.releaseAsset) return { missing: notHere };
   if (!recorded?.sha256) return { missing: `${notHere}, and its lineage records no sha256 to check a Release asset against` };
-  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current) };
+  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current), size: recorded.size };
   const fetched = await sources.releaseAsset(asset);
   if ("missing" in fetched) return { missing: `${notHere}; Release asset ${asset.name} of ${asset.tag}: ${fetched.missing}` };
   const got = createHash4("sha256").update(fetched.bytes).digest("hex");
@@ -53511,12 +53511,17 @@ async function downloadReleaseAsset(client, repo, asset) {
   if (!release) return { missing: `no GitHub Release has the tag ${asset.tag} (promote it with the promote action, which attaches the model)` };
   const found = release.assets.find((a) => a.name === asset.name);
   if (!found) return { missing: `the Release ${asset.tag} has no asset ${asset.name}` };
+  if (found.size !== asset.size) {
+    return { missing: `the asset ${asset.name} of the Release ${asset.tag} is ${found.size} bytes, but the lineage records ${asset.size}; refusing it without downloading` };
+  }
   try {
     const { data } = await call(
       "repos/get-release-asset",
       () => client.rest.repos.getReleaseAsset({ owner: repo.owner, repo: repo.repo, asset_id: found.id, headers: { accept: "application/octet-stream" } })
     );
-    return { bytes: toBytes(data) };
+    const bytes2 = toBytes(data);
+    if (bytes2.byteLength !== asset.size) return { missing: `the asset ${asset.name} of the Release ${asset.tag} downloaded as ${bytes2.byteLength} bytes, but the lineage records ${asset.size}; refusing it` };
+    return { bytes: bytes2 };
   } catch (e4) {
     if (e4 instanceof GitHubNotFoundError) return { missing: `the asset ${asset.name} of the Release ${asset.tag} is gone (404)` };
     throw e4;
