@@ -2,7 +2,7 @@
  * The CI stage-cache key (runners/stages/cache-key.ts) and the trim before a save
  * (runners/stages/prune.ts), on a tiny pipeline whose second stage writes a directory out.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPipelineFile } from '../pipeline-schema/load.js';
@@ -91,5 +91,28 @@ describe('pruneToLock', () => {
     expect(again.record.stages.map((s) => s.status)).toEqual(['restored', 'restored']);
     expect(readFileSync(join(fresh, 'model', 'parts', 'head.bin'), 'utf8')).toBe('head 0.2');
     expect(existsSync(join(fresh, 'model', 'weights.bin'))).toBe(true);
+  });
+
+  it('never follows a symlink in the cache (a shard, objects/, runs/): the files it points at are not trimmed', async () => {
+    const dir = workspace(FILES);
+    await run(dir);
+    const cache = join(dir, '.mlpipeline', 'cache');
+    const elsewhere = join(dir, 'elsewhere');
+    mkdirSync(elsewhere);
+    const victim = 'a'.repeat(62);
+    writeFileSync(join(elsewhere, victim), 'not the cache');
+    writeFileSync(join(elsewhere, `${'b'.repeat(64)}.json`), 'not a run');
+    symlinkSync(elsewhere, join(cache, 'objects', 'aa'), 'dir');
+    const lock = await readLock(join(dir, 'mlpipeline.lock'));
+    await pruneToLock(cache, lock);
+    expect(readFileSync(join(elsewhere, victim), 'utf8')).toBe('not the cache');
+    // The same through a symlinked runs/ folder.
+    const runs = join(dir, 'runs-elsewhere');
+    cpSync(elsewhere, runs, { recursive: true });
+    const cache2 = join(dir, 'cache2');
+    mkdirSync(cache2);
+    symlinkSync(runs, join(cache2, 'runs'), 'dir');
+    await pruneToLock(cache2, lock);
+    expect(existsSync(join(runs, `${'b'.repeat(64)}.json`))).toBe(true);
   });
 });

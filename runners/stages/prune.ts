@@ -6,7 +6,7 @@
  * branch. A pull request's entry then holds its own stages' results; its base's are in the
  * base's own entry, which actions/run restores beside it.
  */
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LockDoc } from './lock-file.js';
 import { parseManifest } from './hash-cache.js';
@@ -20,7 +20,14 @@ export interface PruneResult {
 
 const HASH = /^[0-9a-f]{64}(\.dir)?$/;
 
+/**
+ * The entries of a real folder of the cache; nothing for a symlink: a restored or planted
+ * `objects/ab -> elsewhere` must not make the trim delete files elsewhere (the object store
+ * itself never follows one either).
+ */
 async function names(dir: string): Promise<string[]> {
+  const st = await lstat(dir).catch(() => undefined);
+  if (!st?.isDirectory()) return [];
   return readdir(dir).catch(() => []);
 }
 

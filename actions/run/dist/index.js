@@ -29193,10 +29193,10 @@ var init_path_utils = __esm({
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs2 from "fs";
-var chmod, copyFile, lstat3, mkdir3, open2, readdir4, rename3, rm4, rmdir, stat3, symlink, unlink, IS_WINDOWS, READONLY;
+var chmod, copyFile, lstat4, mkdir3, open2, readdir4, rename3, rm4, rmdir, stat3, symlink, unlink, IS_WINDOWS, READONLY;
 var init_io_util = __esm({
   "node_modules/@actions/io/lib/io-util.js"() {
-    ({ chmod, copyFile, lstat: lstat3, mkdir: mkdir3, open: open2, readdir: readdir4, rename: rename3, rm: rm4, rmdir, stat: stat3, symlink, unlink } = fs2.promises);
+    ({ chmod, copyFile, lstat: lstat4, mkdir: mkdir3, open: open2, readdir: readdir4, rename: rename3, rm: rm4, rmdir, stat: stat3, symlink, unlink } = fs2.promises);
     IS_WINDOWS = process.platform === "win32";
     READONLY = fs2.constants.O_RDONLY;
   }
@@ -52866,10 +52866,12 @@ async function writeLockIfChanged(path, before, after) {
 }
 
 // runners/stages/prune.ts
-import { readdir as readdir3, readFile as readFile7, rm as rm3 } from "node:fs/promises";
+import { lstat as lstat3, readdir as readdir3, readFile as readFile7, rm as rm3 } from "node:fs/promises";
 import { join as join11 } from "node:path";
 var HASH2 = /^[0-9a-f]{64}(\.dir)?$/;
 async function names(dir) {
+  const st = await lstat3(dir).catch(() => void 0);
+  if (!st?.isDirectory()) return [];
   return readdir3(dir).catch(() => []);
 }
 async function pruneToLock(cacheDir, lock) {
@@ -53644,7 +53646,7 @@ import { join as join14, relative as relative5, sep as sep6 } from "node:path";
 import { dirname as dirname8, join as join13 } from "node:path";
 
 // runners/stages/decide.ts
-import { lstat as lstat4 } from "node:fs/promises";
+import { lstat as lstat5 } from "node:fs/promises";
 
 // core/own.ts
 function dict() {
@@ -53740,7 +53742,7 @@ function inputReasons(stage, cur, entry, opts) {
 async function hashOut(abs, hashes2) {
   let st;
   try {
-    st = await lstat4(abs);
+    st = await lstat5(abs);
   } catch {
     return void 0;
   }
