@@ -6,7 +6,7 @@
  * cache input the composite's `inputs.cache == 'true'` conditions would read otherwise.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,5 +134,9 @@ describe('actions/run: hostile inputs', () => {
     const r = await run('plan', { 'base-ref': 'main' });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(git(ws, 'rev-parse', '--verify', '-q', 'refs/remotes/origin/main').trim()).toMatch(/^[0-9a-f]{40}$/);
+    // The base tree's temporary worktree (for the base cache key) is gone, registration and folder.
+    expect(r.outputs['base-cache-key']).toMatch(/^mlpipeline-stages-v1-/);
+    expect(git(ws, 'worktree', 'list', '--porcelain').match(/^worktree /gm)).toHaveLength(1);
+    expect(readdirSync(temp).filter((n) => n.startsWith('mlpipeline-base-'))).toEqual([]);
   }, 120_000);
 });
