@@ -26,6 +26,21 @@ export interface Pipeline {
   gates_defaults?: { on_missing_baseline?: OnMissingBaseline };
   report?: ReportSpec;
   environments?: Record<string, EnvironmentSpec>;
+  monitoring?: MonitoringSpec;
+}
+
+/** `monitoring:`: the drift monitor (`mlpipeline monitor`, actions/monitor). */
+export interface MonitoringSpec {
+  /** The live batches: a file or a glob, relative to the pipeline folder; the newest by name is compared. */
+  live: { path: string; format?: DataFormat; delimiter?: string };
+  /** Default: the recorded training data of the version in the last environment of the order. */
+  reference?: { dataset?: string; environment?: string; path?: string };
+  /** Default: `validation.drift` without its baseline. */
+  drift?: Omit<DriftSpec, 'baseline'>;
+  /** Default `issue`. */
+  open?: 'issue' | 'pull-request';
+  labels?: string[];
+  pull_request?: { branch?: string; params?: string; set?: Record<string, string | number | boolean>; base?: string };
 }
 
 export interface ModelSpec {

@@ -16,6 +16,7 @@ import { matrixPlaceholderKeys } from './matrix-placeholders.js';
 import { matrixSizeLimit } from './matrix-size.js';
 import { metricRefs } from './metric-refs.js';
 import { minNotAboveMax } from './min-not-above-max.js';
+import { monitoringRefs } from './monitoring-refs.js';
 import { paramsRefPathsInside } from './params-ref-paths.js';
 import { re2Patterns } from './re2-patterns.js';
 import { reservedOutsRule } from './reserved-outs.js';
@@ -53,6 +54,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   deployBlocks,
   re2Patterns,
   reservedOutsRule,
+  monitoringRefs,
 ];
 
 export type { SemanticRule } from './rule.js';

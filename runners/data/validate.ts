@@ -12,7 +12,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { isInside, posixRelative } from '../../core/paths.js';
 import { InputError } from '../../core/errors.js';
 import { gitRaw, repoRoot, resolveCommit } from '../../core/git.js';
-import type { ColumnType, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
+import type { ColumnType, DataFormat, DriftSpec, ValidationSpec } from '../../pipeline-schema/types.js';
 import { missingColumnResult, tableChecks, type CheckResult } from './checks.js';
 import { checkDriftSpec, computeDrift, type DriftResult } from './drift.js';
 import { PROFILE_SCHEMA_ID, type ColumnProfile, type ProfileDocument } from './profile-types.js';
@@ -21,8 +21,15 @@ import type { DataSource } from './source.js';
 
 export const VALIDATION_SCHEMA_ID = 'mlpipeline/validation@1';
 
-/** Where the drift baseline comes from; `label` is how to show a path (as the user wrote it). */
-export type BaselineChoice = { path: string; label?: string } | { profile: string; label?: string } | { ref: string };
+/**
+ * Where the drift baseline comes from; `label` is how to show a path (as the user wrote it). A
+ * `path` may name a file at a git `ref` (relative to `cwd`, the repository root then), with its
+ * own format and delimiter: the monitor's reference, the training data of a registered version.
+ */
+export type BaselineChoice =
+  | { path: string; label?: string; ref?: string; cwd?: string; format?: DataFormat; delimiter?: string }
+  | { profile: string; label?: string }
+  | { ref: string };
 
 export interface ValidateOptions {
   data: DataSource;
@@ -150,9 +157,15 @@ async function loadBaseline(
     return { profile: await readProfileFile(abs, label), info: { path: label, profile: label } };
   }
   if ('path' in choice) {
-    const base: DataSource = { path: choice.path, cwd: data.cwd, delimiter: data.delimiter };
+    const base: DataSource = {
+      path: choice.path,
+      cwd: choice.cwd ?? data.cwd,
+      delimiter: choice.delimiter ?? data.delimiter,
+      ...(choice.ref !== undefined ? { ref: choice.ref } : {}),
+      ...(choice.format !== undefined ? { format: choice.format } : {}),
+    };
     const scan = await scanDataset(base, { types: checkTypes });
-    return { profile: scan.profile, info: { path: choice.label ?? choice.path } };
+    return { profile: scan.profile, info: { path: choice.label ?? choice.path, ...(choice.ref !== undefined ? { ref: choice.ref } : {}) } };
   }
   // The same dataset as it is at a git ref; its path relative to the repository root.
   const root = await repoRoot(data.cwd);

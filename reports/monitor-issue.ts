@@ -1,0 +1,128 @@
+/**
+ * The drift issue the monitor action keeps, one per model and environment: a hidden marker as its
+ * first line (found again like the sticky PR comment), the verdict, the drift table, the drift of
+ * past runs as a Mermaid chart followed by the same numbers as a table, and the history block the
+ * next run reads. `renderMonitorMarkdown` (`mlpipeline monitor --md`) is the same text without the
+ * marker and the history. Everything from data (column names, paths, versions) is escaped.
+ */
+import { formatNumber } from '../core/numbers.js';
+import { historyBlock, type HistoryRun } from '../runners/monitor/history.js';
+import type { MonitorDocument } from '../runners/monitor/monitor.js';
+import { clipText, codeSpan, escapeMarkdown, markdownTable, wellFormed } from './markdown.js';
+import { renderXyChart } from './mermaid.js';
+import { driftLine } from './validation-text.js';
+
+/** Issue bodies are limited to 65,536 characters by GitHub. */
+export const ISSUE_BODY_LIMIT = 65_536;
+const MAX_COLUMN_ROWS = 200;
+
+function markerPart(text: string): string {
+  return encodeURIComponent(wellFormed(text)).replace(/-/g, '%2D');
+}
+
+export function monitorMarker(model: string, environment: string | null): string {
+  return `<!-- mlpipeline-monitor model=${markerPart(model)} environment=${markerPart(environment ?? '')} -->`;
+}
+
+/** The body STARTS with exactly the marker line (a quote of it elsewhere does not count). */
+export function isMonitorIssue(body: string | null | undefined, model: string, environment: string | null): boolean {
+  if (!body) return false;
+  const marker = monitorMarker(model, environment);
+  return body === marker || body.startsWith(marker + '\n') || body.startsWith(marker + '\r\n');
+}
+
+export function monitorIssueTitle(doc: MonitorDocument): string {
+  const where = doc.environment ? ` in ${doc.environment}` : '';
+  return clipText(`Data drift: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ''}${where}`, 200);
+}
+
+export function historyRun(doc: MonitorDocument): HistoryRun {
+  return {
+    at: doc.checked_at,
+    version: doc.reference.version,
+    share: doc.drift.share,
+    drifted_columns: doc.drift.drifted_columns.length,
+    columns: Object.keys(doc.drift.columns).length,
+    drifted: doc.drift.drifted,
+  };
+}
+
+function referenceText(doc: MonitorDocument): string {
+  const r = doc.reference;
+  const file = `${codeSpan(clipText(r.path, 300))} (${r.rows} rows)`;
+  if (r.kind === 'file') return `the reference ${file}`;
+  return `the training data of ${escapeMarkdown(doc.model)} ${codeSpan(r.version ?? '')} in ${codeSpan(r.environment ?? '')}, ${file}, sha256 ${codeSpan(r.sha256.slice(0, 12))} as recorded in ${codeSpan(r.tag ?? '')}`;
+}
+
+function verdict(doc: MonitorDocument): string {
+  if (doc.retrain) return '🔴 The live data drifted: the policy says retrain.';
+  if (doc.drift.drifted) return '🟡 The live data drifted (severity warn): no retrain.';
+  return '✅ No drift: the live data looks like the training data again.';
+}
+
+function columnTable(doc: MonitorDocument): string {
+  const cols = Object.entries(doc.drift.columns).sort(([, a], [, b]) => Number(b.drifted) - Number(a.drifted));
+  const rows = cols.slice(0, MAX_COLUMN_ROWS).map(([name, c]) => [
+    escapeMarkdown(clipText(name, 200)),
+    escapeMarkdown(c.method),
+    escapeMarkdown(driftLine(c)),
+    c.drifted ? '🔴 yes' : 'no',
+  ]);
+  let out = rows.length ? markdownTable(['column', 'method', 'statistic', 'drifted'], rows) : 'No column could be compared.\n';
+  if (cols.length > rows.length) out += `\n${cols.length - rows.length} more columns are in \`mlpipeline monitor --json\`.\n`;
+  const skipped = Object.keys(doc.drift.skipped_columns);
+  if (skipped.length) out += `\nLeft out: ${skipped.slice(0, 50).map((s) => codeSpan(clipText(s, 100))).join(', ')}${skipped.length > 50 ? ', …' : ''}.\n`;
+  if (doc.drift.new_columns.length) out += `\nNew columns: ${doc.drift.new_columns.slice(0, 50).map((s) => codeSpan(clipText(s, 100))).join(', ')}.\n`;
+  if (doc.drift.vanished_columns.length) out += `\nVanished columns: ${doc.drift.vanished_columns.slice(0, 50).map((s) => codeSpan(clipText(s, 100))).join(', ')}.\n`;
+  return out;
+}
+
+function runLabel(at: string): string {
+  return at.slice(0, 16).replace('T', ' ');
+}
+
+function historySection(runs: HistoryRun[], threshold: number): string {
+  const chart = renderXyChart({
+    title: 'Share of drifted columns per run',
+    xLabels: runs.map((r) => runLabel(r.at)),
+    yLabel: 'share',
+    series: [
+      { name: 'share of drifted columns', kind: 'line', values: runs.map((r) => r.share) },
+      { name: 'threshold', kind: 'line', values: runs.map(() => threshold) },
+    ],
+  });
+  const rows = [...runs].reverse().map((r) => [escapeMarkdown(runLabel(r.at)), r.version ? codeSpan(r.version) : '', formatNumber(r.share, 3), `${r.drifted_columns} of ${r.columns}`, r.drifted ? '🔴 yes' : 'no']);
+  return `${chart}\n${markdownTable(['run (UTC)', 'version', 'share', 'drifted columns', 'drifted'], rows, ['left', 'left', 'right', 'right', 'left'])}`;
+}
+
+function core(doc: MonitorDocument, runs: HistoryRun[], note?: string): string {
+  const d = doc.drift;
+  const lines = [
+    `## ${escapeMarkdown(monitorIssueTitle(doc))}`,
+    '',
+    `**${verdict(doc)}**`,
+    '',
+    `The newest live batch ${codeSpan(clipText(doc.live.path, 300))} (${doc.live.rows} rows${doc.live.batches_matched > 1 ? `, newest of ${doc.live.batches_matched}` : ''}) against ${referenceText(doc)}: ${d.drifted_columns.length} of ${Object.keys(d.columns).length} columns drifted (share ${formatNumber(d.share, 3)}, threshold ${formatNumber(d.share_threshold)}).`,
+    '',
+    '### Drift by column',
+    '',
+    columnTable(doc),
+  ];
+  if (runs.length) lines.push(`### Drift over the last ${runs.length} run${runs.length === 1 ? '' : 's'}`, '', historySection(runs, d.share_threshold));
+  if (note) lines.push(`_${escapeMarkdown(note)}_`, '');
+  return lines.join('\n');
+}
+
+/** `mlpipeline monitor --md`: the report without the marker and the stored history. */
+export function renderMonitorMarkdown(doc: MonitorDocument): string {
+  return core(doc, []).trimEnd() + '\n';
+}
+
+/** The issue body: marker, report, the chart of `runs` (this run included), the history block. */
+export function renderMonitorIssue(doc: MonitorDocument, runs: HistoryRun[], opts: { note?: string; runUrl?: string } = {}): string {
+  const marker = monitorMarker(doc.model, doc.environment);
+  const footer = `_Checked ${escapeMarkdown(doc.checked_at)} by the mlpipeline monitor. This issue is updated by every scheduled run and closed when the drift is gone; run \`mlpipeline monitor\` for the same numbers locally._\n`;
+  const body = `${marker}\n${core(doc, runs, opts.note).trimEnd()}\n\n${footer}\n${historyBlock(runs)}\n`;
+  if (body.length <= ISSUE_BODY_LIMIT) return body;
+  return `${marker}\n${core({ ...doc, drift: { ...doc.drift, columns: {} } }, runs.slice(-10), 'The column table did not fit in an issue; run mlpipeline monitor --json for it.').trimEnd()}\n\n${footer}\n${historyBlock(runs)}\n`;
+}

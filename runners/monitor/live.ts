@@ -1,0 +1,69 @@
+/**
+ * The live batch: `monitoring.live.path` is a file or a glob of the batches a serving system
+ * writes. The newest batch by name is compared (serving systems name batches by time, e.g.
+ * `2026-12-01T00.csv`; modification times are not kept by a checkout or an artifact download).
+ * One batch, not the union of all matches: a fixed-size window keeps the tests' power the same
+ * from run to run, where a growing pile of batches would make every p-value shrink with volume.
+ * The walk never follows symbolic links and never leaves the pipeline's repository.
+ */
+import { lstat, readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import { globBase, globToRegExp, isGlob } from '../../core/glob.js';
+import { isInside, posixRelative } from '../../core/paths.js';
+import type { LoadedPipeline, MonitoringSpec } from '../../pipeline-schema/types.js';
+
+export interface LiveBatch {
+  /** Relative to the pipeline folder, POSIX. */
+  path: string;
+  abs: string;
+  /** How many files the pattern matched (the newest is compared). */
+  matched: number;
+}
+
+/** Folders a walk never enters: state, dependencies, Git. */
+const SKIP_DIRS = new Set(['.git', 'node_modules', '.mlpipeline']);
+const MAX_FILES = 100_000;
+
+async function walk(root: string, rel: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await readdir(join(root, rel), { withFileTypes: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+    throw e;
+  }
+  for (const e of entries) {
+    const child = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) await walk(root, child, out);
+    else if (e.isFile()) out.push(child);
+    if (out.length > MAX_FILES) return;
+  }
+}
+
+export async function resolveLiveBatch(loaded: LoadedPipeline, spec: MonitoringSpec, repoRoot: string, override?: string): Promise<LiveBatch> {
+  const pattern = (override ?? spec.live.path).replace(/^\.\//, '');
+  const where = override !== undefined ? { file: '--live' } : { file: loaded.displayFile ?? loaded.file, ...(loaded.locate('/monitoring/live/path') ?? {}) };
+  const base = isGlob(pattern) ? globBase(pattern) : pattern;
+  const baseAbs = resolve(loaded.dir, base);
+  if (!isInside(repoRoot, baseAbs)) {
+    throw new InputError(`the live data ${pattern} is outside the repository`, { location: where, fix: 'keep the live batches inside the repository (download them there first)' });
+  }
+  if (!isGlob(pattern)) {
+    const st = await lstat(baseAbs).catch(() => undefined);
+    if (!st?.isFile()) {
+      throw new InputError(`no live batch at ${pattern}${st ? ' (not a regular file)' : ''}`, { location: where, fix: 'point monitoring.live.path at the batches your serving system writes, or download them there before the monitor runs' });
+    }
+    return { path: posixRelative(loaded.dir, baseAbs), abs: baseAbs, matched: 1 };
+  }
+  const re = globToRegExp(pattern);
+  const files: string[] = [];
+  const baseRel = posixRelative(loaded.dir, baseAbs);
+  await walk(loaded.dir, baseRel === '.' ? '' : baseRel, files);
+  const matches = files.filter((f) => re.test(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const newest = matches[matches.length - 1];
+  if (newest === undefined) {
+    throw new InputError(`no live batch matches ${pattern}`, { location: where, fix: 'check the glob, or download the recent batches before the monitor runs' });
+  }
+  return { path: newest, abs: resolve(loaded.dir, newest), matched: matches.length };
+}

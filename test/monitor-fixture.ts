@@ -1,0 +1,85 @@
+/**
+ * A copy of examples/churn in a throw-away Git repository with a version of churn registered and
+ * promoted to staging and production, trained (for the registry) on data/train.csv: rows of the
+ * example's committed data/raw.csv. Live batches: the example's clean one, and shifted ones made
+ * from it (not a test file itself).
+ */
+import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { openRepo, type Repo } from './registry-fixture.js';
+
+const EXAMPLE = join(__dirname, '..', 'examples', 'churn');
+export const CLEAN_BATCH = 'data/live/2026-12-01.csv';
+
+/** The example's environments without gates and soak, so a test can promote an ungated version at once. */
+const ENVIRONMENTS = `environments:
+  staging:
+    require_gates: false
+  production:
+    after: staging
+    require_gates: false
+`;
+
+export function exampleText(): string {
+  return readFileSync(join(EXAMPLE, 'mlpipeline.yaml'), 'utf8');
+}
+
+/** The example's pipeline text with its environments block replaced and `edit` applied. */
+export function pipelineText(edit: (text: string) => string = (t) => t): string {
+  const text = exampleText();
+  const at = text.indexOf('\nenvironments:\n');
+  if (at < 0) throw new Error('examples/churn/mlpipeline.yaml has no environments block');
+  return edit(text.slice(0, at + 1) + ENVIRONMENTS);
+}
+
+/** The clean batch with monthly charges raised 60%, tenure halved and every contract month-to-month. */
+export function shiftedBatch(text: string): string {
+  const [header, ...rows] = text.trimEnd().split('\n');
+  const cols = header!.split(',');
+  const at = (n: string) => cols.indexOf(n);
+  return (
+    [
+      header,
+      ...rows.map((line) => {
+        const c = line.split(',');
+        c[at('monthly_charges')] = (Number(c[at('monthly_charges')]) * 1.6).toFixed(2);
+        c[at('tenure')] = String(Math.floor(Number(c[at('tenure')]) / 2));
+        c[at('support_calls')] = String(Number(c[at('support_calls')]) + 4);
+        c[at('contract')] = 'month-to-month';
+        c[at('payment_method')] = 'electronic-check';
+        return c.join(',');
+      }),
+    ].join('\n') + '\n'
+  );
+}
+
+export async function makeMonitorRepo(dir: string, opts: { edit?: (text: string) => string; promote?: boolean } = {}): Promise<Repo> {
+  cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/[/\\](model|\.mlpipeline)([/\\]|$)/.test(src.slice(EXAMPLE.length)) });
+  const repo = openRepo(dir);
+  repo.git('init', '-q', '-b', 'main');
+  repo.git('config', 'user.name', 'Alice Example');
+  repo.git('config', 'user.email', 'alice@example.com');
+  repo.write('mlpipeline.yaml', pipelineText(opts.edit));
+  // The example ignores its stage outs; this repository commits the training data, as a team
+  // with small data does, so the reference is read from the version's Git objects.
+  repo.write('.gitignore', '.mlpipeline/\n');
+  const raw = readFileSync(join(dir, 'data', 'raw.csv'), 'utf8').trimEnd().split('\n');
+  repo.write('data/train.csv', raw.slice(0, 4001).join('\n') + '\n');
+  repo.write('data/test.csv', [raw[0], ...raw.slice(4401)].join('\n') + '\n');
+  mkdirSync(join(dir, 'model'), { recursive: true });
+  writeFileSync(join(dir, 'model', 'model.onnx'), 'not a real model: the monitor never loads it');
+  repo.commit('Train churn');
+  if (opts.promote !== false) {
+    for (const args of [['register', 'churn', '--version', 'v1.0.0'], ['promote', 'churn@v1.0.0', '--to', 'staging'], ['promote', 'churn@v1.0.0', '--to', 'production']]) {
+      const r = await repo.cli(args);
+      if (r.code !== 0) throw new Error(`mlpipeline ${args.join(' ')}: ${r.stderr}`);
+    }
+  }
+  return repo;
+}
+
+/** Write the shifted batch as a newer live batch; returns its path. */
+export function addShiftedBatch(repo: Repo, name = 'data/live/2026-12-02.csv'): string {
+  repo.write(name, shiftedBatch(readFileSync(join(repo.dir, CLEAN_BATCH), 'utf8')));
+  return name;
+}
