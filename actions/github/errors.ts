@@ -188,6 +188,64 @@ export const OPERATIONS = {
     cannot: 'read Actions artifacts',
     notFound: 'the workflow run does not exist, or the token cannot see the repository',
   },
+  // ── The monitor: its drift issue, and the retrain pull request written through the Git data API.
+  'issues/update': {
+    does: 'update the issue',
+    permission: 'issues: write',
+    cannot: 'write issues',
+    notFound: 'the issue was deleted or transferred, or the token cannot see the repository',
+  },
+  'pulls/create': {
+    does: 'open the pull request',
+    permission: 'pull-requests: write',
+    cannot: 'write pull requests',
+    notFound: 'the repository or the branch does not exist, or the token cannot see the repository',
+    forbiddenHint:
+      'and allow it in the repository settings (Actions, General: "Allow GitHub Actions to create and approve pull requests"), or pass an app or personal token as `pr-token`',
+  },
+  'pulls/update': {
+    does: 'update the pull request',
+    permission: 'pull-requests: write',
+    cannot: 'write pull requests',
+    notFound: 'the pull request does not exist, or the token cannot see the repository',
+  },
+  'git/get-ref': {
+    does: 'read the branch',
+    permission: 'contents: read',
+    cannot: 'read repository contents',
+    notFound: 'the branch does not exist',
+  },
+  'git/get-commit': {
+    does: 'read the commit',
+    permission: 'contents: read',
+    cannot: 'read repository contents',
+    notFound: 'the commit is not on GitHub (push it first), or the token cannot see the repository',
+  },
+  'git/create-blob': {
+    does: 'write the file contents',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the repository does not exist, or the token cannot see it',
+  },
+  'git/create-tree': {
+    does: 'write the tree of the commit',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the repository does not exist, or the token cannot see it',
+  },
+  'git/create-commit': {
+    does: 'create the commit',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the repository does not exist, or the token cannot see it',
+  },
+  'git/update-ref': {
+    does: 'move the branch',
+    permission: 'contents: write',
+    cannot: 'write repository contents',
+    notFound: 'the branch was deleted meanwhile, or the token cannot see the repository',
+    forbiddenHint: 'and check that no branch protection rule covers the retrain branch',
+  },
 } satisfies Record<string, OperationInfo>;
 
 export type OperationId = keyof typeof OPERATIONS;

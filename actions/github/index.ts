@@ -22,3 +22,6 @@ export { attestFile, AttestationError } from './attest.js';
 export * from './runtime.js';
 export { listOpenPulls } from './pulls-open.js';
 export { downloadRunArtifactZip, RunArtifactError, type DownloadedArtifact } from './run-artifacts.js';
+export { listIssuesWithBody, createIssueWithBody, updateIssue, type IssueWithBody } from './issue-updates.js';
+export { openPullsFromBranch, createPull, updatePull, type OpenPull } from './pulls-create.js';
+export { branchHead, commitToBranch, type FileChange } from './commits.js';

@@ -743,3 +743,195 @@ const PROMOTION_ROUTES: Record<string, Handler> = {
   },
 };
 Object.assign(ROUTES, PROMOTION_ROUTES);
+
+// ── Monitor routes (actions/monitor): issue edits, pull requests from a branch, Git data API. ──
+// Kept in one block, with their own state beside RepoState (monitorGit), to ease merges.
+
+/** Git objects and pull request bodies the monitor routes keep per repository. */
+export interface MonitorGitState {
+  /** sha -> { tree sha, parents, message }. Seed the commit a workflow runs on with addGitCommit. */
+  commits: Map<string, { tree: string; parents: string[]; message: string }>;
+  /** tree sha -> path -> blob sha (flat: paths with `/`). */
+  trees: Map<string, Map<string, string>>;
+  blobs: Map<string, string>;
+  pullBodies: Map<number, string>;
+}
+
+const monitorStates = new WeakMap<RepoState, MonitorGitState>();
+
+export function monitorGit(state: RepoState): MonitorGitState {
+  let m = monitorStates.get(state);
+  if (!m) monitorStates.set(state, (m = { commits: new Map(), trees: new Map(), blobs: new Map(), pullBodies: new Map() }));
+  return m;
+}
+
+/** A commit that exists on the fake GitHub (the one a scheduled workflow checked out), with its files. */
+export function addGitCommit(state: RepoState, commitSha: string, files: Record<string, string> = {}): void {
+  const m = monitorGit(state);
+  const tree = new Map<string, string>();
+  for (const [path, content] of Object.entries(files)) {
+    const blob = sha(`blob ${content}`);
+    m.blobs.set(blob, content);
+    tree.set(path, blob);
+  }
+  const treeSha = sha(`tree ${commitSha}`);
+  m.trees.set(treeSha, tree);
+  m.commits.set(commitSha, { tree: treeSha, parents: [], message: 'seeded' });
+}
+
+/** The files of a commit, path -> content (for assertions). */
+export function gitCommitFiles(state: RepoState, commitSha: string): Record<string, string> | undefined {
+  const m = monitorGit(state);
+  const commit = m.commits.get(commitSha);
+  const tree = commit ? m.trees.get(commit.tree) : undefined;
+  if (!tree) return undefined;
+  return Object.fromEntries([...tree].map(([path, blob]) => [path, m.blobs.get(blob) ?? '']));
+}
+
+function gitCommitJson(gh: ServerContext, name: string, commitSha: string, c: { tree: string; parents: string[]; message: string }): Record<string, unknown> {
+  const person = { name: 'github-actions[bot]', email: '41898282+github-actions[bot]@users.noreply.github.com', date: now() };
+  return gh.openapi.sample('git-commit', {
+    sha: commitSha,
+    node_id: `C_${commitSha}`,
+    url: `${gh.apiUrl}/repos/${name}/git/commits/${commitSha}`,
+    html_url: `${gh.serverUrl}/${name}/commit/${commitSha}`,
+    author: person,
+    committer: person,
+    message: c.message,
+    tree: { sha: c.tree, url: `${gh.apiUrl}/repos/${name}/git/trees/${c.tree}` },
+    parents: c.parents.map((p) => ({ sha: p, url: `${gh.apiUrl}/repos/${name}/git/commits/${p}`, html_url: `${gh.serverUrl}/${name}/commit/${p}` })),
+    verification: { verified: false, reason: 'unsigned', signature: null, payload: null, verified_at: null },
+  });
+}
+
+function monitorPullJson(gh: ServerContext, name: string, p: PullState, schema: 'pull-request' | 'pull-request-simple'): Record<string, unknown> {
+  return { ...pullJson(gh, name, p, schema), body: monitorGit(gh.repo(name)).pullBodies.get(p.number) ?? null };
+}
+
+export const MONITOR_ROUTES: Record<string, Handler> = {
+  'issues/update': (req, gh) => {
+    const name = fullName(req);
+    const issue = gh.repo(name).issues.get(Number(req.params.issue_number));
+    if (!issue) return notFound();
+    const b = body(req);
+    if (b.state !== undefined && b.state !== 'open' && b.state !== 'closed') return invalid('Validation Failed', [{ resource: 'Issue', code: 'invalid', field: 'state' }]);
+    const closing = b.state === 'closed' && issue.state !== 'closed';
+    const next = {
+      ...issue,
+      ...(b.title !== undefined ? { title: b.title } : {}),
+      ...(b.body !== undefined ? { body: b.body } : {}),
+      ...(b.state !== undefined ? { state: b.state, state_reason: b.state === 'closed' ? (b.state_reason ?? 'completed') : 'reopened' } : {}),
+      ...(closing ? { closed_at: now() } : b.state === 'open' ? { closed_at: null } : {}),
+      updated_at: now(),
+    };
+    gh.repo(name).issues.set(Number(req.params.issue_number), next);
+    return { status: 200, body: next };
+  },
+
+  // The report block's pulls/list, plus GitHub's `head` filter (`owner:branch`) and the bodies.
+  'pulls/list': (req, gh) => {
+    const name = fullName(req);
+    const wanted = req.query.state ?? 'open';
+    const head = req.query.head;
+    const pulls = [...gh.repo(name).pulls.values()]
+      .filter((p) => wanted === 'all' || p.state === wanted)
+      .filter((p) => !head || `${p.headRepo.split('/')[0]}:${p.headRef}` === head)
+      .sort((a, b) => b.number - a.number) // newest first, GitHub's default (created, desc)
+      .map((p) => monitorPullJson(gh, name, p, 'pull-request-simple'));
+    return { status: 200, ...gh.page(req, pulls) };
+  },
+
+  'pulls/create': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const b = body(req);
+    const head = String(b.head);
+    const base = String(b.base);
+    const headSha = state.refs.get(`refs/heads/${head}`)?.sha;
+    if (!headSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'head' }]);
+    if ([...state.pulls.values()].some((p) => p.state === 'open' && p.headRef === head && p.baseRef === base)) {
+      return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${name.split('/')[0]}:${head}.` }]);
+    }
+    const number = state.nextNumber++;
+    const pull: PullState = { number, title: String(b.title), state: 'open', user: actor(gh), headSha, headRef: head, headRepo: name, baseSha: state.refs.get(`refs/heads/${base}`)?.sha ?? sha(`base ${base}`), baseRef: base };
+    state.pulls.set(number, pull);
+    monitorGit(state).pullBodies.set(number, String(b.body ?? ''));
+    return { status: 201, body: monitorPullJson(gh, name, pull, 'pull-request') };
+  },
+
+  'pulls/update': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const pull = state.pulls.get(Number(req.params.pull_number));
+    if (!pull) return notFound();
+    const b = body(req);
+    if (b.title !== undefined) pull.title = String(b.title);
+    if (b.body !== undefined) monitorGit(state).pullBodies.set(pull.number, String(b.body));
+    return { status: 200, body: monitorPullJson(gh, name, pull, 'pull-request') };
+  },
+
+  'git/get-commit': (req, gh) => {
+    const name = fullName(req);
+    const c = monitorGit(gh.repo(name)).commits.get(req.params.commit_sha ?? '');
+    return c ? { status: 200, body: gitCommitJson(gh, name, req.params.commit_sha!, c) } : notFound();
+  },
+
+  'git/create-blob': (req, gh) => {
+    const name = fullName(req);
+    const b = body(req);
+    const content = b.encoding === 'base64' ? Buffer.from(String(b.content), 'base64').toString('utf8') : String(b.content);
+    const blob = sha(`blob ${content}`);
+    monitorGit(gh.repo(name)).blobs.set(blob, content);
+    return { status: 201, body: { sha: blob, url: `${gh.apiUrl}/repos/${name}/git/blobs/${blob}` } };
+  },
+
+  'git/create-tree': (req, gh) => {
+    const name = fullName(req);
+    const m = monitorGit(gh.repo(name));
+    const b = body(req);
+    const baseTree = b.base_tree === undefined ? new Map<string, string>() : m.trees.get(String(b.base_tree));
+    if (!baseTree) return invalid('base_tree is not a valid tree');
+    const tree = new Map(baseTree);
+    for (const entry of (b.tree ?? []) as Body[]) {
+      if (typeof entry.sha !== 'string' || !m.blobs.has(entry.sha)) return invalid('tree.sha is not a valid blob');
+      tree.set(String(entry.path), entry.sha);
+    }
+    const treeSha = sha(`tree ${[...tree].sort().join(';')}`);
+    m.trees.set(treeSha, tree);
+    const entries = [...tree].map(([path, blob]) => ({ path, mode: '100644', type: 'blob', sha: blob, size: (m.blobs.get(blob) ?? '').length, url: `${gh.apiUrl}/repos/${name}/git/blobs/${blob}` }));
+    return { status: 201, body: gh.openapi.sample('git-tree', { sha: treeSha, url: `${gh.apiUrl}/repos/${name}/git/trees/${treeSha}`, truncated: false, tree: entries }) };
+  },
+
+  'git/create-commit': (req, gh) => {
+    const name = fullName(req);
+    const m = monitorGit(gh.repo(name));
+    const b = body(req);
+    const parents = ((b.parents ?? []) as unknown[]).map(String);
+    if (!m.trees.has(String(b.tree))) return invalid('Tree SHA does not exist');
+    if (parents.some((p) => !m.commits.has(p))) return invalid('Parent SHA does not exist or is not a commit object');
+    const c = { tree: String(b.tree), parents, message: String(b.message) };
+    const commitSha = sha(`commit ${c.tree} ${parents.join(',')} ${c.message} ${m.commits.size}`);
+    m.commits.set(commitSha, c);
+    return { status: 201, body: gitCommitJson(gh, name, commitSha, c) };
+  },
+
+  'git/update-ref': (req, gh) => {
+    const name = fullName(req);
+    const state = gh.repo(name);
+    const ref = `refs/${req.params.ref ?? ''}`;
+    const current = state.refs.get(ref);
+    if (!current) return invalid('Reference does not exist');
+    const b = body(req);
+    const target = String(b.sha);
+    const m = monitorGit(state);
+    if (!m.commits.has(target)) return invalid('Object does not exist');
+    // Without force, only a fast-forward is accepted.
+    let ancestor = false;
+    for (let at: string | undefined = target; at; at = m.commits.get(at)?.parents[0]) if (at === current.sha) ancestor = true;
+    if (b.force !== true && !ancestor) return invalid('Update is not a fast forward');
+    state.refs.set(ref, { sha: target, type: 'commit' });
+    for (const p of state.pulls.values()) if (p.state === 'open' && `refs/heads/${p.headRef}` === ref) p.headSha = target;
+    return { status: 200, body: refJson(gh, name, ref, state.refs.get(ref)!) };
+  },
+};
+Object.assign(ROUTES, MONITOR_ROUTES);
