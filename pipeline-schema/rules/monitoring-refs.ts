@@ -26,7 +26,7 @@ export const monitoringRefs: SemanticRule = {
     if (dataset !== undefined && !own(data, dataset)) {
       problems.push({
         pointer: '/monitoring/reference/dataset',
-        message: `monitoring.reference.dataset names '${dataset}', which is not under data:${didYouMean(dataset, datasetNames)}`,
+        message: `monitoring.reference.dataset names '${dataset}', which is not under 'data'${didYouMean(dataset, datasetNames)}`,
         fix: datasetNames.length ? `use one of: ${datasetNames.join(', ')}` : 'declare the training data under data: (e.g. data: {train: {path: data/train.csv}})',
       });
     }
@@ -34,7 +34,7 @@ export const monitoringRefs: SemanticRule = {
     if (environment !== undefined && !own(environments, environment)) {
       problems.push({
         pointer: '/monitoring/reference/environment',
-        message: `monitoring.reference.environment names '${environment}', which is not under environments:${didYouMean(environment, envNames)}`,
+        message: `monitoring.reference.environment names '${environment}', which is not under 'environments'${didYouMean(environment, envNames)}`,
         fix: envNames.length ? `use one of: ${envNames.join(', ')}` : 'declare the environment under environments:, or set monitoring.reference.path',
       });
     }
