@@ -98,7 +98,7 @@ describe('examples/churn', () => {
     expect(text.split('\n')[0]).toBe('# yaml-language-server: $schema=../../pipeline-schema/mlpipeline.schema.json');
     const p = parse(text);
     expect(Object.keys(p).sort()).toEqual(
-      ['version', 'name', 'model', 'params', 'data', 'validation', 'stages', 'evaluation', 'gates', 'report', 'environments'].sort(),
+      ['version', 'name', 'model', 'params', 'data', 'validation', 'stages', 'evaluation', 'gates', 'report', 'environments', 'monitoring'].sort(),
     );
     const checks = new Set(Object.values(p.validation.columns).flatMap((c) => Object.keys(c as object)));
     for (const k of ['type', 'nullable', 'max_missing', 'min', 'max', 'in', 'pattern', 'unique', 'length', 'mean', 'std', 'quantiles', 'mostly', 'severity']) {

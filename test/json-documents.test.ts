@@ -198,6 +198,13 @@ describe('every --json document validates against its schema', () => {
     });
   });
 
+  it('monitor (the example\'s live batch against the training data of churn v1.0.0 in staging)', async () => {
+    mkdirSync(join(repo, 'data', 'live'), { recursive: true });
+    cpSync(join(example, 'data', 'live'), join(repo, 'data', 'live'), { recursive: true });
+    const doc = await expectDocument('monitor', ['monitor', '--environment', 'staging', '--json'], [0, 1]);
+    expect(doc).toMatchObject({ model: 'churn', environment: 'staging', reference: { kind: 'registry', path: 'data/train.csv', version: 'v1.0.0', read_from: 'git' } });
+  });
+
   it('a failure under --json: an error document on stdout, the message on stderr', async () => {
     const r = await mlp(['lineage', 'nosuch@v9.9.9', '--json']);
     expect(r.code).toBe(2);

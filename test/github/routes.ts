@@ -757,6 +757,8 @@ export interface MonitorGitState {
   pullBodies: Map<number, string>;
 }
 
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
 const monitorStates = new WeakMap<RepoState, MonitorGitState>();
 
 export function monitorGit(state: RepoState): MonitorGitState {
@@ -855,7 +857,7 @@ export const MONITOR_ROUTES: Record<string, Handler> = {
     const number = state.nextNumber++;
     const pull: PullState = { number, title: String(b.title), state: 'open', user: actor(gh), headSha, headRef: head, headRepo: name, baseSha: state.refs.get(`refs/heads/${base}`)?.sha ?? sha(`base ${base}`), baseRef: base };
     state.pulls.set(number, pull);
-    monitorGit(state).pullBodies.set(number, String(b.body ?? ''));
+    monitorGit(state).pullBodies.set(number, text(b.body));
     return { status: 201, body: monitorPullJson(gh, name, pull, 'pull-request') };
   },
 
@@ -865,8 +867,8 @@ export const MONITOR_ROUTES: Record<string, Handler> = {
     const pull = state.pulls.get(Number(req.params.pull_number));
     if (!pull) return notFound();
     const b = body(req);
-    if (b.title !== undefined) pull.title = String(b.title);
-    if (b.body !== undefined) monitorGit(state).pullBodies.set(pull.number, String(b.body));
+    if (b.title !== undefined) pull.title = text(b.title);
+    if (b.body !== undefined) monitorGit(state).pullBodies.set(pull.number, text(b.body));
     return { status: 200, body: monitorPullJson(gh, name, pull, 'pull-request') };
   },
 
@@ -889,7 +891,7 @@ export const MONITOR_ROUTES: Record<string, Handler> = {
     const name = fullName(req);
     const m = monitorGit(gh.repo(name));
     const b = body(req);
-    const baseTree = b.base_tree === undefined ? new Map<string, string>() : m.trees.get(String(b.base_tree));
+    const baseTree = b.base_tree === undefined ? new Map<string, string>() : m.trees.get(text(b.base_tree));
     if (!baseTree) return invalid('base_tree is not a valid tree');
     const tree = new Map(baseTree);
     for (const entry of (b.tree ?? []) as Body[]) {
