@@ -4,7 +4,7 @@
  * file:line:col and a fix, a reference whose bytes differ from the lineage record, and the drift
  * values equal to `validate-data`'s for the same pair of files, column by column.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateDocument } from '../pipeline-schema/documents.js';
@@ -130,11 +130,23 @@ describe('mlpipeline monitor: bad configuration and untrusted references', () =>
     expect(JSON.parse(ok.stdout).reference.read_from).toBe('workspace');
     // Re-split data: same name, other bytes. Comparing with it would judge the wrong data.
     const train = join(repo.dir, 'data', 'train.csv');
+    const original = readFileSync(train);
     writeFileSync(train, readFileSync(train, 'utf8').split('\n').slice(0, 2001).join('\n') + '\n');
     const bad = await repo.cli(['monitor']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/the training data of churn v1\.0\.0 \(data\/train\.csv, sha256 [0-9a-f]{12}\) is not available: the work tree copy hashes to [0-9a-f]{12}/);
     expect(bad.stderr).toContain('fix: restore it');
+    // The stage cache holds outs by content: the object named by the recorded sha256 is the data.
+    const sha = JSON.parse(ok.stdout).reference.sha256 as string;
+    const object = join(repo.dir, '.mlpipeline', 'cache', 'objects', sha.slice(0, 2), sha.slice(2));
+    mkdirSync(join(object, '..'), { recursive: true });
+    writeFileSync(object, 'damaged object\n');
+    expect((await repo.cli(['monitor'])).code).toBe(2);
+    writeFileSync(object, original);
+    const cached = await repo.cli(['monitor', '--json']);
+    expect(cached.code).toBe(0);
+    expect(JSON.parse(cached.stdout).reference).toMatchObject({ read_from: 'cache', sha256: sha });
+    expect(JSON.parse(cached.stdout).drift).toEqual(JSON.parse(ok.stdout).drift);
   });
 
   it('no monitoring: block: exit 2 naming what to add', async () => {

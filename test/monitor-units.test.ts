@@ -134,3 +134,9 @@ describe('retrain params edit', () => {
     expect(() => applyParams('a: [1,\n', {}, doc(), 'params.yaml')).toThrow(/params\.yaml is not valid YAML/);
   });
 });
+
+describe('retrain params edit: a key through a scalar', () => {
+  it('is an input error naming the key and the file', () => {
+    expect(() => applyParams('data: 5\n', { 'data.live_batch': 'x' }, doc(), 'params.yaml')).toThrow("monitoring.pull_request.set cannot write data.live_batch in params.yaml");
+  });
+});

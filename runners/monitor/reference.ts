@@ -101,7 +101,7 @@ export async function resolveReference(loaded: LoadedPipeline, spec: MonitoringS
   if (current === null) {
     throw new InputError(`no version of ${model} is in ${environment}, so there is no training data to compare the live data with`, {
       location: configWhere(loaded, '/monitoring'),
-      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}), or set monitoring.reference.path`,
+      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`,
     });
   }
   const version = state!.versions.get(current);
@@ -137,7 +137,8 @@ export async function resolveReference(loaded: LoadedPipeline, spec: MonitoringS
   if (cachedHash === material.sha256 && !material.path.toLowerCase().endsWith('.gz')) {
     // The object has no extension: its format comes from the dataset or the recorded name.
     const format = ds.format ?? formatFromName(material.path);
-    return { info: { ...info, read_from: 'cache' }, path: cached, cwd: loaded.dir, ...fmt, ...(format ? { format } : {}) };
+    const tsv = /\.(tsv|tab)$/i.test(material.path) && !ds.delimiter ? { delimiter: '\t' } : {};
+    return { info: { ...info, read_from: 'cache' }, path: cached, cwd: loaded.dir, ...fmt, ...tsv, ...(format ? { format } : {}) };
   }
   const abs = resolve(root, material.path);
   const workspaceHash = await hashFile(abs);

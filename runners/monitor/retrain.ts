@@ -49,6 +49,16 @@ export function applyParams(text: string, set: RetrainPlan['set'], doc: MonitorD
     const e = yaml.errors[0]!;
     throw new InputError(`${file} is not valid YAML: ${e.message.split('\n')[0]}`, { location: { file, ...(e.linePos?.[0] ? { line: e.linePos[0].line, column: e.linePos[0].col } : {}) }, fix: 'fix the params file on the default branch' });
   }
-  for (const [key, value] of Object.entries(set)) yaml.setIn(key.split('.'), fill(value, doc));
+  for (const [key, value] of Object.entries(set)) {
+    try {
+      yaml.setIn(key.split('.'), fill(value, doc));
+    } catch {
+      // yaml refuses to descend into a scalar or a list (`data: 5` and a key `data.x`).
+      throw new InputError(`monitoring.pull_request.set cannot write ${key} in ${file}: a part of that path holds a value that is not a mapping`, {
+        location: { file },
+        fix: `choose a key whose parents are mappings in ${file}, or change the params file on the default branch`,
+      });
+    }
+  }
   return yaml.toString();
 }
