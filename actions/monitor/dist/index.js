@@ -38853,7 +38853,7 @@ var monitoringRefs = {
     if (dataset !== void 0 && !own(data, dataset)) {
       problems.push({
         pointer: "/monitoring/reference/dataset",
-        message: `monitoring.reference.dataset names '${dataset}', which is not under data:${didYouMean(dataset, datasetNames)}`,
+        message: `monitoring.reference.dataset names '${dataset}', which is not under 'data'${didYouMean(dataset, datasetNames)}`,
         fix: datasetNames.length ? `use one of: ${datasetNames.join(", ")}` : "declare the training data under data: (e.g. data: {train: {path: data/train.csv}})"
       });
     }
@@ -38861,7 +38861,7 @@ var monitoringRefs = {
     if (environment !== void 0 && !own(environments, environment)) {
       problems.push({
         pointer: "/monitoring/reference/environment",
-        message: `monitoring.reference.environment names '${environment}', which is not under environments:${didYouMean(environment, envNames)}`,
+        message: `monitoring.reference.environment names '${environment}', which is not under 'environments'${didYouMean(environment, envNames)}`,
         fix: envNames.length ? `use one of: ${envNames.join(", ")}` : "declare the environment under environments:, or set monitoring.reference.path"
       });
     }
@@ -50117,7 +50117,7 @@ async function resolveReference(loaded, spec, root, opts = {}) {
   if (current === null) {
     throw new InputError(`no version of ${model} is in ${environment}, so there is no training data to compare the live data with`, {
       location: configWhere(loaded, "/monitoring"),
-      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}), or set monitoring.reference.path`
+      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`
     });
   }
   const version = state.versions.get(current);
@@ -50151,7 +50151,8 @@ async function resolveReference(loaded, spec, root, opts = {}) {
   const cachedHash = await hashFile(cached2);
   if (cachedHash === material.sha256 && !material.path.toLowerCase().endsWith(".gz")) {
     const format = ds.format ?? formatFromName(material.path);
-    return { info: { ...info2, read_from: "cache" }, path: cached2, cwd: loaded.dir, ...fmt, ...format ? { format } : {} };
+    const tsv = /\.(tsv|tab)$/i.test(material.path) && !ds.delimiter ? { delimiter: "	" } : {};
+    return { info: { ...info2, read_from: "cache" }, path: cached2, cwd: loaded.dir, ...fmt, ...tsv, ...format ? { format } : {} };
   }
   const abs = resolve8(root, material.path);
   const workspaceHash = await hashFile(abs);
@@ -50266,7 +50267,16 @@ function applyParams(text, set, doc, file) {
     const e = yaml.errors[0];
     throw new InputError(`${file} is not valid YAML: ${e.message.split("\n")[0]}`, { location: { file, ...e.linePos?.[0] ? { line: e.linePos[0].line, column: e.linePos[0].col } : {} }, fix: "fix the params file on the default branch" });
   }
-  for (const [key, value2] of Object.entries(set)) yaml.setIn(key.split("."), fill(value2, doc));
+  for (const [key, value2] of Object.entries(set)) {
+    try {
+      yaml.setIn(key.split("."), fill(value2, doc));
+    } catch {
+      throw new InputError(`monitoring.pull_request.set cannot write ${key} in ${file}: a part of that path holds a value that is not a mapping`, {
+        location: { file },
+        fix: `choose a key whose parents are mappings in ${file}, or change the params file on the default branch`
+      });
+    }
+  }
   return yaml.toString();
 }
 
