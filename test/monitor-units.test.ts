@@ -5,6 +5,9 @@ import { appendRun, historyBlock, MAX_HISTORY_RUNS, parseHistory, type HistoryRu
 import { lastEnvironment, promotionOrder } from '../runners/monitor/environment.js';
 import { applyParams } from '../runners/monitor/retrain.js';
 import type { MonitorDocument } from '../runners/monitor/monitor.js';
+import { pathChecker } from '../pipeline-schema/paths.js';
+import { ruleContext } from '../pipeline-schema/rules/context.js';
+import { monitoringRefs } from '../pipeline-schema/rules/monitoring-refs.js';
 import { isMonitorIssue, monitorMarker, renderMonitorIssue } from '../reports/monitor-issue.js';
 
 describe('glob', () => {
@@ -138,5 +141,32 @@ describe('retrain params edit', () => {
 describe('retrain params edit: a key through a scalar', () => {
   it('is an input error naming the key and the file', () => {
     expect(() => applyParams('data: 5\n', { 'data.live_batch': 'x' }, doc(), 'params.yaml')).toThrow("monitoring.pull_request.set cannot write data.live_batch in params.yaml");
+  });
+});
+
+describe('monitoring-refs rule', () => {
+  const check = (doc: Record<string, unknown>) => monitoringRefs.check(ruleContext(doc, pathChecker('/repo', '/repo'), 'mlpipeline.yaml'));
+  const base = { data: { train: { path: 't.csv' } }, environments: { staging: {}, production: { after: 'staging' } } };
+
+  it('accepts the defaults, and says nothing without a monitoring block', () => {
+    expect(check({ ...base, monitoring: { live: { path: 'live/*.csv' } } })).toEqual([]);
+    expect(check({})).toEqual([]);
+  });
+
+  it.each([
+    [{ ...base, monitoring: { live: { path: '../live/*.csv' } } }, '/monitoring/live/path', 'escapes the repository'],
+    [{ ...base, monitoring: { live: { path: 'l.csv' }, reference: { environment: 'prod' } } }, '/monitoring/reference/environment', "names 'prod', which is not under 'environments'"],
+    [{ data: base.data, monitoring: { live: { path: 'l.csv' } } }, '/monitoring', 'no environments: are declared'],
+    [{ data: { a: { path: 'a.csv' }, b: { path: 'b.csv' } }, environments: base.environments, monitoring: { live: { path: 'l.csv' } } }, '/monitoring', 'cannot tell which dataset is the training data'],
+    [{ ...base, monitoring: { live: { path: 'l.csv' }, pull_request: { branch: 'x' } } }, '/monitoring/pull_request', "monitoring.open is not 'pull-request'"],
+  ])('reports %#', (doc, pointer, message) => {
+    const problems = check(doc);
+    expect(problems.map((p) => p.pointer)).toEqual([pointer]);
+    expect(problems[0]!.message).toContain(message);
+    expect(problems[0]!.fix).toMatch(/\S/);
+  });
+
+  it('a fixed reference path needs no environments', () => {
+    expect(check({ data: base.data, monitoring: { live: { path: 'l.csv' }, reference: { path: 'ref.csv' } } })).toEqual([]);
   });
 });

@@ -48,6 +48,7 @@ const CASES: Record<string, { doc: Record<string, unknown>; pointer: string; mes
   'well-formed-strings': { doc: { name: 'churn\ud800' }, pointer: '/name', message: 'name has a lone surrogate (not well-formed Unicode)' },
   'deploy-blocks': { doc: { environments: { staging: { deploy: { manifest: 'deploy/s.yaml', kind: 'kserve', uri: 's3://m/{name}/{verson}' } } } }, pointer: '/environments/staging/deploy/uri', message: "unknown placeholder '{verson}' in the deploy uri; did you mean '{version}'?" },
   'environment-enforce': { doc: { environments: { staging: { require_gates: false, enforce: 'revert' } } }, pointer: '/environments/staging/enforce', message: "has 'enforce: revert' but no policy to enforce" },
+  'monitoring-refs': { doc: { data: { train: { path: 't.csv' } }, environments: { production: {} }, monitoring: { live: { path: 'live/*.csv' }, reference: { dataset: 'trian' } } }, pointer: '/monitoring/reference/dataset', message: "monitoring.reference.dataset names 'trian', which is not under 'data'; did you mean 'train'?" },
   'environment-cycles': { doc: { environments: { staging: { after: 'production' }, production: { after: 'staging' } } }, pointer: '/environments/staging/after', message: 'environments come after each other in a cycle: staging → production → staging' },
 };
 
