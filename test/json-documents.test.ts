@@ -186,6 +186,7 @@ describe('every --json document validates against its schema', () => {
       { path: '.github/workflows/mlpipeline-churn.yml', status: 'unchanged' },
       { path: '.github/workflows/mlpipeline-churn-report.yml', status: 'unchanged' },
       { path: '.github/workflows/mlpipeline-churn-promote.yml', status: 'unchanged' },
+      { path: '.github/workflows/mlpipeline-churn-monitor.yml', status: 'unchanged' },
     ]);
     const replaced = await expectDocument('init-github', ['init', 'github', '--private', '--force', '--json']);
     expect(replaced).toMatchObject({
@@ -194,6 +195,7 @@ describe('every --json document validates against its schema', () => {
         { path: '.github/workflows/mlpipeline-churn.yml', status: 'replaced' },
         // Its header names the variant that generated it (`init github --private`).
         { path: '.github/workflows/mlpipeline-churn-promote.yml', status: 'replaced' },
+        { path: '.github/workflows/mlpipeline-churn-monitor.yml', status: 'replaced' },
       ],
     });
   });

@@ -8,12 +8,14 @@ import { prReportWorkflow } from './pr-report.js';
 import { prRunWorkflow } from './pr-run.js';
 import { prSingleWorkflow } from './pr-single.js';
 import { promoteWorkflow } from './promote.js';
+import { monitorWorkflow } from './monitor.js';
 
 export const initWorkflows: InitWorkflowGenerator[] = [
   prRunWorkflow,
   prReportWorkflow,
   prSingleWorkflow,
   promoteWorkflow,
+  monitorWorkflow,
 ];
 
 export type { GeneratedWorkflow, InitWorkflowGenerator, InitWorkflowOptions } from './options.js';

@@ -132,6 +132,7 @@ export async function locate(req: LocateRequest): Promise<Located> {
       actions: req.actions,
       private: req.private,
       version: packageVersion(),
+      ...(loaded.pipeline.monitoring ? { monitoring: loaded.pipeline.monitoring.open ?? 'issue' } : {}),
     },
   };
 }

@@ -24,6 +24,8 @@ export interface InitWorkflowOptions {
   actions: ActionsRef;
   /** The one-workflow variant for private repositories. */
   private: boolean;
+  /** `monitoring.open` of the pipeline (`issue` when unset); absent when it has no `monitoring:` block (no monitor workflow). */
+  monitoring?: 'issue' | 'pull-request';
   /** The mlpipeline version that generated the files (named in their header). */
   version: string;
 }
