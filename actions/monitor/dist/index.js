@@ -6361,15 +6361,15 @@ var require_parser = __commonJS({
     var node_process = __require("process");
     var cst = require_cst();
     var lexer = require_lexer();
-    function includesToken(list, type) {
-      for (let i = 0; i < list.length; ++i)
-        if (list[i].type === type)
+    function includesToken(list2, type) {
+      for (let i = 0; i < list2.length; ++i)
+        if (list2[i].type === type)
           return true;
       return false;
     }
-    function findNonEmptyIndex(list) {
-      for (let i = 0; i < list.length; ++i) {
-        switch (list[i].type) {
+    function findNonEmptyIndex(list2) {
+      for (let i = 0; i < list2.length; ++i) {
+        switch (list2[i].type) {
           case "space":
           case "comment":
           case "newline":
@@ -8079,7 +8079,7 @@ var require_sort = __commonJS({
   "node_modules/semver/functions/sort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var sort = (list, loose) => list.sort((a, b) => compareBuild(a, b, loose));
+    var sort = (list2, loose) => list2.sort((a, b) => compareBuild(a, b, loose));
     module2.exports = sort;
   }
 });
@@ -8089,7 +8089,7 @@ var require_rsort = __commonJS({
   "node_modules/semver/functions/rsort.js"(exports2, module2) {
     "use strict";
     var compareBuild = require_compare_build();
-    var rsort = (list, loose) => list.sort((a, b) => compareBuild(b, a, loose));
+    var rsort = (list2, loose) => list2.sort((a, b) => compareBuild(b, a, loose));
     module2.exports = rsort;
   }
 });
@@ -18450,8 +18450,8 @@ var require_util2 = __commonJS({
       }
       return values;
     }
-    function getDecodeSplit(name, list) {
-      const value2 = list.get(name, true);
+    function getDecodeSplit(name, list2) {
+      const value2 = list2.get(name, true);
       if (value2 === null) {
         return null;
       }
@@ -25863,9 +25863,9 @@ var require_headers = __commonJS({
       // https://fetch.spec.whatwg.org/#dom-headers-getsetcookie
       getSetCookie() {
         webidl.brandCheck(this, _Headers);
-        const list = this.#headersList.cookies;
-        if (list) {
-          return [...list];
+        const list2 = this.#headersList.cookies;
+        if (list2) {
+          return [...list2];
         }
         return [];
       }
@@ -25905,8 +25905,8 @@ var require_headers = __commonJS({
       static getHeadersList(o) {
         return o.#headersList;
       }
-      static setHeadersList(o, list) {
-        o.#headersList = list;
+      static setHeadersList(o, list2) {
+        o.#headersList = list2;
       }
     };
     var { getHeadersGuard, setHeadersGuard, getHeadersList, setHeadersList } = Headers3;
@@ -26874,13 +26874,13 @@ var require_request2 = __commonJS({
         if (this.signal.aborted) {
           ac.abort(this.signal.reason);
         } else {
-          let list = dependentControllerMap.get(this.signal);
-          if (list === void 0) {
-            list = /* @__PURE__ */ new Set();
-            dependentControllerMap.set(this.signal, list);
+          let list2 = dependentControllerMap.get(this.signal);
+          if (list2 === void 0) {
+            list2 = /* @__PURE__ */ new Set();
+            dependentControllerMap.set(this.signal, list2);
           }
           const acRef = new WeakRef(ac);
-          list.add(acRef);
+          list2.add(acRef);
           util.addAbortListener(
             ac.signal,
             buildAbort(acRef)
@@ -38475,16 +38475,16 @@ var require_light = __commonJS({
           }
         }
         shiftAll(fn) {
-          return this._lists.forEach(function(list) {
-            return list.forEachShift(fn);
+          return this._lists.forEach(function(list2) {
+            return list2.forEachShift(fn);
           });
         }
         getFirst(arr2 = this._lists) {
-          var j, len, list;
+          var j, len, list2;
           for (j = 0, len = arr2.length; j < len; j++) {
-            list = arr2[j];
-            if (list.length > 0) {
-              return list;
+            list2 = arr2[j];
+            if (list2.length > 0) {
+              return list2;
             }
           }
           return [];
@@ -39928,16 +39928,16 @@ var require_Queues = __commonJS({
         }
       }
       shiftAll(fn) {
-        return this._lists.forEach(function(list) {
-          return list.forEachShift(fn);
+        return this._lists.forEach(function(list2) {
+          return list2.forEachShift(fn);
         });
       }
       getFirst(arr2 = this._lists) {
-        var j, len, list;
+        var j, len, list2;
         for (j = 0, len = arr2.length; j < len; j++) {
-          list = arr2[j];
-          if (list.length > 0) {
-            return list;
+          list2 = arr2[j];
+          if (list2.length > 0) {
+            return list2;
           }
         }
         return [];
@@ -43245,6 +43245,87 @@ var datasetRefs = {
   check: (ctx) => [...validationDataset(ctx), ...evaluationDataset(ctx)]
 };
 
+// pipeline-schema/deploy-template.ts
+var URI_PLACEHOLDERS = ["name", "version", "sha256", "release_asset_url"];
+function parseUriTemplate(template) {
+  const parts = [];
+  const problems = [];
+  let text = "";
+  for (let i = 0; i < template.length; i++) {
+    const c = template[i];
+    if ((c === "{" || c === "}") && template[i + 1] === c) {
+      text += c;
+      i++;
+      continue;
+    }
+    if (c === "}") {
+      problems.push({ within: "}", message: "a '}' closes no placeholder in the deploy uri", fix: "write '}}' for a literal '}'" });
+      continue;
+    }
+    if (c !== "{") {
+      text += c;
+      continue;
+    }
+    const end = template.indexOf("}", i + 1);
+    if (end < 0) {
+      problems.push({ within: template.slice(i), message: "a '{' in the deploy uri is never closed", fix: `close it (e.g. {version}), or write '{{' for a literal '{'; placeholders: ${list()}` });
+      break;
+    }
+    const key = template.slice(i + 1, end);
+    if (!URI_PLACEHOLDERS.includes(key)) {
+      const hint = closest(key, URI_PLACEHOLDERS);
+      problems.push({
+        within: template.slice(i, end + 1),
+        message: `unknown placeholder '{${key}}' in the deploy uri${hint ? `; did you mean '{${hint}}'?` : ""}`,
+        fix: hint ? `write '{${hint}}'` : `use one of ${list()}, or '{{' and '}}' for literal braces`
+      });
+    }
+    if (text) parts.push({ text });
+    text = "";
+    parts.push({ placeholder: key, offset: i });
+    i = end;
+  }
+  if (text) parts.push({ text });
+  return { parts, problems };
+}
+function list() {
+  return URI_PLACEHOLDERS.map((p) => `{${p}}`).join(", ");
+}
+
+// pipeline-schema/rules/deploy-blocks.ts
+function blockProblems(ctx, env, d) {
+  const at2 = (...k) => pointer("environments", env, "deploy", ...k);
+  const out = [...pathProblems(ctx, d.manifest, at2("manifest"))];
+  const uri = str(d.uri);
+  if (uri !== void 0) {
+    for (const p of parseUriTemplate(uri).problems) out.push({ pointer: at2("uri"), within: p.within, message: `environment '${env}': ${p.message}`, fix: p.fix });
+  }
+  const kind = str(d.kind);
+  if (kind === "custom" && d.field === void 0) {
+    out.push({ pointer: at2("kind"), message: `environment '${env}': a custom deploy needs 'field', the dotted path to set`, fix: "add e.g. 'field: spec.model.uri'" });
+  }
+  if (isObj(d.canary)) {
+    const c = obj(d.canary);
+    if (kind === "seldon" && c.experiment === void 0) {
+      out.push({ pointer: at2("canary"), message: `environment '${env}': a seldon canary needs 'experiment', the Experiment whose candidate weights are set`, fix: "add 'experiment: <metadata.name of the Experiment>' (in the same manifest file)" });
+    }
+    if (kind !== "seldon" && c.experiment !== void 0) {
+      out.push({ pointer: at2("canary", "experiment"), message: `environment '${env}': 'experiment' is for seldon; a ${kind ?? "non-seldon"} canary sets a traffic field`, fix: kind === "kserve" ? "remove it (kserve sets spec.predictor.canaryTrafficPercent)" : "remove it and give 'field'" });
+    }
+    if (kind === "custom" && c.field === void 0) {
+      out.push({ pointer: at2("canary"), message: `environment '${env}': a custom canary needs 'field', the dotted path of the traffic percentage`, fix: "add e.g. 'field: spec.traffic.canaryPercent'" });
+    }
+    if (kind === "seldon" && c.field !== void 0) {
+      out.push({ pointer: at2("canary", "field"), message: `environment '${env}': a seldon canary sets the Experiment's candidate weights, not a field`, fix: "remove 'field'" });
+    }
+  }
+  return out;
+}
+var deployBlocks = {
+  id: "deploy-blocks",
+  check: (ctx) => Object.entries(ctx.environments).flatMap(([env, e]) => isObj(obj(e).deploy) ? blockProblems(ctx, env, obj(obj(e).deploy)) : [])
+};
+
 // pipeline-schema/graph.ts
 import { posix } from "node:path";
 function normalizeRelPath(p) {
@@ -43256,10 +43337,10 @@ function pathsOverlap(a, b) {
   return a.startsWith(b + "/") || b.startsWith(a + "/");
 }
 function expanded(stage, key) {
-  const list = stage[key] ?? [];
+  const list2 = stage[key] ?? [];
   const combos = matrixCombinations(stage.matrix);
   const out = /* @__PURE__ */ new Set();
-  for (const p of list) for (const c of combos) out.add(normalizeRelPath(substituteMatrix(p, c)));
+  for (const p of list2) for (const c of combos) out.add(normalizeRelPath(substituteMatrix(p, c)));
   return [...out];
 }
 function stageEdges(stages) {
@@ -50613,6 +50694,7 @@ var SEMANTIC_RULES = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  deployBlocks,
   re2Patterns,
   reservedOutsRule,
   monitoringRefs
@@ -54751,12 +54833,12 @@ function compareStageEvents(a, b) {
 function buildRegistryState(events) {
   const byModel = /* @__PURE__ */ new Map();
   for (const e of events) {
-    let list = byModel.get(e.model);
-    if (!list) byModel.set(e.model, list = []);
-    list.push(e);
+    let list2 = byModel.get(e.model);
+    if (!list2) byModel.set(e.model, list2 = []);
+    list2.push(e);
   }
   const models = /* @__PURE__ */ new Map();
-  for (const [name, list] of byModel) models.set(name, buildModelState(name, list));
+  for (const [name, list2] of byModel) models.set(name, buildModelState(name, list2));
   return { models };
 }
 function buildModelState(name, events) {
@@ -54784,15 +54866,15 @@ function buildModelState(name, events) {
     const envName = e.environment;
     let env = model.environments.get(envName);
     if (!env) model.environments.set(envName, env = { name: envName, current: null, since: null, timeline: [] });
-    let list = active.get(envName);
-    if (!list) active.set(envName, list = []);
-    const previous = list.at(-1) ?? null;
+    let list2 = active.get(envName);
+    if (!list2) active.set(envName, list2 = []);
+    const previous = list2.at(-1) ?? null;
     if (version) {
-      const i = list.indexOf(version);
-      if (i >= 0) list.splice(i, 1);
-      if (e.action === "assign") list.push(version);
+      const i = list2.indexOf(version);
+      if (i >= 0) list2.splice(i, 1);
+      if (e.action === "assign") list2.push(version);
     }
-    const holder = list.at(-1) ?? null;
+    const holder = list2.at(-1) ?? null;
     env.timeline.push({ event: e, holder, previous, rollbackOf: recordField(e, "rollback_of") });
     if (holder !== previous) {
       env.current = holder;
