@@ -55513,6 +55513,12 @@ var OPERATIONS = {
     cannot: "read repository contents",
     notFound: "no release has this tag"
   },
+  "repos/get-release-asset": {
+    does: "download the release asset",
+    permission: "contents: read",
+    cannot: "read repository contents",
+    notFound: "the asset was deleted, or the token cannot see the repository"
+  },
   "repos/upload-release-asset": {
     does: "upload the release asset",
     permission: "contents: write",
