@@ -43430,6 +43430,26 @@ var duplicateOutsRule = {
   check: duplicateOuts
 };
 
+// pipeline-schema/rules/environment-enforce.ts
+var environmentEnforce = {
+  id: "environment-enforce",
+  check: ({ environments }) => Object.entries(environments).flatMap(([name, raw]) => {
+    const e = obj(raw);
+    const enforce = str(e.enforce);
+    if (enforce === void 0) return [];
+    const allowed = Array.isArray(e.allowed) && e.allowed.length > 0;
+    const hasRule = str(e.after) !== void 0 || allowed || str(e.min_soak) !== void 0 || e.require_gates !== false;
+    if (hasRule) return [];
+    return [
+      {
+        pointer: pointer("environments", name, "enforce"),
+        message: `environment '${name}' has 'enforce: ${enforce}' but no policy to enforce (no after, allowed or min_soak, and require_gates: false)`,
+        fix: "add the rule a pushed tag must follow (e.g. 'after: staging'), or remove 'enforce'"
+      }
+    ];
+  })
+};
+
 // pipeline-schema/rules/environment-order.ts
 function afterEntries({ environments }) {
   return Object.entries(environments).flatMap(([name, e]) => {
@@ -50694,6 +50714,7 @@ var SEMANTIC_RULES = [
   gateSliceColumns,
   environmentAfter,
   environmentCycles,
+  environmentEnforce,
   deployBlocks,
   re2Patterns,
   reservedOutsRule,
@@ -55536,6 +55557,36 @@ var OPERATIONS = {
     permission: "deployments: write",
     cannot: "write deployments",
     notFound: "the deployment does not exist, or the token cannot see the repository"
+  },
+  "repos/update-release": {
+    does: "update the release",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the release was deleted, or the token cannot see the repository"
+  },
+  "repos/delete-release-asset": {
+    does: "replace the release asset",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the asset was deleted already, or the token cannot see the repository"
+  },
+  "repos/list-deployments": {
+    does: "list the deployments",
+    permission: "deployments: read",
+    cannot: "read deployments",
+    notFound: "the repository does not exist, or the token cannot see it"
+  },
+  "repos/list-deployment-statuses": {
+    does: "list the deployment statuses",
+    permission: "deployments: read",
+    cannot: "read deployments",
+    notFound: "the deployment does not exist, or the token cannot see the repository"
+  },
+  "repos/delete-deployment": {
+    does: "delete the duplicate deployment",
+    permission: "deployments: write",
+    cannot: "write deployments",
+    notFound: "the deployment was deleted already, or the token cannot see the repository"
   },
   "git/create-tag": {
     does: "create the annotated tag",

@@ -74166,6 +74166,62 @@ var minNotAboveMax = {
   }
 };
 
+// pipeline-schema/rules/monitoring-refs.ts
+var monitoringRefs = {
+  id: "monitoring-refs",
+  check(ctx) {
+    const { doc, data, datasetNames, environments, envNames } = ctx;
+    if (!isObj(doc.monitoring)) return [];
+    const m = doc.monitoring;
+    const reference = obj(m.reference);
+    const problems = [
+      ...pathProblems(ctx, obj(m.live).path, "/monitoring/live/path"),
+      ...pathProblems(ctx, reference.path, "/monitoring/reference/path"),
+      ...pathProblems(ctx, obj(m.pull_request).params, "/monitoring/pull_request/params")
+    ];
+    const dataset = str(reference.dataset);
+    if (dataset !== void 0 && !own(data, dataset)) {
+      problems.push({
+        pointer: "/monitoring/reference/dataset",
+        message: `monitoring.reference.dataset names '${dataset}', which is not under 'data'${didYouMean(dataset, datasetNames)}`,
+        fix: datasetNames.length ? `use one of: ${datasetNames.join(", ")}` : "declare the training data under data: (e.g. data: {train: {path: data/train.csv}})"
+      });
+    }
+    const environment = str(reference.environment);
+    if (environment !== void 0 && !own(environments, environment)) {
+      problems.push({
+        pointer: "/monitoring/reference/environment",
+        message: `monitoring.reference.environment names '${environment}', which is not under 'environments'${didYouMean(environment, envNames)}`,
+        fix: envNames.length ? `use one of: ${envNames.join(", ")}` : "declare the environment under environments:, or set monitoring.reference.path"
+      });
+    }
+    if (reference.path === void 0) {
+      if (envNames.length === 0) {
+        problems.push({
+          pointer: isObj(m.reference) ? "/monitoring/reference" : "/monitoring",
+          message: "monitoring compares with the training data of the deployed version, but no environments: are declared to find it in",
+          fix: "declare environments: (and promote a version), or set monitoring.reference.path to a reference data file"
+        });
+      }
+      if (dataset === void 0 && !own(data, "train") && datasetNames.length !== 1) {
+        problems.push({
+          pointer: isObj(m.reference) ? "/monitoring/reference" : "/monitoring",
+          message: `monitoring cannot tell which dataset is the training data (no dataset 'train'${datasetNames.length ? `; datasets: ${datasetNames.join(", ")}` : ""})`,
+          fix: "set monitoring.reference.dataset to the dataset the model is trained on"
+        });
+      }
+    }
+    if (m.pull_request !== void 0 && m.open !== "pull-request") {
+      problems.push({
+        pointer: "/monitoring/pull_request",
+        message: "monitoring.pull_request is set, but monitoring.open is not 'pull-request', so no pull request is ever opened",
+        fix: "add open: pull-request to monitoring:, or remove pull_request:"
+      });
+    }
+    return problems;
+  }
+};
+
 // pipeline-schema/rules/params-ref-paths.ts
 function paramsRefPaths(ctx, { name, raw, combos }) {
   if (combos === void 0) return [];
@@ -81089,7 +81145,8 @@ var SEMANTIC_RULES = [
   environmentEnforce,
   deployBlocks,
   re2Patterns,
-  reservedOutsRule
+  reservedOutsRule,
+  monitoringRefs
 ];
 
 // pipeline-schema/semantics.ts
@@ -83882,6 +83939,63 @@ var OPERATIONS = {
     permission: "actions: read",
     cannot: "read Actions artifacts",
     notFound: "the workflow run does not exist, or the token cannot see the repository"
+  },
+  // ── The monitor: its drift issue, and the retrain pull request written through the Git data API.
+  "issues/update": {
+    does: "update the issue",
+    permission: "issues: write",
+    cannot: "write issues",
+    notFound: "the issue was deleted or transferred, or the token cannot see the repository"
+  },
+  "pulls/create": {
+    does: "open the pull request",
+    permission: "pull-requests: write",
+    cannot: "write pull requests",
+    notFound: "the repository or the branch does not exist, or the token cannot see the repository",
+    forbiddenHint: 'and allow it in the repository settings (Actions, General: "Allow GitHub Actions to create and approve pull requests"), or pass an app or personal token as `pr-token`'
+  },
+  "pulls/update": {
+    does: "update the pull request",
+    permission: "pull-requests: write",
+    cannot: "write pull requests",
+    notFound: "the pull request does not exist, or the token cannot see the repository"
+  },
+  "git/get-ref": {
+    does: "read the branch",
+    permission: "contents: read",
+    cannot: "read repository contents",
+    notFound: "the branch does not exist"
+  },
+  "git/get-commit": {
+    does: "read the commit",
+    permission: "contents: read",
+    cannot: "read repository contents",
+    notFound: "the commit is not on GitHub (push it first), or the token cannot see the repository"
+  },
+  "git/create-blob": {
+    does: "write the file contents",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the repository does not exist, or the token cannot see it"
+  },
+  "git/create-tree": {
+    does: "write the tree of the commit",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the repository does not exist, or the token cannot see it"
+  },
+  "git/create-commit": {
+    does: "create the commit",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the repository does not exist, or the token cannot see it"
+  },
+  "git/update-ref": {
+    does: "move the branch",
+    permission: "contents: write",
+    cannot: "write repository contents",
+    notFound: "the branch was deleted meanwhile, or the token cannot see the repository",
+    forbiddenHint: "and check that no branch protection rule covers the retrain branch"
   }
 };
 var GitHubApiError = class extends MlpipelineError {
