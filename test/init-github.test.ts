@@ -384,7 +384,7 @@ describe('mlpipeline init github', () => {
     const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}', [RUN]: 'name: mine\n' });
     const refused = await runIn(dir, 'init', 'github');
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain(`${RUN}: ${RUN} already exists and differs from what \`mlpipeline init github\` generates; nothing was written`);
+    expect(refused.err).toContain(`mlpipeline: ${RUN}: the file already exists and differs from what \`mlpipeline init github\` generates; nothing was written`);
     expect(refused.err).toContain('fix: keep your version, or replace it with `mlpipeline init github --force`');
     expect(refused.err).not.toMatch(/\n\s+at /);
     expect(read(dir, RUN)).toBe('name: mine\n');
@@ -460,6 +460,43 @@ describe('mlpipeline init github', () => {
     const branch = await runIn(dir, 'init', 'github', '--pipeline-file', 'a/mlpipeline.yaml', '--default-branch', 'a b');
     expect(branch.code).toBe(2);
     expect(existsSync(join(dir, '.github'))).toBe(false);
+  });
+
+  it('two differing files are both named, once each', async () => {
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}', [RUN]: 'name: mine\n', [REPORT]: 'name: mine too\n' });
+    const refused = await runIn(dir, 'init', 'github');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`mlpipeline: ${RUN}, ${REPORT} already exist and differ from what \`mlpipeline init github\` generates; nothing was written`);
+    expect(refused.err).toContain('fix: keep your version, or replace them with `mlpipeline init github --force`');
+  });
+
+  it('outside a Git repository it writes nothing and says to make one (exit 2); --dir still chooses the root', async () => {
+    const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    const refused = await runIn(dir, 'init', 'github');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^mlpipeline: mlpipeline\.yaml: \. is not inside a Git repository, so there is no repository root to write \.github\/workflows\/ into\n/);
+    expect(refused.err).toContain('fix: make the project a Git repository first (`git init && git add -A && git commit -m pipeline`), or pass --dir');
+    expect(refused.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.github'))).toBe(false);
+
+    const chosen = await runIn(dir, 'init', 'github', '--dir', '.');
+    expect(chosen.code, chosen.err).toBe(0);
+    expect(existsSync(join(dir, RUN))).toBe(true);
+  });
+
+  it('warns when the default branch is guessed as main while the repository is on another branch', async () => {
+    const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    git(dir, 'init', '-q', '-b', 'master');
+    const guessed = await runIn(dir, 'init', 'github');
+    expect(guessed.code).toBe(0);
+    expect(guessed.err).toContain('mlpipeline: warning: the workflow runs on pushes to `main` (there is no origin/HEAD to read the default branch from), but this repository is on `master`');
+    expect(guessed.err).toContain('run it again with `--default-branch master`');
+    expect(parsed(read(dir, RUN)).on.push).toEqual({ branches: ['main'] });
+
+    const chosen = await runIn(dir, 'init', 'github', '--default-branch', 'master', '--force');
+    expect(chosen.code).toBe(0);
+    expect(chosen.err).toBe('');
+    expect(parsed(read(dir, RUN)).on.push).toEqual({ branches: ['master'] });
   });
 
   it('--actions-ref, --default-branch and origin/HEAD end up in the files', async () => {
