@@ -470,6 +470,21 @@ describe('mlpipeline init github', () => {
     expect(refused.err).toContain('fix: keep your version, or replace them with `mlpipeline init github --force`');
   });
 
+  it('a second pipeline with the same name is refused with its own fix, not a --force that would take the first one\'s workflows', async () => {
+    const dir = gitRepo({ 'a/mlpipeline.yaml': PIPELINE, 'b/mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'a/mlpipeline.yaml')).code).toBe(0);
+    const first = read(dir, RUN);
+    const second = await runIn(dir, 'init', 'github', '--pipeline-file', 'b/mlpipeline.yaml');
+    expect(second.code).toBe(2);
+    expect(second.err).toContain(`mlpipeline: b/mlpipeline.yaml: ${RUN} runs the pipeline in a/mlpipeline.yaml, which has the same name as b/mlpipeline.yaml ('churn')`);
+    expect(second.err).toContain('fix: give b/mlpipeline.yaml a name of its own (`name:`) and run it again; if you moved the pipeline from a/mlpipeline.yaml, replace its workflows with `mlpipeline init github --pipeline-file b/mlpipeline.yaml --force`');
+    expect(read(dir, RUN)).toBe(first);
+    // The first pipeline's own re-run is unaffected, and a pipeline that really moved can --force.
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'a/mlpipeline.yaml')).out).toMatch(/unchanged +\.github/);
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'b/mlpipeline.yaml', '--force')).code).toBe(0);
+    expect(parsed(read(dir, RUN)).jobs.run!.steps.find((s) => s.id === 'run')!.with).toMatchObject({ 'working-directory': 'b' });
+  });
+
   it('outside a Git repository it writes nothing and says to make one (exit 2); --dir still chooses the root', async () => {
     const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
     const refused = await runIn(dir, 'init', 'github');

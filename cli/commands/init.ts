@@ -49,12 +49,13 @@ function commandLine(flags: InitGithubFlags): string {
 }
 
 async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void> {
-  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { checkRunName }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }] = await Promise.all([
+  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { checkRunName }, { writeWorkflows, leftoverWorkflows }, { refuseOtherPipeline }, { renderJson }, { displayPath }] = await Promise.all([
     import('../../runners/workflow/actions-ref.js'),
     import('../../runners/workflow/init/locate.js'),
     import('../../runners/workflow/init/index.js'),
     import('../../runners/workflow/init/options.js'),
     import('../../runners/workflow/init/write.js'),
+    import('../../runners/workflow/init/same-name.js'),
     import('../../reports/json.js'),
     import('../../core/paths.js'),
   ]);
@@ -69,6 +70,7 @@ async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void
   });
   const { root, options } = located;
   const files = generateInitWorkflows(options);
+  if (!flags.force) await refuseOtherPipeline(root, options, commandLine(flags));
   const written = await writeWorkflows(root, files, { force: Boolean(flags.force), command: commandLine(flags) });
   const warnings = [
     ...located.warnings,
