@@ -165,6 +165,22 @@ describe('generated workflows', () => {
     expect(lint(injected, 'injected.yml').map((r) => r.message).join('\n')).toMatch(/potentially untrusted/);
   });
 
+  it.each(variants)("pass only inputs our actions declare, and the report reads the artifact name run uploads ($label)", ({ opts }) => {
+    const declared = (name: string) => Object.keys((parse(readFileSync(new URL(`../actions/${name}/action.yml`, import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    const names = new Map<string, Set<string>>();
+    for (const [path, text] of filesOf(opts)) {
+      for (const step of allSteps(parsed(text))) {
+        const ours = step.uses?.match(new RegExp(`^${opts.actions.repo}/actions/(run|report)@`))?.[1];
+        if (ours === undefined) continue;
+        for (const key of Object.keys(step.with ?? {})) expect(declared(ours), `${path}: actions/${ours} input ${key}`).toContain(key);
+        const artifact = step.with?.['artifact-name'];
+        if (typeof artifact === 'string') names.set(ours, new Set([...(names.get(ours) ?? []), artifact]));
+      }
+    }
+    expect(names.get('run')).toEqual(new Set(['mlpipeline-results']));
+    if (!opts.private) expect(names.get('report')).toEqual(names.get('run'));
+  });
+
   it.each(variants)('are the same bytes for the same inputs ($label)', ({ opts }) => {
     expect(generateInitWorkflows(opts)).toEqual(generateInitWorkflows({ ...opts }));
   });
@@ -585,6 +601,11 @@ describe('mlpipeline init github', () => {
     const r = await runIn(gitRepo({}), 'init', 'github', '--help');
     expect(r.code).toBe(0);
     for (const flag of ['--private', '--dir', '--force', '--pipeline-file', '--actions-ref', '--default-branch', '--json']) expect(r.out).toContain(flag);
+    // What --json says it prints is what it prints.
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    const doc = JSON.parse((await runIn(dir, 'init', 'github', '--json')).out) as Record<string, unknown>;
+    const help = r.out.replace(/\s+/g, ' ');
+    for (const key of Object.keys(doc)) expect(help, `--help names the --json key ${key}`).toContain(`"${key}"`);
   });
 
   it('writes a file that is not there even when the other one is unchanged', async () => {

@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--actions-ref <owner/repo@ref>', 'where the run and report actions come from (default: this release of mlpipeline)')
     .option('--default-branch <name>', 'branch whose pushes save the caches pull requests compare with (default: origin\'s HEAD, else main)')
     .option('--force', 'replace workflow files that differ from what would be generated')
-    .option('--json', 'print {"variant", "pipeline", "files": [{path, status}], "warnings", "check_run"}')
+    .option('--json', 'print what was written: {"variant", "root", "pipeline", "actions", "files": [{path, status}], "warnings", "check_run"} (mlpipeline schema init-github)')
     .action(async (flags: InitGithubFlags) => initGithub(ctx, flags));
 }
 
