@@ -505,7 +505,7 @@ describe('mlpipeline init github', () => {
     const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
     const refused = await runIn(dir, 'init', 'github');
     expect(refused.code).toBe(2);
-    expect(refused.err).toMatch(/^mlpipeline: mlpipeline\.yaml: \. is not inside a Git repository, so there is no repository root to write \.github\/workflows\/ into\n/);
+    expect(refused.err).toMatch(/^mlpipeline: mlpipeline\.yaml: the current folder is not inside a Git repository, so there is no repository root to write \.github\/workflows\/ into\n/);
     expect(refused.err).toContain('fix: make the project a Git repository first (`git init && git add -A && git commit -m pipeline`), or pass --dir');
     expect(refused.err).not.toMatch(/\n\s+at /);
     expect(existsSync(join(dir, '.github'))).toBe(false);

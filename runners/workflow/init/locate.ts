@@ -83,7 +83,8 @@ export async function locate(req: LocateRequest): Promise<Located> {
     // would write workflows GitHub never reads once the folder ends up inside a larger repository.
     const top = await repoRoot(dirname(pipelineAbs));
     if (!top) {
-      throw new UsageError(`${displayPath(dirname(pipelineAbs), req.cwd)} is not inside a Git repository, so there is no repository root to write .github/workflows/ into`, {
+      const shownDir = displayPath(dirname(pipelineAbs), req.cwd);
+      throw new UsageError(`${shownDir === '.' ? 'the current folder' : `the folder ${shownDir}`} is not inside a Git repository, so there is no repository root to write .github/workflows/ into`, {
         location: { file: shownPipeline },
         fix: 'make the project a Git repository first (`git init && git add -A && git commit -m pipeline`), or pass --dir with the folder that will be its root',
       });
