@@ -10,6 +10,9 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { packageVersion } from '../core/package-root.js';
+import { DEFAULT_ACTIONS } from '../runners/workflow/actions-ref.js';
+import { generateInitWorkflows } from '../runners/workflow/init/index.js';
 
 const actionsDir = resolve(fileURLToPath(new URL('../actions', import.meta.url)));
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -59,5 +62,32 @@ describe('actions document their inputs, outputs and permissions', () => {
         expect(row, `actions/README.md's row for ${name} names ${key}`).toContain(`\`${key}\``);
       }
     }
+  });
+});
+
+describe("the report README's fork-safe example", () => {
+  it('is triggered by the name `init github` gives the run workflow, with the same job condition', () => {
+    const files = generateInitWorkflows({
+      pipelineName: 'churn',
+      slug: 'churn',
+      workingDirectory: '.',
+      pipelineFile: 'mlpipeline.yaml',
+      installDirectory: '.',
+      environments: [],
+      defaultBranch: 'main',
+      actions: DEFAULT_ACTIONS,
+      private: false,
+      version: packageVersion(),
+    });
+    type Wf = { name: string; on: { workflow_run?: { workflows: string[] } }; jobs: Record<string, { if?: string }> };
+    const generated = files.map((f) => parse(f.text) as Wf);
+    const run = generated.find((w) => !w.on.workflow_run)!;
+    const report = generated.find((w) => w.on.workflow_run)!;
+    const readme = readFileSync(join(actionsDir, 'report', 'README.md'), 'utf8');
+    const example = [...readme.matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => parse(m[1]!) as Wf).find((w) => w?.on?.workflow_run);
+    expect(example, 'actions/report/README.md has a workflow_run example').toBeDefined();
+    expect(example!.on.workflow_run!.workflows).toEqual([run.name]);
+    expect(example!.name).toBe(report.name);
+    expect(example!.jobs.report!.if).toBe(report.jobs.report!.if);
   });
 });

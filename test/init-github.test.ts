@@ -165,6 +165,22 @@ describe('generated workflows', () => {
     expect(lint(injected, 'injected.yml').map((r) => r.message).join('\n')).toMatch(/potentially untrusted/);
   });
 
+  it.each(variants)("pass only inputs our actions declare, and the report reads the artifact name run uploads ($label)", ({ opts }) => {
+    const declared = (name: string) => Object.keys((parse(readFileSync(new URL(`../actions/${name}/action.yml`, import.meta.url), 'utf8')) as { inputs: Record<string, unknown> }).inputs);
+    const names = new Map<string, Set<string>>();
+    for (const [path, text] of filesOf(opts)) {
+      for (const step of allSteps(parsed(text))) {
+        const ours = step.uses?.match(new RegExp(`^${opts.actions.repo}/actions/(run|report)@`))?.[1];
+        if (ours === undefined) continue;
+        for (const key of Object.keys(step.with ?? {})) expect(declared(ours), `${path}: actions/${ours} input ${key}`).toContain(key);
+        const artifact = step.with?.['artifact-name'];
+        if (typeof artifact === 'string') names.set(ours, new Set([...(names.get(ours) ?? []), artifact]));
+      }
+    }
+    expect(names.get('run')).toEqual(new Set(['mlpipeline-results']));
+    if (!opts.private) expect(names.get('report')).toEqual(names.get('run'));
+  });
+
   it.each(variants)('are the same bytes for the same inputs ($label)', ({ opts }) => {
     expect(generateInitWorkflows(opts)).toEqual(generateInitWorkflows({ ...opts }));
   });
@@ -384,7 +400,7 @@ describe('mlpipeline init github', () => {
     const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}', [RUN]: 'name: mine\n' });
     const refused = await runIn(dir, 'init', 'github');
     expect(refused.code).toBe(2);
-    expect(refused.err).toContain(`${RUN}: ${RUN} already exists and differs from what \`mlpipeline init github\` generates; nothing was written`);
+    expect(refused.err).toContain(`mlpipeline: ${RUN}: the file already exists and differs from what \`mlpipeline init github\` generates; nothing was written`);
     expect(refused.err).toContain('fix: keep your version, or replace it with `mlpipeline init github --force`');
     expect(refused.err).not.toMatch(/\n\s+at /);
     expect(read(dir, RUN)).toBe('name: mine\n');
@@ -462,6 +478,58 @@ describe('mlpipeline init github', () => {
     expect(existsSync(join(dir, '.github'))).toBe(false);
   });
 
+  it('two differing files are both named, once each', async () => {
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}', [RUN]: 'name: mine\n', [REPORT]: 'name: mine too\n' });
+    const refused = await runIn(dir, 'init', 'github');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`mlpipeline: ${RUN}, ${REPORT} already exist and differ from what \`mlpipeline init github\` generates; nothing was written`);
+    expect(refused.err).toContain('fix: keep your version, or replace them with `mlpipeline init github --force`');
+  });
+
+  it('a second pipeline with the same name is refused with its own fix, not a --force that would take the first one\'s workflows', async () => {
+    const dir = gitRepo({ 'a/mlpipeline.yaml': PIPELINE, 'b/mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'a/mlpipeline.yaml')).code).toBe(0);
+    const first = read(dir, RUN);
+    const second = await runIn(dir, 'init', 'github', '--pipeline-file', 'b/mlpipeline.yaml');
+    expect(second.code).toBe(2);
+    expect(second.err).toContain(`mlpipeline: b/mlpipeline.yaml: ${RUN} runs the pipeline in a/mlpipeline.yaml, which has the same name as b/mlpipeline.yaml ('churn')`);
+    expect(second.err).toContain('fix: give b/mlpipeline.yaml a name of its own (`name:`) and run it again; if you moved the pipeline from a/mlpipeline.yaml, replace its workflows with `mlpipeline init github --pipeline-file b/mlpipeline.yaml --force`');
+    expect(read(dir, RUN)).toBe(first);
+    // The first pipeline's own re-run is unaffected, and a pipeline that really moved can --force.
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'a/mlpipeline.yaml')).out).toMatch(/unchanged +\.github/);
+    expect((await runIn(dir, 'init', 'github', '--pipeline-file', 'b/mlpipeline.yaml', '--force')).code).toBe(0);
+    expect(parsed(read(dir, RUN)).jobs.run!.steps.find((s) => s.id === 'run')!.with).toMatchObject({ 'working-directory': 'b' });
+  });
+
+  it('outside a Git repository it writes nothing and says to make one (exit 2); --dir still chooses the root', async () => {
+    const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    const refused = await runIn(dir, 'init', 'github');
+    expect(refused.code).toBe(2);
+    expect(refused.err).toMatch(/^mlpipeline: mlpipeline\.yaml: the current folder is not inside a Git repository, so there is no repository root to write \.github\/workflows\/ into\n/);
+    expect(refused.err).toContain('fix: make the project a Git repository first (`git init && git add -A && git commit -m pipeline`), or pass --dir');
+    expect(refused.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(join(dir, '.github'))).toBe(false);
+
+    const chosen = await runIn(dir, 'init', 'github', '--dir', '.');
+    expect(chosen.code, chosen.err).toBe(0);
+    expect(existsSync(join(dir, RUN))).toBe(true);
+  });
+
+  it('warns when the default branch is guessed as main while the repository is on another branch', async () => {
+    const dir = workspace({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    git(dir, 'init', '-q', '-b', 'master');
+    const guessed = await runIn(dir, 'init', 'github');
+    expect(guessed.code).toBe(0);
+    expect(guessed.err).toContain('mlpipeline: warning: the workflow runs on pushes to `main` (there is no origin/HEAD to read the default branch from), but this repository is on `master`');
+    expect(guessed.err).toContain('run it again with `--default-branch master`');
+    expect(parsed(read(dir, RUN)).on.push).toEqual({ branches: ['main'] });
+
+    const chosen = await runIn(dir, 'init', 'github', '--default-branch', 'master', '--force');
+    expect(chosen.code).toBe(0);
+    expect(chosen.err).toBe('');
+    expect(parsed(read(dir, RUN)).on.push).toEqual({ branches: ['master'] });
+  });
+
   it('--actions-ref, --default-branch and origin/HEAD end up in the files', async () => {
     const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
     git(dir, '-c', 'user.name=a', '-c', 'user.email=a@example.com', 'commit', '-q', '--allow-empty', '-m', 'x');
@@ -533,6 +601,11 @@ describe('mlpipeline init github', () => {
     const r = await runIn(gitRepo({}), 'init', 'github', '--help');
     expect(r.code).toBe(0);
     for (const flag of ['--private', '--dir', '--force', '--pipeline-file', '--actions-ref', '--default-branch', '--json']) expect(r.out).toContain(flag);
+    // What --json says it prints is what it prints.
+    const dir = gitRepo({ 'mlpipeline.yaml': PIPELINE, 'package.json': '{}', 'package-lock.json': '{}' });
+    const doc = JSON.parse((await runIn(dir, 'init', 'github', '--json')).out) as Record<string, unknown>;
+    const help = r.out.replace(/\s+/g, ' ');
+    for (const key of Object.keys(doc)) expect(help, `--help names the --json key ${key}`).toContain(`"${key}"`);
   });
 
   it('writes a file that is not there even when the other one is unchanged', async () => {

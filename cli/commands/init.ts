@@ -29,7 +29,7 @@ export function register(program: Command, ctx: CliContext): void {
     .option('--actions-ref <owner/repo@ref>', 'where the run and report actions come from (default: this release of mlpipeline)')
     .option('--default-branch <name>', 'branch whose pushes save the caches pull requests compare with (default: origin\'s HEAD, else main)')
     .option('--force', 'replace workflow files that differ from what would be generated')
-    .option('--json', 'print {"variant", "pipeline", "files": [{path, status}], "warnings", "check_run"}')
+    .option('--json', 'print what was written: {"variant", "root", "pipeline", "actions", "files": [{path, status}], "warnings", "check_run"} (mlpipeline schema init-github)')
     .action(async (flags: InitGithubFlags) => initGithub(ctx, flags));
 }
 
@@ -49,12 +49,13 @@ function commandLine(flags: InitGithubFlags): string {
 }
 
 async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void> {
-  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { checkRunName }, { writeWorkflows, leftoverWorkflows }, { renderJson }, { displayPath }] = await Promise.all([
+  const [{ DEFAULT_ACTIONS, parseActionsRef }, { locate }, { generateInitWorkflows }, { checkRunName }, { writeWorkflows, leftoverWorkflows }, { refuseOtherPipeline }, { renderJson }, { displayPath }] = await Promise.all([
     import('../../runners/workflow/actions-ref.js'),
     import('../../runners/workflow/init/locate.js'),
     import('../../runners/workflow/init/index.js'),
     import('../../runners/workflow/init/options.js'),
     import('../../runners/workflow/init/write.js'),
+    import('../../runners/workflow/init/same-name.js'),
     import('../../reports/json.js'),
     import('../../core/paths.js'),
   ]);
@@ -69,6 +70,7 @@ async function initGithub(ctx: CliContext, flags: InitGithubFlags): Promise<void
   });
   const { root, options } = located;
   const files = generateInitWorkflows(options);
+  if (!flags.force) await refuseOtherPipeline(root, options, commandLine(flags));
   const written = await writeWorkflows(root, files, { force: Boolean(flags.force), command: commandLine(flags) });
   const warnings = [
     ...located.warnings,

@@ -79,7 +79,17 @@ export async function locate(req: LocateRequest): Promise<Located> {
       throw new UsageError(`--dir ${displayPath(root, req.cwd)} is not a folder`, { fix: 'pass the root of the repository the workflows are for' });
     }
   } else {
-    root = (await repoRoot(dirname(pipelineAbs))) ?? dirname(pipelineAbs);
+    // Without Git there is no repository root to put .github/ in: guessing the pipeline's folder
+    // would write workflows GitHub never reads once the folder ends up inside a larger repository.
+    const top = await repoRoot(dirname(pipelineAbs));
+    if (!top) {
+      const shownDir = displayPath(dirname(pipelineAbs), req.cwd);
+      throw new UsageError(`${shownDir === '.' ? 'the current folder' : `the folder ${shownDir}`} is not inside a Git repository, so there is no repository root to write .github/workflows/ into`, {
+        location: { file: shownPipeline },
+        fix: 'make the project a Git repository first (`git init && git add -A && git commit -m pipeline`), or pass --dir with the folder that will be its root',
+      });
+    }
+    root = top;
   }
   const realRoot = real(root);
   const realPipeline = real(pipelineAbs);
@@ -110,7 +120,18 @@ export async function locate(req: LocateRequest): Promise<Located> {
     warnings.push(`no package-lock.json beside ${shownInstall}package.json: the workflow's \`npm ci\` needs it; run \`npm install\` there and commit package-lock.json`);
   }
 
-  let defaultBranch = req.defaultBranch ?? (await originHead(realRoot)) ?? FALLBACK_BRANCH;
+  const head = req.defaultBranch === undefined ? await originHead(realRoot) : undefined;
+  let defaultBranch = req.defaultBranch ?? head ?? FALLBACK_BRANCH;
+  if (req.defaultBranch === undefined && head === undefined) {
+    // A new repository (`git init`, no remote yet) on `master` or `trunk` would otherwise get a
+    // push trigger for a branch it does not have, and pull requests would never find a base.
+    const current = await currentBranch(realRoot);
+    if (current !== undefined && current !== FALLBACK_BRANCH) {
+      warnings.push(
+        `the workflow runs on pushes to \`${FALLBACK_BRANCH}\` (there is no origin/HEAD to read the default branch from), but this repository is on \`${current}\`: if \`${current}\` is the default branch, run it again with \`--default-branch ${current}\``,
+      );
+    }
+  }
   if (!BRANCH.test(defaultBranch)) {
     if (req.defaultBranch !== undefined) {
       throw new UsageError(`--default-branch '${req.defaultBranch}' is not a plain branch name`, { fix: 'give the branch name only, e.g. --default-branch main' });
@@ -144,6 +165,15 @@ function findPackageDir(from: string, root: string): string | undefined {
     if (dir === root || dirname(dir) === dir) break;
   }
   return undefined;
+}
+
+/** The branch checked out at `root` when `root` is a repository's top level. */
+async function currentBranch(root: string): Promise<string | undefined> {
+  const top = await repoRoot(root);
+  if (!top || real(top) !== root) return undefined;
+  const r = await gitRaw(['symbolic-ref', '-q', '--short', 'HEAD'], { cwd: root, okCodes: [1, 128] }).catch(() => undefined);
+  const ref = r && r.code === 0 ? r.stdout.toString('utf8').trim() : '';
+  return ref !== '' && BRANCH.test(ref) ? ref : undefined;
 }
 
 /**

@@ -55,9 +55,11 @@ export async function writeWorkflows(root: string, files: GeneratedWorkflow[], o
   }
   const conflicts = plan.filter((p) => p.status === 'replaced');
   if (conflicts.length > 0 && !opts.force) {
-    const names = conflicts.map((c) => c.path).join(', ');
-    throw new UsageError(`${names} already ${conflicts.length === 1 ? 'exists and differs' : 'exist and differ'} from what \`${opts.command}\` generates; nothing was written`, {
-      location: { file: conflicts[0]!.path },
+    // One file: its path is the error's location, which the message would otherwise repeat.
+    const one = conflicts.length === 1;
+    const subject = one ? 'the file already exists and differs' : `${conflicts.map((c) => c.path).join(', ')} already exist and differ`;
+    throw new UsageError(`${subject} from what \`${opts.command}\` generates; nothing was written`, {
+      ...(one ? { location: { file: conflicts[0]!.path } } : {}),
       fix: `keep your version, or replace ${conflicts.length === 1 ? 'it' : 'them'} with \`${opts.command} --force\` (commit or copy your edits first)`,
     });
   }
