@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createGitHubClient } from '../actions/github/index.js';
 import { faults, type LocalGitHub } from './github/local-github.js';
+import { monitorGit } from './github/routes.js';
 import { githubState, promote, promoteWorld, remoteTags, REPO, type PromoteWorld } from './promote-world.js';
 import { cloneRepo } from './registry-fixture.js';
 
@@ -250,4 +251,96 @@ describe('actions/promote with a deploy: block', () => {
       await w.cleanup();
     }
   }, 120_000);
+});
+
+describe('actions/promote with a deploy: block in mode: pull-request', () => {
+  const ENVS = `environments:
+  staging:
+    deploy:
+      manifest: deploy/staging.yaml
+      kind: kserve
+      uri: s3://models/{name}/{version}/model.onnx
+      mode: pull-request
+`;
+  const BRANCH = 'mlpipeline/deploy/staging/churn-v1.0.0';
+  const bare = (w: PromoteWorld, ...args: string[]) => execFileSync('git', args, { cwd: w.bare, encoding: 'utf8' });
+
+  async function world(): Promise<{ w: PromoteWorld; manifest: string }> {
+    const w = await promoteWorld(['v1.0.0'], ENVS);
+    // The branch the action pushes with git is what GitHub opens the pull request from.
+    w.gh.repo(REPO).gitDir = w.bare;
+    const manifest = readFileSync(join(import.meta.dirname, '..', 'examples', 'churn', 'deploy', 'staging.yaml'), 'utf8');
+    w.clone.write('deploy/staging.yaml', manifest);
+    w.clone.commit('serving manifest');
+    w.clone.git('push', '-q', 'origin', 'main');
+    return { w, manifest };
+  }
+  const pulls = (w: PromoteWorld) => [...w.gh.repo(REPO).pulls.values()];
+
+  it('opens one pull request with the branch commit, and a re-run opens no second', async () => {
+    const { w, manifest } = await world();
+    try {
+      const mainBefore = bare(w, 'rev-parse', 'main');
+      const r = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(r.exitCode, r.stdout).toBe(0);
+      expect(r.stdout).not.toContain('does not open it');
+      // main is untouched; the bump is on the pull request branch.
+      expect(bare(w, 'rev-parse', 'main')).toBe(mainBefore);
+      expect(bare(w, 'show', `${BRANCH}:deploy/staging.yaml`)).toBe(manifest.replace('s3://acme-models/churn/v0.0.0/model.onnx', 's3://models/churn/v1.0.0/model.onnx'));
+      const tip = bare(w, 'rev-parse', BRANCH).trim();
+      expect(pulls(w)).toEqual([expect.objectContaining({ state: 'open', headRef: BRANCH, baseRef: 'main', headSha: tip, title: 'Deploy churn v1.0.0 to staging' })]);
+      const pr = pulls(w)[0]!;
+      expect(r.outputs['deploy-pull-request-number']).toBe(String(pr.number));
+      expect(r.outputs['deploy-pull-request-url']).toBe(`${w.gh.serverUrl}/acme/churn/pull/${pr.number}`);
+      const body = monitorGit(w.gh.repo(REPO)).pullBodies.get(pr.number)!;
+      const sha256 = createHash('sha256').update('v1.0.0').digest('hex');
+      for (const s of ['`churn`', '`v1.0.0`', '`staging`', `\`${sha256}\``, '`churn#staging#1`', '`Mlpipeline-Commit`', w.commits['v1.0.0']!, '```diff', '+      storageUri: s3://models/churn/v1.0.0/model.onnx']) expect(body).toContain(s);
+      expect(w.gh.requestsFor('pulls/list')[0]!.query).toMatchObject({ head: `acme:${BRANCH}`, state: 'open' });
+      expect(githubState(w).deployments).toEqual([expect.objectContaining({ tag: 'churn#staging#1', states: ['in_progress', 'success'] })]);
+
+      // A re-run: the deployment succeeded, so nothing is bumped again; the outputs still name the pull request.
+      w.gh.requests.length = 0;
+      const again = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(again.exitCode, again.stdout).toBe(0);
+      expect(bare(w, 'rev-parse', BRANCH).trim()).toBe(tip);
+      expect(w.gh.requestsFor('pulls/create')).toEqual([]);
+      expect(pulls(w)).toHaveLength(1);
+      expect(again.outputs['deploy-pull-request-number']).toBe(String(pr.number));
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 120_000);
+
+  it('a 502 on the create, then a re-run, leaves exactly one pull request', async () => {
+    const { w } = await world();
+    try {
+      // Every attempt fails and none lands: the run fails, its deployment says so.
+      w.gh.failNext('pulls/create', faults.badGateway(), 4);
+      const first = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(first.exitCode).toBe(1);
+      expect(first.stdout).toContain('GitHub refused to open the pull request (502');
+      expect(pulls(w)).toEqual([]);
+      expect(githubState(w).deployments[0]!.states).toEqual(['in_progress', 'failure']);
+
+      // The re-run's checkout is fresh (the branch only on origin); its create lands although
+      // GitHub answers 502, and the retry is told the pull request exists already.
+      const tip = bare(w, 'rev-parse', BRANCH).trim();
+      w.clone.git('branch', '-D', BRANCH);
+      w.gh.failNext('pulls/create', faults.badGatewayAfterWrite());
+      const again = await promote(w, { version: 'churn@v1.0.0', to: 'staging' });
+      expect(again.exitCode, again.stdout).toBe(0);
+      expect(w.gh.requestsFor('pulls/create').map((q) => q.status)).toEqual([502, 502, 502, 502, 502, 422]);
+      expect(pulls(w)).toEqual([expect.objectContaining({ headRef: BRANCH, headSha: tip })]);
+      expect(bare(w, 'rev-parse', BRANCH).trim()).toBe(tip);
+      expect(again.outputs['deploy-pull-request-number']).toBe(String(pulls(w)[0]!.number));
+      expect(githubState(w).deployments).toEqual([expect.objectContaining({ states: ['in_progress', 'failure', 'in_progress', 'success'] })]);
+
+      expect((await promote(w, { version: 'churn@v1.0.0', to: 'staging' })).exitCode).toBe(0);
+      expect(pulls(w)).toHaveLength(1);
+      expect(w.gh.takeViolations()).toEqual([]);
+    } finally {
+      await w.cleanup();
+    }
+  }, 180_000);
 });

@@ -43,6 +43,8 @@ export interface FlowContext {
    * runners/registry/deploy in, with the model asset's URL as `{release_asset_url}`.
    */
   deploy?: (a: { model: string; version: string; environment: string; tag: string; releaseAssetUrl: string }) => Promise<void>;
+  /** A re-run whose Deployment had succeeded already runs no bump: this still reports what it made (the pull request's outputs). */
+  deployedBefore?: (a: { model: string; version: string; environment: string }) => Promise<void>;
 }
 
 async function readState(root: string): Promise<RegistryState> {
@@ -133,6 +135,7 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
   );
   const contexts = inputs.requiredContexts === 'default' ? [checkRunName(c.policy.pipeline.name)] : inputs.requiredContexts;
   const payload: Record<string, unknown> = { ...(record as LineageRecord), tag };
+  let deployRan = false;
   const deployment = await ensureDeployment(c.client, c.repo, {
     environment: spec?.github_environment ?? environment,
     sha: record.commit,
@@ -145,8 +148,16 @@ export async function promoteFlow(c: FlowContext): Promise<void> {
     environmentUrl: inputs.environmentUrl,
     runId: c.runId,
     jobSha: c.jobSha,
-    ...(c.deploy ? { deploy: () => c.deploy!({ model: name, version, environment, tag, releaseAssetUrl: modelAssetUrl }) } : {}),
+    ...(c.deploy
+      ? {
+          deploy: () => {
+            deployRan = true;
+            return c.deploy!({ model: name, version, environment, tag, releaseAssetUrl: modelAssetUrl });
+          },
+        }
+      : {}),
   });
+  if (!deployRan && !deployment.byJob) await c.deployedBefore?.({ model: name, version, environment });
   for (const n of notes) warning(n);
 
   setOutput('tag', tag);

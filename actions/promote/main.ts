@@ -11,7 +11,10 @@ import { committedPolicy } from '../../runners/registry/policy-source.js';
 import { requireRepo } from '../../runners/registry/repo.js';
 import { UsageError } from '../../core/errors.js';
 import { deployEnvironment, pushDeploy } from '../../runners/registry/deploy/index.js';
-import { createGitHubClient, info, runAction, runnerContext, warning } from '../github/index.js';
+import { deployPullTitle, renderDeployPullBody } from '../../reports/deploy-pull.js';
+import { createGitHubClient, info, runAction, runnerContext, setOutput } from '../github/index.js';
+import { ensureDeployPull, findDeployPull } from './deploy-pull.js';
+import { fetchDeployBranch } from './deploy-branch.js';
 import { promoteFlow } from './flow.js';
 import { readInputs } from './inputs.js';
 import { checkPushed } from './pushed.js';
@@ -58,13 +61,30 @@ async function main(): Promise<void> {
     serverUrl: ctx.serverUrl,
     env: process.env,
     // The environment's `deploy:` block (docs/gitops.md): the manifest bump, committed and pushed
-    // with the job's checkout credentials; none when the environment has no deploy: block.
-    deploy: async ({ model, environment, releaseAssetUrl }) => {
+    // with the job's checkout credentials (in `mode: pull-request` to its own branch, then one
+    // pull request into the deploy branch); none when the environment has no deploy: block.
+    deploy: async ({ model, version, environment, tag, releaseAssetUrl }) => {
+      await fetchDeployBranch(root, worktree, inputs.remote, { model, version, environment });
       const r = await deployEnvironment(worktree, model, environment, { cwd: root, env: process.env, remote: inputs.remote, releaseAssetUrl });
       if (!r) return;
       await pushDeploy(root, inputs.remote, r);
-      info(`deploy: ${r.manifest} ${r.status} on ${r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ''}`);
-      if (r.mode === 'pull-request') warning(`pushed ${r.pr_branch ?? r.ref}: open the pull request into ${r.branch} (this build of the action does not open it)`);
+      info(`deploy: ${r.manifest} ${r.status} on ${r.pr_branch ?? r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ''}`);
+      if (r.mode !== 'pull-request' || !r.pr_branch) return;
+      const { pull, created } = await ensureDeployPull(client, ctx.repo, {
+        head: r.pr_branch,
+        base: r.branch,
+        title: deployPullTitle(r),
+        body: renderDeployPullBody({ ...r, tag }),
+      });
+      info(`deploy: pull request #${pull.number} ${created ? 'opened' : 'updated'}: ${pull.htmlUrl}`);
+      setOutput('deploy-pull-request-number', String(pull.number));
+      setOutput('deploy-pull-request-url', pull.htmlUrl);
+    },
+    deployedBefore: async (v) => {
+      const open = await findDeployPull(client, ctx.repo, root, worktree, inputs.remote, v);
+      if (!open) return;
+      setOutput('deploy-pull-request-number', String(open.number));
+      setOutput('deploy-pull-request-url', open.htmlUrl);
     },
   });
 }

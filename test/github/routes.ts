@@ -5,6 +5,7 @@
  * Adding an endpoint is one entry here (its responses are built with `gh.openapi.sample`, so
  * only the fields that mean something are written out).
  */
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { GitHubOpenApi } from './openapi.js';
@@ -90,6 +91,11 @@ export interface RepoState {
   artifacts: Map<number, Record<string, unknown>[]>;
   /** Artifact id -> its zip, served by `actions/download-artifact` (a redirect to a blob URL). */
   artifactZips: Map<number, Buffer>;
+  /**
+   * A real (bare) Git repository standing in for the repository's Git storage, for tests whose
+   * action pushes with `git push`: a branch not in `refs` is read from it (see branchSha).
+   */
+  gitDir?: string;
 }
 
 export function newRepoState(): RepoState {
@@ -849,13 +855,13 @@ export const MONITOR_ROUTES: Record<string, Handler> = {
     const b = body(req);
     const head = String(b.head);
     const base = String(b.base);
-    const headSha = state.refs.get(`refs/heads/${head}`)?.sha;
+    const headSha = branchSha(state, head);
     if (!headSha) return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'invalid', field: 'head' }]);
     if ([...state.pulls.values()].some((p) => p.state === 'open' && p.headRef === head && p.baseRef === base)) {
       return invalid('Validation Failed', [{ resource: 'PullRequest', code: 'custom', message: `A pull request already exists for ${name.split('/')[0]}:${head}.` }]);
     }
     const number = state.nextNumber++;
-    const pull: PullState = { number, title: String(b.title), state: 'open', user: actor(gh), headSha, headRef: head, headRepo: name, baseSha: state.refs.get(`refs/heads/${base}`)?.sha ?? sha(`base ${base}`), baseRef: base };
+    const pull: PullState = { number, title: String(b.title), state: 'open', user: actor(gh), headSha, headRef: head, headRepo: name, baseSha: branchSha(state, base) ?? sha(`base ${base}`), baseRef: base };
     state.pulls.set(number, pull);
     monitorGit(state).pullBodies.set(number, text(b.body));
     return { status: 201, body: monitorPullJson(gh, name, pull, 'pull-request') };
@@ -937,3 +943,15 @@ export const MONITOR_ROUTES: Record<string, Handler> = {
   },
 };
 Object.assign(ROUTES, MONITOR_ROUTES);
+
+// ── Branches pushed with real Git (the promote action's GitOps pull request): RepoState.gitDir.
+/** The commit `branch` points at: the API's refs first, else the linked Git repository's. */
+function branchSha(state: RepoState, branch: string): string | undefined {
+  const known = state.refs.get(`refs/heads/${branch}`)?.sha;
+  if (known || !state.gitDir) return known;
+  try {
+    return execFileSync('git', ['rev-parse', '--verify', '--quiet', `refs/heads/${branch}^{commit}`], { cwd: state.gitDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}

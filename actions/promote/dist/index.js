@@ -49335,7 +49335,7 @@ var require_headers2 = __commonJS({
         throw new TypeError(`${value} is not a legal HTTP header value`);
       }
     };
-    var find = (map, name) => {
+    var find2 = (map, name) => {
       name = name.toLowerCase();
       for (const key in map) {
         if (key.toLowerCase() === name) {
@@ -49393,7 +49393,7 @@ var require_headers2 = __commonJS({
       get(name) {
         name = `${name}`;
         validateName(name);
-        const key = find(this[MAP], name);
+        const key = find2(this[MAP], name);
         if (key === void 0) {
           return null;
         }
@@ -49412,7 +49412,7 @@ var require_headers2 = __commonJS({
         value = `${value}`;
         validateName(name);
         validateValue(value);
-        const key = find(this[MAP], name);
+        const key = find2(this[MAP], name);
         this[MAP][key !== void 0 ? key : name] = [value];
       }
       append(name, value) {
@@ -49420,7 +49420,7 @@ var require_headers2 = __commonJS({
         value = `${value}`;
         validateName(name);
         validateValue(value);
-        const key = find(this[MAP], name);
+        const key = find2(this[MAP], name);
         if (key !== void 0) {
           this[MAP][key].push(value);
         } else {
@@ -49430,12 +49430,12 @@ var require_headers2 = __commonJS({
       has(name) {
         name = `${name}`;
         validateName(name);
-        return find(this[MAP], name) !== void 0;
+        return find2(this[MAP], name) !== void 0;
       }
       delete(name) {
         name = `${name}`;
         validateName(name);
-        const key = find(this[MAP], name);
+        const key = find2(this[MAP], name);
         if (key !== void 0) {
           delete this[MAP][key];
         }
@@ -49460,7 +49460,7 @@ var require_headers2 = __commonJS({
       }
       static exportNodeCompatibleHeaders(headers) {
         const obj2 = Object.assign(/* @__PURE__ */ Object.create(null), headers[MAP]);
-        const hostHeaderKey = find(headers[MAP], "Host");
+        const hostHeaderKey = find2(headers[MAP], "Host");
         if (hostHeaderKey !== void 0) {
           obj2[hostHeaderKey] = obj2[hostHeaderKey][0];
         }
@@ -54690,8 +54690,8 @@ ${hashEntry(stringified)}	${stringified}`);
       }
       return formatEntry(cache, entry);
     }
-    module2.exports.find = find;
-    async function find(cache, key) {
+    module2.exports.find = find2;
+    async function find2(cache, key) {
       const bucket = bucketPath(cache, key);
       try {
         const entries = await bucketEntries(bucket);
@@ -83480,6 +83480,115 @@ async function deployEnvironment(worktree, name, environment, opts) {
   return { ...result, status: "committed", commit };
 }
 
+// reports/markdown.ts
+var MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
+function plainText(value) {
+  if (value === null || value === void 0) return "";
+  return typeof value === "object" ? JSON.stringify(value) : String(value);
+}
+var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
+var ZWSP = "\u200B";
+function breakAutoReferences(s) {
+  return s.replace(/\b(gh)-(?=\d)/gi, `$1${ZWSP}-`).replace(/[0-9a-f]{7,}/gi, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, `$&${ZWSP}`));
+}
+var EMOJI_CODE = /^:(?:[\w+-]*[a-z+][\w+-]*|100|1234):/i;
+function wellFormed(s) {
+  return s.toWellFormed();
+}
+function clipText(text, max) {
+  const s = wellFormed(plainText(text));
+  if (s.length <= max) return s;
+  const points = [...s];
+  return points.length <= max ? s : points.slice(0, Math.max(0, max)).join("") + "\u2026";
+}
+function escapeMarkdown(text) {
+  const s = wellFormed(plainText(text));
+  return breakAutoReferences(
+    s.replace(/\r\n|\r|\n|\u2028|\u2029/g, " ").replace(CONTROL, "").replace(BIDI, "\uFFFD")
+  ).replace(MD_SPECIAL, (c, at2, all) => {
+    switch (c) {
+      case "<":
+        return "&lt;";
+      case ">":
+        return "&gt;";
+      case "&":
+        return "&amp;";
+      case "|":
+        return "\\|";
+      case "@":
+        return "@&#8203;";
+      case "#":
+        return "\\#&#8203;";
+      case ":":
+        return EMOJI_CODE.test(all.slice(at2, at2 + 80)) ? "&#58;&#8203;" : "&#58;";
+      default:
+        return "\\" + c;
+    }
+  }).replace(/\u200b/g, "&#8203;");
+}
+function codeSpan(text) {
+  const s = wellFormed(plainText(text)).replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROL, "").replace(BIDI, "\uFFFD").replace(/<(?=!)/g, `<${ZWSP}`).replace(/-(?=>)/g, `-${ZWSP}`);
+  const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
+  const fence = "`".repeat(ticks + 1);
+  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
+  return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
+}
+function markdownTable(header, rows, align) {
+  const sep6 = header.map((_, i) => {
+    const a = align?.[i] ?? "left";
+    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
+  });
+  const line = (cells) => `| ${cells.join(" | ")} |`;
+  return [line(header), line(sep6), ...rows.map(line)].join("\n") + "\n";
+}
+
+// reports/deploy-pull.ts
+var MAX_DIFF = 2e4;
+var ZWSP2 = "\u200B";
+function fenced(text, info2) {
+  const s = wellFormed(text).replace(/\r\n?|\u2028|\u2029/g, "\n").replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/g, "").replace(/[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "\uFFFD").replace(/<(?=!)/g, `<${ZWSP2}`).replace(/-(?=>)/g, `-${ZWSP2}`);
+  const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
+  const fence = "`".repeat(Math.max(3, ticks + 1));
+  return `${fence}${info2}
+${s.endsWith("\n") ? s : `${s}
+`}${fence}`;
+}
+function deployPullTitle(p) {
+  const subject = p.message.split("\n")[0]?.trim() || `Deploy ${p.model} ${p.version} to ${p.environment}`;
+  return clipText(subject.replace(/[\u0000-\u001f\u007f-\u009f]/g, " "), 200);
+}
+function renderDeployPullBody(p) {
+  const e3 = escapeMarkdown;
+  const sha2563 = p.trailers["Mlpipeline-Sha256"] ?? "unknown";
+  const out2 = [
+    `Deploys ${codeSpan(p.model)} ${codeSpan(p.version)} to ${e3(p.environment)}: sets ${codeSpan(p.field)} in ${codeSpan(p.manifest)} to ${codeSpan(clipText(p.uri, 500))}.`,
+    "",
+    `Merging it into ${codeSpan(p.branch)} is the deployment (Argo CD / Flux watch that branch). Made by \`mlpipeline promote\`; a re-run updates this pull request.`,
+    "",
+    markdownTable(
+      ["", ""],
+      [
+        ["**Model**", codeSpan(p.model)],
+        ["**Version**", codeSpan(p.version)],
+        ["**Environment**", codeSpan(p.environment)],
+        ["**sha256**", codeSpan(sha2563)],
+        ["**Promotion tag**", codeSpan(p.tag)]
+      ]
+    ),
+    "### Lineage",
+    "",
+    markdownTable(["trailer", "value"], Object.entries(p.trailers).map(([k, v]) => [codeSpan(k), codeSpan(clipText(v, 500))]))
+  ];
+  if (p.diff) {
+    const diff = p.diff.length > MAX_DIFF ? `${[...p.diff].slice(0, MAX_DIFF).join("")}
+\u2026 (cut: see the commit)
+` : p.diff;
+    out2.push("### Manifest diff", "", fenced(diff, "diff"), "");
+  }
+  return out2.join("\n");
+}
+
 // actions/github/client.ts
 init_core();
 init_github();
@@ -84500,61 +84609,56 @@ async function runAction(main2) {
   }
 }
 
-// reports/markdown.ts
-var MD_SPECIAL = /[\\`*_{}[\]()<>#+\-.!|~"'&=:@$^%]/g;
-function plainText(value) {
-  if (value === null || value === void 0) return "";
-  return typeof value === "object" ? JSON.stringify(value) : String(value);
+// actions/github/pulls-create.ts
+var toPull = (p) => ({ number: p.number, htmlUrl: p.html_url, author: p.user?.login ?? "", title: p.title, body: p.body ?? "" });
+async function openPullsFromBranch(client, repo, branch) {
+  const all = await call(
+    "pulls/list",
+    () => client.paginate(client.rest.pulls.list, { owner: repo.owner, repo: repo.repo, state: "open", head: `${repo.owner}:${branch}`, per_page: 100 })
+  );
+  return all.map(toPull);
 }
-var BIDI = /[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-var CONTROL = /[\u0000-\u001f\u007f-\u009f]/g;
-var ZWSP = "\u200B";
-function breakAutoReferences(s) {
-  return s.replace(/\b(gh)-(?=\d)/gi, `$1${ZWSP}-`).replace(/[0-9a-f]{7,}/gi, (run) => run.replace(/[0-9a-f]{6}(?=[0-9a-f])/gi, `$&${ZWSP}`));
+async function createPull(client, repo, pull) {
+  const { data } = await call("pulls/create", () => client.rest.pulls.create({ owner: repo.owner, repo: repo.repo, title: pull.title, body: pull.body, head: pull.head, base: pull.base }));
+  return toPull(data);
 }
-var EMOJI_CODE = /^:(?:[\w+-]*[a-z+][\w+-]*|100|1234):/i;
-function wellFormed(s) {
-  return s.toWellFormed();
+async function updatePull(client, repo, number, change) {
+  const { data } = await call("pulls/update", () => client.rest.pulls.update({ owner: repo.owner, repo: repo.repo, pull_number: number, ...change }));
+  return toPull(data);
 }
-function escapeMarkdown(text) {
-  const s = wellFormed(plainText(text));
-  return breakAutoReferences(
-    s.replace(/\r\n|\r|\n|\u2028|\u2029/g, " ").replace(CONTROL, "").replace(BIDI, "\uFFFD")
-  ).replace(MD_SPECIAL, (c, at2, all) => {
-    switch (c) {
-      case "<":
-        return "&lt;";
-      case ">":
-        return "&gt;";
-      case "&":
-        return "&amp;";
-      case "|":
-        return "\\|";
-      case "@":
-        return "@&#8203;";
-      case "#":
-        return "\\#&#8203;";
-      case ":":
-        return EMOJI_CODE.test(all.slice(at2, at2 + 80)) ? "&#58;&#8203;" : "&#58;";
-      default:
-        return "\\" + c;
-    }
-  }).replace(/\u200b/g, "&#8203;");
+
+// actions/promote/deploy-pull.ts
+var alreadyExists2 = (e3) => e3 instanceof GitHubValidationError && /already exists/i.test(e3.message);
+async function find(client, repo, head) {
+  return (await openPullsFromBranch(client, repo, head)).sort((a, b) => a.number - b.number)[0];
 }
-function codeSpan(text) {
-  const s = wellFormed(plainText(text)).replace(/[\r\n\u2028\u2029]+/g, " ").replace(CONTROL, "").replace(BIDI, "\uFFFD").replace(/<(?=!)/g, `<${ZWSP}`).replace(/-(?=>)/g, `-${ZWSP}`);
-  const ticks = s.match(/`+/g)?.reduce((m, t) => Math.max(m, t.length), 0) ?? 0;
-  const fence = "`".repeat(ticks + 1);
-  const pad = s.startsWith("`") || s.endsWith("`") ? " " : "";
-  return `${fence}${pad}${s.replace(/\|/g, "\\|")}${pad}${fence}`;
-}
-function markdownTable(header, rows, align) {
-  const sep6 = header.map((_, i) => {
-    const a = align?.[i] ?? "left";
-    return a === "right" ? "---:" : a === "center" ? ":---:" : "---";
+async function ensureDeployPull(client, repo, p) {
+  const update = async (found) => ({
+    pull: found.title === p.title && found.body === p.body ? found : await updatePull(client, repo, found.number, { title: p.title, body: p.body }),
+    created: false
   });
-  const line = (cells) => `| ${cells.join(" | ")} |`;
-  return [line(header), line(sep6), ...rows.map(line)].join("\n") + "\n";
+  const existing = await find(client, repo, p.head);
+  if (existing) return update(existing);
+  try {
+    return { pull: await createPull(client, repo, p), created: true };
+  } catch (e3) {
+    if (!alreadyExists2(e3) && !(e3 instanceof GitHubServerError)) throw e3;
+    const landed = await find(client, repo, p.head);
+    if (!landed) throw e3;
+    return update(landed);
+  }
+}
+async function findDeployPull(client, repo, root, worktree, remote, v) {
+  const { spec } = await deploySpecOf(root, worktree, v.environment, remote);
+  return spec?.mode === "pull-request" ? find(client, repo, prBranchName(v.environment, v.model, v.version)) : void 0;
+}
+
+// actions/promote/deploy-branch.ts
+async function fetchDeployBranch(root, worktree, remote, v) {
+  const { spec } = await deploySpecOf(root, worktree, v.environment, remote);
+  if (spec?.mode !== "pull-request") return;
+  const ref = `refs/heads/${prBranchName(v.environment, v.model, v.version)}`;
+  await gitRaw(["fetch", "--quiet", "--no-write-fetch-head", "--", remote, `${ref}:${ref}`], { cwd: root, okCodes: [1, 128] });
 }
 
 // core/numbers.ts
@@ -85581,6 +85685,7 @@ ${escapeMarkdown(e3.message)}
   );
   const contexts = inputs.requiredContexts === "default" ? [checkRunName(c.policy.pipeline.name)] : inputs.requiredContexts;
   const payload = { ...record, tag: tag2 };
+  let deployRan = false;
   const deployment = await ensureDeployment(c.client, c.repo, {
     environment: spec?.github_environment ?? environment,
     sha: record.commit,
@@ -85593,8 +85698,14 @@ ${escapeMarkdown(e3.message)}
     environmentUrl: inputs.environmentUrl,
     runId: c.runId,
     jobSha: c.jobSha,
-    ...c.deploy ? { deploy: () => c.deploy({ model: name, version: version2, environment, tag: tag2, releaseAssetUrl: modelAssetUrl }) } : {}
+    ...c.deploy ? {
+      deploy: () => {
+        deployRan = true;
+        return c.deploy({ model: name, version: version2, environment, tag: tag2, releaseAssetUrl: modelAssetUrl });
+      }
+    } : {}
   });
+  if (!deployRan && !deployment.byJob) await c.deployedBefore?.({ model: name, version: version2, environment });
   for (const n of notes) warning(n);
   setOutput("tag", tag2);
   setOutput("version", version2);
@@ -85858,13 +85969,30 @@ async function main() {
     serverUrl: ctx.serverUrl,
     env: process.env,
     // The environment's `deploy:` block (docs/gitops.md): the manifest bump, committed and pushed
-    // with the job's checkout credentials; none when the environment has no deploy: block.
-    deploy: async ({ model, environment, releaseAssetUrl: releaseAssetUrl2 }) => {
+    // with the job's checkout credentials (in `mode: pull-request` to its own branch, then one
+    // pull request into the deploy branch); none when the environment has no deploy: block.
+    deploy: async ({ model, version: version2, environment, tag: tag2, releaseAssetUrl: releaseAssetUrl2 }) => {
+      await fetchDeployBranch(root, worktree, inputs.remote, { model, version: version2, environment });
       const r = await deployEnvironment(worktree, model, environment, { cwd: root, env: process.env, remote: inputs.remote, releaseAssetUrl: releaseAssetUrl2 });
       if (!r) return;
       await pushDeploy(root, inputs.remote, r);
-      info(`deploy: ${r.manifest} ${r.status} on ${r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ""}`);
-      if (r.mode === "pull-request") warning(`pushed ${r.pr_branch ?? r.ref}: open the pull request into ${r.branch} (this build of the action does not open it)`);
+      info(`deploy: ${r.manifest} ${r.status} on ${r.pr_branch ?? r.branch}${r.commit ? ` (${r.commit.slice(0, 12)})` : ""}`);
+      if (r.mode !== "pull-request" || !r.pr_branch) return;
+      const { pull, created } = await ensureDeployPull(client, ctx.repo, {
+        head: r.pr_branch,
+        base: r.branch,
+        title: deployPullTitle(r),
+        body: renderDeployPullBody({ ...r, tag: tag2 })
+      });
+      info(`deploy: pull request #${pull.number} ${created ? "opened" : "updated"}: ${pull.htmlUrl}`);
+      setOutput("deploy-pull-request-number", String(pull.number));
+      setOutput("deploy-pull-request-url", pull.htmlUrl);
+    },
+    deployedBefore: async (v) => {
+      const open2 = await findDeployPull(client, ctx.repo, root, worktree, inputs.remote, v);
+      if (!open2) return;
+      setOutput("deploy-pull-request-number", String(open2.number));
+      setOutput("deploy-pull-request-url", open2.htmlUrl);
     }
   });
 }
