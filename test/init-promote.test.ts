@@ -42,6 +42,15 @@ describe('promote.yml', () => {
     expect(lint(wf.text, wf.path)).toEqual([]);
   });
 
+  it('asks for pull-requests: write only when a deploy: block uses mode: pull-request', () => {
+    const text = promoteWorkflow(opts({ deployPullRequests: true }))!.text;
+    expect(lint(text, 'promote.yml')).toEqual([]);
+    const wf = parse(text) as Wf;
+    expect(wf.jobs.promote!.permissions).toEqual({ contents: 'write', deployments: 'write', 'pull-requests': 'write' });
+    expect(wf.jobs['check-pushed-tag']!.permissions).not.toHaveProperty('pull-requests');
+    expect((parse(promoteWorkflow(opts())!.text) as Wf).jobs.promote!.permissions).not.toHaveProperty('pull-requests');
+  });
+
   it('asks for exactly the permissions each job uses, gates promotions on the environment, pins checkout', () => {
     const wf = parse(promoteWorkflow(opts({ workingDirectory: 'models/churn' }))!.text) as Wf;
     expect(wf.permissions).toEqual({});

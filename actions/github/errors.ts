@@ -201,7 +201,7 @@ export const OPERATIONS = {
     cannot: 'write pull requests',
     notFound: 'the repository or the branch does not exist, or the token cannot see the repository',
     forbiddenHint:
-      'and allow it in the repository settings (Actions, General: "Allow GitHub Actions to create and approve pull requests"), or pass an app or personal token as `pr-token`',
+      'and allow it in the repository settings (Actions, General: "Allow GitHub Actions to create and approve pull requests"), or pass an app or personal token (the monitor action\'s `pr-token`, the promote action\'s `github-token`)',
   },
   'pulls/update': {
     does: 'update the pull request',

@@ -53442,7 +53442,7 @@ var OPERATIONS = {
     permission: "pull-requests: write",
     cannot: "write pull requests",
     notFound: "the repository or the branch does not exist, or the token cannot see the repository",
-    forbiddenHint: 'and allow it in the repository settings (Actions, General: "Allow GitHub Actions to create and approve pull requests"), or pass an app or personal token as `pr-token`'
+    forbiddenHint: "and allow it in the repository settings (Actions, General: \"Allow GitHub Actions to create and approve pull requests\"), or pass an app or personal token (the monitor action's `pr-token`, the promote action's `github-token`)"
   },
   "pulls/update": {
     does: "update the pull request",

@@ -149,6 +149,7 @@ export async function locate(req: LocateRequest): Promise<Located> {
       pipelineFile,
       installDirectory,
       environments: Object.keys(loaded.pipeline.environments ?? {}),
+      ...(Object.values(loaded.pipeline.environments ?? {}).some((e) => e.deploy?.mode === 'pull-request') ? { deployPullRequests: true } : {}),
       defaultBranch,
       actions: req.actions,
       private: req.private,

@@ -18,6 +18,8 @@ export interface InitWorkflowOptions {
   installDirectory: string;
   /** The pipeline's `environments:` names in file order (for generators that promote). */
   environments: string[];
+  /** Some environment's `deploy:` block uses `mode: pull-request` (the promote job then opens pull requests). */
+  deployPullRequests?: boolean;
   /** The branch whose pushes save the caches and records pull requests compare with. */
   defaultBranch: string;
   /** Where our own actions come from. */

@@ -3,8 +3,8 @@
  * (`workflow_dispatch` with `version`, `to`, `rollback`), approved through GitHub environment
  * protection (the job declares `environment:`, so required reviewers and wait timers of that
  * environment hold it until someone approves), and every registry stage tag pushed by hand
- * checked against the policy after the fact. Exact permissions per job; third-party actions
- * pinned by commit SHA.
+ * checked against the policy after the fact. Exact permissions per job (`pull-requests: write`
+ * only when a `deploy:` block uses `mode: pull-request`); third-party actions pinned by commit SHA.
  *
  * Written for the fork-safe and the private variant alike: promotions do not run pull request code.
  */
@@ -99,7 +99,9 @@ ${comment('push the registry tag, create the Release and upload its assets', 6)}
       contents: write
 ${comment('the Deployment and its statuses', 6)}
       deployments: write
-    steps:
+${opts.deployPullRequests ? `${comment("open the manifest bump's pull request (a deploy: block with mode: pull-request); the repository must allow GitHub Actions to create pull requests", 6)}
+      pull-requests: write
+` : ''}    steps:
 ${comment('The whole history and every tag: the registry is the tags, and the policy is read from the default branch.', 6)}
       - uses: ${CHECKOUT}
         with:
