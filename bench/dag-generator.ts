@@ -4,21 +4,11 @@
  * timeouts and env vary. The edges are returned as built, so a test can compare `needs:` with
  * them without recomputing the graph the way the engine does.
  */
-/** mulberry32, so the generated DAG is the same on every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../runners/evaluate/random.js';
 
 /** `n` stages; stage i depends on up to three earlier ones; every fifth is a sweep. Returns the YAML and the edges. */
 export function generatedDag(n: number, seed = 1): { yaml: string; edges: Map<string, Set<string>>; matrix: Set<string> } {
-  const next = rng(seed);
+  const next = mulberry32(seed);
   const edges = new Map<string, Set<string>>();
   const matrix = new Set<string>();
   const lines = ['version: 1', 'name: generated', 'stages:'];

@@ -7,6 +7,7 @@
 import type { GitHubClient } from './client.js';
 import { GitHubNotFoundError, GitHubServerError, call } from './errors.js';
 import type { RepoRef } from './repo.js';
+import { createdDeployment } from './deployments.js';
 
 export interface DeploymentInfo {
   id: number;
@@ -127,15 +128,7 @@ export async function createDeploymentOnce(
         ...(retries === undefined ? {} : { request: { retries } }),
       }),
     );
-    const data = response.data;
-    if (!('id' in data)) {
-      throw new GitHubServerError(`GitHub did not create the deployment: ${data.message ?? 'no deployment in the answer'}`, {
-        operation: 'repos/create-deployment',
-        status: response.status,
-        githubMessage: data.message ?? '',
-        fix: 'run the promotion again',
-      });
-    }
+    const data = createdDeployment(response);
     return toInfo(data as DeploymentJson);
   };
   try {

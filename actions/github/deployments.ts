@@ -33,16 +33,7 @@ export async function createDeployment(client: GitHubClient, repo: RepoRef, depl
       ...(deployment.transientEnvironment === undefined ? {} : { transient_environment: deployment.transientEnvironment }),
     }),
   );
-  const data = response.data;
-  if (!('id' in data)) {
-    // 202: GitHub merged the default branch into the ref instead (only with auto_merge, which is off).
-    throw new GitHubServerError(`GitHub did not create the deployment: ${data.message ?? 'no deployment in the answer'}`, {
-      operation: 'repos/create-deployment',
-      status: response.status,
-      githubMessage: data.message ?? '',
-      fix: 'run the promotion again',
-    });
-  }
+  const data = createdDeployment(response);
   return { id: data.id, sha: data.sha };
 }
 
@@ -72,4 +63,23 @@ export async function createDeploymentStatus(client: GitHubClient, repo: RepoRef
     }),
   );
   return { id: data.id, state: data.state };
+}
+
+/**
+ * The deployment in a create-deployment answer. A 202 means GitHub merged the default branch into
+ * the ref instead of deploying (only with auto_merge, which is always off here): a server-side
+ * refusal, never a success.
+ */
+export function createdDeployment<T extends object>(response: { status: number; data: T | { message?: string } }): T & { id: number } {
+  const data = response.data;
+  if (!('id' in data)) {
+    const message = (data as { message?: string }).message;
+    throw new GitHubServerError(`GitHub did not create the deployment: ${message ?? 'no deployment in the answer'}`, {
+      operation: 'repos/create-deployment',
+      status: response.status,
+      githubMessage: message ?? '',
+      fix: 'run the promotion again',
+    });
+  }
+  return data as T & { id: number };
 }

@@ -6,7 +6,7 @@
  */
 import type { GitHubClient } from './client.js';
 import { GitHubNotFoundError, GitHubServerError, GitHubValidationError, call } from './errors.js';
-import type { NewRelease } from './releases.js';
+import { postRelease, type NewRelease } from './releases.js';
 import type { RepoRef } from './repo.js';
 
 export interface SyncedAsset {
@@ -71,20 +71,7 @@ const alreadyExists = (e: unknown) =>
 export async function ensureRelease(client: GitHubClient, repo: RepoRef, release: NewRelease): Promise<{ release: SyncedRelease; created: boolean }> {
   const found = await getReleaseWithAssets(client, repo, release.tag);
   if (found) return { release: found, created: false };
-  const post = (retries?: number) =>
-    call('repos/create-release', () =>
-      client.rest.repos.createRelease({
-        owner: repo.owner,
-        repo: repo.repo,
-        tag_name: release.tag,
-        name: release.name,
-        body: release.body,
-        draft: release.draft ?? false,
-        prerelease: release.prerelease ?? false,
-        ...(release.targetCommitish ? { target_commitish: release.targetCommitish } : {}),
-        ...(retries === undefined ? {} : { request: { retries } }),
-      }),
-    );
+  const post = (retries?: number) => postRelease(client, repo, release, retries);
   try {
     const { data } = await post(0);
     return { release: toSynced(data as ReleaseJson), created: true };

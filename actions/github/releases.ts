@@ -37,8 +37,12 @@ function toRelease(r: ReleaseLike): Release {
   return { id: r.id, tag: r.tag_name, htmlUrl: r.html_url, uploadUrl: r.upload_url, assets: r.assets.map((a) => ({ id: a.id, name: a.name, size: a.size })) };
 }
 
-export async function createRelease(client: GitHubClient, repo: RepoRef, release: NewRelease): Promise<Release> {
-  const { data } = await call('repos/create-release', () =>
+/**
+ * The create-release request, shared by createRelease and release-sync's create-once. `retries`
+ * overrides the client's (0 for a POST that must not be repeated blindly).
+ */
+export function postRelease(client: GitHubClient, repo: RepoRef, release: NewRelease, retries?: number): ReturnType<GitHubClient['rest']['repos']['createRelease']> {
+  return call('repos/create-release', () =>
     client.rest.repos.createRelease({
       owner: repo.owner,
       repo: repo.repo,
@@ -48,8 +52,13 @@ export async function createRelease(client: GitHubClient, repo: RepoRef, release
       draft: release.draft ?? false,
       prerelease: release.prerelease ?? false,
       ...(release.targetCommitish ? { target_commitish: release.targetCommitish } : {}),
+      ...(retries === undefined ? {} : { request: { retries } }),
     }),
   );
+}
+
+export async function createRelease(client: GitHubClient, repo: RepoRef, release: NewRelease): Promise<Release> {
+  const { data } = await postRelease(client, repo, release);
   return toRelease(data);
 }
 

@@ -84350,6 +84350,24 @@ async function teamMembership(client, org, teamSlug, username) {
   }
 }
 
+// actions/github/releases.ts
+function postRelease(client, repo, release, retries) {
+  return call(
+    "repos/create-release",
+    () => client.rest.repos.createRelease({
+      owner: repo.owner,
+      repo: repo.repo,
+      tag_name: release.tag,
+      name: release.name,
+      body: release.body,
+      draft: release.draft ?? false,
+      prerelease: release.prerelease ?? false,
+      ...release.targetCommitish ? { target_commitish: release.targetCommitish } : {},
+      ...retries === void 0 ? {} : { request: { retries } }
+    })
+  );
+}
+
 // actions/github/deployments.ts
 async function createDeploymentStatus(client, repo, deploymentId, status) {
   const { data } = await call(
@@ -84366,6 +84384,19 @@ async function createDeploymentStatus(client, repo, deploymentId, status) {
     })
   );
   return { id: data.id, state: data.state };
+}
+function createdDeployment(response) {
+  const data = response.data;
+  if (!("id" in data)) {
+    const message2 = data.message;
+    throw new GitHubServerError(`GitHub did not create the deployment: ${message2 ?? "no deployment in the answer"}`, {
+      operation: "repos/create-deployment",
+      status: response.status,
+      githubMessage: message2 ?? "",
+      fix: "run the promotion again"
+    });
+  }
+  return data;
 }
 
 // actions/github/release-sync.ts
@@ -84393,20 +84424,7 @@ var alreadyExists = (e3) => e3 instanceof GitHubValidationError && e3.errors.som
 async function ensureRelease(client, repo, release) {
   const found = await getReleaseWithAssets(client, repo, release.tag);
   if (found) return { release: found, created: false };
-  const post = (retries) => call(
-    "repos/create-release",
-    () => client.rest.repos.createRelease({
-      owner: repo.owner,
-      repo: repo.repo,
-      tag_name: release.tag,
-      name: release.name,
-      body: release.body,
-      draft: release.draft ?? false,
-      prerelease: release.prerelease ?? false,
-      ...release.targetCommitish ? { target_commitish: release.targetCommitish } : {},
-      ...retries === void 0 ? {} : { request: { retries } }
-    })
-  );
+  const post = (retries) => postRelease(client, repo, release, retries);
   try {
     const { data } = await post(0);
     return { release: toSynced(data), created: true };
@@ -84521,15 +84539,7 @@ async function createDeploymentOnce(client, repo, d, isOurs) {
         ...retries === void 0 ? {} : { request: { retries } }
       })
     );
-    const data = response.data;
-    if (!("id" in data)) {
-      throw new GitHubServerError(`GitHub did not create the deployment: ${data.message ?? "no deployment in the answer"}`, {
-        operation: "repos/create-deployment",
-        status: response.status,
-        githubMessage: data.message ?? "",
-        fix: "run the promotion again"
-      });
-    }
+    const data = createdDeployment(response);
     return toInfo(data);
   };
   try {
