@@ -41,6 +41,20 @@ export interface MonitoringSpec {
   open?: 'issue' | 'pull-request';
   labels?: string[];
   pull_request?: { branch?: string; params?: string; set?: Record<string, string | number | boolean>; base?: string };
+  /** Performance when labels arrive: the deployed model evaluated on labelled live batches. */
+  performance?: MonitoringPerformanceSpec;
+}
+
+/** `monitoring.performance`: evaluation's metrics, slices and gates on the newest labelled batch. */
+export interface MonitoringPerformanceSpec {
+  /** Labelled batches (model features + label): a file or a glob; default the live batch itself. */
+  path?: string;
+  format?: DataFormat;
+  delimiter?: string;
+  /** Fewer labelled rows than this: performance is not judged yet (default 100). */
+  min_rows?: number;
+  /** Default: the pipeline's `gates`. */
+  gates?: GateSpec[];
 }
 
 export interface ModelSpec {

@@ -11,6 +11,8 @@ import type { MonitorDocument } from '../runners/monitor/monitor.js';
 import { clipText, codeSpan, escapeMarkdown, markdownTable, wellFormed } from './markdown.js';
 import { renderXyChart } from './mermaid.js';
 import { driftLine } from './validation-text.js';
+import { reportGates } from './report-data.js';
+import { GATE_HEADER, gateRows } from './report-sections.js';
 
 /** Issue bodies are limited to 65,536 characters by GitHub. */
 export const ISSUE_BODY_LIMIT = 65_536;
@@ -31,9 +33,15 @@ export function isMonitorIssue(body: string | null | undefined, model: string, e
   return body === marker || body.startsWith(marker + '\n') || body.startsWith(marker + '\r\n');
 }
 
+/** The issue stays open while the data drifts or a performance gate of severity error fails. */
+export function needsAttention(doc: MonitorDocument): boolean {
+  return doc.drift.drifted || doc.performance?.failed === true;
+}
+
 export function monitorIssueTitle(doc: MonitorDocument): string {
   const where = doc.environment ? ` in ${doc.environment}` : '';
-  return clipText(`Data drift: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ''}${where}`, 200);
+  const what = doc.performance?.failed ? (doc.drift.drifted ? 'Data drift and performance drop' : 'Performance drop') : 'Data drift';
+  return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ''}${where}`, 200);
 }
 
 export function historyRun(doc: MonitorDocument): HistoryRun {
@@ -55,9 +63,33 @@ function referenceText(doc: MonitorDocument): string {
 }
 
 function verdict(doc: MonitorDocument): string {
+  const perfFailed = doc.performance?.failed === true;
+  const driftRetrain = doc.drift.drifted && doc.drift.severity === 'error';
+  if (perfFailed && driftRetrain) return '🔴 The live data drifted and a performance gate failed on labelled live data: the policy says retrain.';
+  if (perfFailed) return '🔴 A performance gate failed on labelled live data: the policy says retrain.';
   if (doc.retrain) return '🔴 The live data drifted: the policy says retrain.';
   if (doc.drift.drifted) return '🟡 The live data drifted (severity warn): no retrain.';
+  if (doc.performance?.status === 'evaluated') return '✅ No drift, and the performance gates pass on labelled live data.';
   return '✅ No drift: the live data looks like the training data again.';
+}
+
+function performanceSection(doc: MonitorDocument): string[] {
+  const p = doc.performance;
+  if (!p) return [];
+  const out = ['### Performance on labelled live data', ''];
+  if (p.status === 'waiting') {
+    out.push(`Waiting for labels: ${escapeMarkdown(clipText(p.reason ?? '', 500))}. Nothing is judged until they arrive.`, '');
+    return out;
+  }
+  const model = p.model ? `${escapeMarkdown(clipText(p.model.display, 200))} (sha256 ${codeSpan(p.model.sha256.slice(0, 12))})` : 'the deployed model';
+  out.push(`${model} on ${codeSpan(clipText(p.data!.path, 300))} (${p.data!.rows} labelled rows${p.data!.batches_matched > 1 ? `, newest of ${p.data!.batches_matched}` : ''}, sha256 ${codeSpan(p.data!.sha256.slice(0, 12))}).`, '');
+  const gates = p.verdict?.gates ?? [];
+  if (gates.length) out.push(markdownTable(GATE_HEADER, gateRows(reportGates(gates).slice(0, MAX_COLUMN_ROWS))));
+  else out.push('No gates are configured for live performance (monitoring.performance.gates or gates:).', '');
+  const metrics = Object.entries(p.metrics).filter(([, v]) => Number.isFinite(v));
+  if (metrics.length) out.push('', markdownTable(['metric', 'value'], metrics.slice(0, MAX_COLUMN_ROWS).map(([k, v]) => [escapeMarkdown(clipText(k, 100)), formatNumber(v, 4)]), ['left', 'right']));
+  for (const w of p.warnings.slice(0, 20)) out.push(`> ⚠️ ${escapeMarkdown(clipText(w, 500))}`, '');
+  return out;
 }
 
 function columnTable(doc: MonitorDocument): string {
@@ -108,6 +140,7 @@ function core(doc: MonitorDocument, runs: HistoryRun[], note?: string): string {
     '',
     columnTable(doc),
   ];
+  lines.push(...performanceSection(doc));
   if (runs.length) lines.push(`### Drift over the last ${runs.length} run${runs.length === 1 ? '' : 's'}`, '', historySection(runs, d.share_threshold));
   if (note) lines.push(`_${escapeMarkdown(note)}_`, '');
   return lines.join('\n');
@@ -121,7 +154,7 @@ export function renderMonitorMarkdown(doc: MonitorDocument): string {
 /** The issue body: marker, report, the chart of `runs` (this run included), the history block. */
 export function renderMonitorIssue(doc: MonitorDocument, runs: HistoryRun[], opts: { note?: string; runUrl?: string } = {}): string {
   const marker = monitorMarker(doc.model, doc.environment);
-  const footer = `_Checked ${escapeMarkdown(doc.checked_at)} by the mlpipeline monitor. This issue is updated by every scheduled run and closed when the drift is gone; run \`mlpipeline monitor\` for the same numbers locally._\n`;
+  const footer = `_Checked ${escapeMarkdown(doc.checked_at)} by the mlpipeline monitor. This issue is updated by every scheduled run and closed when the drift is gone${doc.performance ? ' and the performance gates pass' : ''}; run \`mlpipeline monitor\` for the same numbers locally._\n`;
   const body = `${marker}\n${core(doc, runs, opts.note).trimEnd()}\n\n${footer}\n${historyBlock(runs)}\n`;
   if (body.length <= ISSUE_BODY_LIMIT) return body;
   return `${marker}\n${core({ ...doc, drift: { ...doc.drift, columns: {} } }, runs.slice(-10), 'The column table did not fit in an issue; run mlpipeline monitor --json for it.').trimEnd()}\n\n${footer}\n${historyBlock(runs)}\n`;

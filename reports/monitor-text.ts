@@ -20,6 +20,17 @@ export function renderMonitorText(doc: MonitorDocument): string {
   for (const [name, reason] of Object.entries(d.skipped_columns)) lines.push(`  ${name}: skipped (${reason})`);
   if (d.new_columns.length) lines.push(`  new columns: ${d.new_columns.join(', ')}`);
   if (d.vanished_columns.length) lines.push(`  vanished columns: ${d.vanished_columns.join(', ')}`);
-  lines.push(doc.retrain ? 'result: RETRAIN (the live data drifted)' : d.drifted ? 'result: drifted (severity warn, no retrain)' : 'result: no drift');
+  const p = doc.performance;
+  if (p?.status === 'waiting') lines.push(`performance: waiting for labels (${p.reason})`);
+  else if (p) {
+    lines.push(`performance: ${p.model?.display ?? 'the deployed model'} on ${p.data!.path} (${p.data!.rows} labelled rows) → ${p.failed ? 'FAILED' : 'passed'}`);
+    for (const g of p.verdict?.gates ?? []) {
+      const mark = g.status === 'failed' ? (g.severity === 'warn' ? 'WARN ' : 'FAIL ') : g.status === 'skipped' ? 'skip ' : 'ok   ';
+      lines.push(`  ${mark} ${g.name}: ${g.value === null ? 'missing' : formatNumber(g.value, 4)}${g.reason ? ` (${g.reason})` : ''}`);
+    }
+  }
+  const driftRetrain = d.drifted && d.severity === 'error';
+  const why = [driftRetrain ? 'the live data drifted' : '', p?.failed ? 'a performance gate failed' : ''].filter(Boolean).join(' and ');
+  lines.push(doc.retrain ? `result: RETRAIN (${why})` : d.drifted ? 'result: drifted (severity warn, no retrain)' : p?.status === 'evaluated' ? 'result: no drift, performance gates pass' : 'result: no drift');
   return lines.join('\n') + '\n';
 }

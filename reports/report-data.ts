@@ -9,6 +9,7 @@ import { METRIC_DIRECTIONS, type Direction } from '../pipeline-schema/metrics.js
 import type { RunRecord, StageStatus, Task } from '../pipeline-schema/types.js';
 import type { DiffRow } from '../runners/diff/diff.js';
 import type { EvaluationDocument, SliceValue } from '../runners/evaluate/document.js';
+import type { GateResult } from '../runners/gates/verdict.js';
 import { buildModelCardData } from './model-card/data.js';
 import { modelCardBrief, type ModelCardBrief } from './model-card/summary.js';
 import type { ReportAnnotation, ReportInputs, VersionMetrics } from './report-documents.js';
@@ -220,7 +221,12 @@ function whyMissing(inputs: ReportInputs): ReportMissing[] {
 }
 
 function gatesOf(inputs: ReportInputs): ReportGate[] {
-  return (inputs.verdict?.gates ?? []).map((g) => ({
+  return reportGates(inputs.verdict?.gates ?? []);
+}
+
+/** Gate results as the report tables show them (a failed warn gate is a warning). */
+export function reportGates(gates: readonly GateResult[]): ReportGate[] {
+  return gates.map((g) => ({
     name: g.name,
     metric: g.metric,
     slice: g.slice ? sliceLabel(g.slice) : g.across ? `across ${g.across}` : null,

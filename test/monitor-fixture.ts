@@ -24,9 +24,14 @@ export function exampleText(): string {
   return readFileSync(join(EXAMPLE, 'mlpipeline.yaml'), 'utf8');
 }
 
-/** The example's pipeline text with its environments block replaced and `edit` applied. */
-export function pipelineText(edit: (text: string) => string = (t) => t): string {
-  const text = exampleText();
+/** The example's monitoring.performance block (three lines), which needs a real model. */
+const PERFORMANCE_BLOCK = /\n  performance:[^\n]*\n(?:    [^\n]*\n)+/;
+
+/** The example's pipeline text with its environments block replaced and `edit` applied; `performance: false` drops monitoring.performance. */
+export function pipelineText(edit: (text: string) => string = (t) => t, opts: { performance?: boolean } = {}): string {
+  let text = exampleText();
+  if (!PERFORMANCE_BLOCK.test(text)) throw new Error('examples/churn/mlpipeline.yaml has no monitoring.performance block');
+  if (opts.performance === false) text = text.replace(PERFORMANCE_BLOCK, '\n');
   const at = text.indexOf('\nenvironments:\n');
   if (at < 0) throw new Error('examples/churn/mlpipeline.yaml has no environments block');
   return edit(text.slice(0, at + 1) + ENVIRONMENTS);
@@ -53,13 +58,17 @@ export function shiftedBatch(text: string): string {
   );
 }
 
-export async function makeMonitorRepo(dir: string, opts: { edit?: (text: string) => string; promote?: boolean } = {}): Promise<Repo> {
+/**
+ * `model`: a real ONNX model to commit (and keep monitoring.performance); without it the model
+ * file is a placeholder the drift monitor never loads, and monitoring.performance is dropped.
+ */
+export async function makeMonitorRepo(dir: string, opts: { edit?: (text: string) => string; promote?: boolean; model?: Uint8Array } = {}): Promise<Repo> {
   cpSync(EXAMPLE, dir, { recursive: true, filter: (src) => !/[/\\](model|\.mlpipeline)([/\\]|$)/.test(src.slice(EXAMPLE.length)) });
   const repo = openRepo(dir);
   repo.git('init', '-q', '-b', 'main');
   repo.git('config', 'user.name', 'Alice Example');
   repo.git('config', 'user.email', 'alice@example.com');
-  repo.write('mlpipeline.yaml', pipelineText(opts.edit));
+  repo.write('mlpipeline.yaml', pipelineText(opts.edit, { performance: opts.model !== undefined }));
   // The example ignores its stage outs; this repository commits the training data, as a team
   // with small data does, so the reference is read from the version's Git objects.
   repo.write('.gitignore', '.mlpipeline/\n');
@@ -67,7 +76,7 @@ export async function makeMonitorRepo(dir: string, opts: { edit?: (text: string)
   repo.write('data/train.csv', raw.slice(0, 4001).join('\n') + '\n');
   repo.write('data/test.csv', [raw[0], ...raw.slice(4401)].join('\n') + '\n');
   mkdirSync(join(dir, 'model'), { recursive: true });
-  writeFileSync(join(dir, 'model', 'model.onnx'), 'not a real model: the monitor never loads it');
+  writeFileSync(join(dir, 'model', 'model.onnx'), opts.model ?? 'not a real model: the drift monitor never loads it');
   repo.commit('Train churn');
   if (opts.promote !== false) {
     for (const args of [['register', 'churn', '--version', 'v1.0.0'], ['promote', 'churn@v1.0.0', '--to', 'staging'], ['promote', 'churn@v1.0.0', '--to', 'production']]) {

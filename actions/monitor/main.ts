@@ -7,7 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { loadPipelineFile } from '../../pipeline-schema/load.js';
-import { renderMonitorIssue, renderMonitorMarkdown, isMonitorIssue, historyRun, monitorIssueTitle } from '../../reports/monitor-issue.js';
+import { renderMonitorIssue, renderMonitorMarkdown, isMonitorIssue, historyRun, monitorIssueTitle, needsAttention } from '../../reports/monitor-issue.js';
+import { isMlpipelineError } from '../../core/errors.js';
 import { appendRun, parseHistory } from '../../runners/monitor/history.js';
 import { monitoringSpec, runMonitor, type MonitorDocument } from '../../runners/monitor/monitor.js';
 import { applyParams, retrainPlan } from '../../runners/monitor/retrain.js';
@@ -18,6 +19,7 @@ import {
   createGitHubClient,
   createIssueWithBody,
   createPull,
+  downloadReleaseAsset,
   getInput,
   info,
   listIssuesWithBody,
@@ -39,7 +41,7 @@ const DEFAULT_LABEL = 'mlpipeline-drift';
 function retrainBody(doc: MonitorDocument, issue: IssueWithBody | undefined, changed: Record<string, unknown>): string {
   const keys = Object.keys(changed).map((k) => `- ${codeSpan(k)}`).join('\n');
   return [
-    `Retrain ${escapeMarkdown(doc.model)}: the live data drifted against the training data of ${codeSpan(doc.reference.version ?? doc.reference.path)}${doc.environment ? ` in ${codeSpan(doc.environment)}` : ''}.`,
+    `Retrain ${escapeMarkdown(doc.model)}: ${doc.performance?.failed ? (doc.drift.drifted ? 'the live data drifted and a performance gate failed on labelled live data for' : 'a performance gate failed on labelled live data for') : 'the live data drifted against the training data of'} ${codeSpan(doc.reference.version ?? doc.reference.path)}${doc.environment ? ` in ${codeSpan(doc.environment)}` : ''}.`,
     '',
     issue ? `Drift report: #${issue.number}` : '',
     '',
@@ -56,12 +58,12 @@ async function keepIssue(client: GitHubClient, repo: RepoRef, doc: MonitorDocume
   // marker, or one by another token, is never edited or closed.
   const ours = issues.filter((i) => i.author === author && isMonitorIssue(i.body, doc.model, doc.environment));
   const existing = ours[ours.length - 1];
-  if (!doc.drift.drifted) {
+  if (!needsAttention(doc)) {
     if (!existing) return undefined;
     const history = parseHistory(existing.body);
     const runs = appendRun(history.runs, historyRun(doc));
     const body = renderMonitorIssue(doc, runs, history.problem ? { note: history.problem } : {});
-    info(`drift is gone: closing issue #${existing.number}`);
+    info(`drift is gone${doc.performance ? ' and the performance gates pass' : ''}: closing issue #${existing.number}`);
     return updateIssue(client, repo, existing.number, { body, state: 'closed' });
   }
   const history = existing ? parseHistory(existing.body) : { runs: [] };
@@ -82,18 +84,29 @@ async function main(): Promise<void> {
   const loaded = await loadPipelineFile(resolve(workdir, getInput('pipeline-file') || 'mlpipeline.yaml'));
   const spec = monitoringSpec(loaded);
   const environment = getInput('environment');
-  const doc = await runMonitor(loaded, environment ? { environment } : {});
+  const client = createGitHubClient({ token: getInput('github-token') });
+  // Performance monitoring evaluates the deployed model: when it is neither committed nor in a
+  // stage cache (a scheduled job has none), its Release asset, checked against the lineage's sha256.
+  const releaseAsset = async (asset: { tag: string; name: string; size: number }) => {
+    try {
+      return await downloadReleaseAsset(client, ctx.repo, asset);
+    } catch (e) {
+      if (!isMlpipelineError(e)) throw e;
+      return { missing: e.message };
+    }
+  };
+  const doc = await runMonitor(loaded, { ...(environment ? { environment } : {}), modelSources: { releaseAsset } });
   await summary.addRaw(renderMonitorMarkdown(doc)).write();
   setOutput('drifted', String(doc.drift.drifted));
+  setOutput('performance-failed', String(doc.performance?.failed === true));
 
-  const client = createGitHubClient({ token: getInput('github-token') });
   const author = (await whoAmI(client, { botLogin: getInput('bot-login') || undefined })).login;
   const labels = spec.labels?.length ? spec.labels : [DEFAULT_LABEL];
   const issue = await keepIssue(client, ctx.repo, doc, author, labels);
   setOutput('issue-number', issue && issue.state === 'open' ? String(issue.number) : '');
 
   let pullNumber = '';
-  if (doc.drift.drifted && doc.retrain && (spec.open ?? 'issue') === 'pull-request') {
+  if (doc.retrain && (spec.open ?? 'issue') === 'pull-request') {
     // A PR opened with GITHUB_TOKEN triggers no workflow: an app or personal token makes CI run on it.
     const prToken = getInput('pr-token');
     const prClient = prToken ? createGitHubClient({ token: prToken }) : client;
@@ -106,10 +119,10 @@ async function main(): Promise<void> {
     await commitToBranch(prClient, ctx.repo, {
       branch: plan.branch,
       parent: ctx.sha,
-      message: `Retrain ${doc.model}: refresh params from live batch ${doc.live.path}\n\nThe live data drifted (share ${doc.drift.share.toFixed(2)}) against the training data of ${doc.reference.version ?? doc.reference.path}.`,
+      message: `Retrain ${doc.model}: refresh params from live batch ${doc.live.path}\n\n${doc.reasons.join('\n')}`,
       files: [{ path: plan.paramsPath, content }],
     });
-    const title = `Retrain ${doc.model}${doc.environment ? ` for ${doc.environment}` : ''}: the live data drifted`;
+    const title = `Retrain ${doc.model}${doc.environment ? ` for ${doc.environment}` : ''}: ${doc.performance?.failed ? (doc.drift.drifted ? 'the live data drifted and performance dropped' : 'performance dropped on labelled live data') : 'the live data drifted'}`;
     const body = retrainBody(doc, issue, plan.set);
     const open = (await openPullsFromBranch(prClient, ctx.repo, plan.branch)).filter((p) => p.author === prAuthor);
     const pull = open[0] ? await updatePull(prClient, ctx.repo, open[0].number, { title, body }) : await createPull(prClient, ctx.repo, { title, body, head: plan.branch, base });

@@ -42,8 +42,15 @@ async function walk(root: string, rel: string, out: string[]): Promise<void> {
 }
 
 export async function resolveLiveBatch(loaded: LoadedPipeline, spec: MonitoringSpec, repoRoot: string, override?: string): Promise<LiveBatch> {
-  const pattern = (override ?? spec.live.path).replace(/^\.\//, '');
-  const where = override !== undefined ? { file: '--live' } : { file: loaded.displayFile ?? loaded.file, ...(loaded.locate('/monitoring/live/path') ?? {}) };
+  return resolveNewestBatch(loaded, repoRoot, override ?? spec.live.path, override !== undefined ? '--live' : '/monitoring/live/path');
+}
+
+/** The newest file by name matching `path` (a file or a glob); `from` is the pointer into mlpipeline.yaml it came from, or a flag name. */
+export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: string, path: string, from: string, opts: { optional: true }): Promise<LiveBatch | undefined>;
+export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: string, path: string, from: string, opts?: { optional?: false }): Promise<LiveBatch>;
+export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: string, path: string, from: string, opts: { optional?: boolean } = {}): Promise<LiveBatch | undefined> {
+  const pattern = path.replace(/^\.\//, '');
+  const where = from.startsWith('/') ? { file: loaded.displayFile ?? loaded.file, ...(loaded.locate(from) ?? {}) } : { file: from };
   const base = isGlob(pattern) ? globBase(pattern) : pattern;
   const baseAbs = resolve(loaded.dir, base);
   if (!isInside(repoRoot, baseAbs)) {
@@ -51,6 +58,7 @@ export async function resolveLiveBatch(loaded: LoadedPipeline, spec: MonitoringS
   }
   if (!isGlob(pattern)) {
     const st = await lstat(baseAbs).catch(() => undefined);
+    if (!st && opts.optional) return undefined;
     if (!st?.isFile()) {
       throw new InputError(`no live batch at ${pattern}${st ? ' (not a regular file)' : ''}`, { location: where, fix: 'point monitoring.live.path at the batches your serving system writes, or download them there before the monitor runs' });
     }
@@ -63,6 +71,7 @@ export async function resolveLiveBatch(loaded: LoadedPipeline, spec: MonitoringS
   const matches = files.filter((f) => re.test(f)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const newest = matches[matches.length - 1];
   if (newest === undefined) {
+    if (opts.optional) return undefined;
     throw new InputError(`no live batch matches ${pattern}`, { location: where, fix: 'check the glob, or download the recent batches before the monitor runs' });
   }
   return { path: newest, abs: resolve(loaded.dir, newest), matched: matches.length };

@@ -13,7 +13,13 @@ import type { DriftResult } from '../data/drift.js';
 import { validateData } from '../data/validate.js';
 import { requireRepo } from '../registry/repo.js';
 import { resolveLiveBatch } from './live.js';
-import { resolveReference, type ReferenceInfo } from './reference.js';
+import { monitoredEnvironment, resolveReference, type ReferenceInfo } from './reference.js';
+import { monitorPerformance, type DeployedModel, type PerformanceResult } from './performance.js';
+import { InputError } from '../../core/errors.js';
+import { readRegistryEvents, recordOf } from '../registry/events.js';
+import { modelNameOf } from '../registry/register.js';
+import { buildRegistryState } from '../registry/state.js';
+import { resolveStageModel, type StageModelSources } from '../registry/stage-model.js';
 
 export const MONITOR_SCHEMA_ID = 'mlpipeline/monitor@1';
 
@@ -27,7 +33,9 @@ export interface MonitorDocument {
   live: { path: string; sha256: string; rows: number; format: string; batches_matched: number };
   reference: ReferenceInfo & { rows: number };
   drift: DriftResult;
-  /** The policy's answer: the live data drifted with severity error. */
+  /** `monitoring.performance`: the deployed model on the newest labelled batch; null when not configured. */
+  performance?: PerformanceResult | null;
+  /** The policy's answer: the live data drifted with severity error, or a performance gate of severity error failed. */
   retrain: boolean;
   /** What the monitor action does about it (`monitoring.open`). */
   open: 'issue' | 'pull-request';
@@ -40,6 +48,8 @@ export interface MonitorOptions {
   /** A live batch path instead of monitoring.live.path (relative to the pipeline folder). */
   live?: string;
   now?: Date;
+  /** Where else the deployed model may be found (the monitor action passes its Release asset download). */
+  modelSources?: StageModelSources;
 }
 
 function sha256File(abs: string): Promise<string> {
@@ -97,12 +107,26 @@ export async function runMonitor(loaded: LoadedPipeline, opts: MonitorOptions = 
     configFile: loaded.displayFile ?? loaded.file,
   });
   const result = document.drift!;
-  const retrain = result.drifted && result.severity === 'error';
+  const driftRetrain = result.drifted && result.severity === 'error';
   const total = Object.keys(result.columns).length;
   const reasons = [
     `${result.drifted_columns.length} of ${total} columns drifted (share ${result.share.toFixed(2)}, threshold ${result.share_threshold})`,
-    result.drifted ? (retrain ? 'the dataset drifted: retrain' : 'the dataset drifted, with severity warn: no retrain') : 'no dataset drift',
+    result.drifted ? (driftRetrain ? 'the dataset drifted: retrain' : 'the dataset drifted, with severity warn: no retrain') : 'no dataset drift',
   ];
+  let performance: PerformanceResult | null = null;
+  if (spec.performance) {
+    const environment = ref.info.environment ?? monitoredEnvironment(loaded, spec, opts.environment) ?? null;
+    performance = await monitorPerformance({
+      loaded,
+      spec: spec.performance,
+      root,
+      live: { abs: live.abs, path: live.path, ...(spec.live.format ? { format: spec.live.format } : {}), ...(spec.live.delimiter ? { delimiter: spec.live.delimiter } : {}) },
+      environment,
+      deployedModel: () => deployedModel(loaded, root, environment, opts.modelSources),
+    });
+    reasons.push(performanceReason(performance));
+  }
+  const retrain = driftRetrain || performance?.failed === true;
   return {
     schema: MONITOR_SCHEMA_ID,
     pipeline: loaded.pipeline.name,
@@ -112,8 +136,36 @@ export async function runMonitor(loaded: LoadedPipeline, opts: MonitorOptions = 
     live: { path: live.path, sha256: await sha256File(live.abs), rows: profile.rows, format: profile.source.format, batches_matched: live.matched },
     reference: { ...ref.info, rows: result.baseline.rows },
     drift: result,
+    performance,
     retrain,
     open: spec.open ?? 'issue',
     reasons,
   };
+}
+
+function performanceReason(p: PerformanceResult): string {
+  if (p.status === 'waiting') return `performance: waiting for labels (${p.reason})`;
+  const s = p.verdict!.summary;
+  const counts = `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.warnings ? `, ${s.warnings} warning${s.warnings === 1 ? '' : 's'}` : ''}`;
+  return p.failed ? `performance gates failed on ${p.data!.rows} labelled rows (${counts}): retrain` : `performance gates passed on ${p.data!.rows} labelled rows (${counts})`;
+}
+
+/** The model file of the version in `environment`, with its lineage record, checked like a `vs: production` baseline. */
+async function deployedModel(loaded: LoadedPipeline, root: string, environment: string | null, sources: StageModelSources = {}): Promise<DeployedModel> {
+  const where = { file: loaded.displayFile ?? loaded.file, ...(loaded.locate('/monitoring/performance') ?? {}) };
+  if (environment === null) {
+    throw new InputError('performance monitoring needs the environment whose deployed model is evaluated', { location: where, fix: 'set monitoring.reference.environment, or declare environments: and promote a version' });
+  }
+  const answer = await resolveStageModel({ stage: environment, modelName: modelNameOf(loaded), cwd: loaded.dir, pipeline: loaded }, sources);
+  if ('missing' in answer) {
+    throw new InputError(`cannot evaluate the model in ${environment} on the labelled batch: ${answer.missing}`, {
+      location: where,
+      fix: 'promote a version first; in CI fetch the registry tags (fetch-depth: 0) and let the action download the model from the version\'s GitHub Release, or restore the stage cache',
+    });
+  }
+  const model = modelNameOf(loaded);
+  const { events } = await readRegistryEvents(root, { model });
+  const state = buildRegistryState(events).models.get(model);
+  const version = answer.version ? state?.versions.get(answer.version) : undefined;
+  return { bytes: answer.bytes, display: answer.display, version: answer.version ?? null, record: version ? recordOf(version.event) : null };
 }

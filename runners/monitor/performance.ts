@@ -1,0 +1,218 @@
+/**
+ * Performance when labels arrive (`monitoring.performance`): the version now in the environment
+ * is evaluated on the newest labelled batch with evaluation's own code (the same task, features,
+ * classes, threshold, metrics and slices as `mlpipeline evaluate`), and judged by the same gate
+ * code as `mlpipeline gate`.
+ *
+ * What a comparison gate compares with: in CI a candidate is compared with the deployed model;
+ * here the deployed model IS what is judged, so `vs: ENV` compares its live value with the value
+ * the same version scored when it was gated, read from the verdict in its register tag (the
+ * lineage record). That is the question a monitor asks: "has it got worse than when we shipped
+ * it?". A metric that verdict did not record makes the gate skipped, with the reason, never passed.
+ *
+ * Labels arrive later than the features, so a missing labelled batch, a batch without the label
+ * column, or fewer rows than `min_rows` is "waiting", not an error and not a pass.
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { readBatches, readColumns, type DataSource } from '../data/source.js';
+import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
+import type { GateSpec, LoadedPipeline, MonitoringPerformanceSpec, Scalar, Task } from '../../pipeline-schema/types.js';
+import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from '../evaluate/document.js';
+import type { LineageRecord } from '../registry/lineage-record.js';
+import type { Verdict } from '../gates/verdict.js';
+import { resolveNewestBatch } from './live.js';
+import { dict } from '../../core/own.js';
+
+export const DEFAULT_MIN_LABELLED_ROWS = 100;
+
+export interface PerformanceResult {
+  /** `evaluated`: metrics and gates below; `waiting`: no labelled rows to judge yet (see `reason`). */
+  status: 'evaluated' | 'waiting';
+  reason: string | null;
+  data: { path: string; sha256: string; rows: number; batches_matched: number } | null;
+  /** The deployed model that was evaluated. */
+  model: { display: string; version: string | null; sha256: string } | null;
+  metrics: Record<string, number>;
+  slices: SliceResult[];
+  /** The gates' verdict on the live metrics (null while waiting). */
+  verdict: Pick<Verdict, 'passed' | 'summary' | 'gates'> | null;
+  /** A gate of severity error failed. */
+  failed: boolean;
+  warnings: string[];
+}
+
+export interface DeployedModel {
+  bytes: Uint8Array;
+  display: string;
+  version: string | null;
+  /** The lineage record of the version's register tag, for comparison gates. */
+  record: LineageRecord | null;
+}
+
+const waiting = (reason: string, data: PerformanceResult['data'] = null): PerformanceResult => ({
+  status: 'waiting',
+  reason,
+  data,
+  model: null,
+  metrics: {},
+  slices: [],
+  verdict: null,
+  failed: false,
+  warnings: [],
+});
+
+async function sha256File(abs: string): Promise<string> {
+  return createHash('sha256').update(await readFile(abs)).digest('hex');
+}
+
+const sliceKey = (s: Record<string, unknown> | null | undefined): string =>
+  s ? JSON.stringify(Object.keys(s).sort().map((k) => [k, String(s[k])])) : '';
+
+/**
+ * What the version scored when it was gated: each gate result of its recorded verdict carries the
+ * candidate's value of its metric (overall or in its slice). `max_gap` values are gaps, not metric
+ * values, and are left out.
+ */
+export function recordedScores(record: LineageRecord | null): { overall: Record<string, number>; slices: Map<string, { slice: Record<string, SliceValue>; metrics: Record<string, number> }> } {
+  const overall = dict<number>();
+  const slices = new Map<string, { slice: Record<string, SliceValue>; metrics: Record<string, number> }>();
+  for (const g of record?.verdict?.gates ?? []) {
+    if (g.kind === 'max_gap' || typeof g.value !== 'number' || !Number.isFinite(g.value) || typeof g.metric !== 'string') continue;
+    const slice = g.slice && typeof g.slice === 'object' ? (g.slice as Record<string, SliceValue>) : null;
+    if (!slice) {
+      overall[g.metric] ??= g.value;
+      continue;
+    }
+    const key = sliceKey(slice);
+    const entry = slices.get(key) ?? { slice, metrics: dict<number>() };
+    entry.metrics[g.metric] ??= g.value;
+    slices.set(key, entry);
+  }
+  return { overall, slices };
+}
+
+function comparisonNames(gates: readonly GateSpec[]): string[] {
+  const out: string[] = [];
+  for (const g of gates) {
+    const compares = g.max_drop !== undefined || g.max_drop_pct !== undefined || g.min_gain !== undefined;
+    if (compares && g.vs && !out.includes(g.vs)) out.push(g.vs);
+  }
+  return out;
+}
+
+/** The recorded scores as evaluation baselines, one per name comparison gates use (`vs`). */
+export function recordedBaselines(doc: EvaluationDocument, gates: readonly GateSpec[], deployed: DeployedModel, environment: string | null): void {
+  const names = comparisonNames(gates);
+  doc.baselines = [];
+  doc.baselines_missing = [];
+  if (names.length === 0) return;
+  const source = { kind: 'stage' as const, stage: environment ?? 'deployed', ...(deployed.version ? { version: deployed.version } : {}) };
+  if (deployed.record?.verdict?.bound === false) {
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${(deployed.record.verdict.problems ?? []).join('; ') || 'not gated'}), so its scores are not compared with` });
+    return;
+  }
+  if (!deployed.record?.verdict) {
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the register tag of ${deployed.display} records no gate verdict to compare the live metrics with` });
+    return;
+  }
+  const scores = recordedScores(deployed.record);
+  for (const name of names) {
+    if (name !== environment) {
+      doc.baselines_missing.push({ name, source, reason: `the monitor compares the deployed version with its own recorded scores, named '${environment ?? 'deployed'}'; '${name}' is another environment` });
+      continue;
+    }
+    const deltas = dict<number>();
+    for (const [m, v] of Object.entries(scores.overall)) if (typeof doc.metrics[m] === 'number') deltas[m] = doc.metrics[m]! - v;
+    const baseline: BaselineResult = {
+      name,
+      source,
+      model: doc.model,
+      metrics: scores.overall,
+      deltas,
+      slices: [...scores.slices.values()].map((s) => ({ slice: s.slice, rows: 0, metrics: s.metrics })),
+      confusion_matrix: null,
+    } as BaselineResult;
+    doc.baselines.push(baseline);
+  }
+}
+
+export interface PerformanceContext {
+  loaded: LoadedPipeline;
+  spec: MonitoringPerformanceSpec;
+  root: string;
+  /** The live batch (the default labelled batch). */
+  live: { abs: string; path: string; format?: string; delimiter?: string };
+  environment: string | null;
+  /** Loads the deployed model; only called when there are labelled rows to evaluate. */
+  deployedModel: () => Promise<DeployedModel>;
+}
+
+export async function monitorPerformance(ctx: PerformanceContext): Promise<PerformanceResult> {
+  const { loaded, spec } = ctx;
+  const p = loaded.pipeline;
+  const model = p.model;
+  if (!model) return waiting('mlpipeline.yaml has no model: section, so there is nothing to evaluate');
+  const minRows = spec.min_rows ?? DEFAULT_MIN_LABELLED_ROWS;
+
+  let batch: { abs: string; path: string; matched: number; format?: string; delimiter?: string };
+  if (spec.path !== undefined) {
+    const found = await resolveNewestBatch(loaded, ctx.root, spec.path, '/monitoring/performance/path', { optional: true });
+    if (!found) return waiting(`no labelled batch matches ${spec.path} yet`);
+    batch = { ...found, ...(spec.format ? { format: spec.format } : {}), ...(spec.delimiter ? { delimiter: spec.delimiter } : {}) };
+  } else {
+    batch = { abs: ctx.live.abs, path: ctx.live.path, matched: 1, ...(ctx.live.format ? { format: ctx.live.format } : {}), ...(ctx.live.delimiter ? { delimiter: ctx.live.delimiter } : {}) };
+  }
+  const source: DataSource = { path: batch.abs, cwd: loaded.dir, ...(batch.format ? { format: batch.format as DataSource['format'] } : {}), ...(batch.delimiter ? { delimiter: batch.delimiter } : {}) };
+  const sha256 = await sha256File(batch.abs);
+  const columns = await readColumns(source);
+  if (!columns.includes(model.label)) {
+    return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256, rows: 0, batches_matched: batch.matched });
+  }
+
+  const deployed = await ctx.deployedModel();
+  const ev = p.evaluation;
+  const batchSize = ev?.batch_size ?? 4096;
+  // Lazily: onnxruntime-node is only loaded when there is something to evaluate.
+  const { evaluateModels } = await import('../evaluate/evaluate.js');
+  const { evaluateGates } = await import('../gates/gates.js');
+  const doc = await evaluateModels({
+    task: model.task as Task,
+    label: model.label,
+    ...(model.features ? { features: model.features } : {}),
+    ...(model.classes ? { classes: model.classes as Scalar[] } : {}),
+    ...(model.threshold !== undefined ? { threshold: model.threshold } : {}),
+    ...(model.input ? { input: model.input } : {}),
+    ...(model.outputs ? { outputs: model.outputs } : {}),
+    model: { bytes: deployed.bytes, display: deployed.display },
+    baselines: [],
+    data: supportsNumericBatches(source)
+      ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) }
+      : { display: batch.path, batches: readBatches(source, { batchSize }) },
+    ...(ev?.slices ? { slices: ev.slices } : {}),
+    ...(ev?.metrics ? { metrics: ev.metrics } : {}),
+    // Latency and importance describe the model, not the live data: CI measures them.
+    latency: { samples: 0 },
+    importance: { enabled: false },
+    batchSize,
+  });
+  const data = { path: batch.path, sha256, rows: doc.rows, batches_matched: batch.matched };
+  const modelInfo = { display: deployed.display, version: deployed.version, sha256: doc.model.sha256 };
+  if (doc.rows < minRows) {
+    return { ...waiting(`${batch.path} has ${doc.rows} labelled row${doc.rows === 1 ? '' : 's'}, fewer than monitoring.performance.min_rows (${minRows})`, data), model: modelInfo };
+  }
+  const gates = spec.gates ?? p.gates ?? [];
+  recordedBaselines(doc, gates, deployed, ctx.environment);
+  const verdict = evaluateGates(gates, doc, p.gates_defaults);
+  return {
+    status: 'evaluated',
+    reason: null,
+    data,
+    model: modelInfo,
+    metrics: doc.metrics,
+    slices: doc.slices,
+    verdict: { passed: verdict.passed, summary: verdict.summary, gates: verdict.gates },
+    failed: !verdict.passed,
+    warnings: doc.warnings,
+  };
+}
