@@ -11,7 +11,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LocalGitHub } from './github/local-github.js';
 import { addGitCommit, gitCommitFiles, monitorGit } from './github/routes.js';
 import { runAction } from './github/run-action.js';
-import { addShiftedBatch, makeMonitorRepo } from './monitor-fixture.js';
+import { addShiftedBatch, labelledBatch, makeMonitorRepo, PERFORMANCE_MODEL, predicts } from './monitor-fixture.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { tempDir, type Repo } from './registry-fixture.js';
 import { monitorMarker } from '../reports/monitor-issue.js';
 import { parseHistory } from '../runners/monitor/history.js';
@@ -213,5 +214,39 @@ describe('monitor action: open: pull-request', () => {
     expect(monitorGit(state).commits.get(branch2)!.parents).toEqual([head]);
     expect(gitCommitFiles(state, branch2)!['params.yaml']).toContain('live_batch: data/live/2026-12-03.csv');
     expect(pulls[0]!.headSha).toBe(branch2);
+  });
+});
+
+describe('monitor action: performance when labels arrive', () => {
+  it('a failed performance gate without drift opens the issue (Performance drop); labels the model gets right close it', async () => {
+    const repo = await makeMonitorRepo(join(tmp.path, 'performance'), {
+      model: PERFORMANCE_MODEL,
+      edit: (t) => t.replace('    min_rows: 100 ', '    gates:\n      - metric: accuracy\n        min: 0.9\n    min_rows: 100 '),
+    });
+    const before = issues().length;
+    mkdirSync(join(repo.dir, 'data', 'labelled'), { recursive: true });
+    writeFileSync(join(repo.dir, 'data', 'labelled', '2026-12-02.csv'), labelledBatch((i, c) => (i % 3 === 0 ? 1 - predicts(c) : predicts(c))).text);
+    const r = await monitor(repo);
+    expect(r.stderr).toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.outputs.drifted).toBe('false');
+    expect(r.outputs['performance-failed']).toBe('true');
+    const opened = issues().slice(before);
+    expect(opened).toHaveLength(1);
+    const issue = opened[0]!;
+    expect(issue.title).toBe('Performance drop: churn v1.0.0 in production');
+    expect(issue.state).toBe('open');
+    expect(issue.body).toContain('### Performance on labelled live data');
+    expect(issue.body).toContain('| accuracy &gt;\\= 0\\.9 |');
+    expect(r.outputs['issue-number']).toBe(String(issue.number));
+
+    writeFileSync(join(repo.dir, 'data', 'labelled', '2026-12-03.csv'), labelledBatch((_, c) => predicts(c)).text);
+    const fixed = await monitor(repo);
+    expect(fixed.stderr).toBe('');
+    expect(fixed.outputs['performance-failed']).toBe('false');
+    expect(fixed.outputs['issue-number']).toBe('');
+    const after = gh.repo(NAME).issues.get(issue.number) as IssueRecord;
+    expect(after.state).toBe('closed');
+    expect(after.body).toContain('✅ No drift, and the performance gates pass on labelled live data.');
   });
 });

@@ -6,6 +6,7 @@
  */
 import { cpSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { logisticRegressionOnnx } from '../core/onnx-builder.js';
 import { openRepo, type Repo } from './registry-fixture.js';
 
 const EXAMPLE = join(__dirname, '..', 'examples', 'churn');
@@ -92,3 +93,25 @@ export function addShiftedBatch(repo: Repo, name = 'data/live/2026-12-02.csv'): 
   repo.write(name, shiftedBatch(readFileSync(join(repo.dir, CLEAN_BATCH), 'utf8')));
   return name;
 }
+
+/** Over the example's 8 features (model.features order, support_calls 4th): sigmoid(support_calls − 2.5): p > 0.5 exactly when support_calls >= 3. */
+export const PERFORMANCE_MODEL = logisticRegressionOnnx({ weights: [0, 0, 0, 1, 0, 0, 0, 0], bias: -2.5 });
+export const predicts = (supportCalls: number) => (supportCalls >= 3 ? 1 : 0);
+
+/** The example's labelled batch with `churned` replaced by `label(row index, support_calls)`. */
+export function labelledBatch(label: (i: number, calls: number) => number): { text: string; rows: { calls: number; y: number }[] } {
+  const example = readFileSync(join(__dirname, '..', 'examples', 'churn', 'data', 'labelled', '2026-12-01.csv'), 'utf8').trimEnd().split('\n');
+  const cols = example[0]!.split(',');
+  const at = (n: string) => cols.indexOf(n);
+  const rows: { calls: number; y: number }[] = [];
+  const lines = example.slice(1).map((line, i) => {
+    const c = line.split(',');
+    const calls = Number(c[at('support_calls')]);
+    const y = label(i, calls);
+    c[at('churned')] = String(y);
+    rows.push({ calls, y });
+    return c.join(',');
+  });
+  return { text: [example[0], ...lines].join('\n') + '\n', rows };
+}
+

@@ -7,21 +7,16 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { logisticRegressionOnnx } from '../core/onnx-builder.js';
 import { validateDocument } from '../pipeline-schema/documents.js';
 import { recordedBaselines, recordedScores } from '../runners/monitor/performance.js';
 import { evaluateGates } from '../runners/gates/gates.js';
 import type { EvaluationDocument } from '../runners/evaluate/document.js';
 import type { LineageRecord } from '../runners/registry/lineage-record.js';
-import { makeMonitorRepo } from './monitor-fixture.js';
+import { labelledBatch, makeMonitorRepo, PERFORMANCE_MODEL as MODEL, predicts } from './monitor-fixture.js';
 import { tempDir, type Repo } from './registry-fixture.js';
 
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-/** Over the example's 8 features (model.features order, support_calls 4th): sigmoid(support_calls − 2.5): p > 0.5 exactly when support_calls >= 3. */
-const MODEL = logisticRegressionOnnx({ weights: [0, 0, 0, 1, 0, 0, 0, 0], bias: -2.5 });
-const predicts = (supportCalls: number) => (supportCalls >= 3 ? 1 : 0);
 
 const GATES = `    gates:
       - metric: accuracy
@@ -30,23 +25,6 @@ const GATES = `    gates:
         vs: production
         max_drop: 0.05
 `;
-
-/** The example's labelled batch with `churned` replaced by `label(row index, support_calls)`. */
-function labelledBatch(label: (i: number, calls: number) => number): { text: string; rows: { calls: number; y: number }[] } {
-  const example = readFileSync(join(__dirname, '..', 'examples', 'churn', 'data', 'labelled', '2026-12-01.csv'), 'utf8').trimEnd().split('\n');
-  const cols = example[0]!.split(',');
-  const at = (n: string) => cols.indexOf(n);
-  const rows: { calls: number; y: number }[] = [];
-  const lines = example.slice(1).map((line, i) => {
-    const c = line.split(',');
-    const calls = Number(c[at('support_calls')]);
-    const y = label(i, calls);
-    c[at('churned')] = String(y);
-    rows.push({ calls, y });
-    return c.join(',');
-  });
-  return { text: [example[0], ...lines].join('\n') + '\n', rows };
-}
 
 function handMetrics(rows: { calls: number; y: number }[]) {
   let tp = 0, fp = 0, fn = 0, tn = 0;

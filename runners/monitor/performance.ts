@@ -23,6 +23,7 @@ import type { LineageRecord } from '../registry/lineage-record.js';
 import type { Verdict } from '../gates/verdict.js';
 import { resolveNewestBatch } from './live.js';
 import { dict } from '../../core/own.js';
+import { InputError } from '../../core/errors.js';
 
 export const DEFAULT_MIN_LABELLED_ROWS = 100;
 
@@ -152,7 +153,12 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
   const { loaded, spec } = ctx;
   const p = loaded.pipeline;
   const model = p.model;
-  if (!model) return waiting('mlpipeline.yaml has no model: section, so there is nothing to evaluate');
+  if (!model) {
+    throw new InputError('monitoring.performance evaluates the deployed model, but mlpipeline.yaml has no model: section', {
+      location: { file: loaded.displayFile ?? loaded.file, ...(loaded.locate('/monitoring/performance') ?? {}) },
+      fix: 'declare model: (path, task, label, features), or remove monitoring.performance',
+    });
+  }
   const minRows = spec.min_rows ?? DEFAULT_MIN_LABELLED_ROWS;
 
   let batch: { abs: string; path: string; matched: number; format?: string; delimiter?: string };

@@ -15,15 +15,15 @@ var __esm = (fn, res, err) => function __init() {
   if (err) throw err[0];
   try {
     return fn && (res = (0, fn[__getOwnPropNames(fn)[0]])(fn = 0)), res;
-  } catch (e) {
-    throw err = [e], e;
+  } catch (e2) {
+    throw err = [e2], e2;
   }
 };
 var __commonJS = (cb, mod) => function __require2() {
   try {
     return mod || (0, cb[__getOwnPropNames(cb)[0]])((mod = { exports: {} }).exports, mod), mod.exports;
-  } catch (e) {
-    throw mod = 0, e;
+  } catch (e2) {
+    throw mod = 0, e2;
   }
 };
 var __export = (target, all) => {
@@ -46,6 +46,140 @@ var __toESM = (mod, isNodeMode, target) => (target = mod != null ? __create(__ge
   isNodeMode || !mod || !mod.__esModule ? __defProp(target, "default", { value: mod, enumerable: true }) : target,
   mod
 ));
+
+// core/errors.ts
+function formatLocation(loc) {
+  let s = loc.file;
+  if (loc.line !== void 0) {
+    s += `:${loc.line}`;
+    if (loc.column !== void 0) s += `:${loc.column}`;
+  }
+  return s;
+}
+function formatProblem(p) {
+  const head = `${formatLocation(p.location)}: ${p.message}`;
+  return p.fix ? `${head}
+  fix: ${p.fix}` : head;
+}
+function isMlpipelineError(e2) {
+  return e2 instanceof MlpipelineError;
+}
+var MlpipelineError, ConfigError, UsageError, InputError, GitError;
+var init_errors = __esm({
+  "core/errors.ts"() {
+    "use strict";
+    MlpipelineError = class extends Error {
+      location;
+      fix;
+      constructor(message, opts = {}) {
+        super(message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
+        this.name = new.target.name;
+        this.location = opts.location;
+        this.fix = opts.fix;
+      }
+      /** One line `file:line:col: message`, plus an indented `fix:` line when a fix is known. */
+      format() {
+        const head = this.location ? `${formatLocation(this.location)}: ${this.message}` : this.message;
+        return this.fix ? `${head}
+  fix: ${this.fix}` : head;
+      }
+      toJSON() {
+        return {
+          error: this.code,
+          message: this.message,
+          ...this.location ? { file: this.location.file, line: this.location.line, column: this.location.column } : {},
+          ...this.fix ? { fix: this.fix } : {}
+        };
+      }
+    };
+    ConfigError = class extends MlpipelineError {
+      exitCode = 2;
+      code = "config-invalid";
+      problems;
+      constructor(problems) {
+        const first = problems[0];
+        super(first ? first.message : "invalid configuration", { location: first?.location, fix: first?.fix });
+        this.problems = problems;
+      }
+      format() {
+        return this.problems.map(formatProblem).join("\n");
+      }
+      toJSON() {
+        return {
+          error: this.code,
+          problems: this.problems.map((p) => ({ ...p.location, message: p.message, ...p.fix ? { fix: p.fix } : {} }))
+        };
+      }
+    };
+    UsageError = class extends MlpipelineError {
+      exitCode = 2;
+      code = "usage";
+    };
+    InputError = class extends MlpipelineError {
+      exitCode = 2;
+      code = "input-invalid";
+    };
+    GitError = class extends MlpipelineError {
+      exitCode = 2;
+      code = "git";
+    };
+  }
+});
+
+// core/internal-error.ts
+function defined(value2, reason) {
+  if (value2 === void 0) throw new InternalError(reason);
+  return value2;
+}
+var InternalError;
+var init_internal_error = __esm({
+  "core/internal-error.ts"() {
+    "use strict";
+    InternalError = class extends Error {
+      constructor(reason) {
+        super(`internal error: ${reason}`);
+        this.name = "InternalError";
+      }
+    };
+  }
+});
+
+// pipeline-schema/metrics.ts
+var METRIC_DIRECTIONS;
+var init_metrics = __esm({
+  "pipeline-schema/metrics.ts"() {
+    "use strict";
+    METRIC_DIRECTIONS = {
+      accuracy: "higher",
+      balanced_accuracy: "higher",
+      precision: "higher",
+      recall: "higher",
+      f1: "higher",
+      roc_auc: "higher",
+      pr_auc: "higher",
+      log_loss: "lower",
+      brier_score: "lower",
+      precision_macro: "higher",
+      recall_macro: "higher",
+      f1_macro: "higher",
+      f1_weighted: "higher",
+      roc_auc_ovr: "higher",
+      mae: "lower",
+      mse: "lower",
+      rmse: "lower",
+      r2: "higher",
+      mape: "lower",
+      median_ae: "lower",
+      max_error: "lower",
+      latency_p50_ms: "lower",
+      latency_p95_ms: "lower",
+      latency_p99_ms: "lower",
+      throughput_rows_per_s: "higher",
+      model_size_bytes: "lower",
+      rows: "higher"
+    };
+  }
+});
 
 // node_modules/yaml/dist/nodes/identity.js
 var require_identity = __commonJS({
@@ -110,7 +244,7 @@ var require_visit = __commonJS({
     "use strict";
     var identity = require_identity();
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove node");
     function visit(node, visitor) {
       const visitor_ = initVisitor(visitor);
@@ -122,7 +256,7 @@ var require_visit = __commonJS({
         visit_(null, node, visitor_, Object.freeze([]));
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
+    visit.SKIP = SKIP2;
     visit.REMOVE = REMOVE;
     function visit_(key, node, visitor, path) {
       const ctrl = callVisitor(key, node, visitor, path);
@@ -170,7 +304,7 @@ var require_visit = __commonJS({
         await visitAsync_(null, node, visitor_, Object.freeze([]));
     }
     visitAsync.BREAK = BREAK;
-    visitAsync.SKIP = SKIP;
+    visitAsync.SKIP = SKIP2;
     visitAsync.REMOVE = REMOVE;
     async function visitAsync_(key, node, visitor, path) {
       const ctrl = await callVisitor(key, node, visitor, path);
@@ -2392,9 +2526,9 @@ var require_stringifyNumber = __commonJS({
     function stringifyNumber({ format, minFractionDigits, tag, value: value2 }) {
       if (typeof value2 === "bigint")
         return String(value2);
-      const num2 = typeof value2 === "number" ? value2 : Number(value2);
-      if (!isFinite(num2))
-        return isNaN(num2) ? ".nan" : num2 < 0 ? "-.inf" : ".inf";
+      const num3 = typeof value2 === "number" ? value2 : Number(value2);
+      if (!isFinite(num3))
+        return isNaN(num3) ? ".nan" : num3 < 0 ? "-.inf" : ".inf";
       let n = Object.is(value2, -0) ? "-0" : JSON.stringify(value2);
       if (!format && minFractionDigits && (!tag || tag === "tag:yaml.org,2002:float") && /^-?\d/.test(n) && !n.includes("e")) {
         let i = n.indexOf(".");
@@ -2434,8 +2568,8 @@ var require_float = __commonJS({
       test: /^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -2874,8 +3008,8 @@ var require_float2 = __commonJS({
       test: /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
       resolve: (str2) => parseFloat(str2.replace(/_/g, "")),
       stringify(node) {
-        const num2 = Number(node.value);
-        return isFinite(num2) ? num2.toExponential() : stringifyNumber.stringifyNumber(node);
+        const num3 = Number(node.value);
+        return isFinite(num3) ? num3.toExponential() : stringifyNumber.stringifyNumber(node);
       }
     };
     var float = {
@@ -3077,23 +3211,23 @@ var require_timestamp = __commonJS({
     function parseSexagesimal(str2, asBigInt) {
       const sign = str2[0];
       const parts = sign === "-" || sign === "+" ? str2.substring(1) : str2;
-      const num2 = (n) => asBigInt ? BigInt(n) : Number(n);
-      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num2(60) + num2(p), num2(0));
-      return sign === "-" ? num2(-1) * res : res;
+      const num3 = (n) => asBigInt ? BigInt(n) : Number(n);
+      const res = parts.replace(/_/g, "").split(":").reduce((res2, p) => res2 * num3(60) + num3(p), num3(0));
+      return sign === "-" ? num3(-1) * res : res;
     }
     function stringifySexagesimal(node) {
       let { value: value2 } = node;
-      let num2 = (n) => n;
+      let num3 = (n) => n;
       if (typeof value2 === "bigint")
-        num2 = (n) => BigInt(n);
+        num3 = (n) => BigInt(n);
       else if (isNaN(value2) || !isFinite(value2))
         return stringifyNumber.stringifyNumber(node);
       let sign = "";
       if (value2 < 0) {
         sign = "-";
-        value2 *= num2(-1);
+        value2 *= num3(-1);
       }
-      const _60 = num2(60);
+      const _60 = num3(60);
       const parts = [value2 % _60];
       if (value2 < 60) {
         parts.unshift(0);
@@ -5575,7 +5709,7 @@ var require_cst_visit = __commonJS({
   "node_modules/yaml/dist/parse/cst-visit.js"(exports2) {
     "use strict";
     var BREAK = /* @__PURE__ */ Symbol("break visit");
-    var SKIP = /* @__PURE__ */ Symbol("skip children");
+    var SKIP2 = /* @__PURE__ */ Symbol("skip children");
     var REMOVE = /* @__PURE__ */ Symbol("remove item");
     function visit(cst, visitor) {
       if ("type" in cst && cst.type === "document")
@@ -5583,7 +5717,7 @@ var require_cst_visit = __commonJS({
       _visit(Object.freeze([]), cst, visitor);
     }
     visit.BREAK = BREAK;
-    visit.SKIP = SKIP;
+    visit.SKIP = SKIP2;
     visit.REMOVE = REMOVE;
     visit.itemAtPath = (cst, path) => {
       let item = cst;
@@ -7377,6 +7511,25 @@ var require_dist = __commonJS({
   }
 });
 
+// core/numbers.ts
+function formatNumber(x, significant = DEFAULT_SIGNIFICANT) {
+  if (!Number.isFinite(x)) return String(x);
+  if (Number.isInteger(x)) return String(x);
+  if (Math.abs(x) >= 10 ** significant) return String(Math.round(x));
+  return String(Number(x.toPrecision(significant)));
+}
+function formatSigned(x, significant = DEFAULT_SIGNIFICANT) {
+  const shown = formatNumber(x, significant);
+  return x > 0 ? `+${shown}` : shown;
+}
+var DEFAULT_SIGNIFICANT;
+var init_numbers = __esm({
+  "core/numbers.ts"() {
+    "use strict";
+    DEFAULT_SIGNIFICANT = 4;
+  }
+});
+
 // node_modules/semver/internal/constants.js
 var require_constants = __commonJS({
   "node_modules/semver/internal/constants.js"(exports2, module2) {
@@ -7643,9 +7796,9 @@ var require_semver = __commonJS({
         } else {
           this.prerelease = m[4].split(".").map((id) => {
             if (/^[0-9]+$/.test(id)) {
-              const num2 = +id;
-              if (num2 >= 0 && num2 < MAX_SAFE_INTEGER) {
-                return num2;
+              const num3 = +id;
+              if (num3 >= 0 && num3 < MAX_SAFE_INTEGER) {
+                return num3;
               }
             }
             return id;
@@ -8255,10 +8408,10 @@ var require_truncate = __commonJS({
   "node_modules/semver/functions/truncate.js"(exports2, module2) {
     "use strict";
     var parse3 = require_parse();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var truncate = (version, truncation, options2) => {
-      if (!constants3.RELEASE_TYPES.includes(truncation)) {
+      if (!constants4.RELEASE_TYPES.includes(truncation)) {
         return null;
       }
       const clonedVersion = cloneInputVersion(version, options2);
@@ -9340,7 +9493,7 @@ var require_subset = __commonJS({
     var { ANY } = Comparator;
     var satisfies = require_satisfies();
     var compare2 = require_compare();
-    var subset = (sub, dom, options2 = {}) => {
+    var subset2 = (sub, dom, options2 = {}) => {
       if (sub === dom) {
         return true;
       }
@@ -9489,7 +9642,7 @@ var require_subset = __commonJS({
       const comp = compare2(a.semver, b.semver, options2);
       return comp < 0 ? a : comp > 0 ? b : b.operator === "<" && a.operator === "<=" ? b : a;
     };
-    module2.exports = subset;
+    module2.exports = subset2;
   }
 });
 
@@ -9498,7 +9651,7 @@ var require_semver2 = __commonJS({
   "node_modules/semver/index.js"(exports2, module2) {
     "use strict";
     var internalRe = require_re();
-    var constants3 = require_constants();
+    var constants4 = require_constants();
     var SemVer = require_semver();
     var identifiers = require_identifiers();
     var parse3 = require_parse();
@@ -9538,7 +9691,7 @@ var require_semver2 = __commonJS({
     var ltr = require_ltr();
     var intersects = require_intersects();
     var simplifyRange = require_simplify();
-    var subset = require_subset();
+    var subset2 = require_subset();
     module2.exports = {
       parse: parse3,
       valid,
@@ -9577,16 +9730,350 @@ var require_semver2 = __commonJS({
       ltr,
       intersects,
       simplifyRange,
-      subset,
+      subset: subset2,
       SemVer,
       re: internalRe.re,
       src: internalRe.src,
       tokens: internalRe.t,
-      SEMVER_SPEC_VERSION: constants3.SEMVER_SPEC_VERSION,
-      RELEASE_TYPES: constants3.RELEASE_TYPES,
+      SEMVER_SPEC_VERSION: constants4.SEMVER_SPEC_VERSION,
+      RELEASE_TYPES: constants4.RELEASE_TYPES,
       compareIdentifiers: identifiers.compareIdentifiers,
       rcompareIdentifiers: identifiers.rcompareIdentifiers
     };
+  }
+});
+
+// core/own.ts
+function dict() {
+  return /* @__PURE__ */ Object.create(null);
+}
+function own2(obj2, key) {
+  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
+}
+function hasOwn(obj2, key) {
+  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
+}
+var init_own = __esm({
+  "core/own.ts"() {
+    "use strict";
+  }
+});
+
+// core/sort-float64.ts
+function sortFloat64(a) {
+  const n = a.length;
+  if (n < SMALL) return a.sort();
+  if (isAscendingNoZeroOrNaN(a, n)) return a;
+  const u = new Uint32Array(a.buffer, a.byteOffset, n * 2);
+  if (toKeysAndCount(a, u, n) !== 0) {
+    restore(u, n);
+    return a.sort();
+  }
+  let src = u;
+  let dst = n <= SCRATCH_ITEMS ? scratch ??= new Uint32Array(SCRATCH_ITEMS * 2) : new Uint32Array(n * 2);
+  let moved = false;
+  for (let p = 0; p < 6; p++) {
+    const word = p < 3 ? 0 : 1;
+    const shift = p % 3 * BITS;
+    const mask = p % 3 === 2 ? 1023 : 2047;
+    const base = p * BUCKETS;
+    if (counts[base + (src[word] >>> shift & mask)] === n) continue;
+    prefixSums(base);
+    scatter(src, dst, n, word, shift, mask, base);
+    const t = src;
+    src = dst;
+    dst = t;
+    moved = !moved;
+  }
+  if (moved) u.set(src.subarray(0, n * 2));
+  restore(u, n);
+  return a;
+}
+function isAscendingNoZeroOrNaN(a, n) {
+  let prev = -Infinity;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    if (!(x > prev || x === prev && x !== 0)) return false;
+    prev = x;
+  }
+  return true;
+}
+function toKeysAndCount(a, u, n) {
+  counts.fill(0);
+  let nan = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[i];
+    nan += x !== x ? 1 : 0;
+    let lo = u[2 * i];
+    let hi = u[2 * i + 1];
+    if (hi >= 2147483648) {
+      lo = ~lo >>> 0;
+      hi = ~hi >>> 0;
+    } else hi = (hi | 2147483648) >>> 0;
+    u[2 * i] = lo;
+    u[2 * i + 1] = hi;
+    counts[lo & 2047]++;
+    counts[BUCKETS + (lo >>> 11 & 2047)]++;
+    counts[2 * BUCKETS + (lo >>> 22)]++;
+    counts[3 * BUCKETS + (hi & 2047)]++;
+    counts[4 * BUCKETS + (hi >>> 11 & 2047)]++;
+    counts[5 * BUCKETS + (hi >>> 22)]++;
+  }
+  return nan;
+}
+function prefixSums(base) {
+  let sum = 0;
+  for (let d = base; d < base + BUCKETS; d++) {
+    const c = counts[d];
+    counts[d] = sum;
+    sum += c;
+  }
+}
+function scatter(src, dst, n, word, shift, mask, base) {
+  for (let i = 0; i < n; i++) {
+    const lo = src[2 * i];
+    const hi = src[2 * i + 1];
+    const k = counts[base + ((word === 0 ? lo : hi) >>> shift & mask)]++;
+    dst[2 * k] = lo;
+    dst[2 * k + 1] = hi;
+  }
+}
+function restore(u, n) {
+  for (let i = 0; i < n; i++) {
+    const hi = u[2 * i + 1];
+    if (hi >= 2147483648) u[2 * i + 1] = hi & 2147483647;
+    else {
+      u[2 * i] = ~u[2 * i];
+      u[2 * i + 1] = ~hi;
+    }
+  }
+}
+var SMALL, BITS, BUCKETS, SCRATCH_ITEMS, scratch, counts;
+var init_sort_float64 = __esm({
+  "core/sort-float64.ts"() {
+    "use strict";
+    SMALL = 256;
+    BITS = 11;
+    BUCKETS = 1 << BITS;
+    SCRATCH_ITEMS = 1 << 15;
+    counts = new Uint32Array(BUCKETS * 6);
+  }
+});
+
+// runners/data/plain-decimal.ts
+function scanDecimal(s, from, to) {
+  const neg = from < to && s.charCodeAt(from) === 45;
+  const d0 = neg ? from + 1 : from;
+  let i = d0;
+  let m = 0;
+  let dot = -1;
+  for (; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d >= 0 && d <= 9) m = m * 10 + d;
+    else if (d === -2 && dot < 0) dot = i;
+    else break;
+  }
+  const scan = decimalScan;
+  scan.integer = dot < 0;
+  const digits = dot < 0 ? i - d0 : i - d0 - 1;
+  if (digits === 0 || digits > 15) scan.value = NaN;
+  else {
+    const x = dot < 0 ? m : m / POW10[i - dot - 1];
+    scan.value = neg ? -x : x;
+  }
+  return i;
+}
+function scanDecimalBytes(b, from, to) {
+  const neg = from < to && b[from] === 45;
+  const d0 = neg ? from + 1 : from;
+  let i = d0;
+  let m = 0;
+  let dot = -1;
+  for (; i < to; i++) {
+    const d = b[i] - 48;
+    if (d >= 0 && d <= 9) m = m * 10 + d;
+    else if (d === -2 && dot < 0) dot = i;
+    else break;
+  }
+  const scan = decimalScan;
+  scan.integer = dot < 0;
+  const digits = dot < 0 ? i - d0 : i - d0 - 1;
+  if (digits === 0 || digits > 15) scan.value = NaN;
+  else {
+    const x = dot < 0 ? m : m / POW10[i - dot - 1];
+    scan.value = neg ? -x : x;
+  }
+  return i;
+}
+function plainDecimal(s, from, to) {
+  return scanDecimal(s, from, to) === to ? decimalScan.value : NaN;
+}
+var POW10, decimalScan;
+var init_plain_decimal = __esm({
+  "runners/data/plain-decimal.ts"() {
+    "use strict";
+    POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    decimalScan = { integer: false, value: 0.5 };
+  }
+});
+
+// runners/data/values.ts
+function toNumber(v) {
+  if (typeof v === "number") return v;
+  if (typeof v === "string") {
+    const c = v.charCodeAt(0);
+    if (c >= 48 && c <= 57 || c === 45 || c === 43 || c === 46) {
+      const fast = simpleDecimal(v);
+      if (fast === fast) return fast;
+      lastParse.integerText = isIntegerText(v);
+      const c1 = v.charCodeAt(1) | 32;
+      if (c === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) return NaN;
+      const x = +v;
+      return x === x && x !== Infinity && x !== -Infinity ? x : NaN;
+    }
+    return NaN;
+  }
+  if (typeof v === "bigint") return Number(v);
+  return NaN;
+}
+function simpleDecimal(s) {
+  const x = plainDecimal(s, 0, s.length);
+  if (x === x) lastParse.integerText = s.indexOf(".") === -1;
+  return x;
+}
+function isIntegerText(s) {
+  return s.indexOf(".") === -1 && s.indexOf("e") === -1 && s.indexOf("E") === -1;
+}
+function toBoolean(v) {
+  if (typeof v === "boolean") return v;
+  if (typeof v !== "string") return void 0;
+  switch (v) {
+    case "true":
+    case "True":
+    case "TRUE":
+      return true;
+    case "false":
+    case "False":
+    case "FALSE":
+      return false;
+    default:
+      return void 0;
+  }
+}
+function toDateMs(v) {
+  if (v instanceof Date) return v.getTime();
+  if (typeof v !== "string") return NaN;
+  if (v.length === 10) return plainDateMs(v);
+  if (!ISO_DATETIME.test(v)) return NaN;
+  const s = v.length === 10 ? v + "T00:00:00Z" : /Z|[+-]\d{2}:?\d{2}$/.test(v) ? v.replace(" ", "T") : v.replace(" ", "T") + "Z";
+  return Date.parse(s);
+}
+function digit(s, i) {
+  const c = s.charCodeAt(i) - 48;
+  return c >= 0 && c <= 9 ? c : NaN;
+}
+function plainDateMs(s) {
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
+  const y = digit(s, 0) * 1e3 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
+  const m = digit(s, 5) * 10 + digit(s, 6);
+  const d = digit(s, 8) * 10 + digit(s, 9);
+  if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
+  const leap = y % 4 === 0 && y % 100 !== 0 || y % 400 === 0;
+  const days = m === 2 ? leap ? 29 : 28 : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
+  return d <= days ? Date.UTC(y, m - 1, d) : NaN;
+}
+function toText(v) {
+  if (typeof v === "string") return v;
+  if (v instanceof Date) return v.toISOString();
+  if (typeof v === "object") return JSON.stringify(v);
+  return String(v);
+}
+function conforms(v, type) {
+  switch (type) {
+    case "integer": {
+      const x = toNumber(v);
+      if (!Number.isInteger(x)) return false;
+      return typeof v !== "string" || isIntegerText(v);
+    }
+    case "number":
+      return !Number.isNaN(toNumber(v));
+    case "boolean":
+      return toBoolean(v) !== void 0;
+    case "datetime":
+      return !Number.isNaN(toDateMs(v));
+    case "string":
+      return true;
+  }
+}
+function isNumericType(t) {
+  return t === "integer" || t === "number";
+}
+var ISO_DATETIME, lastParse, TypeTracker;
+var init_values = __esm({
+  "runners/data/values.ts"() {
+    "use strict";
+    init_plain_decimal();
+    ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+    lastParse = { integerText: false };
+    TypeTracker = class {
+      int = true;
+      num = true;
+      bool = true;
+      date = true;
+      seen = 0;
+      /** Feed a non-null value; `x` is toNumber(v), computed by the caller just before (lastParse is its side result). */
+      observe(v, x, dateMs = NaN) {
+        this.seen++;
+        if (this.num) {
+          if (x !== x) {
+            this.num = false;
+            this.int = false;
+            if (this.seen > 1) this.date = false;
+          } else if (this.int && !(Number.isInteger(x) && (typeof v !== "string" || lastParse.integerText))) this.int = false;
+        }
+        if (this.bool && toBoolean(v) === void 0) this.bool = false;
+        if (this.date && !this.num && dateMs !== dateMs) this.date = false;
+      }
+      /** Feed a number read straight from CSV text (`integerText`: written without '.', 'e'). */
+      observeNumber(x, integerText) {
+        this.seen++;
+        this.bool = false;
+        if (!this.num) this.date = false;
+        else if (this.int && !(integerText && Number.isInteger(x))) this.int = false;
+      }
+      result() {
+        if (this.seen === 0) return "string";
+        if (this.int) return "integer";
+        if (this.num) return "number";
+        if (this.bool) return "boolean";
+        if (this.date) return "datetime";
+        return "string";
+      }
+    };
+  }
+});
+
+// runners/data/delimiter-hint.ts
+function delimiterHint(columns) {
+  if (columns.length !== 1) return void 0;
+  const only = columns[0];
+  for (const [d, yaml] of CANDIDATES) {
+    if (only.includes(d)) {
+      const shown = d === "	" ? "tab" : `\`${d}\``;
+      return `the header is one column '${only.length > 60 ? only.slice(0, 60) + "\u2026" : only}', which looks like ${shown}-separated: set \`delimiter: ${yaml}\` on the dataset (or pass --delimiter ${d === "	" ? "tab" : `'${d}'`})`;
+    }
+  }
+  return void 0;
+}
+var CANDIDATES;
+var init_delimiter_hint = __esm({
+  "runners/data/delimiter-hint.ts"() {
+    "use strict";
+    CANDIDATES = [
+      [";", "';'"],
+      ["	", "'\\t'"],
+      ["|", "'|'"]
+    ];
   }
 });
 
@@ -10231,7 +10718,7 @@ function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
     field_id: field.field_9,
     logical_type: logicalType(field.field_10)
   }));
-  const columnSchema = schema2.filter((e) => e.type);
+  const columnSchema = schema2.filter((e2) => e2.type);
   const num_rows = metadata.field_3;
   const row_groups = metadata.field_4.map((rowGroup) => ({
     columns: rowGroup.field_1.map((column, columnIndex) => ({
@@ -10239,7 +10726,7 @@ function parquetMetadata(arrayBuffer, { parsers, geoparquet = true } = {}) {
       file_offset: column.field_2,
       meta_data: column.field_3 && {
         type: ParquetTypes[column.field_3.field_1],
-        encodings: column.field_3.field_2?.map((e) => Encodings[e]),
+        encodings: column.field_3.field_2?.map((e2) => Encodings[e2]),
         path_in_schema: column.field_3.field_3.map(decode),
         codec: CompressionCodecs[column.field_3.field_4],
         num_values: column.field_3.field_5,
@@ -10698,9 +11185,9 @@ function toJson(obj2) {
   return obj2;
 }
 function concat(aaa, bbb) {
-  const chunk = 1e4;
-  for (let i = 0; i < bbb.length; i += chunk) {
-    aaa.push(...bbb.slice(i, i + chunk));
+  const chunk2 = 1e4;
+  for (let i = 0; i < bbb.length; i += chunk2) {
+    aaa.push(...bbb.slice(i, i + chunk2));
   }
 }
 function equals(a, b, strict = true) {
@@ -10841,8 +11328,8 @@ function flatten(chunks) {
   if (!chunks) return [];
   if (chunks.length === 1) return chunks[0];
   const output = [];
-  for (const chunk of chunks) {
-    concat(output, chunk);
+  for (const chunk2 of chunks) {
+    concat(output, chunk2);
   }
   return output;
 }
@@ -11137,11 +11624,11 @@ function parquetPlanGroups({ metadata, rowStart = 0, rowEnd = Infinity, columns,
         return range;
       }).filter(([start, end]) => start < end) : [[selectStart, selectEnd]];
       if (ranges.length > 1) {
-        const canSplit = rowGroup.columns.every((chunk) => {
-          const columnName = chunk.meta_data?.path_in_schema[0];
-          const columnPath = chunk.meta_data?.path_in_schema.join(".");
+        const canSplit = rowGroup.columns.every((chunk2) => {
+          const columnName = chunk2.meta_data?.path_in_schema[0];
+          const columnPath = chunk2.meta_data?.path_in_schema.join(".");
           if (columns && columnName && !columns.includes(columnName)) return true;
-          return !!(chunk.offset_index_offset && chunk.offset_index_length) || !!(columnPath && pageLocations?.[columnPath]);
+          return !!(chunk2.offset_index_offset && chunk2.offset_index_length) || !!(columnPath && pageLocations?.[columnPath]);
         });
         ranges = canSplit ? coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) : [[ranges[0][0], ranges[ranges.length - 1][1]]];
       }
@@ -11158,9 +11645,9 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
   const fetches = [];
   const indexes = [];
   const narrowed = ranges.length > 1 || ranges[0][0] > 0 || ranges[0][1] < groupRows;
-  for (const chunk of rowGroup.columns) {
-    const meta = chunk.meta_data;
-    if (chunk.file_path) throw new Error("parquet file_path not supported");
+  for (const chunk2 of rowGroup.columns) {
+    const meta = chunk2.meta_data;
+    if (chunk2.file_path) throw new Error("parquet file_path not supported");
     if (!meta) throw new Error("parquet column metadata is undefined");
     if (columns && !columns.includes(meta.path_in_schema[0])) continue;
     const columnOffset = meta.dictionary_page_offset || meta.data_page_offset;
@@ -11169,11 +11656,11 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
     const chunkPageLocations = pageLocations?.[meta.path_in_schema.join(".")];
     if (chunkPageLocations && narrowed) {
       chunks.push({ columnMetadata: meta, pageLocations: chunkPageLocations, range: { startByte, endByte } });
-    } else if ((useOffsetIndex || pageRanges) && chunk.offset_index_offset && chunk.offset_index_length && narrowed) {
-      const startByte2 = Number(chunk.offset_index_offset);
+    } else if ((useOffsetIndex || pageRanges) && chunk2.offset_index_offset && chunk2.offset_index_length && narrowed) {
+      const startByte2 = Number(chunk2.offset_index_offset);
       chunks.push({
         columnMetadata: meta,
-        offsetIndex: { startByte: startByte2, endByte: startByte2 + chunk.offset_index_length },
+        offsetIndex: { startByte: startByte2, endByte: startByte2 + chunk2.offset_index_length },
         range: { startByte: Number(columnOffset), endByte }
       });
     } else {
@@ -11182,17 +11669,17 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
   }
   const columnRanges = [];
   let run;
-  for (const chunk of chunks) {
-    if ("pageLocations" in chunk) continue;
-    if ("offsetIndex" in chunk) {
-      indexes.push(chunk.offsetIndex);
+  for (const chunk2 of chunks) {
+    if ("pageLocations" in chunk2) continue;
+    if ("offsetIndex" in chunk2) {
+      indexes.push(chunk2.offsetIndex);
     } else if (columns) {
-      columnRanges.push(chunk.range);
-    } else if (run && chunk.range.endByte - run.startByte <= runLimit) {
-      run.endByte = chunk.range.endByte;
+      columnRanges.push(chunk2.range);
+    } else if (run && chunk2.range.endByte - run.startByte <= runLimit) {
+      run.endByte = chunk2.range.endByte;
     } else {
       if (run) fetches.push(run);
-      run = { ...chunk.range };
+      run = { ...chunk2.range };
     }
   }
   if (run) fetches.push(run);
@@ -11208,7 +11695,7 @@ function parquetPlanGroup({ rowGroup, groupStart, groupRows, ranges, columns, us
   return { groups: groups2, fetches, indexes };
 }
 function coalesceOverlappingPageRanges(ranges, rowGroup, columns, pageLocations) {
-  const selectedPageLayouts = rowGroup.columns.filter((chunk) => !columns || columns.includes(chunk.meta_data?.path_in_schema[0] || "")).map((chunk) => pageLocations?.[chunk.meta_data?.path_in_schema.join(".") || ""]);
+  const selectedPageLayouts = rowGroup.columns.filter((chunk2) => !columns || columns.includes(chunk2.meta_data?.path_in_schema[0] || "")).map((chunk2) => pageLocations?.[chunk2.meta_data?.path_in_schema.join(".") || ""]);
   const merged = [];
   for (const range of ranges) {
     const last = merged[merged.length - 1];
@@ -11299,19 +11786,19 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
     for (const columnName of filterColumns) {
       const columnIdx = physicalColumns.indexOf(columnName);
       if (columnIdx === -1) continue;
-      const chunk = rowGroup.columns[columnIdx];
-      const meta = chunk?.meta_data;
+      const chunk2 = rowGroup.columns[columnIdx];
+      const meta = chunk2?.meta_data;
       if (!meta) continue;
-      if (!chunk.column_index_offset || !chunk.column_index_length) continue;
-      if (!chunk.offset_index_offset || !chunk.offset_index_length) continue;
+      if (!chunk2.column_index_offset || !chunk2.column_index_length) continue;
+      if (!chunk2.offset_index_offset || !chunk2.offset_index_length) continue;
       const element = elementsByPath[columnName];
       if (!element) continue;
       hasFilterIndex = true;
       scheduledOffsetPaths.add(columnName);
-      const columnIndexStart = Number(chunk.column_index_offset);
-      const offsetIndexStart = Number(chunk.offset_index_offset);
-      const columnIndexEnd = columnIndexStart + chunk.column_index_length;
-      const offsetIndexEnd = offsetIndexStart + chunk.offset_index_length;
+      const columnIndexStart = Number(chunk2.column_index_offset);
+      const offsetIndexStart = Number(chunk2.offset_index_offset);
+      const columnIndexEnd = columnIndexStart + chunk2.column_index_length;
+      const offsetIndexEnd = offsetIndexStart + chunk2.offset_index_length;
       indexRanges.push(
         { startByte: columnIndexStart, endByte: columnIndexEnd },
         { startByte: offsetIndexStart, endByte: offsetIndexEnd }
@@ -11336,17 +11823,17 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
       });
     }
     if (hasFilterIndex) {
-      for (const chunk of rowGroup.columns) {
-        const meta = chunk.meta_data;
+      for (const chunk2 of rowGroup.columns) {
+        const meta = chunk2.meta_data;
         if (!meta) continue;
         const columnName = meta.path_in_schema[0];
         const columnPath = meta.path_in_schema.join(".");
         if (columns && !columns.includes(columnName)) continue;
         if (scheduledOffsetPaths.has(columnPath)) continue;
-        if (!chunk.offset_index_offset || !chunk.offset_index_length) continue;
+        if (!chunk2.offset_index_offset || !chunk2.offset_index_length) continue;
         scheduledOffsetPaths.add(columnPath);
-        const offsetIndexStart = Number(chunk.offset_index_offset);
-        const offsetIndexEnd = offsetIndexStart + chunk.offset_index_length;
+        const offsetIndexStart = Number(chunk2.offset_index_offset);
+        const offsetIndexEnd = offsetIndexStart + chunk2.offset_index_length;
         indexRanges.push({ startByte: offsetIndexStart, endByte: offsetIndexEnd });
         columnTaskCount++;
         indexTasks.push(async (prefetchedFile) => {
@@ -11369,12 +11856,12 @@ async function prefetchPageIndexes({ file, metadata, filter, filterStrict = true
   }
   return { pageRangesByGroup, pageLocationsByGroup };
 }
-function coalesceByteRanges(ranges, maxGap = 0, maxSize = Infinity) {
+function coalesceByteRanges(ranges, maxGap2 = 0, maxSize = Infinity) {
   const sorted = ranges.map((range) => ({ ...range })).sort((a, b) => a.startByte - b.startByte || a.endByte - b.endByte);
   const merged = [];
   for (const range of sorted) {
     const last = merged[merged.length - 1];
-    if (last && range.startByte <= last.endByte + maxGap && Math.max(last.endByte, range.endByte) - last.startByte <= maxSize) {
+    if (last && range.startByte <= last.endByte + maxGap2 && Math.max(last.endByte, range.endByte) - last.startByte <= maxSize) {
       last.endByte = Math.max(last.endByte, range.endByte);
     } else {
       merged.push(range);
@@ -11976,10 +12463,10 @@ function patchExceptions(reader, numExceptions, byteSize, outputBytes, outputOff
   const positionsStart = reader.offset;
   const valuesStart = positionsStart + numExceptions * 2;
   const source = new Uint8Array(view.buffer, view.byteOffset + valuesStart, numExceptions * byteSize);
-  for (let e = 0; e < numExceptions; e++) {
-    const pos = view.getUint16(positionsStart + e * 2, true);
+  for (let e2 = 0; e2 < numExceptions; e2++) {
+    const pos = view.getUint16(positionsStart + e2 * 2, true);
     const dest = (outputOffset + pos) * byteSize;
-    outputBytes.set(source.subarray(e * byteSize, (e + 1) * byteSize), dest);
+    outputBytes.set(source.subarray(e2 * byteSize, (e2 + 1) * byteSize), dest);
   }
   reader.offset = valuesStart + numExceptions * byteSize;
 }
@@ -12810,31 +13297,31 @@ var init_column = __esm({
 function readRowGroup(options2, { metadata }, groupPlan) {
   const asyncColumns = [];
   const schemaTree2 = parquetSchema(metadata);
-  for (const chunk of groupPlan.chunks) {
-    const { path_in_schema: pathInSchema } = chunk.columnMetadata;
+  for (const chunk2 of groupPlan.chunks) {
+    const { path_in_schema: pathInSchema } = chunk2.columnMetadata;
     const schemaPath = getTreePath(schemaTree2, pathInSchema);
     const columnDecoder = {
       pathInSchema,
       element: schemaPath[schemaPath.length - 1].element,
       schemaPath,
       ...options2,
-      ...chunk.columnMetadata,
+      ...chunk2.columnMetadata,
       // merge after options, so a partial parsers object keeps the defaults
       parsers: { ...DEFAULT_PARSERS, ...options2.parsers }
     };
-    const { startByte, endByte } = chunk.range;
-    if ("pageLocations" in chunk) {
+    const { startByte, endByte } = chunk2.range;
+    if ("pageLocations" in chunk2) {
       asyncColumns.push({
         pathInSchema,
-        data: readSelectedPages(options2, groupPlan, chunk, chunk.pageLocations, columnDecoder)
+        data: readSelectedPages(options2, groupPlan, chunk2, chunk2.pageLocations, columnDecoder)
       });
-    } else if ("offsetIndex" in chunk) {
+    } else if ("offsetIndex" in chunk2) {
       asyncColumns.push({
         pathInSchema,
         // fetch offset index
-        data: Promise.resolve(options2.file.slice(chunk.offsetIndex.startByte, chunk.offsetIndex.endByte)).then((arrayBuffer) => {
+        data: Promise.resolve(options2.file.slice(chunk2.offsetIndex.startByte, chunk2.offsetIndex.endByte)).then((arrayBuffer) => {
           const pages = readOffsetIndex({ view: new DataView(arrayBuffer), offset: 0 }).page_locations;
-          return readSelectedPages(options2, groupPlan, chunk, pages, columnDecoder);
+          return readSelectedPages(options2, groupPlan, chunk2, pages, columnDecoder);
         })
       });
     } else {
@@ -12855,10 +13342,10 @@ function readRowGroup(options2, { metadata }, groupPlan) {
     asyncColumns
   };
 }
-async function readSelectedPages(options2, groupPlan, chunk, pages, columnDecoder) {
-  const { data_page_offset, dictionary_page_offset } = chunk.columnMetadata;
+async function readSelectedPages(options2, groupPlan, chunk2, pages, columnDecoder) {
+  const { data_page_offset, dictionary_page_offset } = chunk2.columnMetadata;
   const { selectStart, selectEnd } = groupPlan;
-  let { startByte, endByte } = chunk.range;
+  let { startByte, endByte } = chunk2.range;
   let skipped = -1;
   const hasDict = dictionary_page_offset || data_page_offset < pages[0].offset;
   for (let i = 0; i < pages.length; i++) {
@@ -12876,9 +13363,9 @@ async function readSelectedPages(options2, groupPlan, chunk, pages, columnDecode
   if (skipped < 0) skipped = 0;
   let view;
   if (hasDict && skipped) {
-    const dictLength = Number(pages[0].offset) - chunk.range.startByte;
+    const dictLength = Number(pages[0].offset) - chunk2.range.startByte;
     const [dictBuffer, dataBuffer] = await Promise.all([
-      options2.file.slice(chunk.range.startByte, Number(pages[0].offset)),
+      options2.file.slice(chunk2.range.startByte, Number(pages[0].offset)),
       options2.file.slice(startByte, endByte)
     ]);
     const combined = new Uint8Array(dictLength + dataBuffer.byteLength);
@@ -12886,7 +13373,7 @@ async function readSelectedPages(options2, groupPlan, chunk, pages, columnDecode
     combined.set(new Uint8Array(dataBuffer), dictLength);
     view = new DataView(combined.buffer);
   } else if (hasDict) {
-    view = new DataView(await options2.file.slice(chunk.range.startByte, endByte));
+    view = new DataView(await options2.file.slice(chunk2.range.startByte, endByte));
   } else {
     view = new DataView(await options2.file.slice(startByte, endByte));
   }
@@ -13201,16 +13688,16 @@ async function parquetRead(options2) {
     throw new Error('parquet includeRowIndex requires rowFormat: "object"');
   }
   const filterColumns = columnsNeededForFilter(filter);
-  let readColumns = columns;
+  let readColumns2 = columns;
   if (columns && filterColumns.length) {
     const selectedColumns = new Set(columns);
     const extraColumns = filterColumns.filter((column) => !selectedColumns.has(column));
-    if (extraColumns.length) readColumns = [...columns, ...extraColumns];
+    if (extraColumns.length) readColumns2 = [...columns, ...extraColumns];
   }
-  const readOptions = readColumns === columns ? options2 : { ...options2, columns: readColumns };
+  const readOptions = readColumns2 === columns ? options2 : { ...options2, columns: readColumns2 };
   const prepared = await prepareParquetRead(readOptions);
   const preparedOptions = prepared.options;
-  const requiresProjection = readColumns !== columns;
+  const requiresProjection = readColumns2 !== columns;
   const asyncGroups = readParquetPlan(preparedOptions, prepared.plan);
   if (!onComplete && !onChunk) {
     await awaitAllColumns(asyncGroups);
@@ -13244,7 +13731,7 @@ async function parquetRead(options2) {
     for (const asyncGroup of assembled) {
       const selectStart = asyncGroup.selectStart ?? Math.max(rowStart - asyncGroup.groupStart, 0);
       const selectEnd = asyncGroup.selectEnd ?? Math.min((rowEnd ?? Infinity) - asyncGroup.groupStart, asyncGroup.groupRows);
-      const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
+      const groupData = rowFormat === "object" ? await asyncGroupToRows(asyncGroup, selectStart, selectEnd, readColumns2, "object") : await asyncGroupToRows(asyncGroup, selectStart, selectEnd, columns, "array");
       if (options2.includeRowIndex) {
         for (let i = 0; i < groupData.length; i++) {
           Object.defineProperty(groupData[i], rowIndex, {
@@ -13299,7 +13786,7 @@ async function parquetReadColumn(options2) {
     const asyncColumn = group.asyncColumns.find((candidate) => candidate.pathInSchema[0] === column);
     if (!asyncColumn) throw new Error(`parquet column not found: ${column}`);
     const { data } = await asyncColumn.data;
-    for (const chunk of data) concat(columnData, chunk);
+    for (const chunk2 of data) concat(columnData, chunk2);
   }
   return columnData;
 }
@@ -13357,15 +13844,15 @@ async function parquetQuery(options2) {
     }
     return filteredRows.slice(rowStart, rowEnd);
   } else if (filter && orderBy) {
-    const readColumns = columns && !columns.includes(orderBy) ? [...columns, orderBy] : columns;
+    const readColumns2 = columns && !columns.includes(orderBy) ? [...columns, orderBy] : columns;
     const results = await parquetReadObjects({
       ...options2,
       rowStart: void 0,
       rowEnd: void 0,
-      columns: readColumns
+      columns: readColumns2
     });
     results.sort((a, b) => compare(a[orderBy], b[orderBy]));
-    if (readColumns !== columns) {
+    if (readColumns2 !== columns) {
       for (const row of results) {
         delete row[orderBy];
       }
@@ -13490,16 +13977,16 @@ async function asyncBufferFromFile(filename) {
     slice(start, end) {
       if (start === end) return Promise.resolve(new ArrayBuffer(0));
       const reader = createReadStream2(filename, { start, end: end === void 0 ? void 0 : end - 1 });
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         const chunks = [];
-        reader.on("data", (chunk) => chunks.push(chunk));
+        reader.on("data", (chunk2) => chunks.push(chunk2));
         reader.on("error", reject);
         reader.on("end", () => {
           const buffer = Buffer.concat(chunks);
           if (buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength) {
-            resolve11(buffer.buffer);
+            resolve13(buffer.buffer);
           } else {
-            resolve11(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
+            resolve13(buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength));
           }
         });
       });
@@ -13509,6 +13996,2211 @@ async function asyncBufferFromFile(filename) {
 var init_node = __esm({
   "node_modules/hyparquet/src/node.js"() {
     init_src();
+  }
+});
+
+// runners/evaluate/batch-view.ts
+function rowView(b) {
+  const rows = b.rows;
+  return {
+    columns: b.columns,
+    n: rows.length,
+    firstRow: b.firstRow,
+    lines: b.lines,
+    value: (r, c) => rows[r][c],
+    // The row path keeps the reader's own array (no copy), as before.
+    row: (r) => rows[r],
+    numbers: () => void 0,
+    exceptions: () => void 0
+  };
+}
+function columnarView(b) {
+  const { numbers, exceptions, text } = b;
+  const value2 = (r, c) => {
+    const num3 = numbers[c];
+    if (num3) {
+      const x = num3[r];
+      return x === x ? x : exceptions[c].get(r);
+    }
+    return text[c]?.[r];
+  };
+  return {
+    columns: b.columns,
+    n: b.n,
+    firstRow: b.firstRow,
+    lines: b.lines,
+    value: value2,
+    row: (r) => {
+      const out = new Array(b.columns.length);
+      for (let c = 0; c < out.length; c++) out[c] = value2(r, c);
+      return out;
+    },
+    numbers: (c) => numbers[c],
+    exceptions: (c) => exceptions[c]
+  };
+}
+var init_batch_view = __esm({
+  "runners/evaluate/batch-view.ts"() {
+    "use strict";
+  }
+});
+
+// runners/evaluate/document.ts
+var EVALUATION_SCHEMA_ID;
+var init_document = __esm({
+  "runners/evaluate/document.ts"() {
+    "use strict";
+    EVALUATION_SCHEMA_ID = "mlpipeline/evaluation@1";
+  }
+});
+
+// runners/evaluate/random.ts
+function mulberry32(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = a + 1831565813 >>> 0;
+    let t = a;
+    t = Math.imul(t ^ t >>> 15, t | 1);
+    t ^= t + Math.imul(t ^ t >>> 7, t | 61);
+    return ((t ^ t >>> 14) >>> 0) / 4294967296;
+  };
+}
+function shuffle(a, rand) {
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+var init_random = __esm({
+  "runners/evaluate/random.ts"() {
+    "use strict";
+  }
+});
+
+// runners/evaluate/metrics/sort.ts
+var init_sort = __esm({
+  "runners/evaluate/metrics/sort.ts"() {
+    "use strict";
+    init_sort_float64();
+  }
+});
+
+// runners/evaluate/metrics/summary.ts
+function percentileSorted(sorted, q) {
+  const n = sorted.length;
+  if (n === 0) return 0;
+  const pos = q / 100 * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo);
+}
+function median(values) {
+  const s = sortFloat64(Float64Array.from(values));
+  return percentileSorted(s, 50);
+}
+function mean(values) {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i];
+  return values.length ? s / values.length : 0;
+}
+function std(values) {
+  const m = mean(values);
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += (values[i] - m) ** 2;
+  return values.length ? Math.sqrt(s / values.length) : 0;
+}
+function safeDiv(a, b) {
+  return b === 0 ? 0 : a / b;
+}
+var init_summary = __esm({
+  "runners/evaluate/metrics/summary.ts"() {
+    "use strict";
+    init_sort();
+  }
+});
+
+// runners/evaluate/importance.ts
+async function permutationImportance(input) {
+  const base = await input.score(input.rows);
+  if (base === void 0) return [];
+  const sign = (METRIC_DIRECTIONS[input.metric] ?? "higher") === "higher" ? 1 : -1;
+  const rand = mulberry32(input.seed);
+  const out = [];
+  const rows = input.rows;
+  for (let f = 0; f < input.features.length; f++) {
+    const col = input.columnOf[f];
+    const original = rows.map((row) => row[col]);
+    const drops = [];
+    try {
+      for (let r = 0; r < input.repeats; r++) {
+        const shuffled = shuffle(original.slice(), rand);
+        for (let i = 0; i < rows.length; i++) rows[i][col] = shuffled[i];
+        const s = await input.score(rows);
+        drops.push(s === void 0 ? 0 : sign * (base - s));
+      }
+    } finally {
+      for (let i = 0; i < rows.length; i++) rows[i][col] = original[i];
+    }
+    out.push({ feature: input.features[f], drop: mean(drops), std: std(drops) });
+  }
+  return out.sort((a, b) => b.drop - a.drop);
+}
+var init_importance = __esm({
+  "runners/evaluate/importance.ts"() {
+    "use strict";
+    init_metrics();
+    init_random();
+    init_summary();
+  }
+});
+
+// runners/evaluate/cells.ts
+function cellLocation(p) {
+  const line = p.batch.lines?.[p.r];
+  return line === void 0 ? { file: p.file } : { file: p.file, line, column: p.columnIndex + 1 };
+}
+function rowNumber(p) {
+  return p.batch.firstRow + p.r;
+}
+function show(v) {
+  const s = typeof v === "string" ? v : JSON.stringify(v);
+  return s.length > 40 ? `${s.slice(0, 40)}\u2026` : s;
+}
+function badCell(p, what, value2, fix) {
+  const got = value2 === null || value2 === void 0 ? "is empty" : `is ${what} (${show(value2)})`;
+  return new InputError(`${p.column === "" ? "value" : `column '${p.column}'`} in row ${rowNumber(p)} ${got}`, { location: cellLocation(p), fix });
+}
+function toNumber2(v, p) {
+  let x;
+  if (typeof v === "number") x = v;
+  else if (typeof v === "string") x = v.trim() === "" ? NaN : +v;
+  else if (typeof v === "boolean") x = v ? 1 : 0;
+  else if (typeof v === "bigint") x = Number(v);
+  else x = NaN;
+  if (!Number.isFinite(x)) throw badCell(p(), "not a number", v, NUMBER_FIX);
+  return x;
+}
+function toInteger(v, p) {
+  if (typeof v === "bigint") return v;
+  const x = toNumber2(v, p);
+  if (!Number.isInteger(x)) throw badCell(p(), "not an integer", v, "the model takes int64 here: round the column or export the model with a float input");
+  return BigInt(x);
+}
+function toText2(v, p) {
+  if (v === null || v === void 0) throw badCell(p(), "", v, 'fill missing categorical values (e.g. with "missing") before evaluation');
+  return typeof v === "string" ? v : typeof v === "object" ? JSON.stringify(v) : String(v);
+}
+function toBool(v, p) {
+  if (typeof v === "boolean") return v;
+  if (v === "true" || v === "True" || v === "TRUE" || v === "1" || v === 1) return true;
+  if (v === "false" || v === "False" || v === "FALSE" || v === "0" || v === 0) return false;
+  throw badCell(p(), "not a boolean", v, "use true/false or 1/0");
+}
+function canonicalKey(v) {
+  if (typeof v === "number") return String(v);
+  if (typeof v === "bigint") return v.toString();
+  if (typeof v === "boolean") return v ? "true" : "false";
+  if (typeof v === "string") {
+    const t = v.trim();
+    if (t !== "" && Number.isFinite(+t)) return String(+t);
+    return v;
+  }
+  return JSON.stringify(v);
+}
+function parseDecimal2(s) {
+  const x = plainDecimal(s, 0, s.length);
+  if (x === x) return x;
+  return s.trim() === "" ? NaN : +s;
+}
+var NUMBER_FIX;
+var init_cells = __esm({
+  "runners/evaluate/cells.ts"() {
+    "use strict";
+    init_errors();
+    init_values();
+    NUMBER_FIX = "clean or impute the value before evaluation (NaN, empty and non-numeric feature values cannot be fed to the model)";
+  }
+});
+
+// runners/evaluate/interner.ts
+var Interner;
+var init_interner = __esm({
+  "runners/evaluate/interner.ts"() {
+    "use strict";
+    Interner = class {
+      /** Key of each id. */
+      keys = [];
+      /** The value recorded with each key when it was first seen. */
+      values = [];
+      ids = /* @__PURE__ */ new Map();
+      /** The id of `key`; a new key gets the next id and keeps `value`. */
+      id(key, value2) {
+        let id = this.ids.get(key);
+        if (id === void 0) {
+          id = this.keys.length;
+          this.ids.set(key, id);
+          this.keys.push(key);
+          this.values.push(value2);
+        }
+        return id;
+      }
+    };
+  }
+});
+
+// runners/evaluate/labels.ts
+function sortKeys(keys) {
+  if (keys.every(isNumeric)) return [...keys].sort((a, b) => +a - +b);
+  return [...keys].sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
+}
+function resolveClasses(opts) {
+  const { interner, trueIds, task } = opts;
+  let keys;
+  if (opts.configured) {
+    keys = opts.configured.map(canonicalKey);
+    const known = new Set(keys);
+    for (const id of trueIds) {
+      if (!known.has(interner.keys[id])) {
+        const seen = interner.firstSeen[id];
+        throw new InputError(`label '${interner.keys[id]}' in column '${opts.label}'${seen ? ` (row ${seen.row})` : ""} is not one of model.classes [${keys.join(", ")}]`, {
+          location: seen?.location,
+          fix: "add the label to model.classes (in the model's output order), or drop those rows from the evaluation data"
+        });
+      }
+    }
+  } else {
+    keys = sortKeys([...opts.defaultIds ?? trueIds].map((id) => interner.keys[id]));
+    if (task === "binary-classification" && keys.length < 2) {
+      const k = keys[0];
+      if (k === "0" || k === "1") keys = ["0", "1"];
+      else if (k === "false" || k === "true") keys = ["false", "true"];
+    }
+  }
+  if (task === "binary-classification" && keys.length !== 2) {
+    throw new InputError(
+      `binary-classification needs exactly 2 classes, but ${opts.configured ? "model.classes lists" : `column '${opts.label}' (with the model's predicted labels) has`} ${keys.length}: ${keys.slice(0, 10).join(", ")}`,
+      { fix: keys.length > 2 ? "use task: multiclass-classification, or set model.classes" : "set model.classes to the two class labels, negative first" }
+    );
+  }
+  if (opts.probColumns !== void 0 && opts.probColumns !== keys.length && !(task === "binary-classification" && opts.probColumns === 1)) {
+    throw new InputError(
+      `${opts.modelDisplay} outputs ${opts.probColumns} probability columns, but there are ${keys.length} classes (${keys.slice(0, 10).join(", ")})`,
+      { location: { file: opts.modelDisplay }, fix: "set model.classes to the model's classes in its output order" }
+    );
+  }
+  const pos = new Map(keys.map((k, i) => [k, i]));
+  const index = new Int32Array(interner.keys.length);
+  interner.keys.forEach((k, id) => index[id] = pos.get(k) ?? -1);
+  const labels = keys.every(isNumeric) ? keys.map(Number) : keys;
+  return { keys, labels, index };
+}
+var LabelInterner, isNumeric;
+var init_labels = __esm({
+  "runners/evaluate/labels.ts"() {
+    "use strict";
+    init_errors();
+    init_cells();
+    init_interner();
+    LabelInterner = class {
+      interned = new Interner();
+      /** Canonical key of each id. */
+      keys = this.interned.keys;
+      /** A raw value per key, to report classes as numbers when they were numbers. */
+      raw = this.interned.values;
+      /** Where each key was first seen as a true label (undefined when only a model predicted it). */
+      firstSeen = [];
+      id(v, seen) {
+        const id = this.interned.id(canonicalKey(v), v);
+        if (id === this.firstSeen.length) this.firstSeen.push(seen?.());
+        else if (seen && this.firstSeen[id] === void 0) this.firstSeen[id] = seen();
+        return id;
+      }
+    };
+    isNumeric = (k) => k !== "" && Number.isFinite(+k);
+  }
+});
+
+// runners/evaluate/io-plan.ts
+function inputType(model, info2) {
+  if (!info2.isTensor || !SUPPORTED_INPUT_TYPES.includes(info2.type)) {
+    throw new InputError(`model input '${info2.name}' has type ${info2.type || "non-tensor"}, which mlpipeline cannot feed`, {
+      location: { file: model.display },
+      fix: `export the model with ${SUPPORTED_INPUT_TYPES.join(", ")} tensor inputs`
+    });
+  }
+  return info2.type;
+}
+function planInputs(model, opts) {
+  const { columns, label: label2, dataFile } = opts;
+  const has = new Set(columns);
+  const inputs = model.inputs;
+  let mode = opts.input?.mode;
+  if (!mode) {
+    if (inputs.length > 1) mode = "columns";
+    else {
+      const only = inputs[0];
+      const last = only.shape[only.shape.length - 1];
+      const oneWide = only.shape.length <= 1 || last === 1;
+      const featuresAreIt = !opts.features || opts.features.length === 1 && opts.features[0] === only.name;
+      mode = has.has(only.name) && only.name !== label2 && oneWide && featuresAreIt ? "columns" : "tensor";
+    }
+  }
+  if (mode === "columns") {
+    const missing = inputs.filter((i) => !has.has(i.name)).map((i) => i.name);
+    if (missing.length) {
+      throw new InputError(
+        `model input${missing.length > 1 ? "s" : ""} ${missing.map((m) => `'${m}'`).join(", ")} ha${missing.length > 1 ? "ve" : "s"} no column of that name in ${dataFile} (columns: ${columns.join(", ")})`,
+        { location: { file: model.display }, fix: "name the data columns like the model inputs, or export the model with one [N, F] input and list model.features" }
+      );
+    }
+    const cols = inputs.map((i) => ({ name: i.name, type: inputType(model, i), column: i.name, rank2: i.shape.length === 2 }));
+    return { mode, features: cols.map((c) => c.column), columns: cols };
+  }
+  let input;
+  if (opts.input?.name) {
+    input = inputs.find((i) => i.name === opts.input.name);
+    if (!input) {
+      throw new InputError(`model has no input '${opts.input.name}' (inputs: ${inputs.map((i) => i.name).join(", ")})`, {
+        location: { file: model.display },
+        fix: "set model.input.name to one of the model inputs"
+      });
+    }
+  } else if (inputs.length === 1) input = inputs[0];
+  else {
+    throw new InputError(`model has ${inputs.length} inputs (${inputs.map((i) => i.name).join(", ")}); tensor mode needs one`, {
+      location: { file: model.display },
+      fix: "set model.input.mode: columns to feed one input per column, or model.input.name"
+    });
+  }
+  const type = inputType(model, input);
+  const features = opts.features ?? columns.filter((c) => c !== label2);
+  const absent = features.filter((f) => !has.has(f));
+  if (absent.length) {
+    throw new InputError(`feature${absent.length > 1 ? "s" : ""} ${absent.map((f) => `'${f}'`).join(", ")} not found in ${dataFile} (columns: ${columns.join(", ")})`, {
+      // The list in mlpipeline.yaml is where the typo is, when the features came from there.
+      location: opts.featureAt?.(absent[0]) ?? { file: dataFile },
+      fix: "list the model features present in the data under model.features (or --features a,b,c)"
+    });
+  }
+  const shape = input.shape;
+  const width = shape.length === 2 ? shape[1] : void 0;
+  if (shape.length > 2) {
+    throw new InputError(`model input '${input.name}' has ${shape.length} dimensions; mlpipeline feeds tabular [N, F] tensors`, {
+      location: { file: model.display }
+    });
+  }
+  if (typeof width === "number" && width !== features.length) {
+    throw new InputError(
+      `model input '${input.name}' expects ${width} features but ${features.length} feature columns were given (${features.join(", ")})`,
+      {
+        location: { file: model.display },
+        fix: `set model.features (or --features) to the ${width} columns the model was trained on, in training order`
+      }
+    );
+  }
+  return { mode: "tensor", features, tensor: { name: input.name, type } };
+}
+function planOutputs(model, task, spec = {}) {
+  const byName = new Map(model.outputs.map((o) => [o.name, o]));
+  const nonTensor = model.outputs.filter((o) => !o.isTensor);
+  const zipmapError = (name) => new InputError(`model output '${name}' is a sequence of maps (e.g. sklearn-onnx's ZipMap), not a tensor; mlpipeline reads tensor outputs`, {
+    location: { file: model.display },
+    fix: ZIPMAP_FIX
+  });
+  const named = (key) => {
+    const n = spec?.[key];
+    if (n === void 0) return void 0;
+    const o = byName.get(n);
+    if (!o) {
+      throw new InputError(`model.outputs.${key} names '${n}', but the model has no such output (outputs: ${[...byName.keys()].join(", ")})`, {
+        location: { file: model.display },
+        fix: `set model.outputs.${key} to one of the model outputs`
+      });
+    }
+    if (!o.isTensor) throw zipmapError(n);
+    return n;
+  };
+  const tensors = model.outputs.filter((o) => o.isTensor);
+  if (task === "regression") {
+    const prediction = named("prediction") ?? (tensors.find((o) => isFloat(o) && rank1ish(o) && /variable|predict|output|value|y/i.test(o.name)) ?? tensors.find((o) => isFloat(o) && (rank1ish(o) || o.shape.length === 0)) ?? tensors.find(isFloat))?.name;
+    if (!prediction) {
+      if (nonTensor[0]) throw zipmapError(nonTensor[0].name);
+      throw new InputError(`model has no float output to read regression predictions from (outputs: ${describe(model)})`, {
+        location: { file: model.display },
+        fix: "export the model with a float [N] or [N, 1] output, or name it under model.outputs.prediction"
+      });
+    }
+    return { prediction };
+  }
+  const plan = {};
+  plan.probabilities = named("probabilities");
+  plan.score = named("score");
+  plan.label = named("label");
+  if (!plan.probabilities && !plan.score) {
+    const floats = tensors.filter(isFloat).filter((o) => o.name !== plan.label);
+    const prob2d = floats.filter((o) => o.shape.length === 2 && o.shape[1] !== 1);
+    const pick = prob2d.find((o) => /prob/i.test(o.name)) ?? prob2d[0];
+    if (pick && typeof pick.shape[1] === "number") plan.probabilities = pick.name;
+    else if (pick) plan.probabilitiesOrScore = pick.name;
+    else {
+      const score = floats.find((o) => rank1ish(o)) ?? floats.find((o) => o.shape.length === 0);
+      if (score && score.shape.length === 0) plan.probabilitiesOrScore = score.name;
+      else if (score) plan.score = score.name;
+    }
+  }
+  if (!plan.label) plan.label = tensors.find((o) => isLabelType(o) && (rank1ish(o) || o.shape.length === 0))?.name;
+  const hasScores = plan.probabilities || plan.score || plan.probabilitiesOrScore;
+  if (!hasScores && nonTensor[0]) throw zipmapError(nonTensor[0].name);
+  if (!hasScores && !plan.label) {
+    throw new InputError(`model has no output to read class probabilities or labels from (outputs: ${describe(model)})`, {
+      location: { file: model.display },
+      fix: "export a float [N, C] probabilities output (or a [N] score for binary tasks), or name it under model.outputs"
+    });
+  }
+  if (task === "binary-classification" && plan.score === void 0 && plan.probabilitiesOrScore === void 0 && plan.probabilities === void 0 && !plan.label) {
+    throw new InputError("model gives neither scores nor labels", { location: { file: model.display } });
+  }
+  return plan;
+}
+function describe(model) {
+  return model.outputs.map((o) => o.isTensor ? `${o.name} ${o.type}[${o.shape.join(", ")}]` : `${o.name} (not a tensor)`).join("; ");
+}
+function fetchNames(plan) {
+  const scores = plan.probabilities ?? plan.probabilitiesOrScore ?? plan.score;
+  return [scores, scores ? void 0 : plan.label, plan.prediction].filter((x) => x !== void 0);
+}
+var SUPPORTED_INPUT_TYPES, ZIPMAP_FIX, isFloat, isLabelType, rank1ish;
+var init_io_plan = __esm({
+  "runners/evaluate/io-plan.ts"() {
+    "use strict";
+    init_errors();
+    SUPPORTED_INPUT_TYPES = ["float32", "float64", "int64", "int32", "string", "bool"];
+    ZIPMAP_FIX = "re-export the model without ZipMap so probabilities are a plain [N, C] tensor: with skl2onnx, convert_sklearn(model, ..., options={id(model): {'zipmap': False}}) (or to_onnx(..., options={'zipmap': False}))";
+    isFloat = (t) => t.isTensor && (t.type === "float32" || t.type === "float64" || t.type === "float16");
+    isLabelType = (t) => t.isTensor && ["int64", "int32", "string", "bool", "uint8"].includes(t.type);
+    rank1ish = (t) => t.shape.length === 1 || t.shape.length === 2 && t.shape[1] === 1;
+  }
+});
+
+// runners/evaluate/onnx-session.ts
+import { createHash as createHash3 } from "node:crypto";
+function loadOrt() {
+  ortPromise ??= import("onnxruntime-node").then((m) => m.InferenceSession ? m : m.default);
+  return ortPromise;
+}
+function infos(meta) {
+  return meta.map(
+    (m) => m.isTensor ? { name: m.name, isTensor: true, type: String(m.type), shape: [...m.shape] } : { name: m.name, isTensor: false, type: "", shape: [] }
+  );
+}
+async function loadOnnxModel(bytes, display) {
+  const ort = await loadOrt();
+  let session;
+  try {
+    session = await ort.InferenceSession.create(bytes, SESSION_OPTIONS);
+  } catch (e2) {
+    const msg = e2.message ?? String(e2);
+    if (/protobuf parsing failed|Failed to load model/i.test(msg) && /protobuf/i.test(msg)) {
+      throw new InputError(`${display} is not an ONNX model (onnxruntime could not parse it)`, {
+        location: { file: display },
+        fix: "point model.path or --model at a .onnx file exported from your framework (e.g. skl2onnx, torch.onnx.export, tf2onnx)"
+      });
+    }
+    throw new InputError(`onnxruntime cannot load ${display}: ${msg.split("\n")[0]}`, {
+      location: { file: display },
+      fix: "check that the file is a complete ONNX model exported with an opset onnxruntime supports"
+    });
+  }
+  return {
+    display,
+    bytes,
+    sha256: createHash3("sha256").update(bytes).digest("hex"),
+    ort,
+    session,
+    inputs: infos(session.inputMetadata),
+    outputs: infos(session.outputMetadata)
+  };
+}
+var ortPromise, SESSION_OPTIONS;
+var init_onnx_session = __esm({
+  "runners/evaluate/onnx-session.ts"() {
+    "use strict";
+    init_errors();
+    SESSION_OPTIONS = { graphOptimizationLevel: "all", logSeverityLevel: 3 };
+  }
+});
+
+// runners/evaluate/feeds.ts
+var FeedEncoder;
+var init_feeds = __esm({
+  "runners/evaluate/feeds.ts"() {
+    "use strict";
+    init_cells();
+    FeedEncoder = class {
+      constructor(ort, plan, columns, dataFile) {
+        this.ort = ort;
+        this.plan = plan;
+        this.dataFile = dataFile;
+        const idx = new Map(columns.map((c, i) => [c, i]));
+        this.colIndex = plan.features.map((f) => idx.get(f));
+      }
+      ort;
+      plan;
+      dataFile;
+      colIndex;
+      encode(rows, meta) {
+        const n = rows.length;
+        if (this.plan.mode === "tensor") {
+          const f = this.plan.features.length;
+          const t = this.plan.tensor;
+          return { [t.name]: this.tensor(t.type, rows, meta, 0, f, [n, f]) };
+        }
+        const feeds = {};
+        this.plan.columns.forEach((c, k) => {
+          feeds[c.name] = this.tensor(c.type, rows, meta, k, 1, c.rank2 ? [n, 1] : [n]);
+        });
+        return feeds;
+      }
+      /**
+       * The same tensors from a BatchView. Numeric columns of a columnar batch are copied from their
+       * Float64Array; their exceptions (and text columns) convert exactly as `encode` converts raw
+       * cells, and the first bad cell in row-major order is the one reported, as `encode` would.
+       */
+      encodeView(view) {
+        const n = view.n;
+        if (this.plan.mode === "tensor") {
+          const f = this.plan.features.length;
+          const t = this.plan.tensor;
+          return { [t.name]: this.viewTensor(t.type, view, 0, f, [n, f]) };
+        }
+        const feeds = {};
+        this.plan.columns.forEach((c, k) => {
+          feeds[c.name] = this.viewTensor(c.type, view, k, 1, c.rank2 ? [n, 1] : [n]);
+        });
+        return feeds;
+      }
+      viewTensor(type, view, from, width, dims) {
+        if (type !== "float32" && type !== "float64") {
+          const rows = Array.from({ length: view.n }, (_, r) => view.row(r));
+          return this.tensor(type, rows, view, from, width, dims);
+        }
+        const n = view.n;
+        const cols = this.colIndex;
+        const data = type === "float32" ? new Float32Array(n * width) : new Float64Array(n * width);
+        let bad = -1;
+        const convert2 = (v, at3) => {
+          const x = typeof v === "number" ? v : typeof v === "string" && v !== "" ? parseDecimal2(v) : NaN;
+          if (Number.isFinite(x)) return x;
+          if (bad < 0 || at3 < bad) bad = at3;
+          return 0;
+        };
+        for (let j = 0; j < width; j++) {
+          const c = cols[from + j];
+          const num3 = view.numbers(c);
+          if (num3) {
+            for (let r = 0, o = j; r < n; r++, o += width) data[o] = num3[r];
+            const exc = view.exceptions(c);
+            if (exc) for (const [r, v] of exc) data[r * width + j] = convert2(v, r * width + j);
+          } else {
+            for (let r = 0, o = j; r < n; r++, o += width) data[o] = convert2(view.value(r, c), o);
+          }
+        }
+        if (bad >= 0) {
+          const r = Math.floor(bad / width);
+          const j = bad % width;
+          const c = cols[from + j];
+          toNumber2(view.value(r, c), () => ({ file: this.dataFile, batch: view, r, column: this.plan.features[from + j], columnIndex: c }));
+        }
+        return new this.ort.Tensor(type, data, dims);
+      }
+      /** Fill a tensor from features [from, from + width) of each row. */
+      tensor(type, rows, meta, from, width, dims) {
+        const n = rows.length;
+        const cols = this.colIndex;
+        const place = (r, k) => () => ({
+          file: this.dataFile,
+          batch: meta,
+          r,
+          column: this.plan.features[k],
+          columnIndex: cols[k]
+        });
+        switch (type) {
+          case "float32":
+          case "float64": {
+            const data = type === "float32" ? new Float32Array(n * width) : new Float64Array(n * width);
+            for (let r = 0; r < n; r++) {
+              const row = rows[r];
+              for (let j = 0; j < width; j++) {
+                const v = row[cols[from + j]];
+                const x = typeof v === "number" ? v : typeof v === "string" && v !== "" ? parseDecimal2(v) : NaN;
+                data[r * width + j] = Number.isFinite(x) ? x : toNumber2(v, place(r, from + j));
+              }
+            }
+            return new this.ort.Tensor(type, data, dims);
+          }
+          case "int64": {
+            const data = new BigInt64Array(n * width);
+            for (let r = 0; r < n; r++) for (let j = 0; j < width; j++) data[r * width + j] = toInteger(rows[r][cols[from + j]], place(r, from + j));
+            return new this.ort.Tensor("int64", data, dims);
+          }
+          case "int32": {
+            const data = new Int32Array(n * width);
+            for (let r = 0; r < n; r++) for (let j = 0; j < width; j++) data[r * width + j] = Number(toInteger(rows[r][cols[from + j]], place(r, from + j)));
+            return new this.ort.Tensor("int32", data, dims);
+          }
+          case "bool": {
+            const data = new Uint8Array(n * width);
+            for (let r = 0; r < n; r++) for (let j = 0; j < width; j++) data[r * width + j] = toBool(rows[r][cols[from + j]], place(r, from + j)) ? 1 : 0;
+            return new this.ort.Tensor("bool", data, dims);
+          }
+          case "string": {
+            const data = new Array(n * width);
+            for (let r = 0; r < n; r++) for (let j = 0; j < width; j++) data[r * width + j] = toText2(rows[r][cols[from + j]], place(r, from + j));
+            return new this.ort.Tensor("string", data, dims);
+          }
+        }
+      }
+    };
+  }
+});
+
+// runners/evaluate/fixed-batch.ts
+function fixedBatchOf(model) {
+  let b;
+  for (const i of model.inputs) {
+    const d = i.shape[0];
+    if (!i.isTensor || typeof d !== "number" || d < 1) continue;
+    if (b !== void 0 && b !== d) {
+      throw new InputError(`${model.display} declares different fixed batch sizes on its inputs (${b} and ${d})`, {
+        location: { file: model.display },
+        fix: "export the model with the same (or a dynamic) first dimension on every input"
+      });
+    }
+    b = d;
+  }
+  return b;
+}
+function rowSize(dims) {
+  let s = 1;
+  for (let k = 1; k < dims.length; k++) s *= dims[k];
+  return s;
+}
+function alloc(like, n) {
+  if (Array.isArray(like)) return new Array(n).fill("");
+  const C = like.constructor;
+  return new C(n);
+}
+function copyRows(src, from, to, dst, at3, rs) {
+  if (Array.isArray(src)) {
+    for (let k = from * rs; k < to * rs; k++) dst[at3 * rs + (k - from * rs)] = src[k];
+    return;
+  }
+  dst.set(src.subarray(from * rs, to * rs), at3 * rs);
+}
+function chunk(ort, t, from, k, b) {
+  const rs = rowSize(t.dims);
+  const data = alloc(t.data, b * rs);
+  copyRows(t.data, from, from + k, data, 0, rs);
+  for (let p = k; p < b; p++) copyRows(t.data, from + k - 1, from + k, data, p, rs);
+  return new ort.Tensor(t.type, data, [b, ...t.dims.slice(1)]);
+}
+async function runFixedBatch(model, feeds, fetch2, b) {
+  const first = Object.values(feeds)[0];
+  const n = first?.dims[0] ?? 0;
+  if (n === b) return await model.session.run(feeds, fetch2);
+  const parts = [];
+  const sizes = [];
+  for (let i = 0; i < n; i += b) {
+    const k = Math.min(b, n - i);
+    const f = {};
+    for (const [name, t] of Object.entries(feeds)) f[name] = chunk(model.ort, t, i, k, b);
+    parts.push(await model.session.run(f, fetch2));
+    sizes.push(k);
+  }
+  const out = {};
+  for (const name of Object.keys(parts[0] ?? {})) {
+    const t0 = parts[0][name];
+    if (t0.dims[0] !== b) {
+      throw new InputError(`${model.display} has a fixed batch size of ${b}, but its output '${name}' has shape [${t0.dims.join(", ")}], not one row per input row`, {
+        location: { file: model.display },
+        fix: 'export the model with a dynamic batch dimension (e.g. torch.onnx.export(..., dynamic_axes={"input": {0: "N"}}))'
+      });
+    }
+    const rs = rowSize(t0.dims);
+    const data = alloc(t0.data, n * rs);
+    let at3 = 0;
+    parts.forEach((p, j) => {
+      copyRows(p[name].data, 0, sizes[j], data, at3, rs);
+      at3 += sizes[j];
+    });
+    out[name] = new model.ort.Tensor(t0.type, data, [n, ...t0.dims.slice(1)]);
+  }
+  return out;
+}
+var init_fixed_batch = __esm({
+  "runners/evaluate/fixed-batch.ts"() {
+    "use strict";
+    init_errors();
+  }
+});
+
+// runners/evaluate/growable.ts
+var Growable, f642, i32;
+var init_growable = __esm({
+  "runners/evaluate/growable.ts"() {
+    "use strict";
+    Growable = class {
+      constructor(ctor, initial = 4096) {
+        this.ctor = ctor;
+        this.buf = new ctor(initial);
+      }
+      ctor;
+      buf;
+      length = 0;
+      reserve(extra) {
+        if (this.length + extra <= this.buf.length) return;
+        let cap = this.buf.length * 2;
+        while (cap < this.length + extra) cap *= 2;
+        const next = new this.ctor(cap);
+        next.set(this.buf.subarray(0, this.length));
+        this.buf = next;
+      }
+      push(v) {
+        this.reserve(1);
+        this.buf[this.length++] = v;
+      }
+      /** Append `n` values, written by `fill(target, offset)`. */
+      pushMany(n, fill2) {
+        this.reserve(n);
+        fill2(this.buf, this.length);
+        this.length += n;
+      }
+      /** The values so far (a view; copy it before pushing more). */
+      view() {
+        return this.buf.subarray(0, this.length);
+      }
+    };
+    f642 = () => new Growable(Float64Array);
+    i32 = () => new Growable(Int32Array);
+  }
+});
+
+// runners/evaluate/runner.ts
+import { performance as performance2 } from "node:perf_hooks";
+var ModelRunner;
+var init_runner = __esm({
+  "runners/evaluate/runner.ts"() {
+    "use strict";
+    init_errors();
+    init_feeds();
+    init_fixed_batch();
+    init_io_plan();
+    init_growable();
+    ModelRunner = class {
+      constructor(model, plan, outputs, task, columns, dataFile, interner) {
+        this.model = model;
+        this.plan = plan;
+        this.outputs = outputs;
+        this.task = task;
+        this.interner = interner;
+        this.encoder = new FeedEncoder(model.ort, plan, columns, dataFile);
+        this.planKey = JSON.stringify(plan);
+        this.fetch = fetchNames(outputs);
+        this.fixedBatch = fixedBatchOf(model);
+      }
+      model;
+      plan;
+      outputs;
+      task;
+      interner;
+      encoder;
+      planKey;
+      fetch;
+      /** Columns per row in `values` (binary: 1, multiclass: C, regression: 1), once known. */
+      width;
+      /** Probability columns the model declares (binary with a score: 1). */
+      probColumns;
+      scoreIsProbability = true;
+      /** Time spent in session.run on the batches after the first, and their rows (see consume). */
+      runSeconds = 0;
+      timedRows = 0;
+      /** The first batch's feeds, kept only until a second batch arrives (see throughput). */
+      firstFeeds;
+      batches = 0;
+      values = f642();
+      labelIds = i32();
+      predictedIds = /* @__PURE__ */ new Set();
+      /** Fixed batch size of the model's inputs (`[32, 8]`), fed by runFixedBatch; undefined = dynamic. */
+      fixedBatch;
+      run(f) {
+        if (this.fixedBatch !== void 0) return runFixedBatch(this.model, f, this.fetch, this.fixedBatch);
+        return this.model.session.run(f, this.fetch);
+      }
+      /** Run one batch and keep its results. `feeds` may be shared with another model of the same input plan. */
+      async consume(rows, meta, feeds) {
+        const f = feeds ?? this.encoder.encode(rows, meta);
+        const first = this.batches++ === 0;
+        this.firstFeeds = first ? f : void 0;
+        const t0 = performance2.now();
+        const out = await this.predict(rows, meta, f);
+        if (!first) {
+          this.runSeconds += (performance2.now() - t0) / 1e3;
+          this.timedRows += rows.length;
+        }
+        if (out.values) {
+          const v = out.values;
+          this.values.pushMany(v.length, (t, o) => t.set(v, o));
+        }
+        if (out.labelIds) {
+          const l = out.labelIds;
+          this.labelIds.pushMany(l.length, (t, o) => t.set(l, o));
+        }
+      }
+      async predict(rows, meta, feeds) {
+        const n = rows.length;
+        const f = feeds ?? this.encoder.encode(rows, meta);
+        let res;
+        try {
+          res = await this.run(f);
+        } catch (e2) {
+          throw new InputError(`onnxruntime failed to run ${this.model.display} on rows ${meta.firstRow}\u2013${meta.firstRow + n - 1}: ${(e2.message ?? String(e2)).split("\n")[0]}`, {
+            location: { file: this.model.display },
+            fix: "check that model.features / model.input match what the model was trained on"
+          });
+        }
+        return this.read(res, n, meta);
+      }
+      read(res, n, meta) {
+        const o = this.outputs;
+        let values = null;
+        let labelIds = null;
+        if (this.task === "regression") {
+          values = this.floats(res[o.prediction], n, o.prediction, 1, meta);
+        } else {
+          if (o.probabilitiesOrScore) {
+            const t = res[o.probabilitiesOrScore];
+            const w = t.dims.length === 2 ? t.dims[1] : 1;
+            if (w > 1) o.probabilities = o.probabilitiesOrScore;
+            else o.score = o.probabilitiesOrScore;
+            o.probabilitiesOrScore = void 0;
+          }
+          if (o.probabilities) {
+            const t = res[o.probabilities];
+            const c = t.dims.length === 2 ? t.dims[1] : 1;
+            this.probColumns ??= c;
+            if (this.task === "binary-classification") {
+              if (c === 2) values = this.column(t, n, 1, 2, o.probabilities, meta);
+              else if (c === 1) values = this.floats(t, n, o.probabilities, 1, meta);
+              else {
+                throw new InputError(`${this.model.display} outputs ${c} probability columns in '${o.probabilities}', but the task is binary-classification`, {
+                  location: { file: this.model.display },
+                  fix: "use task: multiclass-classification, or a binary model"
+                });
+              }
+            } else values = this.floats(t, n, o.probabilities, c, meta);
+          } else if (o.score) {
+            this.probColumns ??= 1;
+            if (this.task === "multiclass-classification") {
+              throw new InputError(`${this.model.display} outputs a single score '${o.score}', but the task is multiclass-classification`, {
+                location: { file: this.model.display },
+                fix: "export a [N, C] probabilities output, or name it under model.outputs.probabilities"
+              });
+            }
+            values = this.floats(res[o.score], n, o.score, 1, meta);
+          }
+          if (o.label && res[o.label]) labelIds = this.labels(res[o.label], n);
+        }
+        if (values && this.task === "binary-classification" && this.scoreIsProbability) {
+          for (let i = 0; i < values.length; i++) {
+            if (values[i] < 0 || values[i] > 1) {
+              this.scoreIsProbability = false;
+              break;
+            }
+          }
+        }
+        this.width ??= values && n ? values.length / n : void 0;
+        return { n, values, labelIds };
+      }
+      check(t, n, name, width) {
+        const d = t.dims;
+        const ok = d.length === 1 && d[0] === n && width === 1 || d.length === 2 && d[0] === n && d[1] === width || d.length === 0 && n === 1 && width === 1;
+        if (!ok) {
+          throw new InputError(`${this.model.display} output '${name}' has shape [${d.join(", ")}] for ${n} rows; expected [${n}${width === 1 ? "" : `, ${width}`}]`, {
+            location: { file: this.model.display },
+            fix: "name the right output under model.outputs"
+          });
+        }
+        if (t.type !== "float32" && t.type !== "float64") {
+          throw new InputError(`${this.model.display} output '${name}' is ${t.type}; expected float32 or float64`, { location: { file: this.model.display } });
+        }
+      }
+      nanError(name, meta, i) {
+        return new InputError(`${this.model.display} output '${name}' is NaN for row ${meta.firstRow + i}`, {
+          location: { file: this.model.display },
+          fix: "check the input values of that row; the model cannot score it"
+        });
+      }
+      floats(t, n, name, width, meta) {
+        this.check(t, n, name, width);
+        const src = t.data;
+        const out = new Float64Array(src);
+        for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) throw this.nanError(name, meta, Math.floor(i / width));
+        return out;
+      }
+      column(t, n, col, width, name, meta) {
+        this.check(t, n, name, width);
+        const src = t.data;
+        const out = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          const v = src[i * width + col];
+          if (v !== v) throw this.nanError(name, meta, i);
+          out[i] = v;
+        }
+        return out;
+      }
+      labels(t, n) {
+        const data = t.data;
+        if (data.length !== n) {
+          throw new InputError(`${this.model.display} label output has ${data.length} values for ${n} rows`, { location: { file: this.model.display } });
+        }
+        const out = new Int32Array(n);
+        let lastRaw = /* @__PURE__ */ Symbol("none");
+        let lastId = -1;
+        for (let i = 0; i < n; i++) {
+          const v = data[i];
+          if (v !== lastRaw) {
+            lastRaw = v;
+            lastId = this.interner.id(typeof v === "bigint" ? Number(v) : v);
+            this.predictedIds.add(lastId);
+          }
+          out[i] = lastId;
+        }
+        return out;
+      }
+      /** Everything consumed so far, for metrics. */
+      predictions() {
+        return {
+          task: this.task,
+          display: this.model.display,
+          values: this.values.length ? this.values.view() : null,
+          labelIds: this.labelIds.length ? this.labelIds.view() : null,
+          scoreIsProbability: this.scoreIsProbability
+        };
+      }
+      /**
+       * Rows per second of batched inference (run + reading the outputs) over every batch but the
+       * first. With a single batch, that batch is run once more, now warm, and timed.
+       */
+      async throughput() {
+        if (this.timedRows === 0 && this.firstFeeds) {
+          const f = this.firstFeeds;
+          this.firstFeeds = void 0;
+          const n = Object.values(f)[0].dims[0] ?? 1;
+          const t0 = performance2.now();
+          await this.predict({ length: n }, { firstRow: 1 }, f);
+          this.runSeconds = (performance2.now() - t0) / 1e3;
+          this.timedRows = n;
+        }
+        return this.runSeconds > 0 ? this.timedRows / this.runSeconds : 0;
+      }
+      /** Milliseconds per single-row call, after `warmup` unmeasured calls. */
+      async latency(rows, meta, samples, warmup) {
+        const times = [];
+        if (rows.length === 0) return times;
+        for (let k = 0; k < warmup + samples; k++) {
+          const i = k % rows.length;
+          const feeds = this.encoder.encode([rows[i]], meta[i]);
+          const t0 = performance2.now();
+          await this.run(feeds);
+          const dt = performance2.now() - t0;
+          if (k >= warmup) times.push(dt);
+        }
+        return times;
+      }
+    };
+  }
+});
+
+// runners/evaluate/model-set.ts
+function droppedBaseline(name, source, err) {
+  if (!(err instanceof InputError)) throw err;
+  return { name, source, reason: `the baseline cannot be evaluated on these rows: ${err.message}` };
+}
+var ModelSet;
+var init_model_set = __esm({
+  "runners/evaluate/model-set.ts"() {
+    "use strict";
+    init_errors();
+    init_internal_error();
+    init_io_plan();
+    init_onnx_session();
+    init_runner();
+    ModelSet = class _ModelSet {
+      constructor(candidateModel, candidateBytes, baselines, missing) {
+        this.candidateModel = candidateModel;
+        this.candidateBytes = candidateBytes;
+        this.baselines = baselines;
+        this.missing = missing;
+      }
+      candidateModel;
+      candidateBytes;
+      baselines;
+      missing;
+      /** The candidate, then the baselines still evaluated; filled by `plan`. */
+      evaluated = [];
+      /** Open an ONNX session for the candidate and every baseline that has a model. */
+      static async open(input) {
+        const candidate = await loadOnnxModel(input.model.bytes, input.model.display);
+        const missing = [];
+        const opened = [];
+        for (const b of input.baselines ?? []) {
+          if (!b.model) missing.push({ name: b.name, source: b.source, reason: b.missingReason ?? "no baseline model found" });
+          else opened.push({ input: b, bytes: b.model.bytes, model: await loadOnnxModel(b.model.bytes, b.model.display) });
+        }
+        return new _ModelSet(candidate, input.model.bytes, opened, missing);
+      }
+      get candidate() {
+        return defined(this.evaluated[0], "the candidate is planned before anything reads it");
+      }
+      /** Every baseline still evaluated. */
+      get baselineModels() {
+        return this.evaluated.slice(1);
+      }
+      /** Plan each model's inputs and outputs against the header; a baseline that does not fit is dropped. */
+      plan(input, columns, dataFile, interner) {
+        const runnerFor = (m) => new ModelRunner(
+          m,
+          planInputs(m, { columns, label: input.label, features: input.features, featureAt: input.featureAt, input: input.input, dataFile }),
+          planOutputs(m, input.task, input.outputs),
+          input.task,
+          columns,
+          dataFile,
+          interner
+        );
+        this.evaluated.push({ name: "candidate", runner: runnerFor(this.candidateModel), bytes: this.candidateBytes });
+        for (const b of this.baselines) {
+          let runner;
+          try {
+            runner = runnerFor(b.model);
+          } catch (err) {
+            this.missing.push(droppedBaseline(b.input.name, b.input.source, err));
+            continue;
+          }
+          this.evaluated.push({ name: b.input.name, source: b.input.source, bytes: b.bytes, runner });
+        }
+      }
+      /** Take a baseline out of the evaluation for an InputError about it; anything else is rethrown. */
+      drop(e2, err) {
+        this.missing.push(droppedBaseline(e2.name, defined(e2.source, "only baselines are dropped, and each has a source"), err));
+        this.evaluated.splice(this.evaluated.indexOf(e2), 1);
+      }
+    };
+  }
+});
+
+// runners/evaluate/metrics/ranking.ts
+function rankingMetrics(positive, score, rows = null) {
+  const n = rows ? rows.length : score.length;
+  let p = 0;
+  for (let k = 0; k < n; k++) if (positive[rows ? rows[k] : k]) p++;
+  const pos = new Float64Array(p);
+  const neg = new Float64Array(n - p);
+  let ip = 0;
+  let ineg = 0;
+  for (let k = 0; k < n; k++) {
+    const i2 = rows ? rows[k] : k;
+    if (positive[i2]) pos[ip++] = score[i2];
+    else neg[ineg++] = score[i2];
+  }
+  sortFloat64(pos);
+  sortFloat64(neg);
+  let i = pos.length - 1;
+  let j = neg.length - 1;
+  let tp = 0;
+  let fp = 0;
+  let prevTp = 0;
+  let prevFp = 0;
+  let area = 0;
+  let ap = 0;
+  let prevRecall = 0;
+  while (i >= 0 || j >= 0) {
+    const t = i < 0 ? neg[j] : j < 0 ? pos[i] : Math.max(pos[i], neg[j]);
+    while (i >= 0 && pos[i] === t) {
+      tp++;
+      i--;
+    }
+    while (j >= 0 && neg[j] === t) {
+      fp++;
+      j--;
+    }
+    area += (fp - prevFp) * (tp + prevTp) / 2;
+    if (pos.length > 0) {
+      const recall = tp / pos.length;
+      ap += (recall - prevRecall) * (tp / (tp + fp));
+      prevRecall = recall;
+    }
+    prevTp = tp;
+    prevFp = fp;
+  }
+  const rocDefined = pos.length > 0 && neg.length > 0;
+  return {
+    rocAuc: rocDefined ? area / (pos.length * neg.length) : 0,
+    // No positives: recall is undefined at every threshold; scikit-learn then reports 0.
+    averagePrecision: pos.length > 0 ? ap : 0,
+    rocDefined
+  };
+}
+var init_ranking = __esm({
+  "runners/evaluate/metrics/ranking.ts"() {
+    "use strict";
+    init_sort();
+  }
+});
+
+// runners/evaluate/metrics/classification.ts
+function confusionMatrix(y, pred, classes) {
+  const m = Array.from({ length: classes }, () => new Array(classes).fill(0));
+  for (let i = 0; i < y.length; i++) {
+    const p = pred[i];
+    if (p >= 0 && p < classes) m[y[i]][p]++;
+  }
+  return m;
+}
+function binaryMetrics(input) {
+  const { y, pred, score } = input;
+  const n = y.length;
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  let tn = 0;
+  for (let i = 0; i < n; i++) {
+    const t = y[i] === 1;
+    const p = pred[i] === 1;
+    if (t && p) tp++;
+    else if (!t && p) fp++;
+    else if (t && !p) fn++;
+    else if (pred[i] === 0) tn++;
+  }
+  const metrics = {
+    accuracy: safeDiv(tp + tn, n),
+    precision: safeDiv(tp, tp + fp),
+    recall: safeDiv(tp, tp + fn),
+    f1: safeDiv(2 * tp, 2 * tp + fp + fn)
+  };
+  const warnings = [];
+  if (score) {
+    const r = rankingMetrics(y, score);
+    metrics.roc_auc = r.rocAuc;
+    metrics.pr_auc = r.averagePrecision;
+    if (!r.rocDefined && n > 0) warnings.push("roc_auc: only one class in the evaluation rows, so ROC AUC is undefined; reported as 0");
+    if (input.scoreIsProbability) {
+      let ll = 0;
+      let brier = 0;
+      for (let i = 0; i < n; i++) {
+        const p = Math.min(Math.max(score[i], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+        ll -= y[i] === 1 ? Math.log(p) : Math.log(1 - p);
+        brier += (score[i] - y[i]) ** 2;
+      }
+      metrics.log_loss = safeDiv(ll, n);
+      metrics.brier_score = safeDiv(brier, n);
+    }
+  }
+  return { metrics, warnings };
+}
+function multiclassMetrics(input) {
+  const { y, pred, probs, classes: c } = input;
+  const n = y.length;
+  const tp = new Float64Array(c);
+  const support = new Float64Array(c);
+  const predicted = new Float64Array(c);
+  let correct = 0;
+  for (let i = 0; i < n; i++) {
+    const t = y[i];
+    const p = pred[i];
+    support[t]++;
+    if (p >= 0) predicted[p]++;
+    if (t === p) {
+      tp[t]++;
+      correct++;
+    }
+  }
+  let present = 0;
+  let precSum = 0;
+  let recSum = 0;
+  let f1Sum = 0;
+  let f1Weighted = 0;
+  let balSum = 0;
+  let balCount = 0;
+  for (let k = 0; k < c; k++) {
+    if (support[k] === 0 && predicted[k] === 0) continue;
+    present++;
+    const fpK = predicted[k] - tp[k];
+    const fnK = support[k] - tp[k];
+    const f1 = safeDiv(2 * tp[k], 2 * tp[k] + fpK + fnK);
+    precSum += safeDiv(tp[k], predicted[k]);
+    recSum += safeDiv(tp[k], support[k]);
+    f1Sum += f1;
+    f1Weighted += f1 * support[k];
+    if (support[k] > 0) {
+      balSum += tp[k] / support[k];
+      balCount++;
+    }
+  }
+  const metrics = {
+    accuracy: safeDiv(correct, n),
+    balanced_accuracy: safeDiv(balSum, balCount),
+    precision_macro: safeDiv(precSum, present),
+    recall_macro: safeDiv(recSum, present),
+    f1_macro: safeDiv(f1Sum, present),
+    f1_weighted: safeDiv(f1Weighted, n)
+  };
+  const warnings = [];
+  if (probs) {
+    let ll = 0;
+    for (let i = 0; i < n; i++) {
+      let rowSum = 0;
+      for (let k = 0; k < c; k++) rowSum += Math.min(Math.max(probs[i * c + k], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+      const pt = Math.min(Math.max(probs[i * c + y[i]], LOG_LOSS_EPS), 1 - LOG_LOSS_EPS);
+      ll -= Math.log(pt / rowSum);
+    }
+    metrics.log_loss = safeDiv(ll, n);
+    const isK = new Int32Array(n);
+    const scoreK = new Float64Array(n);
+    let aucSum = 0;
+    let defined2 = 0;
+    const undefinedFor = [];
+    for (let k = 0; k < c; k++) {
+      for (let i = 0; i < n; i++) {
+        isK[i] = y[i] === k ? 1 : 0;
+        scoreK[i] = probs[i * c + k];
+      }
+      const r = rankingMetrics(isK, scoreK);
+      if (!r.rocDefined) undefinedFor.push(k);
+      else {
+        aucSum += r.rocAuc;
+        defined2++;
+      }
+    }
+    metrics.roc_auc_ovr = safeDiv(aucSum, defined2);
+    if (undefinedFor.length && n > 0) {
+      warnings.push(
+        defined2 > 0 ? `roc_auc_ovr: ${undefinedFor.length} class(es) are absent from (or the only class in) the evaluation rows, so their one-vs-rest AUC is undefined; the mean is over the other ${defined2}` : "roc_auc_ovr: the evaluation rows hold a single class, so every one-vs-rest AUC is undefined; reported as 0"
+      );
+    }
+  }
+  return { metrics, warnings };
+}
+function calibrationBins(y, score, bins = 10) {
+  const count = new Float64Array(bins);
+  const sumP = new Float64Array(bins);
+  const pos = new Float64Array(bins);
+  for (let i = 0; i < y.length; i++) {
+    const p = score[i];
+    const b = Math.min(bins - 1, Math.max(0, Math.floor(p * bins)));
+    count[b]++;
+    sumP[b] += p;
+    pos[b] += y[i];
+  }
+  return Array.from({ length: bins }, (_, b) => ({
+    lower: b / bins,
+    upper: (b + 1) / bins,
+    count: count[b],
+    mean_predicted: count[b] ? sumP[b] / count[b] : null,
+    fraction_positive: count[b] ? pos[b] / count[b] : null
+  }));
+}
+var LOG_LOSS_EPS;
+var init_classification = __esm({
+  "runners/evaluate/metrics/classification.ts"() {
+    "use strict";
+    init_ranking();
+    init_summary();
+    LOG_LOSS_EPS = 1e-15;
+  }
+});
+
+// runners/evaluate/metrics/regression.ts
+function regressionMetrics(y, pred) {
+  const n = y.length;
+  if (n === 0) return { mae: 0, mse: 0, rmse: 0, r2: 0, mape: 0, median_ae: 0, max_error: 0 };
+  let abs = 0;
+  let sq = 0;
+  let pct = 0;
+  let maxErr = 0;
+  let yMean = 0;
+  const absErr = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const e2 = Math.abs(y[i] - pred[i]);
+    absErr[i] = e2;
+    abs += e2;
+    sq += e2 * e2;
+    pct += e2 / Math.max(Math.abs(y[i]), MAPE_EPS);
+    if (e2 > maxErr) maxErr = e2;
+    yMean += y[i];
+  }
+  yMean /= n;
+  let ssTot = 0;
+  for (let i = 0; i < n; i++) ssTot += (y[i] - yMean) ** 2;
+  const r2 = ssTot === 0 ? sq === 0 ? 1 : 0 : 1 - sq / ssTot;
+  return {
+    mae: abs / n,
+    mse: sq / n,
+    rmse: Math.sqrt(sq / n),
+    r2,
+    mape: pct / n,
+    median_ae: median(absErr),
+    max_error: maxErr
+  };
+}
+var MAPE_EPS;
+var init_regression = __esm({
+  "runners/evaluate/metrics/regression.ts"() {
+    "use strict";
+    init_summary();
+    MAPE_EPS = 2220446049250313e-31;
+  }
+});
+
+// runners/evaluate/outcome.ts
+function regressionOutcome(runner, y) {
+  return { task: "regression", y: new Int32Array(0), pred: new Int32Array(0), yNum: y, values: runner.values, classes: 0, scoreIsProbability: false };
+}
+function classificationOutcome(runner, yIds, order, threshold, thresholdConfigured, warnings) {
+  const n = yIds.length;
+  const c = order.keys.length;
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) y[i] = order.index[yIds[i]];
+  const { values, labelIds } = runner;
+  const pred = new Int32Array(n);
+  if (runner.task === "binary-classification") {
+    const useScore = values && (runner.scoreIsProbability || thresholdConfigured || !labelIds);
+    if (values && !runner.scoreIsProbability) {
+      warnings.push(`${runner.display}: scores fall outside [0, 1], so log_loss and brier_score are left out${useScore ? ` and predictions use threshold ${threshold}` : " and predictions come from its label output"}`);
+    }
+    if (useScore) for (let i = 0; i < n; i++) pred[i] = values[i] >= threshold ? 1 : 0;
+    else for (let i = 0; i < n; i++) pred[i] = order.index[labelIds[i]];
+  } else if (values) {
+    for (let i = 0; i < n; i++) {
+      let best = 0;
+      for (let k = 1; k < c; k++) if (values[i * c + k] > values[i * c + best]) best = k;
+      pred[i] = best;
+    }
+  } else for (let i = 0; i < n; i++) pred[i] = order.index[labelIds[i]];
+  return { task: runner.task, y, pred, yNum: new Float64Array(0), values, classes: c, scoreIsProbability: runner.scoreIsProbability };
+}
+function subset(o, rows) {
+  const n = rows.length;
+  if (o.task === "regression") {
+    const yNum = new Float64Array(n);
+    const values2 = new Float64Array(n);
+    for (let k = 0; k < n; k++) {
+      yNum[k] = o.yNum[rows[k]];
+      values2[k] = o.values[rows[k]];
+    }
+    return { ...o, yNum, values: values2 };
+  }
+  const y = new Int32Array(n);
+  const pred = new Int32Array(n);
+  const w = o.task === "multiclass-classification" ? o.classes : 1;
+  const values = o.values ? new Float64Array(n * w) : null;
+  for (let k = 0; k < n; k++) {
+    const i = rows[k];
+    y[k] = o.y[i];
+    pred[k] = o.pred[i];
+    if (values) for (let j = 0; j < w; j++) values[k * w + j] = o.values[i * w + j];
+  }
+  return { ...o, y, pred, values };
+}
+function taskMetrics(o) {
+  if (o.task === "regression") return { metrics: regressionMetrics(o.yNum, o.values), warnings: [] };
+  if (o.task === "binary-classification") return binaryMetrics({ y: o.y, pred: o.pred, score: o.values, scoreIsProbability: o.scoreIsProbability });
+  return multiclassMetrics({ y: o.y, pred: o.pred, probs: o.values, classes: o.classes });
+}
+function confusion(o, labels) {
+  if (o.task === "regression") return null;
+  return { labels, matrix: confusionMatrix(o.y, o.pred, o.classes) };
+}
+function calibration(o) {
+  if (o.task !== "binary-classification" || !o.values || !o.scoreIsProbability) return null;
+  return calibrationBins(o.y, o.values);
+}
+var init_outcome = __esm({
+  "runners/evaluate/outcome.ts"() {
+    "use strict";
+    init_classification();
+    init_regression();
+  }
+});
+
+// runners/evaluate/row-samples.ts
+var LatencySample, Reservoir;
+var init_row_samples = __esm({
+  "runners/evaluate/row-samples.ts"() {
+    "use strict";
+    init_internal_error();
+    init_random();
+    LatencySample = class {
+      constructor(capacity) {
+        this.capacity = capacity;
+      }
+      capacity;
+      rows = [];
+      metas = [];
+      add(batch) {
+        for (let r = 0; r < batch.n && this.rows.length < this.capacity; r++) {
+          this.rows.push(batch.row(r));
+          const lines = batch.lines ? [defined(batch.lines[r], "a batch has a line number per row")] : void 0;
+          this.metas.push({ firstRow: batch.firstRow + r, lines });
+        }
+      }
+    };
+    Reservoir = class {
+      constructor(capacity, seed) {
+        this.capacity = capacity;
+        this.rand = mulberry32(seed);
+      }
+      capacity;
+      entries = [];
+      rand;
+      /** Offer a batch whose first row has index `offset`. */
+      add(batch, offset) {
+        const { capacity, entries } = this;
+        for (let r = 0; r < batch.n && capacity > 0; r++) {
+          const index = offset + r;
+          if (entries.length < capacity) entries.push({ row: batch.row(r), index });
+          else {
+            const j = Math.floor(this.rand() * (index + 1));
+            if (j < capacity) entries[j] = { row: batch.row(r), index };
+          }
+        }
+      }
+    };
+  }
+});
+
+// runners/evaluate/slices.ts
+function binLabel(v, edges) {
+  if (v < edges[0]) return `< ${edges[0]}`;
+  for (let i = 0; i + 1 < edges.length; i++) if (v < edges[i + 1]) return `[${edges[i]}, ${edges[i + 1]})`;
+  return `>= ${edges[edges.length - 1]}`;
+}
+var MAX_SLICES_PER_COLUMN, SliceColumn;
+var init_slices = __esm({
+  "runners/evaluate/slices.ts"() {
+    "use strict";
+    init_errors();
+    init_cells();
+    init_growable();
+    init_interner();
+    init_labels();
+    MAX_SLICES_PER_COLUMN = 100;
+    SliceColumn = class {
+      constructor(spec, columns, dataFile) {
+        this.spec = spec;
+        this.dataFile = dataFile;
+        const col = columns.indexOf(spec.column);
+        if (col < 0) {
+          throw new InputError(`slice column '${spec.column}' is not in ${dataFile} (columns: ${columns.join(", ")})`, {
+            location: { file: dataFile },
+            fix: "fix the column name under evaluation.slices"
+          });
+        }
+        this.col = col;
+        if (spec.bins) this.edges = [...spec.bins].sort((a, b) => a - b);
+      }
+      spec;
+      dataFile;
+      ids = i32();
+      interned = new Interner();
+      keys = this.interned.keys;
+      values = this.interned.values;
+      col;
+      edges;
+      id(key, value2) {
+        return this.interned.id(key, value2);
+      }
+      add(batch) {
+        this.ids.pushMany(batch.n, (t, o) => {
+          for (let r = 0; r < batch.n; r++) {
+            const v = batch.value(r, this.col);
+            if (v === null || v === void 0) t[o + r] = this.id("\0null", null);
+            else if (this.edges) {
+              const x = toNumber2(v, () => ({ file: this.dataFile, batch, r, column: this.spec.column, columnIndex: this.col }));
+              const label2 = binLabel(x, this.edges);
+              t[o + r] = this.id(label2, label2);
+            } else {
+              const key = canonicalKey(v);
+              t[o + r] = this.id(key, typeof v === "number" || typeof v === "boolean" || typeof v === "string" ? v : key);
+            }
+          }
+        });
+      }
+      /** Each slice's value and row indices, in a stable order (bins by edge, values sorted, null last). */
+      groups(warnings) {
+        const ids = this.ids.view();
+        const counts2 = new Int32Array(this.keys.length);
+        for (let i = 0; i < ids.length; i++) counts2[ids[i]]++;
+        let order = this.keys.map((_, id) => id);
+        if (this.edges) {
+          const rank = (k) => k.startsWith("<") ? -1 : k.startsWith(">=") ? this.edges.length : this.edges.findIndex((e2) => k.startsWith(`[${e2},`));
+          order.sort((a, b) => rank(this.keys[a]) - rank(this.keys[b]));
+        } else {
+          const sorted = sortKeys(this.keys.filter((k) => k !== "\0null"));
+          const pos = new Map(sorted.map((k, i) => [k, i]));
+          order.sort((a, b) => (pos.get(this.keys[a]) ?? Infinity) - (pos.get(this.keys[b]) ?? Infinity));
+          if (order.length > MAX_SLICES_PER_COLUMN) {
+            const keep = new Set([...order].sort((a, b) => counts2[b] - counts2[a]).slice(0, MAX_SLICES_PER_COLUMN));
+            warnings.push(`slice column '${this.spec.column}' has ${order.length} distinct values; only the ${MAX_SLICES_PER_COLUMN} largest slices are reported (use bins for numeric columns)`);
+            order = order.filter((id) => keep.has(id));
+          }
+        }
+        const offsets = new Int32Array(this.keys.length);
+        const rowsOf = this.keys.map((_, id) => new Int32Array(counts2[id]));
+        for (let i = 0; i < ids.length; i++) {
+          const id = ids[i];
+          rowsOf[id][offsets[id]++] = i;
+        }
+        return order.map((id) => ({ value: this.values[id], rows: rowsOf[id] }));
+      }
+    };
+  }
+});
+
+// runners/evaluate/true-labels.ts
+var TrueLabels;
+var init_true_labels = __esm({
+  "runners/evaluate/true-labels.ts"() {
+    "use strict";
+    init_cells();
+    init_growable();
+    TrueLabels = class {
+      constructor(classification, interner, label2, dataFile) {
+        this.classification = classification;
+        this.interner = interner;
+        this.label = label2;
+        this.dataFile = dataFile;
+      }
+      classification;
+      interner;
+      label;
+      dataFile;
+      ids = i32();
+      values = f642();
+      /** Class ids seen as true labels. */
+      classIds = /* @__PURE__ */ new Set();
+      add(batch, labelCol) {
+        if (this.classification) this.addClasses(batch, labelCol);
+        else this.addValues(batch, labelCol);
+      }
+      addClasses(batch, labelCol) {
+        const { interner, classIds, label: label2, dataFile } = this;
+        const n = batch.n;
+        let lastRaw = void 0;
+        let lastId = -1;
+        this.ids.pushMany(n, (t, o) => {
+          for (let r = 0; r < n; r++) {
+            const v = batch.value(r, labelCol);
+            if (v !== lastRaw || lastId < 0) {
+              if (v === null || v === void 0) {
+                throw badCell({ file: dataFile, batch, r, column: label2, columnIndex: labelCol }, "", v, "drop rows without a label from the evaluation data");
+              }
+              lastId = interner.id(v, () => {
+                const line = batch.lines?.[r];
+                return { row: batch.firstRow + r, location: { file: dataFile, ...line !== void 0 ? { line, column: labelCol + 1 } : {} } };
+              });
+              lastRaw = v;
+              classIds.add(lastId);
+            }
+            t[o + r] = lastId;
+          }
+        });
+      }
+      addValues(batch, labelCol) {
+        const { label: label2, dataFile } = this;
+        const n = batch.n;
+        this.values.pushMany(n, (t, o) => {
+          for (let r = 0; r < n; r++) t[o + r] = toNumber2(batch.value(r, labelCol), () => ({ file: dataFile, batch, r, column: label2, columnIndex: labelCol }));
+        });
+      }
+    };
+  }
+});
+
+// runners/evaluate/evaluate.ts
+var evaluate_exports = {};
+__export(evaluate_exports, {
+  DEFAULTS: () => DEFAULTS,
+  evaluateModels: () => evaluateModels
+});
+function summary(m, runner) {
+  const outputs = {};
+  for (const k of ["probabilities", "score", "label", "prediction"]) if (runner.outputs[k]) outputs[k] = runner.outputs[k];
+  return {
+    path: m.display,
+    sha256: m.sha256,
+    size_bytes: m.bytes.length,
+    input_mode: runner.plan.mode,
+    inputs: m.inputs.map((i) => ({ name: i.name, type: i.type, shape: i.shape })),
+    outputs
+  };
+}
+function defaultImportanceMetric(task, hasScores) {
+  if (task === "regression") return "r2";
+  if (task === "binary-classification") return hasScores ? "roc_auc" : "accuracy";
+  return "accuracy";
+}
+async function evaluateModels(input) {
+  const warnings = [];
+  const models = await ModelSet.open(input);
+  const pass = await streamRows(input, models);
+  const order = classOrder(input, models, pass);
+  const scoring = scoringOf(input, pass, order);
+  const groups2 = pass.slices.map((s) => ({ column: s.spec.column, groups: s.groups(warnings) }));
+  const results = [];
+  for (const e2 of models.evaluated) results.push(await modelResult(input, e2, pass, groups2, scoring, warnings));
+  const candidate = defined(results[0], "the candidate is always evaluated");
+  const candMetrics = { ...candidate.metrics, ...input.custom?.values ?? {} };
+  const importance = await importanceOf(input, models.candidate, pass, scoring, warnings);
+  return evaluationDocument(input, { models, pass, order, threshold: scoring.threshold, results, candMetrics, importance, warnings });
+}
+async function streamRows(input, models) {
+  const dataFile = input.data.display;
+  const classification = input.task !== "regression";
+  const interner = new LabelInterner();
+  const imp = input.importance ?? {};
+  const importanceRows = imp.enabled ?? true ? imp.rows ?? DEFAULTS.importanceRows : 0;
+  const latency = new LatencySample(input.latency?.samples ?? DEFAULTS.latencySamples);
+  const reservoir = new Reservoir(importanceRows, imp.seed ?? DEFAULTS.importanceSeed);
+  const labels = new TrueLabels(classification, interner, input.label, dataFile);
+  let planned;
+  const plan = (columns) => {
+    const labelCol = columns.indexOf(input.label);
+    if (labelCol < 0) {
+      throw new InputError(`label column '${input.label}' is not in ${dataFile} (columns: ${columns.join(", ")})`, {
+        location: { file: dataFile, line: 1 },
+        fix: delimiterHint(columns) ?? "set model.label (or --label) to the column that holds the true labels"
+      });
+    }
+    models.plan(input, columns, dataFile, interner);
+    const slices = (input.slices ?? []).map((s) => new SliceColumn(s, columns, dataFile));
+    planned = { columns, labelCol, slices };
+    return columnsToRead(columns, labelCol, classification, slices, models.evaluated);
+  };
+  let rows = 0;
+  for await (const batch of batchViews(input.data, plan)) {
+    const n = batch.n;
+    if (n === 0) continue;
+    const { labelCol, slices } = defined(planned, "batchViews plans on the header, before the first batch");
+    labels.add(batch, labelCol);
+    for (const s of slices) s.add(batch);
+    latency.add(batch);
+    reservoir.add(batch, rows);
+    await scoreBatch(models, batch);
+    rows += n;
+  }
+  if (!planned || rows === 0) {
+    throw new InputError(`${dataFile} has no rows to evaluate`, { location: { file: dataFile }, fix: "point evaluation.data (or --data) at the held-out rows" });
+  }
+  return { ...planned, rows, interner, labels, latency, reservoir };
+}
+function columnsToRead(columns, labelCol, classification, slices, evaluated) {
+  const index = new Map(columns.map((name, i) => [name, i]));
+  const indexOf = (column) => defined(index.get(column), `column '${column}' was checked against the header`);
+  const numeric = /* @__PURE__ */ new Set();
+  const text = new Set(slices.map((s) => indexOf(s.spec.column)));
+  (classification ? text : numeric).add(labelCol);
+  for (const { runner } of evaluated) {
+    const plan = runner.plan;
+    const typed = plan.mode === "tensor" ? plan.features.map((f) => ({ column: f, type: defined(plan.tensor, "a tensor plan has a tensor").type })) : defined(plan.columns, "a per-column plan has columns");
+    for (const t of typed) (t.type === "float32" || t.type === "float64" ? numeric : text).add(indexOf(t.column));
+  }
+  return { numeric: [...numeric].filter((c) => !text.has(c)), text: [...text] };
+}
+async function scoreBatch(models, batch) {
+  const feedCache = /* @__PURE__ */ new Map();
+  const count = { length: batch.n };
+  for (const e2 of [...models.evaluated]) {
+    let feeds = feedCache.get(e2.runner.planKey);
+    try {
+      if (!feeds) {
+        feeds = batch.rows ? e2.runner.encoder.encode(batch.rows, batch) : e2.runner.encoder.encodeView(batch);
+        feedCache.set(e2.runner.planKey, feeds);
+      }
+      await e2.runner.consume(count, batch, feeds);
+    } catch (err) {
+      if (e2.name === "candidate") throw err;
+      models.drop(e2, err);
+    }
+  }
+}
+function classOrder(input, models, pass) {
+  const { task, label: label2 } = input;
+  if (task === "regression") return void 0;
+  const candidate = models.candidate.runner;
+  const trueIds = pass.labels.classIds;
+  const order = resolveClasses({
+    task,
+    interner: pass.interner,
+    trueIds,
+    // Predicted labels widen the default class set only when they are needed to reach the
+    // model's probability columns (a label output may hold indices rather than class labels).
+    defaultIds: candidate.probColumns !== void 0 && trueIds.size >= candidate.probColumns ? trueIds : /* @__PURE__ */ new Set([...trueIds, ...candidate.predictedIds]),
+    configured: input.classes,
+    probColumns: candidate.probColumns,
+    label: label2,
+    modelDisplay: candidate.model.display
+  });
+  for (const e2 of models.baselineModels) {
+    const pc = e2.runner.probColumns;
+    if (pc !== void 0 && pc !== order.keys.length && !(task === "binary-classification" && pc === 1)) {
+      models.drop(e2, new InputError(`${e2.runner.model.display} outputs ${pc} probability columns, but there are ${order.keys.length} classes`));
+    }
+  }
+  return order;
+}
+function scoringOf(input, pass, order) {
+  const threshold = input.threshold ?? DEFAULTS.threshold;
+  const yIdsAll = pass.labels.ids.view();
+  return {
+    threshold,
+    outcomeOf: (p, w, yIdsSub, ySub) => order ? classificationOutcome(p, yIdsSub ?? yIdsAll, order, threshold, input.threshold !== void 0, w) : regressionOutcome(p, ySub ?? pass.labels.values.view())
+  };
+}
+async function modelResult(input, e2, pass, groups2, scoring, warnings) {
+  const w = [];
+  const outcome = scoring.outcomeOf(e2.runner.predictions(), w);
+  const overall = taskMetrics(outcome);
+  w.push(...overall.warnings);
+  const metrics = { ...overall.metrics, ...await timings(input, e2, pass) };
+  metrics.model_size_bytes = e2.bytes.length;
+  metrics.rows = pass.rows;
+  const keep = keptMetrics(input);
+  const slices = [];
+  for (const g of groups2) {
+    for (const { value: value2, rows: idx } of g.groups) {
+      const m = taskMetrics(subset(outcome, idx));
+      w.push(...m.warnings.map((x) => `slice ${g.column}=${String(value2)}: ${x}`));
+      slices.push({ slice: { [g.column]: value2 }, rows: idx.length, metrics: keep({ ...m.metrics, rows: idx.length }) });
+    }
+  }
+  if (e2.name === "candidate") warnings.push(...w);
+  else warnings.push(...w.map((x) => `baseline ${e2.name}: ${x}`));
+  return { metrics: keep(metrics), slices, outcome };
+}
+async function timings(input, e2, pass) {
+  const samples = input.latency?.samples ?? DEFAULTS.latencySamples;
+  const warmup = input.latency?.warmup ?? DEFAULTS.latencyWarmup;
+  const out = {};
+  const throughput = await e2.runner.throughput();
+  if (samples > 0) {
+    const times = Float64Array.from(await e2.runner.latency(pass.latency.rows, pass.latency.metas, samples, warmup)).sort();
+    out.latency_p50_ms = percentileSorted(times, 50);
+    out.latency_p95_ms = percentileSorted(times, 95);
+    out.latency_p99_ms = percentileSorted(times, 99);
+  }
+  out.throughput_rows_per_s = throughput;
+  return out;
+}
+function keptMetrics(input) {
+  const wanted = input.metrics;
+  if (!wanted) return (m) => m;
+  return (m) => {
+    const out = {};
+    for (const k of [...wanted, "rows"]) {
+      const v = own2(m, k);
+      if (v !== void 0) out[k] = v;
+    }
+    return out;
+  };
+}
+async function importanceOf(input, candidate, pass, scoring, warnings) {
+  const imp = input.importance ?? {};
+  const reservoir = pass.reservoir.entries;
+  if (!(imp.enabled ?? true) || reservoir.length <= 1) return { importance: [], metric: null };
+  const { task } = input;
+  const runner = candidate.runner;
+  const classification = task !== "regression";
+  const metric = imp.metric ?? defaultImportanceMetric(task, runner.values.length > 0);
+  const yIdsAll = pass.labels.ids.view();
+  const yAll = pass.labels.values.view();
+  const sampleYIds = classification ? Int32Array.from(reservoir, (s) => at2(yIdsAll, s.index)) : void 0;
+  const sampleY = classification ? void 0 : Float64Array.from(reservoir, (s) => at2(yAll, s.index));
+  const batchSize = input.batchSize ?? DEFAULTS.batchSize;
+  const colIndex = new Map(pass.columns.map((c, i) => [c, i]));
+  const features = runner.plan.features;
+  const importance = await permutationImportance({
+    features,
+    columnOf: features.map((f) => defined(colIndex.get(f), `feature '${f}' was planned against the header`)),
+    rows: reservoir.map((s) => s.row),
+    metric,
+    repeats: imp.repeats ?? DEFAULTS.importanceRepeats,
+    seed: imp.seed ?? DEFAULTS.importanceSeed,
+    score: async (rs) => {
+      const values = [];
+      const labels = [];
+      for (let i = 0; i < rs.length; i += batchSize) {
+        const out = await runner.predict(rs.slice(i, i + batchSize), { firstRow: 1 });
+        if (out.values) for (const v of out.values) values.push(v);
+        if (out.labelIds) for (const v of out.labelIds) labels.push(v);
+      }
+      const p = {
+        task,
+        display: runner.model.display,
+        values: values.length ? Float64Array.from(values) : null,
+        labelIds: labels.length ? Int32Array.from(labels) : null,
+        scoreIsProbability: runner.scoreIsProbability
+      };
+      return own2(taskMetrics(scoring.outcomeOf(p, [], sampleYIds, sampleY)).metrics, metric);
+    }
+  });
+  if (importance.length === 0) warnings.push(`importance: metric '${metric}' is not available for this model; importance left out`);
+  return { importance, metric };
+}
+function at2(values, i) {
+  return defined(values[i], "the reservoir holds indices of rows that were read");
+}
+function evaluationDocument(input, a) {
+  const { task } = input;
+  const { models, order, results } = a;
+  const labels = order?.labels ?? [];
+  const candidate = models.candidate.runner;
+  const candidateResult = defined(results[0], "the candidate is always evaluated");
+  const baselines = models.baselineModels.map((e2, k) => {
+    const r = defined(results[k + 1], "one result per evaluated model, in order");
+    const deltas = {};
+    for (const [m, v] of Object.entries(a.candMetrics)) {
+      const base = own2(r.metrics, m);
+      if (typeof base === "number") deltas[m] = v - base;
+    }
+    return {
+      name: e2.name,
+      source: defined(e2.source, "every baseline has a source"),
+      model: summary(e2.runner.model, e2.runner),
+      metrics: r.metrics,
+      deltas,
+      slices: r.slices,
+      confusion_matrix: confusion(r.outcome, labels)
+    };
+  });
+  return {
+    schema: EVALUATION_SCHEMA_ID,
+    generated_at: (input.now?.() ?? /* @__PURE__ */ new Date()).toISOString(),
+    task,
+    rows: a.pass.rows,
+    label: input.label,
+    features: candidate.plan.features,
+    classes: order ? order.labels : null,
+    threshold: task === "binary-classification" ? a.threshold : null,
+    data: { path: input.data.display },
+    model: summary(candidate.model, candidate),
+    metrics: a.candMetrics,
+    directions: { ...input.custom?.directions ?? {} },
+    confusion_matrix: confusion(candidateResult.outcome, labels),
+    calibration: calibration(candidateResult.outcome),
+    slices: candidateResult.slices,
+    baseline: baselines[0] ?? null,
+    baselines,
+    baselines_missing: models.missing,
+    importance: a.importance.importance,
+    importance_metric: a.importance.metric,
+    warnings: a.warnings
+  };
+}
+async function* batchViews(data, init) {
+  let started = false;
+  if ("batches" in data) {
+    for await (const b of data.batches) {
+      if (!started) {
+        started = true;
+        init(b.columns);
+      }
+      yield { ...rowView(b), rows: b.rows };
+    }
+    return;
+  }
+  let deferred;
+  let selection = { numeric: [], text: [] };
+  const select = (columns) => {
+    try {
+      selection = init(columns);
+    } catch (error2) {
+      deferred = { error: error2 };
+      selection = { numeric: [], text: columns.map((_, i) => i) };
+    }
+    return selection;
+  };
+  for await (const b of data.numeric(select)) {
+    if (deferred) throw deferred.error;
+    yield columnarView(b);
+  }
+}
+var DEFAULTS;
+var init_evaluate = __esm({
+  "runners/evaluate/evaluate.ts"() {
+    "use strict";
+    init_delimiter_hint();
+    init_errors();
+    init_internal_error();
+    init_batch_view();
+    init_document();
+    init_importance();
+    init_labels();
+    init_summary();
+    init_model_set();
+    init_outcome();
+    init_row_samples();
+    init_slices();
+    init_true_labels();
+    init_own();
+    DEFAULTS = {
+      threshold: 0.5,
+      latencySamples: 100,
+      latencyWarmup: 10,
+      importanceRepeats: 5,
+      importanceSeed: 0,
+      importanceRows: 2e3,
+      batchSize: 4096
+    };
+  }
+});
+
+// runners/gates/format.ts
+function sliceText(slice) {
+  if (!slice) return "";
+  return Object.entries(slice).map(([k, v]) => `${k}=${v === null ? "null" : String(v)}`).join(",");
+}
+var init_format = __esm({
+  "runners/gates/format.ts"() {
+    "use strict";
+  }
+});
+
+// runners/gates/verdict.ts
+var VERDICT_SCHEMA_ID;
+var init_verdict = __esm({
+  "runners/gates/verdict.ts"() {
+    "use strict";
+    VERDICT_SCHEMA_ID = "mlpipeline/verdict@1";
+  }
+});
+
+// runners/gates/gates.ts
+var gates_exports = {};
+__export(gates_exports, {
+  evaluateGate: () => evaluateGate,
+  evaluateGates: () => evaluateGates,
+  gateResultNames: () => gateResultNames
+});
+function atMost(a, b) {
+  return a <= b + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+function sliceMatches(slice, want) {
+  const keys = Object.keys(want);
+  if (Object.keys(slice).length !== keys.length) return false;
+  return keys.every((k) => hasOwn(slice, k) && String(slice[k]) === String(want[k]));
+}
+function findSlice(slices, want) {
+  return slices.find((s) => sliceMatches(s.slice, want));
+}
+function directionOf(gate, doc) {
+  if (gate.higher_is_better !== void 0) return gate.higher_is_better ? "higher" : "lower";
+  return own2(METRIC_DIRECTIONS, gate.metric) ?? own2(doc.directions, gate.metric);
+}
+function gateName(gate, kind, threshold) {
+  if (gate.name) return gate.name;
+  const where2 = gate.slice ? ` [${sliceText(gate.slice)}]` : gate.across ? ` across ${gate.across}` : "";
+  const vs = gate.vs ?? "baseline";
+  const rule = {
+    min: `${gate.metric} >= ${formatNumber(threshold)}`,
+    max: `${gate.metric} <= ${formatNumber(threshold)}`,
+    max_drop: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}`,
+    max_drop_pct: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}%`,
+    min_gain: `${gate.metric} gain vs ${vs} >= ${formatNumber(threshold)}`,
+    max_gap: `${gate.metric} gap <= ${formatNumber(threshold)}`
+  };
+  return rule[kind] + where2;
+}
+function gateResultNames(gate) {
+  const kinds = kindsOf(gate);
+  if (kinds.length === 0) return [gate.name ?? gate.metric];
+  return kinds.map(({ kind, threshold }) => gateName(gate, kind, threshold));
+}
+function findBaseline(doc, vs) {
+  const all = doc.baselines ?? (doc.baseline ? [doc.baseline] : []);
+  if (vs === void 0) {
+    const first = all[0];
+    const missing2 = doc.baselines_missing?.[0];
+    return { baseline: first, name: first?.name ?? missing2?.name ?? "baseline", missingReason: missing2?.reason ?? "the evaluation has no baseline" };
+  }
+  const found = all.find((b) => b.name === vs);
+  const missing = doc.baselines_missing?.find((m) => m.name === vs);
+  const others = all.map((b) => b.name);
+  const missingReason = missing?.reason ?? (others.length ? `the evaluation has no '${vs}' baseline (it has: ${others.join(", ")})` : `the evaluation has no '${vs}' baseline`);
+  return { baseline: found, name: vs, missingReason };
+}
+function kindsOf(gate) {
+  const out = [];
+  for (const kind of ["min", "max", "max_drop", "max_drop_pct", "min_gain", "max_gap"]) {
+    const t = gate[kind];
+    if (typeof t === "number") out.push({ kind, threshold: t });
+  }
+  return out;
+}
+function evaluateGate(gate, doc, defaults2 = {}) {
+  const severity = gate.severity ?? "error";
+  const kinds = kindsOf(gate);
+  const sliceWant = gate.slice ?? null;
+  const where2 = sliceWant ? ` in slice ${sliceText(sliceWant)}` : "";
+  const base = (kind, threshold) => ({
+    name: gateName(gate, kind, threshold),
+    metric: gate.metric,
+    slice: sliceWant ?? null,
+    across: kind === "max_gap" ? gate.across ?? null : null,
+    kind,
+    threshold,
+    value: null,
+    vs: COMPARISONS2.includes(kind) ? gate.vs ?? null : null,
+    baseline: null,
+    delta: null,
+    status: "failed",
+    severity,
+    reason: ""
+  });
+  if (kinds.length === 0) {
+    return [{ ...base("min", 0), name: gate.name ?? gate.metric, threshold: 0, reason: `gate on ${gate.metric} sets no threshold (min, max, max_drop, max_drop_pct, min_gain or max_gap)` }];
+  }
+  let candidate = doc.metrics;
+  let sliceMissing = false;
+  if (sliceWant) {
+    candidate = findSlice(doc.slices ?? [], sliceWant)?.metrics;
+    sliceMissing = candidate === void 0;
+  }
+  const value2 = own2(candidate, gate.metric);
+  return kinds.map(({ kind, threshold }) => {
+    const r = base(kind, threshold);
+    if (kind === "max_gap") return maxGap(r, gate, doc, threshold);
+    if (sliceMissing) {
+      r.reason = `the evaluation has no slice ${sliceText(sliceWant)}; declare the column under evaluation.slices`;
+      return r;
+    }
+    if (value2 === void 0 || value2 === null || !Number.isFinite(value2)) {
+      r.reason = `metric ${gate.metric} is missing from the evaluation${where2}`;
+      return r;
+    }
+    r.value = value2;
+    if (kind === "min") {
+      r.status = atMost(threshold, value2) ? "passed" : "failed";
+      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, at least the minimum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, below the minimum ${formatNumber(threshold)}`;
+      return r;
+    }
+    if (kind === "max") {
+      r.status = atMost(value2, threshold) ? "passed" : "failed";
+      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, within the maximum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, above the maximum ${formatNumber(threshold)}`;
+      return r;
+    }
+    const { baseline, name, missingReason } = findBaseline(doc, gate.vs);
+    r.vs = name;
+    if (!baseline) {
+      if ((gate.on_missing_baseline ?? defaults2.on_missing_baseline ?? "skip") === "fail") {
+        r.status = "failed";
+        r.reason = `no ${name} baseline to compare with (${missingReason}); on_missing_baseline: fail`;
+      } else {
+        r.status = "skipped";
+        r.reason = `skipped: no ${name} baseline yet (${missingReason})`;
+      }
+      return r;
+    }
+    const baseMetrics = sliceWant ? findSlice(baseline.slices ?? [], sliceWant)?.metrics : baseline.metrics;
+    const b = own2(baseMetrics, gate.metric);
+    if (b === void 0 || b === null || !Number.isFinite(b)) {
+      r.reason = `the ${name} baseline has no ${gate.metric}${where2} to compare with`;
+      return r;
+    }
+    r.baseline = b;
+    r.delta = value2 - b;
+    const direction = directionOf(gate, doc);
+    if (!direction) {
+      r.reason = `${gate.metric} has no known direction; set higher_is_better on the gate or under evaluation.custom_metrics`;
+      return r;
+    }
+    const gain = direction === "higher" ? value2 - b : b - value2;
+    const better = direction === "higher" ? "higher" : "lower";
+    const change = `${formatNumber(b)} \u2192 ${formatNumber(value2)}, ${better} is better`;
+    const unchanged = Math.abs(gain) <= 1e-12 * Math.max(1, Math.abs(b));
+    const pct = b !== 0 ? ` (${formatNumber(Math.abs(gain) / Math.abs(b) * 100)}%)` : "";
+    const moved = unchanged ? `${gate.metric}${where2} unchanged vs ${name} (${change})` : gain > 0 ? `${gate.metric}${where2} improved by ${formatNumber(gain)}${pct} vs ${name} (${change})` : `${gate.metric}${where2} regressed by ${formatNumber(-gain)}${pct} vs ${name} (${change})`;
+    if (kind === "max_drop") {
+      r.status = atMost(-gain, threshold) ? "passed" : "failed";
+      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}`;
+      return r;
+    }
+    if (kind === "max_drop_pct") {
+      if (b === 0) {
+        r.reason = `the ${name} baseline ${gate.metric}${where2} is 0, so a relative drop is undefined; use max_drop instead`;
+        return r;
+      }
+      const dropPct = -gain / Math.abs(b) * 100;
+      r.status = atMost(dropPct, threshold) ? "passed" : "failed";
+      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}%`;
+      return r;
+    }
+    r.status = atMost(threshold, gain) ? "passed" : "failed";
+    r.reason = `${moved}, ${r.status === "passed" ? "at least" : "less than"} the required gain ${formatNumber(threshold)}`;
+    return r;
+  });
+}
+function maxGap(r, gate, doc, threshold) {
+  const col = gate.across;
+  if (!col) {
+    r.reason = `max_gap on ${gate.metric} needs across: COLUMN`;
+    return r;
+  }
+  const values = [];
+  for (const s of doc.slices ?? []) {
+    const keys = Object.keys(s.slice);
+    if (keys.length !== 1 || keys[0] !== col) continue;
+    const v = own2(s.metrics, gate.metric);
+    if (typeof v === "number" && Number.isFinite(v)) values.push({ label: String(own2(s.slice, col)), v });
+  }
+  if (values.length < 2) {
+    r.reason = `${gate.metric} is available for ${values.length} slice(s) of ${col}; a gap needs at least two (declare ${col} under evaluation.slices)`;
+    return r;
+  }
+  let lo = values[0];
+  let hi = values[0];
+  for (const x of values) {
+    if (x.v < lo.v) lo = x;
+    if (x.v > hi.v) hi = x;
+  }
+  const gap = hi.v - lo.v;
+  r.value = gap;
+  r.status = atMost(gap, threshold) ? "passed" : "failed";
+  const detail = `${col}=${lo.label} ${formatNumber(lo.v)} vs ${col}=${hi.label} ${formatNumber(hi.v)}`;
+  r.reason = r.status === "passed" ? `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), within the maximum ${formatNumber(threshold)}` : `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), above the maximum ${formatNumber(threshold)}`;
+  return r;
+}
+function evaluateGates(gates, doc, defaults2 = {}) {
+  const results = gates.flatMap((g) => evaluateGate(g, doc, defaults2));
+  const summary3 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
+  for (const g of results) {
+    if (g.status === "passed") summary3.passed++;
+    else if (g.status === "skipped") summary3.skipped++;
+    else if (g.severity === "warn") summary3.warnings++;
+    else summary3.failed++;
+  }
+  return { schema: VERDICT_SCHEMA_ID, passed: summary3.failed === 0, summary: summary3, gates: results };
+}
+var COMPARISONS2;
+var init_gates = __esm({
+  "runners/gates/gates.ts"() {
+    "use strict";
+    init_metrics();
+    init_numbers();
+    init_format();
+    init_verdict();
+    init_own();
+    COMPARISONS2 = ["max_drop", "max_drop_pct", "min_gain"];
   }
 });
 
@@ -15399,10 +18091,10 @@ var require_request = __commonJS({
           channels.create.publish({ request: this });
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this[kHandler].onBodySent) {
           try {
-            return this[kHandler].onBodySent(chunk);
+            return this[kHandler].onBodySent(chunk2);
           } catch (err) {
             this.abort(err);
           }
@@ -15445,11 +18137,11 @@ var require_request = __commonJS({
           this.abort(err);
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         assert(!this.aborted);
         assert(!this.completed);
         try {
-          return this[kHandler].onData(chunk);
+          return this[kHandler].onData(chunk2);
         } catch (err) {
           this.abort(err);
           return false;
@@ -15755,9 +18447,9 @@ var require_dispatcher_base = __commonJS({
       }
       close(callback) {
         if (callback === void 0) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve13, reject) => {
             this.close((err, data) => {
-              return err ? reject(err) : resolve11(data);
+              return err ? reject(err) : resolve13(data);
             });
           });
         }
@@ -15795,12 +18487,12 @@ var require_dispatcher_base = __commonJS({
           err = null;
         }
         if (callback === void 0) {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve13, reject) => {
             this.destroy(err, (err2, data) => {
               return err2 ? (
                 /* istanbul ignore next: should never error */
                 reject(err2)
-              ) : resolve11(data);
+              ) : resolve13(data);
             });
           });
         }
@@ -17676,7 +20368,7 @@ var require_util2 = __commonJS({
     var { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = require_constants4();
     var { getGlobalOrigin } = require_global();
     var { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = require_data_url();
-    var { performance: performance2 } = __require("node:perf_hooks");
+    var { performance: performance3 } = __require("node:perf_hooks");
     var { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = require_util();
     var assert = __require("node:assert");
     var { isUint8Array } = __require("node:util/types");
@@ -17835,7 +20527,7 @@ var require_util2 = __commonJS({
       };
     }
     function coarsenedSharedCurrentTime(crossOriginIsolatedCapability) {
-      return coarsenTime(performance2.now(), crossOriginIsolatedCapability);
+      return coarsenTime(performance3.now(), crossOriginIsolatedCapability);
     }
     function createOpaqueTimingInfo(timingInfo) {
       return {
@@ -18067,8 +20759,8 @@ var require_util2 = __commonJS({
     function createDeferredPromise() {
       let res;
       let rej;
-      const promise = new Promise((resolve11, reject) => {
-        res = resolve11;
+      const promise = new Promise((resolve13, reject) => {
+        res = resolve13;
         rej = reject;
       });
       return { promise, resolve: res, reject: rej };
@@ -18223,14 +20915,14 @@ var require_util2 = __commonJS({
       let reader;
       try {
         reader = body.stream.getReader();
-      } catch (e) {
-        errorSteps(e);
+      } catch (e2) {
+        errorSteps(e2);
         return;
       }
       try {
         successSteps(await readAllBytes2(reader));
-      } catch (e) {
-        errorSteps(e);
+      } catch (e2) {
+        errorSteps(e2);
       }
     }
     function isReadableStreamLike(stream) {
@@ -18255,15 +20947,15 @@ var require_util2 = __commonJS({
       const bytes = [];
       let byteLength = 0;
       while (true) {
-        const { done, value: chunk } = await reader.read();
+        const { done, value: chunk2 } = await reader.read();
         if (done) {
           return Buffer.concat(bytes, byteLength);
         }
-        if (!isUint8Array(chunk)) {
+        if (!isUint8Array(chunk2)) {
           throw new TypeError("Received non-Uint8Array chunk");
         }
-        bytes.push(chunk);
-        byteLength += chunk.length;
+        bytes.push(chunk2);
+        byteLength += chunk2.length;
       }
     }
     function urlIsLocal(url) {
@@ -18366,18 +21058,18 @@ var require_util2 = __commonJS({
         super();
         this.#zlibOptions = zlibOptions;
       }
-      _transform(chunk, encoding, callback) {
+      _transform(chunk2, encoding, callback) {
         if (!this._inflateStream) {
-          if (chunk.length === 0) {
+          if (chunk2.length === 0) {
             callback();
             return;
           }
-          this._inflateStream = (chunk[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
+          this._inflateStream = (chunk2[0] & 15) === 8 ? zlib.createInflate(this.#zlibOptions) : zlib.createInflateRaw(this.#zlibOptions);
           this._inflateStream.on("data", this.push.bind(this));
           this._inflateStream.on("end", () => this.push(null));
           this._inflateStream.on("error", (err) => this.destroy(err));
         }
-        this._inflateStream.write(chunk, encoding, callback);
+        this._inflateStream.write(chunk2, encoding, callback);
       }
       _final(callback) {
         if (this._inflateStream) {
@@ -19103,29 +21795,29 @@ Content-Disposition: form-data`;
         let hasUnknownSizeValue = false;
         for (const [name, value2] of object) {
           if (typeof value2 === "string") {
-            const chunk2 = textEncoder2.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
+            const chunk3 = textEncoder2.encode(prefix + `; name="${escape(normalizeLinefeeds(name))}"\r
 \r
 ${normalizeLinefeeds(value2)}\r
 `);
-            blobParts.push(chunk2);
-            length += chunk2.byteLength;
+            blobParts.push(chunk3);
+            length += chunk3.byteLength;
           } else {
-            const chunk2 = textEncoder2.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape(value2.name)}"` : "") + `\r
+            const chunk3 = textEncoder2.encode(`${prefix}; name="${escape(normalizeLinefeeds(name))}"` + (value2.name ? `; filename="${escape(value2.name)}"` : "") + `\r
 Content-Type: ${value2.type || "application/octet-stream"}\r
 \r
 `);
-            blobParts.push(chunk2, value2, rn);
+            blobParts.push(chunk3, value2, rn);
             if (typeof value2.size === "number") {
-              length += chunk2.byteLength + value2.size + rn.byteLength;
+              length += chunk3.byteLength + value2.size + rn.byteLength;
             } else {
               hasUnknownSizeValue = true;
             }
           }
         }
-        const chunk = textEncoder2.encode(`--${boundary}--\r
+        const chunk2 = textEncoder2.encode(`--${boundary}--\r
 `);
-        blobParts.push(chunk);
-        length += chunk.byteLength;
+        blobParts.push(chunk2);
+        length += chunk2.byteLength;
         if (hasUnknownSizeValue) {
           length = null;
         }
@@ -19288,8 +21980,8 @@ Content-Type: ${value2.type || "application/octet-stream"}\r
       const successSteps = (data) => {
         try {
           promise.resolve(convertBytesToJSValue(data));
-        } catch (e) {
-          errorSteps(e);
+        } catch (e2) {
+          errorSteps(e2);
         }
       };
       if (object[kState].body == null) {
@@ -19380,7 +22072,7 @@ var require_client_h1 = __commonJS({
       kResume,
       kHTTPContext
     } = require_symbols();
-    var constants3 = require_constants3();
+    var constants4 = require_constants3();
     var EMPTY_BUF = Buffer.alloc(0);
     var FastBuffer = Buffer[Symbol.species];
     var addListener = util.addListener;
@@ -19394,41 +22086,41 @@ var require_client_h1 = __commonJS({
       let mod;
       try {
         mod = await WebAssembly.compile(require_llhttp_simd_wasm());
-      } catch (e) {
+      } catch (e2) {
         mod = await WebAssembly.compile(llhttpWasmData || require_llhttp_wasm());
       }
       return await WebAssembly.instantiate(mod, {
         env: {
           /* eslint-disable camelcase */
-          wasm_on_url: (p, at2, len) => {
+          wasm_on_url: (p, at3, len) => {
             return 0;
           },
-          wasm_on_status: (p, at2, len) => {
+          wasm_on_status: (p, at3, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onStatus(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_begin: (p) => {
             assert(currentParser.ptr === p);
             return currentParser.onMessageBegin() || 0;
           },
-          wasm_on_header_field: (p, at2, len) => {
+          wasm_on_header_field: (p, at3, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderField(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
-          wasm_on_header_value: (p, at2, len) => {
+          wasm_on_header_value: (p, at3, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onHeaderValue(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_headers_complete: (p, statusCode, upgrade, shouldKeepAlive) => {
             assert(currentParser.ptr === p);
             return currentParser.onHeadersComplete(statusCode, Boolean(upgrade), Boolean(shouldKeepAlive)) || 0;
           },
-          wasm_on_body: (p, at2, len) => {
+          wasm_on_body: (p, at3, len) => {
             assert(currentParser.ptr === p);
-            const start = at2 - currentBufferPtr + currentBufferRef.byteOffset;
+            const start = at3 - currentBufferPtr + currentBufferRef.byteOffset;
             return currentParser.onBody(new FastBuffer(currentBufferRef.buffer, start, len)) || 0;
           },
           wasm_on_message_complete: (p) => {
@@ -19455,7 +22147,7 @@ var require_client_h1 = __commonJS({
       constructor(client, socket, { exports: exports3 }) {
         assert(Number.isFinite(client[kMaxHeadersSize]) && client[kMaxHeadersSize] > 0);
         this.llhttp = exports3;
-        this.ptr = this.llhttp.llhttp_alloc(constants3.TYPE.RESPONSE);
+        this.ptr = this.llhttp.llhttp_alloc(constants4.TYPE.RESPONSE);
         this.client = client;
         this.socket = socket;
         this.timeout = null;
@@ -19517,11 +22209,11 @@ var require_client_h1 = __commonJS({
       }
       readMore() {
         while (!this.paused && this.ptr) {
-          const chunk = this.socket.read();
-          if (chunk === null) {
+          const chunk2 = this.socket.read();
+          if (chunk2 === null) {
             break;
           }
-          this.execute(chunk);
+          this.execute(chunk2);
         }
       }
       execute(data) {
@@ -19550,11 +22242,11 @@ var require_client_h1 = __commonJS({
             currentBufferRef = null;
           }
           const offset = llhttp.llhttp_get_error_pos(this.ptr) - currentBufferPtr;
-          if (ret !== constants3.ERROR.OK) {
+          if (ret !== constants4.ERROR.OK) {
             const body = data.subarray(offset);
-            if (ret === constants3.ERROR.PAUSED_UPGRADE) {
+            if (ret === constants4.ERROR.PAUSED_UPGRADE) {
               this.onUpgrade(body);
-            } else if (ret === constants3.ERROR.PAUSED) {
+            } else if (ret === constants4.ERROR.PAUSED) {
               this.paused = true;
               socket.unshift(body);
             } else {
@@ -19577,10 +22269,10 @@ var require_client_h1 = __commonJS({
         } finally {
           currentParser = null;
         }
-        if (ret === constants3.ERROR.OK) {
+        if (ret === constants4.ERROR.OK) {
           return null;
         }
-        if (ret === constants3.ERROR.PAUSED || ret === constants3.ERROR.PAUSED_UPGRADE) {
+        if (ret === constants4.ERROR.PAUSED || ret === constants4.ERROR.PAUSED_UPGRADE) {
           this.paused = true;
           return null;
         }
@@ -19597,7 +22289,7 @@ var require_client_h1 = __commonJS({
           const len = new Uint8Array(llhttp.memory.buffer, ptr).indexOf(0);
           message = "Response does not match the HTTP/1.1 protocol (" + Buffer.from(llhttp.memory.buffer, ptr, len).toString() + ")";
         }
-        return new HTTPParserError(message, constants3.ERROR[ret], data);
+        return new HTTPParserError(message, constants4.ERROR[ret], data);
       }
       destroy() {
         assert(this.ptr != null);
@@ -19777,7 +22469,7 @@ var require_client_h1 = __commonJS({
           socket[kBlocking] = false;
           client[kResume]();
         }
-        return pause ? constants3.ERROR.PAUSED : 0;
+        return pause ? constants4.ERROR.PAUSED : 0;
       }
       onBody(buf) {
         const { client, socket, statusCode, maxResponseSize } = this;
@@ -19799,7 +22491,7 @@ var require_client_h1 = __commonJS({
         }
         this.bytesRead += buf.length;
         if (request2.onData(buf) === false) {
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         }
       }
       onMessageComplete() {
@@ -19835,13 +22527,13 @@ var require_client_h1 = __commonJS({
         if (socket[kWriting]) {
           assert(client[kRunning] === 0);
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (!shouldKeepAlive) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (socket[kReset] && client[kRunning] === 0) {
           util.destroy(socket, new InformationalError("reset"));
-          return constants3.ERROR.PAUSED;
+          return constants4.ERROR.PAUSED;
         } else if (client[kPipelining] == null || client[kPipelining] === 1) {
           setImmediate(() => client[kResume]());
         } else {
@@ -20190,12 +22882,12 @@ upgrade: ${upgrade}\r
       assert(contentLength !== 0 || client[kRunning] === 0, "stream body cannot be pipelined");
       let finished = false;
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
-      const onData = function(chunk) {
+      const onData = function(chunk2) {
         if (finished) {
           return;
         }
         try {
-          if (!writer.write(chunk) && this.pause) {
+          if (!writer.write(chunk2) && this.pause) {
             this.pause();
           }
         } catch (err) {
@@ -20319,22 +23011,22 @@ upgrade: ${upgrade}\r
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve11;
+          callback = resolve13;
         }
       });
       socket.on("close", onDrain).on("drain", onDrain);
       const writer = new AsyncWriter({ abort, socket, request: request2, contentLength, client, expectsPayload, header });
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          if (!writer.write(chunk)) {
+          if (!writer.write(chunk2)) {
             await waitForDrain();
           }
         }
@@ -20357,7 +23049,7 @@ upgrade: ${upgrade}\r
         this.abort = abort;
         socket[kWriting] = true;
       }
-      write(chunk) {
+      write(chunk2) {
         const { socket, request: request2, contentLength, client, bytesWritten, expectsPayload, header } = this;
         if (socket[kError]) {
           throw socket[kError];
@@ -20365,7 +23057,7 @@ upgrade: ${upgrade}\r
         if (socket.destroyed) {
           return false;
         }
-        const len = Buffer.byteLength(chunk);
+        const len = Buffer.byteLength(chunk2);
         if (!len) {
           return true;
         }
@@ -20395,9 +23087,9 @@ ${len.toString(16)}\r
 `, "latin1");
         }
         this.bytesWritten += len;
-        const ret = socket.write(chunk);
+        const ret = socket.write(chunk2);
         socket.uncork();
-        request2.onBodySent(chunk);
+        request2.onBodySent(chunk2);
         if (!ret) {
           if (socket[kParser].timeout && socket[kParser].timeoutType === TIMEOUT_HEADERS) {
             if (socket[kParser].timeout.refresh) {
@@ -20815,8 +23507,8 @@ var require_client_h2 = __commonJS({
         if (request2.onHeaders(Number(statusCode), parseH2Headers(realHeaders), stream.resume.bind(stream), "") === false) {
           stream.pause();
         }
-        stream.on("data", (chunk) => {
-          if (request2.onData(chunk) === false) {
+        stream.on("data", (chunk2) => {
+          if (request2.onData(chunk2) === false) {
             stream.pause();
           }
         });
@@ -20959,8 +23651,8 @@ var require_client_h2 = __commonJS({
         }
       );
       util.addListener(pipe, "data", onPipeData);
-      function onPipeData(chunk) {
-        request2.onBodySent(chunk);
+      function onPipeData(chunk2) {
+        request2.onBodySent(chunk2);
       }
     }
     async function writeBlob(abort, h2stream, body, client, request2, socket, contentLength, expectsPayload) {
@@ -20994,22 +23686,22 @@ var require_client_h2 = __commonJS({
           cb();
         }
       }
-      const waitForDrain = () => new Promise((resolve11, reject) => {
+      const waitForDrain = () => new Promise((resolve13, reject) => {
         assert(callback === null);
         if (socket[kError]) {
           reject(socket[kError]);
         } else {
-          callback = resolve11;
+          callback = resolve13;
         }
       });
       h2stream.on("close", onDrain).on("drain", onDrain);
       try {
-        for await (const chunk of body) {
+        for await (const chunk2 of body) {
           if (socket[kError]) {
             throw socket[kError];
           }
-          const res = h2stream.write(chunk);
-          request2.onBodySent(chunk);
+          const res = h2stream.write(chunk2);
+          request2.onBodySent(chunk2);
           if (!res) {
             await waitForDrain();
           }
@@ -21122,10 +23814,10 @@ var require_redirect_handler = __commonJS({
           this.opts.body = null;
         }
       }
-      onData(chunk) {
+      onData(chunk2) {
         if (this.location) {
         } else {
-          return this.handler.onData(chunk);
+          return this.handler.onData(chunk2);
         }
       }
       onComplete(trailers) {
@@ -21137,9 +23829,9 @@ var require_redirect_handler = __commonJS({
           this.handler.onComplete(trailers);
         }
       }
-      onBodySent(chunk) {
+      onBodySent(chunk2) {
         if (this.handler.onBodySent) {
-          this.handler.onBodySent(chunk);
+          this.handler.onBodySent(chunk2);
         }
       }
     };
@@ -21478,16 +24170,16 @@ var require_client = __commonJS({
         return this[kNeedDrain] < 2;
       }
       async [kClose]() {
-        return new Promise((resolve11) => {
+        return new Promise((resolve13) => {
           if (this[kSize]) {
-            this[kClosedResolve] = resolve11;
+            this[kClosedResolve] = resolve13;
           } else {
-            resolve11(null);
+            resolve13(null);
           }
         });
       }
       async [kDestroy](err) {
-        return new Promise((resolve11) => {
+        return new Promise((resolve13) => {
           const requests = this[kQueue].splice(this[kPendingIdx]);
           for (let i = 0; i < requests.length; i++) {
             const request2 = requests[i];
@@ -21498,7 +24190,7 @@ var require_client = __commonJS({
               this[kClosedResolve]();
               this[kClosedResolve] = null;
             }
-            resolve11(null);
+            resolve13(null);
           };
           if (this[kHTTPContext]) {
             this[kHTTPContext].destroy(err, callback);
@@ -21549,7 +24241,7 @@ var require_client = __commonJS({
         });
       }
       try {
-        const socket = await new Promise((resolve11, reject) => {
+        const socket = await new Promise((resolve13, reject) => {
           client[kConnector]({
             host,
             hostname,
@@ -21561,7 +24253,7 @@ var require_client = __commonJS({
             if (err) {
               reject(err);
             } else {
-              resolve11(socket2);
+              resolve13(socket2);
             }
           });
         });
@@ -21897,8 +24589,8 @@ var require_pool_base = __commonJS({
         if (this[kQueue].isEmpty()) {
           await Promise.all(this[kClients].map((c) => c.close()));
         } else {
-          await new Promise((resolve11) => {
-            this[kClosedResolve] = resolve11;
+          await new Promise((resolve13) => {
+            this[kClosedResolve] = resolve13;
           });
         }
       }
@@ -22777,8 +25469,8 @@ var require_retry_handler = __commonJS({
           this.abort = abort;
         }
       }
-      onBodySent(chunk) {
-        if (this.handler.onBodySent) return this.handler.onBodySent(chunk);
+      onBodySent(chunk2) {
+        if (this.handler.onBodySent) return this.handler.onBodySent(chunk2);
       }
       static [kRetryHandlerDefaultRetry](err, { state, opts }, cb) {
         const { statusCode, code, headers } = err;
@@ -22945,9 +25637,9 @@ var require_retry_handler = __commonJS({
         this.abort(err);
         return false;
       }
-      onData(chunk) {
-        this.start += chunk.length;
-        return this.handler.onData(chunk);
+      onData(chunk2) {
+        this.start += chunk2.length;
+        return this.handler.onData(chunk2);
       }
       onComplete(rawTrailers) {
         this.retryCount = 0;
@@ -23111,12 +25803,12 @@ var require_readable = __commonJS({
       removeListener(ev, ...args) {
         return this.off(ev, ...args);
       }
-      push(chunk) {
-        if (this[kConsume] && chunk !== null) {
-          consumePush(this[kConsume], chunk);
-          return this[kReading] ? super.push(chunk) : true;
+      push(chunk2) {
+        if (this[kConsume] && chunk2 !== null) {
+          consumePush(this[kConsume], chunk2);
+          return this[kReading] ? super.push(chunk2) : true;
         }
-        return super.push(chunk);
+        return super.push(chunk2);
       }
       // https://fetch.spec.whatwg.org/#dom-body-text
       async text() {
@@ -23167,7 +25859,7 @@ var require_readable = __commonJS({
         if (this._readableState.closeEmitted) {
           return null;
         }
-        return await new Promise((resolve11, reject) => {
+        return await new Promise((resolve13, reject) => {
           if (this[kContentLength] > limit) {
             this.destroy(new AbortError());
           }
@@ -23180,10 +25872,10 @@ var require_readable = __commonJS({
             if (signal?.aborted) {
               reject(signal.reason ?? new AbortError());
             } else {
-              resolve11(null);
+              resolve13(null);
             }
-          }).on("error", noop4).on("data", function(chunk) {
-            limit -= chunk.length;
+          }).on("error", noop4).on("data", function(chunk2) {
+            limit -= chunk2.length;
             if (limit <= 0) {
               this.destroy();
             }
@@ -23199,7 +25891,7 @@ var require_readable = __commonJS({
     }
     async function consume(stream, type) {
       assert(!stream[kConsume]);
-      return new Promise((resolve11, reject) => {
+      return new Promise((resolve13, reject) => {
         if (isUnusable(stream)) {
           const rState = stream._readableState;
           if (rState.destroyed && rState.closeEmitted === false) {
@@ -23216,7 +25908,7 @@ var require_readable = __commonJS({
             stream[kConsume] = {
               type,
               stream,
-              resolve: resolve11,
+              resolve: resolve13,
               reject,
               length: 0,
               body: []
@@ -23245,8 +25937,8 @@ var require_readable = __commonJS({
           consumePush(consume2, state.buffer[n]);
         }
       } else {
-        for (const chunk of state.buffer) {
-          consumePush(consume2, chunk);
+        for (const chunk2 of state.buffer) {
+          consumePush(consume2, chunk2);
         }
       }
       if (state.endEmitted) {
@@ -23279,34 +25971,34 @@ var require_readable = __commonJS({
       const buffer = new Uint8Array(Buffer.allocUnsafeSlow(length).buffer);
       let offset = 0;
       for (let i = 0; i < chunks.length; ++i) {
-        const chunk = chunks[i];
-        buffer.set(chunk, offset);
-        offset += chunk.length;
+        const chunk2 = chunks[i];
+        buffer.set(chunk2, offset);
+        offset += chunk2.length;
       }
       return buffer;
     }
     function consumeEnd(consume2) {
-      const { type, body, resolve: resolve11, stream, length } = consume2;
+      const { type, body, resolve: resolve13, stream, length } = consume2;
       try {
         if (type === "text") {
-          resolve11(chunksDecode(body, length));
+          resolve13(chunksDecode(body, length));
         } else if (type === "json") {
-          resolve11(JSON.parse(chunksDecode(body, length)));
+          resolve13(JSON.parse(chunksDecode(body, length)));
         } else if (type === "arrayBuffer") {
-          resolve11(chunksConcat(body, length).buffer);
+          resolve13(chunksConcat(body, length).buffer);
         } else if (type === "blob") {
-          resolve11(new Blob(body, { type: stream[kContentType] }));
+          resolve13(new Blob(body, { type: stream[kContentType] }));
         } else if (type === "bytes") {
-          resolve11(chunksConcat(body, length));
+          resolve13(chunksConcat(body, length));
         }
         consumeFinish(consume2);
       } catch (err) {
         stream.destroy(err);
       }
     }
-    function consumePush(consume2, chunk) {
-      consume2.length += chunk.length;
-      consume2.body.push(chunk);
+    function consumePush(consume2, chunk2) {
+      consume2.length += chunk2.length;
+      consume2.body.push(chunk2);
     }
     function consumeFinish(consume2, err) {
       if (consume2.body === null) {
@@ -23342,9 +26034,9 @@ var require_util3 = __commonJS({
       let chunks = [];
       let length = 0;
       try {
-        for await (const chunk of body) {
-          chunks.push(chunk);
-          length += chunk.length;
+        for await (const chunk2 of body) {
+          chunks.push(chunk2);
+          length += chunk2.length;
           if (length > CHUNK_LIMIT) {
             chunks = [];
             length = 0;
@@ -23520,8 +26212,8 @@ var require_api_request = __commonJS({
           }
         }
       }
-      onData(chunk) {
-        return this.res.push(chunk);
+      onData(chunk2) {
+        return this.res.push(chunk2);
       }
       onComplete(trailers) {
         util.parseHeaders(trailers, this.trailers);
@@ -23554,9 +26246,9 @@ var require_api_request = __commonJS({
     };
     function request2(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           request2.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -23745,9 +26437,9 @@ var require_api_stream = __commonJS({
         const needDrain = res.writableNeedDrain !== void 0 ? res.writableNeedDrain : res._writableState?.needDrain;
         return needDrain !== true;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res ? res.write(chunk) : true;
+        return res ? res.write(chunk2) : true;
       }
       onComplete(trailers) {
         const { res } = this;
@@ -23779,9 +26471,9 @@ var require_api_stream = __commonJS({
     };
     function stream(opts, factory, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           stream.call(this, opts, factory, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -23885,9 +26577,9 @@ var require_api_pipeline = __commonJS({
               body.resume();
             }
           },
-          write: (chunk, encoding, callback) => {
+          write: (chunk2, encoding, callback) => {
             const { req } = this;
-            if (req.push(chunk, encoding) || req._readableState.destroyed) {
+            if (req.push(chunk2, encoding) || req._readableState.destroyed) {
               callback();
             } else {
               req[kResume] = callback;
@@ -23953,9 +26645,9 @@ var require_api_pipeline = __commonJS({
         if (!body || typeof body.on !== "function") {
           throw new InvalidReturnValueError("expected Readable");
         }
-        body.on("data", (chunk) => {
+        body.on("data", (chunk2) => {
           const { ret, body: body2 } = this;
-          if (!ret.push(chunk) && body2.pause) {
+          if (!ret.push(chunk2) && body2.pause) {
             body2.pause();
           }
         }).on("error", (err) => {
@@ -23972,9 +26664,9 @@ var require_api_pipeline = __commonJS({
         });
         this.body = body;
       }
-      onData(chunk) {
+      onData(chunk2) {
         const { res } = this;
-        return res.push(chunk);
+        return res.push(chunk2);
       }
       onComplete(trailers) {
         const { res } = this;
@@ -24066,9 +26758,9 @@ var require_api_upgrade = __commonJS({
     };
     function upgrade(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           upgrade.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -24160,9 +26852,9 @@ var require_api_connect = __commonJS({
     };
     function connect(opts, callback) {
       if (callback === void 0) {
-        return new Promise((resolve11, reject) => {
+        return new Promise((resolve13, reject) => {
           connect.call(this, opts, (err, data) => {
-            return err ? reject(err) : resolve11(data);
+            return err ? reject(err) : resolve13(data);
           });
         });
       }
@@ -24852,8 +27544,8 @@ var require_pending_interceptors_formatter = __commonJS({
     module2.exports = class PendingInterceptorsFormatter {
       constructor({ disableColors } = {}) {
         this.transform = new Transform({
-          transform(chunk, _enc, cb) {
-            cb(null, chunk);
+          transform(chunk2, _enc, cb) {
+            cb(null, chunk2);
           }
         });
         this.logger = new Console({
@@ -25190,8 +27882,8 @@ var require_dump = __commonJS({
         err = this.#reason ?? err;
         this.#handler.onError(err);
       }
-      onData(chunk) {
-        this.#size = this.#size + chunk.length;
+      onData(chunk2) {
+        this.#size = this.#size + chunk2.length;
         if (this.#size >= this.#maxSize) {
           this.#dumped = true;
           if (this.#aborted) {
@@ -25629,12 +28321,12 @@ var require_headers = __commonJS({
       append(name, value2, isLowerCase) {
         this[kHeadersSortedMap] = null;
         const lowercaseName = isLowerCase ? name : name.toLowerCase();
-        const exists2 = this[kHeadersMap].get(lowercaseName);
-        if (exists2) {
+        const exists3 = this[kHeadersMap].get(lowercaseName);
+        if (exists3) {
           const delimiter = lowercaseName === "cookie" ? "; " : ", ";
           this[kHeadersMap].set(lowercaseName, {
-            name: exists2.name,
-            value: `${exists2.value}${delimiter}${value2}`
+            name: exists3.name,
+            value: `${exists3.value}${delimiter}${value2}`
           });
         } else {
           this[kHeadersMap].set(lowercaseName, { name, value: value2 });
@@ -27208,8 +29900,8 @@ var require_fetch = __commonJS({
       let requestObject;
       try {
         requestObject = new Request(input, init);
-      } catch (e) {
-        p.reject(e);
+      } catch (e2) {
+        p.reject(e2);
         return p.promise;
       }
       const request2 = requestObject[kState];
@@ -27900,14 +30592,14 @@ var require_fetch = __commonJS({
             fetchParams.processRequestEndOfBody();
           }
         };
-        const processBodyError = (e) => {
+        const processBodyError = (e2) => {
           if (isCancelled(fetchParams)) {
             return;
           }
-          if (e.name === "AbortError") {
+          if (e2.name === "AbortError") {
             fetchParams.controller.abort();
           } else {
-            fetchParams.controller.terminate(e);
+            fetchParams.controller.terminate(e2);
           }
         };
         requestBody = (async function* () {
@@ -28025,7 +30717,7 @@ var require_fetch = __commonJS({
       function dispatch({ body }) {
         const url = requestCurrentURL(request2);
         const agent = fetchParams.controller.dispatcher;
-        return new Promise((resolve11, reject) => agent.dispatch(
+        return new Promise((resolve13, reject) => agent.dispatch(
           {
             path: url.pathname + url.search,
             origin: url.origin,
@@ -28101,7 +30793,7 @@ var require_fetch = __commonJS({
               }
               this.body = new Readable({ read: resume });
               const onError = this.onError.bind(this);
-              resolve11({
+              resolve13({
                 status,
                 statusText,
                 headersList,
@@ -28113,11 +30805,11 @@ var require_fetch = __commonJS({
               });
               return true;
             },
-            onData(chunk) {
+            onData(chunk2) {
               if (fetchParams.controller.dump) {
                 return;
               }
-              const bytes = chunk;
+              const bytes = chunk2;
               timingInfo.encodedBodySize += bytes.byteLength;
               return this.body.push(bytes);
             },
@@ -28144,7 +30836,7 @@ var require_fetch = __commonJS({
               for (let i = 0; i < rawHeaders.length; i += 2) {
                 headersList.append(bufferToLowerCasedHeaderName(rawHeaders[i]), rawHeaders[i + 1].toString("latin1"), true);
               }
-              resolve11({
+              resolve13({
                 status,
                 statusText: STATUS_CODES[status],
                 headersList,
@@ -28252,11 +30944,11 @@ var require_progressevent = __commonJS({
 var require_encoding = __commonJS({
   "node_modules/undici/lib/web/fileapi/encoding.js"(exports2, module2) {
     "use strict";
-    function getEncoding(label) {
-      if (!label) {
+    function getEncoding(label2) {
+      if (!label2) {
         return "failure";
       }
-      switch (label.trim().toLowerCase()) {
+      switch (label2.trim().toLowerCase()) {
         case "unicode-1-1-utf-8":
         case "unicode11utf8":
         case "unicode20utf8":
@@ -28624,8 +31316,8 @@ var require_util4 = __commonJS({
         }
       })();
     }
-    function fireAProgressEvent(e, reader) {
-      const event = new ProgressEvent(e, {
+    function fireAProgressEvent(e2, reader) {
+      const event = new ProgressEvent(e2, {
         bubbles: false,
         cancelable: false
       });
@@ -28641,8 +31333,8 @@ var require_util4 = __commonJS({
           }
           dataURL += ";base64,";
           const decoder4 = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            dataURL += btoa2(decoder4.write(chunk));
+          for (const chunk2 of bytes) {
+            dataURL += btoa2(decoder4.write(chunk2));
           }
           dataURL += btoa2(decoder4.end());
           return dataURL;
@@ -28670,8 +31362,8 @@ var require_util4 = __commonJS({
         case "BinaryString": {
           let binaryString = "";
           const decoder4 = new StringDecoder("latin1");
-          for (const chunk of bytes) {
-            binaryString += decoder4.write(chunk);
+          for (const chunk2 of bytes) {
+            binaryString += decoder4.write(chunk2);
           }
           binaryString += decoder4.end();
           return binaryString;
@@ -29166,8 +31858,8 @@ var require_cache = __commonJS({
         let errorData = null;
         try {
           this.#batchCacheOperations(operations);
-        } catch (e) {
-          errorData = e;
+        } catch (e2) {
+          errorData = e2;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -29247,8 +31939,8 @@ var require_cache = __commonJS({
         let errorData = null;
         try {
           this.#batchCacheOperations(operations);
-        } catch (e) {
-          errorData = e;
+        } catch (e2) {
+          errorData = e2;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -29287,8 +31979,8 @@ var require_cache = __commonJS({
         let requestResponses;
         try {
           requestResponses = this.#batchCacheOperations(operations);
-        } catch (e) {
-          errorData = e;
+        } catch (e2) {
+          errorData = e2;
         }
         queueMicrotask(() => {
           if (errorData === null) {
@@ -29423,10 +32115,10 @@ var require_cache = __commonJS({
             resultList.push([operation.request, operation.response]);
           }
           return resultList;
-        } catch (e) {
+        } catch (e2) {
           this.#relevantRequestResponseList.length = 0;
           this.#relevantRequestResponseList = backupCache;
-          throw e;
+          throw e2;
         }
       }
       /**
@@ -30520,8 +33212,8 @@ var require_util7 = __commonJS({
     function isClosed(ws) {
       return ws[kReadyState] === states.CLOSED;
     }
-    function fireEvent(e, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
-      const event = eventFactory(e, eventInitDict);
+    function fireEvent(e2, target, eventFactory = (type, init) => new Event(type, init), eventInitDict = {}) {
+      const event = eventFactory(e2, eventInitDict);
       target.dispatchEvent(event);
     }
     function websocketMessageReceived(ws, type, data) {
@@ -30640,8 +33332,8 @@ var require_util7 = __commonJS({
           return false;
         }
       }
-      const num2 = Number.parseInt(value2, 10);
-      return num2 >= 8 && num2 <= 15;
+      const num3 = Number.parseInt(value2, 10);
+      return num3 >= 8 && num3 <= 15;
     }
     var hasIntl = typeof process.versions.icu === "string";
     var fatalDecoder = hasIntl ? new TextDecoder("utf-8", { fatal: true }) : void 0;
@@ -30884,8 +33576,8 @@ var require_connection = __commonJS({
         ws[kReadyState] = states.CLOSING;
       }
     }
-    function onSocketData(chunk) {
-      if (!this.ws[kByteParser].write(chunk)) {
+    function onSocketData(chunk2) {
+      if (!this.ws[kByteParser].write(chunk2)) {
         this.pause();
       }
     }
@@ -30963,7 +33655,7 @@ var require_permessage_deflate = __commonJS({
        * @param {boolean} fin Final fragment flag
        * @param {Function} callback Callback function
        */
-      decompress(chunk, fin, callback) {
+      decompress(chunk2, fin, callback) {
         if (!this.#inflate) {
           let windowBits = Z_DEFAULT_WINDOWBITS;
           if (this.#options.serverMaxWindowBits) {
@@ -30997,7 +33689,7 @@ var require_permessage_deflate = __commonJS({
             callback(err);
           });
         }
-        this.#inflate.write(chunk);
+        this.#inflate.write(chunk2);
         if (fin) {
           this.#inflate.write(tail);
         }
@@ -31076,9 +33768,9 @@ var require_receiver = __commonJS({
        * @param {Buffer} chunk
        * @param {() => void} callback
        */
-      _write(chunk, _, callback) {
-        this.#buffers.push(chunk);
-        this.#byteOffset += chunk.length;
+      _write(chunk2, _, callback) {
+        this.#buffers.push(chunk2);
+        this.#byteOffset += chunk2.length;
         this.#loop = true;
         this.run(callback);
       }
@@ -31539,8 +34231,8 @@ var require_websocket = __commonJS({
         let urlRecord;
         try {
           urlRecord = new URL(url, baseURL);
-        } catch (e) {
-          throw new DOMException(e, "SyntaxError");
+        } catch (e2) {
+          throw new DOMException(e2, "SyntaxError");
         }
         if (urlRecord.protocol === "http:") {
           urlRecord.protocol = "ws:";
@@ -31885,8 +34577,8 @@ var require_util8 = __commonJS({
       return true;
     }
     function delay(ms) {
-      return new Promise((resolve11) => {
-        setTimeout(resolve11, ms).unref();
+      return new Promise((resolve13) => {
+        setTimeout(resolve13, ms).unref();
       });
     }
     module2.exports = {
@@ -32015,16 +34707,16 @@ var require_eventsource_stream = __commonJS({
        * @param {Function} callback
        * @returns {void}
        */
-      _transform(chunk, _encoding, callback) {
-        if (chunk.length === 0) {
+      _transform(chunk2, _encoding, callback) {
+        if (chunk2.length === 0) {
           callback();
           return;
         }
-        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk[0] !== LF2 && chunk[0] !== CR2) {
+        if (this.maxEventSize > 0 && this.chunks.length >= this.maxBufferedChunks && chunk2[0] !== LF2 && chunk2[0] !== CR2) {
           callback(createMaxEventSizeExceededError());
           return;
         }
-        this.chunks.push(chunk);
+        this.chunks.push(chunk2);
         if (this.checkBOM) {
           if (this.handleBOM()) {
             callback();
@@ -32231,10 +34923,10 @@ ${value2}`;
         const chunks = [];
         let length = 0;
         for (let i = this.lineChunkIndex; i <= this.chunkIndex; i++) {
-          const chunk = this.chunks[i];
+          const chunk2 = this.chunks[i];
           const start = i === this.lineChunkIndex ? this.linePos : 0;
-          const end = i === this.chunkIndex ? this.pos : chunk.length;
-          const slice = chunk.subarray(start, end);
+          const end = i === this.chunkIndex ? this.pos : chunk2.length;
+          const slice = chunk2.subarray(start, end);
           length += slice.length;
           chunks.push(slice);
         }
@@ -32244,10 +34936,10 @@ ${value2}`;
         let chunkIndex = this.lineChunkIndex;
         let pos = this.linePos;
         while (chunkIndex < this.chunks.length) {
-          const chunk = this.chunks[chunkIndex];
-          const remaining = chunk.length - pos;
+          const chunk2 = this.chunks[chunkIndex];
+          const remaining = chunk2.length - pos;
           if (offset < remaining) {
-            return chunk[pos + offset];
+            return chunk2[pos + offset];
           }
           offset -= remaining;
           chunkIndex++;
@@ -32256,8 +34948,8 @@ ${value2}`;
       }
       discardLeadingBytes(count) {
         while (count > 0 && this.lineChunkIndex < this.chunks.length) {
-          const chunk = this.chunks[this.lineChunkIndex];
-          const remaining = chunk.length - this.linePos;
+          const chunk2 = this.chunks[this.lineChunkIndex];
+          const remaining = chunk2.length - this.linePos;
           if (count < remaining) {
             this.linePos += count;
             count = 0;
@@ -32370,8 +35062,8 @@ var require_eventsource = __commonJS({
         try {
           urlRecord = new URL(url, settings.settingsObject.baseUrl);
           this.#state.origin = urlRecord.origin;
-        } catch (e) {
-          throw new DOMException(e, "SyntaxError");
+        } catch (e2) {
+          throw new DOMException(e2, "SyntaxError");
         }
         this.#url = urlRecord.href;
         let corsAttributeState = ANONYMOUS;
@@ -32819,38 +35511,38 @@ var init_oidc_utils = __esm({
 
 // node_modules/@actions/core/lib/summary.js
 import { EOL as EOL3 } from "os";
-import { constants, promises } from "fs";
-var __awaiter, access, appendFile, writeFile, SUMMARY_ENV_VAR, Summary, _summary, summary;
-var init_summary = __esm({
+import { constants as constants2, promises } from "fs";
+var __awaiter, access2, appendFile, writeFile2, SUMMARY_ENV_VAR, Summary, _summary, summary2;
+var init_summary2 = __esm({
   "node_modules/@actions/core/lib/summary.js"() {
     __awaiter = function(thisArg, _arguments, P2, generator) {
       function adopt(value2) {
-        return value2 instanceof P2 ? value2 : new P2(function(resolve11) {
-          resolve11(value2);
+        return value2 instanceof P2 ? value2 : new P2(function(resolve13) {
+          resolve13(value2);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve11, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve13, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function step(result) {
-          result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
     };
-    ({ access, appendFile, writeFile } = promises);
+    ({ access: access2, appendFile, writeFile: writeFile2 } = promises);
     SUMMARY_ENV_VAR = "GITHUB_STEP_SUMMARY";
     Summary = class {
       constructor() {
@@ -32872,7 +35564,7 @@ var init_summary = __esm({
             throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
           }
           try {
-            yield access(pathFromEnv, constants.R_OK | constants.W_OK);
+            yield access2(pathFromEnv, constants2.R_OK | constants2.W_OK);
           } catch (_a) {
             throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
           }
@@ -32907,7 +35599,7 @@ var init_summary = __esm({
         return __awaiter(this, void 0, void 0, function* () {
           const overwrite = !!(options2 === null || options2 === void 0 ? void 0 : options2.overwrite);
           const filePath = yield this.filePath();
-          const writeFunc = overwrite ? writeFile : appendFile;
+          const writeFunc = overwrite ? writeFile2 : appendFile;
           yield writeFunc(filePath, this._buffer, { encoding: "utf8" });
           return this.emptyBuffer();
         });
@@ -33025,8 +35717,8 @@ var init_summary = __esm({
        *
        * @returns {Summary} summary instance
        */
-      addDetails(label, content) {
-        const element = this.wrap("details", this.wrap("summary", label) + content);
+      addDetails(label2, content) {
+        const element = this.wrap("details", this.wrap("summary", label2) + content);
         return this.addRaw(element).addEOL();
       }
       /**
@@ -33103,7 +35795,7 @@ var init_summary = __esm({
       }
     };
     _summary = new Summary();
-    summary = _summary;
+    summary2 = _summary;
   }
 });
 
@@ -33115,10 +35807,10 @@ var init_path_utils = __esm({
 
 // node_modules/@actions/io/lib/io-util.js
 import * as fs3 from "fs";
-var chmod, copyFile, lstat2, mkdir, open, readdir2, rename, rm, rmdir, stat4, symlink, unlink, IS_WINDOWS, READONLY;
+var chmod, copyFile, lstat4, mkdir3, open2, readdir3, rename3, rm3, rmdir, stat4, symlink, unlink, IS_WINDOWS, READONLY;
 var init_io_util = __esm({
   "node_modules/@actions/io/lib/io-util.js"() {
-    ({ chmod, copyFile, lstat: lstat2, mkdir, open, readdir: readdir2, rename, rm, rmdir, stat: stat4, symlink, unlink } = fs3.promises);
+    ({ chmod, copyFile, lstat: lstat4, mkdir: mkdir3, open: open2, readdir: readdir3, rename: rename3, rm: rm3, rmdir, stat: stat4, symlink, unlink } = fs3.promises);
     IS_WINDOWS = process.platform === "win32";
     READONLY = fs3.constants.O_RDONLY;
   }
@@ -33196,8 +35888,8 @@ var init_core = __esm({
     init_file_command();
     init_utils2();
     init_oidc_utils();
-    init_summary();
-    init_summary();
+    init_summary2();
+    init_summary2();
     init_path_utils();
     init_platform();
     (function(ExitCode2) {
@@ -33387,27 +36079,27 @@ var require_lib = __commonJS({
     })();
     var __awaiter3 = exports2 && exports2.__awaiter || function(thisArg, _arguments, P2, generator) {
       function adopt(value2) {
-        return value2 instanceof P2 ? value2 : new P2(function(resolve11) {
-          resolve11(value2);
+        return value2 instanceof P2 ? value2 : new P2(function(resolve13) {
+          resolve13(value2);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve11, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve13, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function step(result) {
-          result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -33494,26 +36186,26 @@ var require_lib = __commonJS({
       }
       readBody() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve11) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
             let output = Buffer.alloc(0);
-            this.message.on("data", (chunk) => {
-              output = Buffer.concat([output, chunk]);
+            this.message.on("data", (chunk2) => {
+              output = Buffer.concat([output, chunk2]);
             });
             this.message.on("end", () => {
-              resolve11(output.toString());
+              resolve13(output.toString());
             });
           }));
         });
       }
       readBodyBuffer() {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve11) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13) => __awaiter3(this, void 0, void 0, function* () {
             const chunks = [];
-            this.message.on("data", (chunk) => {
-              chunks.push(chunk);
+            this.message.on("data", (chunk2) => {
+              chunks.push(chunk2);
             });
             this.message.on("end", () => {
-              resolve11(Buffer.concat(chunks));
+              resolve13(Buffer.concat(chunks));
             });
           }));
         });
@@ -33721,14 +36413,14 @@ var require_lib = __commonJS({
        */
       requestRaw(info2, data) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve11, reject) => {
+          return new Promise((resolve13, reject) => {
             function callbackForResult(err, res) {
               if (err) {
                 reject(err);
               } else if (!res) {
                 reject(new Error("Unknown error"));
               } else {
-                resolve11(res);
+                resolve13(res);
               }
             }
             this.requestRawWithCallback(info2, data, callbackForResult);
@@ -33972,12 +36664,12 @@ var require_lib = __commonJS({
         return __awaiter3(this, void 0, void 0, function* () {
           retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
           const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
-          return new Promise((resolve11) => setTimeout(() => resolve11(), ms));
+          return new Promise((resolve13) => setTimeout(() => resolve13(), ms));
         });
       }
       _processResponse(res, options2) {
         return __awaiter3(this, void 0, void 0, function* () {
-          return new Promise((resolve11, reject) => __awaiter3(this, void 0, void 0, function* () {
+          return new Promise((resolve13, reject) => __awaiter3(this, void 0, void 0, function* () {
             const statusCode = res.message.statusCode || 0;
             const response = {
               statusCode,
@@ -33985,7 +36677,7 @@ var require_lib = __commonJS({
               headers: {}
             };
             if (statusCode === HttpCodes2.NotFound) {
-              resolve11(response);
+              resolve13(response);
             }
             function dateTimeDeserializer(key, value2) {
               if (typeof value2 === "string") {
@@ -34024,7 +36716,7 @@ var require_lib = __commonJS({
               err.result = response.result;
               reject(err);
             } else {
-              resolve11(response);
+              resolve13(response);
             }
           }));
         });
@@ -34082,27 +36774,27 @@ var init_utils3 = __esm({
     import_undici2 = __toESM(require_undici(), 1);
     __awaiter2 = function(thisArg, _arguments, P2, generator) {
       function adopt(value2) {
-        return value2 instanceof P2 ? value2 : new P2(function(resolve11) {
-          resolve11(value2);
+        return value2 instanceof P2 ? value2 : new P2(function(resolve13) {
+          resolve13(value2);
         });
       }
-      return new (P2 || (P2 = Promise))(function(resolve11, reject) {
+      return new (P2 || (P2 = Promise))(function(resolve13, reject) {
         function fulfilled(value2) {
           try {
             step(generator.next(value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function rejected(value2) {
           try {
             step(generator["throw"](value2));
-          } catch (e) {
-            reject(e);
+          } catch (e2) {
+            reject(e2);
           }
         }
         function step(result) {
-          result.done ? resolve11(result.value) : adopt(result.value).then(fulfilled, rejected);
+          result.done ? resolve13(result.value) : adopt(result.value).then(fulfilled, rejected);
         }
         step((generator = generator.apply(thisArg, _arguments || [])).next());
       });
@@ -34539,22 +37231,22 @@ function endpointWithDefaults(defaults2, route, options2) {
   return parse(merge(defaults2, route, options2));
 }
 function withDefaults(oldDefaults, newDefaults) {
-  const DEFAULTS2 = merge(oldDefaults, newDefaults);
-  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS2);
+  const DEFAULTS22 = merge(oldDefaults, newDefaults);
+  const endpoint2 = endpointWithDefaults.bind(null, DEFAULTS22);
   return Object.assign(endpoint2, {
-    DEFAULTS: DEFAULTS2,
-    defaults: withDefaults.bind(null, DEFAULTS2),
-    merge: merge.bind(null, DEFAULTS2),
+    DEFAULTS: DEFAULTS22,
+    defaults: withDefaults.bind(null, DEFAULTS22),
+    merge: merge.bind(null, DEFAULTS22),
     parse
   });
 }
-var VERSION, userAgent, DEFAULTS, urlVariableRegex, endpoint;
+var VERSION, userAgent, DEFAULTS2, urlVariableRegex, endpoint;
 var init_dist_bundle = __esm({
   "node_modules/@octokit/endpoint/dist-bundle/index.js"() {
     init_universal_user_agent();
     VERSION = "0.0.0-development";
     userAgent = `octokit-endpoint.js/${VERSION} ${getUserAgent()}`;
-    DEFAULTS = {
+    DEFAULTS2 = {
       method: "GET",
       baseUrl: "https://api.github.com",
       headers: {
@@ -34566,7 +37258,7 @@ var init_dist_bundle = __esm({
       }
     };
     urlVariableRegex = /\{[^{}}]+\}/g;
-    endpoint = withDefaults(null, DEFAULTS);
+    endpoint = withDefaults(null, DEFAULTS2);
   }
 });
 
@@ -35288,7 +37980,7 @@ var init_dist_bundle2 = __esm({
 // node_modules/@octokit/graphql/dist-bundle/index.js
 function _buildMessageForResponseErrors(data) {
   return `Request failed due to following response errors:
-` + data.errors.map((e) => ` - ${e.message}`).join("\n");
+` + data.errors.map((e2) => ` - ${e2.message}`).join("\n");
 }
 function graphql(request2, query, options2) {
   if (options2) {
@@ -38386,7 +41078,7 @@ var require_light = __commonJS({
           }
         }
         async trigger(name, ...args) {
-          var e, promises3;
+          var e2, promises3;
           try {
             if (name !== "debug") {
               this.trigger("debug", `Event triggered: ${name}`, args);
@@ -38398,7 +41090,7 @@ var require_light = __commonJS({
               return listener.status !== "none";
             });
             promises3 = this._events[name].map(async (listener) => {
-              var e2, returned;
+              var e3, returned;
               if (listener.status === "none") {
                 return;
               }
@@ -38413,9 +41105,9 @@ var require_light = __commonJS({
                   return returned;
                 }
               } catch (error2) {
-                e2 = error2;
+                e3 = error2;
                 {
-                  this.trigger("error", e2);
+                  this.trigger("error", e3);
                 }
                 return null;
               }
@@ -38424,9 +41116,9 @@ var require_light = __commonJS({
               return x != null;
             });
           } catch (error2) {
-            e = error2;
+            e2 = error2;
             {
-              this.trigger("error", e);
+              this.trigger("error", e2);
             }
             return null;
           }
@@ -38685,8 +41377,8 @@ var require_light = __commonJS({
           return this.Promise.resolve();
         }
         yieldLoop(t = 0) {
-          return new this.Promise(function(resolve11, reject) {
-            return setTimeout(resolve11, t);
+          return new this.Promise(function(resolve13, reject) {
+            return setTimeout(resolve13, t);
           });
         }
         computePenalty() {
@@ -38897,15 +41589,15 @@ var require_light = __commonJS({
           return this._queue.length === 0;
         }
         async _tryToRun() {
-          var args, cb, error2, reject, resolve11, returned, task;
+          var args, cb, error2, reject, resolve13, returned, task;
           if (this._running < 1 && this._queue.length > 0) {
             this._running++;
-            ({ task, args, resolve: resolve11, reject } = this._queue.shift());
+            ({ task, args, resolve: resolve13, reject } = this._queue.shift());
             cb = await (async function() {
               try {
                 returned = await task(...args);
                 return function() {
-                  return resolve11(returned);
+                  return resolve13(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -38920,13 +41612,13 @@ var require_light = __commonJS({
           }
         }
         schedule(task, ...args) {
-          var promise, reject, resolve11;
-          resolve11 = reject = null;
+          var promise, reject, resolve13;
+          resolve13 = reject = null;
           promise = new this.Promise(function(_resolve, _reject) {
-            resolve11 = _resolve;
+            resolve13 = _resolve;
             return reject = _reject;
           });
-          this._queue.push({ task, args, resolve: resolve11, reject });
+          this._queue.push({ task, args, resolve: resolve13, reject });
           this._tryToRun();
           return promise;
         }
@@ -39032,7 +41724,7 @@ var require_light = __commonJS({
             var base;
             clearInterval(this.interval);
             return typeof (base = this.interval = setInterval(async () => {
-              var e, k, ref, results, time, v;
+              var e2, k, ref, results, time, v;
               time = Date.now();
               ref = this.instances;
               results = [];
@@ -39045,8 +41737,8 @@ var require_light = __commonJS({
                     results.push(void 0);
                   }
                 } catch (error2) {
-                  e = error2;
-                  results.push(v.Events.trigger("error", e));
+                  e2 = error2;
+                  results.push(v.Events.trigger("error", e2));
                 }
               }
               return results;
@@ -39238,7 +41930,7 @@ var require_light = __commonJS({
             }
           }
           async _free(index, job, options2, eventInfo) {
-            var e, running;
+            var e2, running;
             try {
               ({ running } = await this._store.__free__(index, options2.weight));
               this.Events.trigger("debug", `Freed ${options2.id}`, eventInfo);
@@ -39246,8 +41938,8 @@ var require_light = __commonJS({
                 return this.Events.trigger("idle");
               }
             } catch (error1) {
-              e = error1;
-              return this.Events.trigger("error", e);
+              e2 = error1;
+              return this.Events.trigger("error", e2);
             }
           }
           _run(index, job, wait) {
@@ -39308,8 +42000,8 @@ var require_light = __commonJS({
               } else {
                 return this.Promise.resolve(total);
               }
-            }).catch((e) => {
-              return this.Events.trigger("error", e);
+            }).catch((e2) => {
+              return this.Events.trigger("error", e2);
             });
           }
           _dropAllQueued(message) {
@@ -39320,21 +42012,21 @@ var require_light = __commonJS({
           stop(options2 = {}) {
             var done, waitForExecuting;
             options2 = parser$5.load(options2, this.stopDefaults);
-            waitForExecuting = (at2) => {
+            waitForExecuting = (at3) => {
               var finished;
               finished = () => {
                 var counts2;
                 counts2 = this._states.counts;
-                return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at2;
+                return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at3;
               };
-              return new this.Promise((resolve11, reject) => {
+              return new this.Promise((resolve13, reject) => {
                 if (finished()) {
-                  return resolve11();
+                  return resolve13();
                 } else {
                   return this.on("done", () => {
                     if (finished()) {
                       this.removeAllListeners("done");
-                      return resolve11();
+                      return resolve13();
                     }
                   });
                 }
@@ -39427,9 +42119,9 @@ var require_light = __commonJS({
               options2 = parser$5.load(options2, this.jobDefaults);
             }
             task = (...args2) => {
-              return new this.Promise(function(resolve11, reject) {
+              return new this.Promise(function(resolve13, reject) {
                 return fn(...args2, function(...args3) {
-                  return (args3[0] != null ? reject : resolve11)(args3);
+                  return (args3[0] != null ? reject : resolve13)(args3);
                 });
               });
             };
@@ -39750,7 +42442,7 @@ var require_DLList = __commonJS({
 var require_Events = __commonJS({
   "node_modules/bottleneck/lib/Events.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -39759,7 +42451,7 @@ var require_Events = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -39767,13 +42459,13 @@ var require_Events = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -39822,7 +42514,7 @@ var require_Events = __commonJS({
       trigger(name, ...args) {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var e, promises3;
+          var e2, promises3;
           try {
             if (name !== "debug") {
               _this.trigger("debug", `Event triggered: ${name}`, args);
@@ -39836,7 +42528,7 @@ var require_Events = __commonJS({
             promises3 = _this._events[name].map(
               /* @__PURE__ */ (function() {
                 var _ref = _asyncToGenerator2(function* (listener) {
-                  var e2, returned;
+                  var e3, returned;
                   if (listener.status === "none") {
                     return;
                   }
@@ -39851,9 +42543,9 @@ var require_Events = __commonJS({
                       return returned;
                     }
                   } catch (error2) {
-                    e2 = error2;
+                    e3 = error2;
                     if (true) {
-                      _this.trigger("error", e2);
+                      _this.trigger("error", e3);
                     }
                     return null;
                   }
@@ -39867,9 +42559,9 @@ var require_Events = __commonJS({
               return x != null;
             });
           } catch (error2) {
-            e = error2;
+            e2 = error2;
             if (true) {
-              _this.trigger("error", e);
+              _this.trigger("error", e2);
             }
             return null;
           }
@@ -39965,7 +42657,7 @@ var require_BottleneckError = __commonJS({
 var require_Job = __commonJS({
   "node_modules/bottleneck/lib/Job.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -39974,7 +42666,7 @@ var require_Job = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -39982,13 +42674,13 @@ var require_Job = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -40169,7 +42861,7 @@ var require_Job = __commonJS({
 var require_LocalDatastore = __commonJS({
   "node_modules/bottleneck/lib/LocalDatastore.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -40178,7 +42870,7 @@ var require_LocalDatastore = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -40186,13 +42878,13 @@ var require_LocalDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -40261,8 +42953,8 @@ var require_LocalDatastore = __commonJS({
         })();
       }
       yieldLoop(t = 0) {
-        return new this.Promise(function(resolve11, reject) {
-          return setTimeout(resolve11, t);
+        return new this.Promise(function(resolve13, reject) {
+          return setTimeout(resolve13, t);
         });
       }
       computePenalty() {
@@ -40732,7 +43424,7 @@ var require_Scripts = __commonJS({
 var require_RedisConnection = __commonJS({
   "node_modules/bottleneck/lib/RedisConnection.js"(exports, module) {
     "use strict";
-    function asyncGeneratorStep(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -40741,7 +43433,7 @@ var require_RedisConnection = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -40749,13 +43441,13 @@ var require_RedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -40796,9 +43488,9 @@ var require_RedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve11, reject) => {
-            client.on("error", (e) => {
-              return this.Events.trigger("error", e);
+          return new this.Promise((resolve13, reject) => {
+            client.on("error", (e2) => {
+              return this.Events.trigger("error", e2);
             });
             if (sub) {
               client.on("message", (channel, message) => {
@@ -40807,14 +43499,14 @@ var require_RedisConnection = __commonJS({
               });
             }
             if (client.ready) {
-              return resolve11();
+              return resolve13();
             } else {
-              return client.once("ready", resolve11);
+              return client.once("ready", resolve13);
             }
           });
         }
         _loadScript(name) {
-          return new this.Promise((resolve11, reject) => {
+          return new this.Promise((resolve13, reject) => {
             var payload;
             payload = Scripts.payload(name);
             return this.client.multi([["script", "load", payload]]).exec((err, replies) => {
@@ -40822,7 +43514,7 @@ var require_RedisConnection = __commonJS({
                 return reject(err);
               }
               this.shas[name] = replies[0];
-              return resolve11(replies[0]);
+              return resolve13(replies[0]);
             });
           });
         }
@@ -40835,12 +43527,12 @@ var require_RedisConnection = __commonJS({
           var _this = this;
           return _asyncToGenerator(function* () {
             yield _this.ready;
-            return new _this.Promise((resolve11, reject) => {
+            return new _this.Promise((resolve13, reject) => {
               return _this.client.multi([cmd]).exec_atomic(function(err, replies) {
                 if (err != null) {
                   return reject(err);
                 } else {
-                  return resolve11(replies[0]);
+                  return resolve13(replies[0]);
                 }
               });
             });
@@ -40848,13 +43540,13 @@ var require_RedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve11, reject) => {
+            return new this.Promise((resolve13, reject) => {
               var handler2;
               handler2 = (chan) => {
                 if (chan === channel) {
                   this.subscriber.removeListener("subscribe", handler2);
                   this.limiters[channel] = instance;
-                  return resolve11();
+                  return resolve13();
                 }
               };
               this.subscriber.on("subscribe", handler2);
@@ -40868,13 +43560,13 @@ var require_RedisConnection = __commonJS({
             /* @__PURE__ */ (function() {
               var _ref = _asyncToGenerator(function* (channel) {
                 if (!_this2.terminated) {
-                  yield new _this2.Promise((resolve11, reject) => {
+                  yield new _this2.Promise((resolve13, reject) => {
                     return _this2.subscriber.unsubscribe(channel, function(err, chan) {
                       if (err != null) {
                         return reject(err);
                       }
                       if (chan === channel) {
-                        return resolve11();
+                        return resolve13();
                       }
                     });
                   });
@@ -40959,7 +43651,7 @@ var require_IORedisConnection = __commonJS({
     function _arrayWithHoles(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -40968,7 +43660,7 @@ var require_IORedisConnection = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -40976,13 +43668,13 @@ var require_IORedisConnection = __commonJS({
     function _asyncToGenerator(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -41028,9 +43720,9 @@ var require_IORedisConnection = __commonJS({
         }
         _setup(client, sub) {
           client.setMaxListeners(0);
-          return new this.Promise((resolve11, reject) => {
-            client.on("error", (e) => {
-              return this.Events.trigger("error", e);
+          return new this.Promise((resolve13, reject) => {
+            client.on("error", (e2) => {
+              return this.Events.trigger("error", e2);
             });
             if (sub) {
               client.on("message", (channel, message) => {
@@ -41039,9 +43731,9 @@ var require_IORedisConnection = __commonJS({
               });
             }
             if (client.status === "ready") {
-              return resolve11();
+              return resolve13();
             } else {
-              return client.once("ready", resolve11);
+              return client.once("ready", resolve13);
             }
           });
         }
@@ -41067,10 +43759,10 @@ var require_IORedisConnection = __commonJS({
         }
         __addLimiter__(instance) {
           return this.Promise.all([instance.channel(), instance.channel_client()].map((channel) => {
-            return new this.Promise((resolve11, reject) => {
+            return new this.Promise((resolve13, reject) => {
               return this.subscriber.subscribe(channel, () => {
                 this.limiters[channel] = instance;
-                return resolve11();
+                return resolve13();
               });
             });
           }));
@@ -41168,7 +43860,7 @@ var require_RedisDatastore = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -41177,7 +43869,7 @@ var require_RedisDatastore = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -41185,13 +43877,13 @@ var require_RedisDatastore = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -41242,8 +43934,8 @@ var require_RedisDatastore = __commonJS({
         }).then(() => {
           var base;
           if (typeof (base = this.heartbeat = setInterval(() => {
-            return this.runScript("heartbeat", []).catch((e) => {
-              return this.instance.Events.trigger("error", e);
+            return this.runScript("heartbeat", []).catch((e2) => {
+              return this.instance.Events.trigger("error", e2);
             });
           }, this.heartbeatInterval)).unref === "function") {
             base.unref();
@@ -41263,7 +43955,7 @@ var require_RedisDatastore = __commonJS({
       onMessage(channel, message) {
         var _this2 = this;
         return _asyncToGenerator2(function* () {
-          var capacity, counter, data, drained, e, newCapacity, pos, priorityClient, rawCapacity, type;
+          var capacity, counter, data, drained, e2, newCapacity, pos, priorityClient, rawCapacity, type;
           try {
             pos = message.indexOf(":");
             var _ref2 = [message.slice(0, pos), message.slice(pos + 1)];
@@ -41289,14 +43981,14 @@ var require_RedisDatastore = __commonJS({
               } else {
                 return _this2.capacityPriorityCounters[counter] = setTimeout(
                   /* @__PURE__ */ _asyncToGenerator2(function* () {
-                    var e2;
+                    var e3;
                     try {
                       delete _this2.capacityPriorityCounters[counter];
                       yield _this2.runScript("blacklist_client", [priorityClient]);
                       return yield _this2.instance._drainAll(capacity);
                     } catch (error2) {
-                      e2 = error2;
-                      return _this2.instance.Events.trigger("error", e2);
+                      e3 = error2;
+                      return _this2.instance.Events.trigger("error", e3);
                     }
                   }),
                   1e3
@@ -41308,8 +44000,8 @@ var require_RedisDatastore = __commonJS({
               return yield _this2.instance._dropAllQueued();
             }
           } catch (error2) {
-            e = error2;
-            return _this2.instance.Events.trigger("error", e);
+            e2 = error2;
+            return _this2.instance.Events.trigger("error", e2);
           }
         })();
       }
@@ -41327,7 +44019,7 @@ var require_RedisDatastore = __commonJS({
           if (!(name === "init" || name === "register_client")) {
             yield _this3.ready;
           }
-          return new _this3.Promise((resolve11, reject) => {
+          return new _this3.Promise((resolve13, reject) => {
             var all_args, arr2;
             all_args = [Date.now(), _this3.clientId].concat(args);
             _this3.instance.Events.trigger("debug", `Calling Redis script: ${name}.lua`, all_args);
@@ -41335,11 +44027,11 @@ var require_RedisDatastore = __commonJS({
               if (err != null) {
                 return reject(err);
               }
-              return resolve11(replies);
+              return resolve13(replies);
             });
             return _this3.connection.__scriptFn__(name)(...arr2);
-          }).catch((e) => {
-            if (e.message === "SETTINGS_KEY_NOT_FOUND") {
+          }).catch((e2) => {
+            if (e2.message === "SETTINGS_KEY_NOT_FOUND") {
               if (name === "heartbeat") {
                 return _this3.Promise.resolve();
               } else {
@@ -41347,12 +44039,12 @@ var require_RedisDatastore = __commonJS({
                   return _this3.runScript(name, args);
                 });
               }
-            } else if (e.message === "UNKNOWN_CLIENT") {
+            } else if (e2.message === "UNKNOWN_CLIENT") {
               return _this3.runScript("register_client", [_this3.instance.queued()]).then(() => {
                 return _this3.runScript(name, args);
               });
             } else {
-              return _this3.Promise.reject(e);
+              return _this3.Promise.reject(e2);
             }
           });
         })();
@@ -41442,7 +44134,7 @@ var require_RedisDatastore = __commonJS({
       __submit__(queueLength, weight) {
         var _this8 = this;
         return _asyncToGenerator2(function* () {
-          var blocked, e, maxConcurrent, overweight, reachedHWM, strategy;
+          var blocked, e2, maxConcurrent, overweight, reachedHWM, strategy;
           try {
             var _ref6 = yield _this8.runScript("submit", _this8.prepareArray([queueLength, weight]));
             var _ref7 = _slicedToArray2(_ref6, 3);
@@ -41455,16 +44147,16 @@ var require_RedisDatastore = __commonJS({
               strategy
             };
           } catch (error2) {
-            e = error2;
-            if (e.message.indexOf("OVERWEIGHT") === 0) {
-              var _e$message$split = e.message.split(":");
+            e2 = error2;
+            if (e2.message.indexOf("OVERWEIGHT") === 0) {
+              var _e$message$split = e2.message.split(":");
               var _e$message$split2 = _slicedToArray2(_e$message$split, 3);
               overweight = _e$message$split2[0];
               weight = _e$message$split2[1];
               maxConcurrent = _e$message$split2[2];
               throw new BottleneckError(`Impossible to add a job having a weight of ${weight} to a limiter having a maxConcurrent setting of ${maxConcurrent}`);
             } else {
-              throw e;
+              throw e2;
             }
           }
         })();
@@ -41566,7 +44258,7 @@ var require_States = __commonJS({
 var require_Sync = __commonJS({
   "node_modules/bottleneck/lib/Sync.js"(exports2, module2) {
     "use strict";
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -41575,7 +44267,7 @@ var require_Sync = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -41583,13 +44275,13 @@ var require_Sync = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -41612,19 +44304,19 @@ var require_Sync = __commonJS({
       _tryToRun() {
         var _this = this;
         return _asyncToGenerator2(function* () {
-          var args, cb, error2, reject, resolve11, returned, task;
+          var args, cb, error2, reject, resolve13, returned, task;
           if (_this._running < 1 && _this._queue.length > 0) {
             _this._running++;
             var _this$_queue$shift = _this._queue.shift();
             task = _this$_queue$shift.task;
             args = _this$_queue$shift.args;
-            resolve11 = _this$_queue$shift.resolve;
+            resolve13 = _this$_queue$shift.resolve;
             reject = _this$_queue$shift.reject;
             cb = yield _asyncToGenerator2(function* () {
               try {
                 returned = yield task(...args);
                 return function() {
-                  return resolve11(returned);
+                  return resolve13(returned);
                 };
               } catch (error1) {
                 error2 = error1;
@@ -41640,16 +44332,16 @@ var require_Sync = __commonJS({
         })();
       }
       schedule(task, ...args) {
-        var promise, reject, resolve11;
-        resolve11 = reject = null;
+        var promise, reject, resolve13;
+        resolve13 = reject = null;
         promise = new this.Promise(function(_resolve, _reject) {
-          resolve11 = _resolve;
+          resolve13 = _resolve;
           return reject = _reject;
         });
         this._queue.push({
           task,
           args,
-          resolve: resolve11,
+          resolve: resolve13,
           reject
         });
         this._tryToRun();
@@ -41702,7 +44394,7 @@ var require_Group = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -41711,7 +44403,7 @@ var require_Group = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -41719,13 +44411,13 @@ var require_Group = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -41840,7 +44532,7 @@ var require_Group = __commonJS({
           clearInterval(this.interval);
           return typeof (base = this.interval = setInterval(
             /* @__PURE__ */ _asyncToGenerator2(function* () {
-              var e, k, ref, results, time, v;
+              var e2, k, ref, results, time, v;
               time = Date.now();
               ref = _this3.instances;
               results = [];
@@ -41853,8 +44545,8 @@ var require_Group = __commonJS({
                     results.push(void 0);
                   }
                 } catch (error2) {
-                  e = error2;
-                  results.push(v.Events.trigger("error", e));
+                  e2 = error2;
+                  results.push(v.Events.trigger("error", e2));
                 }
               }
               return results;
@@ -41988,7 +44680,7 @@ var require_Bottleneck = __commonJS({
     function _arrayWithHoles2(arr2) {
       if (Array.isArray(arr2)) return arr2;
     }
-    function asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, key, arg) {
+    function asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, key, arg) {
       try {
         var info2 = gen[key](arg);
         var value2 = info2.value;
@@ -41997,7 +44689,7 @@ var require_Bottleneck = __commonJS({
         return;
       }
       if (info2.done) {
-        resolve11(value2);
+        resolve13(value2);
       } else {
         Promise.resolve(value2).then(_next, _throw);
       }
@@ -42005,13 +44697,13 @@ var require_Bottleneck = __commonJS({
     function _asyncToGenerator2(fn) {
       return function() {
         var self2 = this, args = arguments;
-        return new Promise(function(resolve11, reject) {
+        return new Promise(function(resolve13, reject) {
           var gen = fn.apply(self2, args);
           function _next(value2) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "next", value2);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "next", value2);
           }
           function _throw(err) {
-            asyncGeneratorStep2(gen, resolve11, reject, _next, _throw, "throw", err);
+            asyncGeneratorStep2(gen, resolve13, reject, _next, _throw, "throw", err);
           }
           _next(void 0);
         });
@@ -42143,7 +44835,7 @@ var require_Bottleneck = __commonJS({
         _free(index, job, options2, eventInfo) {
           var _this = this;
           return _asyncToGenerator2(function* () {
-            var e, running;
+            var e2, running;
             try {
               var _ref = yield _this._store.__free__(index, options2.weight);
               running = _ref.running;
@@ -42152,8 +44844,8 @@ var require_Bottleneck = __commonJS({
                 return _this.Events.trigger("idle");
               }
             } catch (error1) {
-              e = error1;
-              return _this.Events.trigger("error", e);
+              e2 = error1;
+              return _this.Events.trigger("error", e2);
             }
           })();
         }
@@ -42228,8 +44920,8 @@ var require_Bottleneck = __commonJS({
             } else {
               return this.Promise.resolve(total);
             }
-          }).catch((e) => {
-            return this.Events.trigger("error", e);
+          }).catch((e2) => {
+            return this.Events.trigger("error", e2);
           });
         }
         _dropAllQueued(message) {
@@ -42242,21 +44934,21 @@ var require_Bottleneck = __commonJS({
         stop(options2 = {}) {
           var done, waitForExecuting;
           options2 = parser2.load(options2, this.stopDefaults);
-          waitForExecuting = (at2) => {
+          waitForExecuting = (at3) => {
             var finished;
             finished = () => {
               var counts2;
               counts2 = this._states.counts;
-              return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at2;
+              return counts2[0] + counts2[1] + counts2[2] + counts2[3] === at3;
             };
-            return new this.Promise((resolve11, reject) => {
+            return new this.Promise((resolve13, reject) => {
               if (finished()) {
-                return resolve11();
+                return resolve13();
               } else {
                 return this.on("done", () => {
                   if (finished()) {
                     this.removeAllListeners("done");
-                    return resolve11();
+                    return resolve13();
                   }
                 });
               }
@@ -42364,9 +45056,9 @@ var require_Bottleneck = __commonJS({
             options2 = parser2.load(options2, this.jobDefaults);
           }
           task = (...args2) => {
-            return new this.Promise(function(resolve11, reject) {
+            return new this.Promise(function(resolve13, reject) {
               return fn(...args2, function(...args3) {
-                return (args3[0] != null ? reject : resolve11)(args3);
+                return (args3[0] != null ? reject : resolve13)(args3);
               });
             });
           };
@@ -42505,87 +45197,19 @@ var require_lib2 = __commonJS({
 });
 
 // actions/monitor/main.ts
-import { readFile as readFile3 } from "node:fs/promises";
-import { resolve as resolve10 } from "node:path";
+import { readFile as readFile6 } from "node:fs/promises";
+import { resolve as resolve12 } from "node:path";
 
 // pipeline-schema/load.ts
+init_errors();
 import { readFile, stat } from "node:fs/promises";
 import { basename as basename2, dirname as dirname3, resolve as resolve3 } from "node:path";
 
-// core/errors.ts
-function formatLocation(loc) {
-  let s = loc.file;
-  if (loc.line !== void 0) {
-    s += `:${loc.line}`;
-    if (loc.column !== void 0) s += `:${loc.column}`;
-  }
-  return s;
-}
-var MlpipelineError = class extends Error {
-  location;
-  fix;
-  constructor(message, opts = {}) {
-    super(message, opts.cause === void 0 ? void 0 : { cause: opts.cause });
-    this.name = new.target.name;
-    this.location = opts.location;
-    this.fix = opts.fix;
-  }
-  /** One line `file:line:col: message`, plus an indented `fix:` line when a fix is known. */
-  format() {
-    const head = this.location ? `${formatLocation(this.location)}: ${this.message}` : this.message;
-    return this.fix ? `${head}
-  fix: ${this.fix}` : head;
-  }
-  toJSON() {
-    return {
-      error: this.code,
-      message: this.message,
-      ...this.location ? { file: this.location.file, line: this.location.line, column: this.location.column } : {},
-      ...this.fix ? { fix: this.fix } : {}
-    };
-  }
-};
-function formatProblem(p) {
-  const head = `${formatLocation(p.location)}: ${p.message}`;
-  return p.fix ? `${head}
-  fix: ${p.fix}` : head;
-}
-var ConfigError = class extends MlpipelineError {
-  exitCode = 2;
-  code = "config-invalid";
-  problems;
-  constructor(problems) {
-    const first = problems[0];
-    super(first ? first.message : "invalid configuration", { location: first?.location, fix: first?.fix });
-    this.problems = problems;
-  }
-  format() {
-    return this.problems.map(formatProblem).join("\n");
-  }
-  toJSON() {
-    return {
-      error: this.code,
-      problems: this.problems.map((p) => ({ ...p.location, message: p.message, ...p.fix ? { fix: p.fix } : {} }))
-    };
-  }
-};
-var UsageError = class extends MlpipelineError {
-  exitCode = 2;
-  code = "usage";
-};
-var InputError = class extends MlpipelineError {
-  exitCode = 2;
-  code = "input-invalid";
-};
-var GitError = class extends MlpipelineError {
-  exitCode = 2;
-  code = "git";
-};
-
 // core/git.ts
+init_errors();
 import { spawn } from "node:child_process";
 function gitRaw(args, opts) {
-  return new Promise((resolve11, reject) => {
+  return new Promise((resolve13, reject) => {
     const child = spawn("git", args, {
       cwd: opts.cwd,
       env: { ...process.env, ...opts.env, GIT_TERMINAL_PROMPT: "0" },
@@ -42597,11 +45221,11 @@ function gitRaw(args, opts) {
     child.stderr.on("data", (b) => err.push(b));
     child.on(
       "error",
-      (e) => reject(new GitError(`cannot run git: ${e.message}`, { fix: "install git and make sure it is on PATH" }))
+      (e2) => reject(new GitError(`cannot run git: ${e2.message}`, { fix: "install git and make sure it is on PATH" }))
     );
     child.on("close", (code) => {
       const res = { stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString("utf8"), code: code ?? 1 };
-      if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve11(res);
+      if (res.code === 0 || opts.okCodes?.includes(res.code)) resolve13(res);
       else reject(new GitError(`git ${args[0]} failed: ${res.stderr.trim() || `exit code ${res.code}`}`));
     });
     child.stdin.on("error", () => void 0);
@@ -42629,6 +45253,12 @@ async function resolveCommit(cwd, ref) {
     });
   }
   return r.stdout.toString("utf8").trim();
+}
+async function readFileAtRef(cwd, ref, path) {
+  const commit = await resolveCommit(cwd, ref);
+  const r = await gitRaw(["cat-file", "blob", `${commit}:${path}`], { cwd, okCodes: [128] });
+  if (r.code !== 0) return void 0;
+  return r.stdout;
 }
 function streamFileAtRef(cwd, commit, path) {
   const child = spawn("git", ["cat-file", "blob", `${commit}:${path}`], { cwd, stdio: ["ignore", "pipe", "pipe"] });
@@ -42748,19 +45378,8 @@ function pointerToPath(ptr) {
   return out;
 }
 
-// core/internal-error.ts
-var InternalError = class extends Error {
-  constructor(reason) {
-    super(`internal error: ${reason}`);
-    this.name = "InternalError";
-  }
-};
-function defined(value2, reason) {
-  if (value2 === void 0) throw new InternalError(reason);
-  return value2;
-}
-
 // pipeline-schema/did-you-mean.ts
+init_internal_error();
 function editDistance(a, b) {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
@@ -42907,15 +45526,15 @@ function suggestTagName(v) {
   return s || "model";
 }
 function schemaProblems(errors, data, root) {
-  const combinators = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  const combinators = errors.filter((e2) => e2.keyword === "oneOf" || e2.keyword === "anyOf");
   const kept = errors.filter(
-    (e) => !combinators.some((c) => c !== e && e.schemaPath.startsWith(c.schemaPath + "/") && e.instancePath.startsWith(c.instancePath)) && // propertyNames reports the failing key's sub-errors with `propertyName`; keep only its own error.
-    !(e.propertyName !== void 0 && e.keyword !== "propertyNames")
+    (e2) => !combinators.some((c) => c !== e2 && e2.schemaPath.startsWith(c.schemaPath + "/") && e2.instancePath.startsWith(c.instancePath)) && // propertyNames reports the failing key's sub-errors with `propertyName`; keep only its own error.
+    !(e2.propertyName !== void 0 && e2.keyword !== "propertyNames")
   );
   const out = [];
   const seen = /* @__PURE__ */ new Set();
-  for (const e of kept) {
-    const p = oneProblem(e, data, root);
+  for (const e2 of kept) {
+    const p = oneProblem(e2, data, root);
     if (!p) continue;
     const key = `${p.pointer}|${p.at}|${p.message}`;
     if (!seen.has(key)) {
@@ -42925,13 +45544,13 @@ function schemaProblems(errors, data, root) {
   }
   return out;
 }
-function oneProblem(e, data, root) {
-  const ptr = e.instancePath;
+function oneProblem(e2, data, root) {
+  const ptr = e2.instancePath;
   const path = where(ptr);
   const value2 = valueAt(data, ptr);
-  const params = e.params;
+  const params = e2.params;
   const here = schemaAt(root, ptr);
-  switch (e.keyword) {
+  switch (e2.keyword) {
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const allowed = Object.keys(here.schema?.properties ?? {});
@@ -42962,7 +45581,7 @@ function oneProblem(e, data, root) {
       const allowed = params.allowedValues ?? [];
       const strs = allowed.map(String);
       const hint = typeof value2 === "string" ? closest(value2, strs) ?? strs.find((a) => a.startsWith(value2) && value2.length > 0) : void 0;
-      if (e.propertyName !== void 0) return void 0;
+      if (e2.propertyName !== void 0) return void 0;
       return {
         pointer: ptr,
         message: `${path}: ${quote(value2)} is not one of ${strs.join(", ")}${hint ? `; did you mean '${hint}'?` : ""}`,
@@ -43030,7 +45649,7 @@ function oneProblem(e, data, root) {
     case "maximum":
     case "exclusiveMinimum":
     case "exclusiveMaximum": {
-      const op = { minimum: ">=", maximum: "<=", exclusiveMinimum: ">", exclusiveMaximum: "<" }[e.keyword];
+      const op = { minimum: ">=", maximum: "<=", exclusiveMinimum: ">", exclusiveMaximum: "<" }[e2.keyword];
       return { pointer: ptr, message: `${path} must be ${op} ${String(params.limit)}, got ${String(value2)}`, fix: `use a value ${op} ${String(params.limit)}` };
     }
     case "dependentRequired": {
@@ -43056,12 +45675,12 @@ function oneProblem(e, data, root) {
     }
     case "oneOf":
     case "anyOf":
-      return combinatorProblem(e, ptr, path, value2, here.def);
+      return combinatorProblem(e2, ptr, path, value2, here.def);
     default:
-      return { pointer: ptr, message: `${path} ${e.message ?? "is invalid"}`, fix: "see `mlpipeline schema` for what is allowed here" };
+      return { pointer: ptr, message: `${path} ${e2.message ?? "is invalid"}`, fix: "see `mlpipeline schema` for what is allowed here" };
   }
 }
-function combinatorProblem(e, ptr, path, value2, def) {
+function combinatorProblem(e2, ptr, path, value2, def) {
   const obj2 = value2 && typeof value2 === "object" && !Array.isArray(value2) ? value2 : {};
   if (def === "stage") {
     const name = unescapePointerToken(ptr.split("/").pop() ?? "");
@@ -43078,10 +45697,11 @@ function combinatorProblem(e, ptr, path, value2, def) {
       fix: "add at least one of min, max, max_drop, max_drop_pct, min_gain (with vs) or max_gap (with across)"
     };
   }
-  return { pointer: ptr, message: `${path} ${e.message ?? "is invalid"}`, fix: "see `mlpipeline schema` for what is allowed here" };
+  return { pointer: ptr, message: `${path} ${e2.message ?? "is invalid"}`, fix: "see `mlpipeline schema` for what is allowed here" };
 }
 
 // pipeline-schema/matrix.ts
+init_internal_error();
 var MAX_MATRIX_COMBINATIONS = 256;
 var MATRIX_PLACEHOLDER = /\$\{\s*matrix\.([^}\s]*)\s*\}/g;
 function matrixSize(matrix) {
@@ -43109,36 +45729,8 @@ function instanceName(stage, combo) {
   return parts.length === 0 ? stage : `${stage}[${parts.join(",")}]`;
 }
 
-// pipeline-schema/metrics.ts
-var METRIC_DIRECTIONS = {
-  accuracy: "higher",
-  balanced_accuracy: "higher",
-  precision: "higher",
-  recall: "higher",
-  f1: "higher",
-  roc_auc: "higher",
-  pr_auc: "higher",
-  log_loss: "lower",
-  brier_score: "lower",
-  precision_macro: "higher",
-  recall_macro: "higher",
-  f1_macro: "higher",
-  f1_weighted: "higher",
-  roc_auc_ovr: "higher",
-  mae: "lower",
-  mse: "lower",
-  rmse: "lower",
-  r2: "higher",
-  mape: "lower",
-  median_ae: "lower",
-  max_error: "lower",
-  latency_p50_ms: "lower",
-  latency_p95_ms: "lower",
-  latency_p99_ms: "lower",
-  throughput_rows_per_s: "higher",
-  model_size_bytes: "lower",
-  rows: "higher"
-};
+// pipeline-schema/rules/context.ts
+init_metrics();
 
 // pipeline-schema/rules/read.ts
 var isObj = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -43294,36 +45886,36 @@ function list() {
 
 // pipeline-schema/rules/deploy-blocks.ts
 function blockProblems(ctx, env, d) {
-  const at2 = (...k) => pointer("environments", env, "deploy", ...k);
-  const out = [...pathProblems(ctx, d.manifest, at2("manifest"))];
+  const at3 = (...k) => pointer("environments", env, "deploy", ...k);
+  const out = [...pathProblems(ctx, d.manifest, at3("manifest"))];
   const uri = str(d.uri);
   if (uri !== void 0) {
-    for (const p of parseUriTemplate(uri).problems) out.push({ pointer: at2("uri"), within: p.within, message: `environment '${env}': ${p.message}`, fix: p.fix });
+    for (const p of parseUriTemplate(uri).problems) out.push({ pointer: at3("uri"), within: p.within, message: `environment '${env}': ${p.message}`, fix: p.fix });
   }
   const kind = str(d.kind);
   if (kind === "custom" && d.field === void 0) {
-    out.push({ pointer: at2("kind"), message: `environment '${env}': a custom deploy needs 'field', the dotted path to set`, fix: "add e.g. 'field: spec.model.uri'" });
+    out.push({ pointer: at3("kind"), message: `environment '${env}': a custom deploy needs 'field', the dotted path to set`, fix: "add e.g. 'field: spec.model.uri'" });
   }
   if (isObj(d.canary)) {
     const c = obj(d.canary);
     if (kind === "seldon" && c.experiment === void 0) {
-      out.push({ pointer: at2("canary"), message: `environment '${env}': a seldon canary needs 'experiment', the Experiment whose candidate weights are set`, fix: "add 'experiment: <metadata.name of the Experiment>' (in the same manifest file)" });
+      out.push({ pointer: at3("canary"), message: `environment '${env}': a seldon canary needs 'experiment', the Experiment whose candidate weights are set`, fix: "add 'experiment: <metadata.name of the Experiment>' (in the same manifest file)" });
     }
     if (kind !== "seldon" && c.experiment !== void 0) {
-      out.push({ pointer: at2("canary", "experiment"), message: `environment '${env}': 'experiment' is for seldon; a ${kind ?? "non-seldon"} canary sets a traffic field`, fix: kind === "kserve" ? "remove it (kserve sets spec.predictor.canaryTrafficPercent)" : "remove it and give 'field'" });
+      out.push({ pointer: at3("canary", "experiment"), message: `environment '${env}': 'experiment' is for seldon; a ${kind ?? "non-seldon"} canary sets a traffic field`, fix: kind === "kserve" ? "remove it (kserve sets spec.predictor.canaryTrafficPercent)" : "remove it and give 'field'" });
     }
     if (kind === "custom" && c.field === void 0) {
-      out.push({ pointer: at2("canary"), message: `environment '${env}': a custom canary needs 'field', the dotted path of the traffic percentage`, fix: "add e.g. 'field: spec.traffic.canaryPercent'" });
+      out.push({ pointer: at3("canary"), message: `environment '${env}': a custom canary needs 'field', the dotted path of the traffic percentage`, fix: "add e.g. 'field: spec.traffic.canaryPercent'" });
     }
     if (kind === "seldon" && c.field !== void 0) {
-      out.push({ pointer: at2("canary", "field"), message: `environment '${env}': a seldon canary sets the Experiment's candidate weights, not a field`, fix: "remove 'field'" });
+      out.push({ pointer: at3("canary", "field"), message: `environment '${env}': a seldon canary sets the Experiment's candidate weights, not a field`, fix: "remove 'field'" });
     }
   }
   return out;
 }
 var deployBlocks = {
   id: "deploy-blocks",
-  check: (ctx) => Object.entries(ctx.environments).flatMap(([env, e]) => isObj(obj(e).deploy) ? blockProblems(ctx, env, obj(obj(e).deploy)) : [])
+  check: (ctx) => Object.entries(ctx.environments).flatMap(([env, e2]) => isObj(obj(e2).deploy) ? blockProblems(ctx, env, obj(obj(e2).deploy)) : [])
 };
 
 // pipeline-schema/graph.ts
@@ -43352,7 +45944,7 @@ function stageEdges(stages) {
       const deps = new Set(combos.map((c) => normalizeRelPath(substituteMatrix(rawDep, c))));
       for (const p of produced) {
         const hit = p.outs.find((o) => [...deps].some((d) => pathsOverlap(d, o)));
-        if (hit !== void 0 && !edges.some((e) => e.from === name && e.to === p.name)) {
+        if (hit !== void 0 && !edges.some((e2) => e2.from === name && e2.to === p.name)) {
           edges.push({ from: name, to: p.name, depIndex, dep: rawDep, out: hit });
         }
       }
@@ -43362,7 +45954,7 @@ function stageEdges(stages) {
 }
 function findCycles(names, edges) {
   const next = new Map(names.map((n) => [n, []]));
-  for (const e of edges) if (e.from !== e.to) next.get(e.from)?.push(e.to);
+  for (const e2 of edges) if (e2.from !== e2.to) next.get(e2.from)?.push(e2.to);
   const state = /* @__PURE__ */ new Map();
   const stack = [];
   const cycles = [];
@@ -43400,19 +45992,19 @@ function duplicateOuts(ctx) {
           const sub = substituteMatrix(p, c);
           if (matrixPlaceholders(sub).length || ctx.paths.check(sub)) continue;
           const norm = normalizeRelPath(sub);
-          const label = instanceName(name, c);
+          const label2 = instanceName(name, c);
           const clash = [...owners.entries()].find(([o]) => pathsOverlap(o, norm));
           if (clash) {
             const [theirs, owner] = clash;
             const same = owner.stage === name;
             out.push({
               pointer: pointer("stages", name, key, i),
-              message: theirs === norm ? `${same ? "matrix instances" : "stages"} '${owner.label}' and '${label}' both write '${norm}'` : `'${norm}' of '${label}' overlaps '${theirs}' written by '${owner.label}'`,
+              message: theirs === norm ? `${same ? "matrix instances" : "stages"} '${owner.label}' and '${label2}' both write '${norm}'` : `'${norm}' of '${label2}' overlaps '${theirs}' written by '${owner.label}'`,
               fix: same ? `put a matrix placeholder in the path, e.g. '${withPlaceholder(norm, Object.keys(c))}'` : "give each stage its own output paths"
             });
             return;
           }
-          owners.set(norm, { label, stage: name });
+          owners.set(norm, { label: label2, stage: name });
         }
       });
     }
@@ -43434,11 +46026,11 @@ var duplicateOutsRule = {
 var environmentEnforce = {
   id: "environment-enforce",
   check: ({ environments }) => Object.entries(environments).flatMap(([name, raw]) => {
-    const e = obj(raw);
-    const enforce = str(e.enforce);
+    const e2 = obj(raw);
+    const enforce = str(e2.enforce);
     if (enforce === void 0) return [];
-    const allowed = Array.isArray(e.allowed) && e.allowed.length > 0;
-    const hasRule = str(e.after) !== void 0 || allowed || str(e.min_soak) !== void 0 || e.require_gates !== false;
+    const allowed = Array.isArray(e2.allowed) && e2.allowed.length > 0;
+    const hasRule = str(e2.after) !== void 0 || allowed || str(e2.min_soak) !== void 0 || e2.require_gates !== false;
     if (hasRule) return [];
     return [
       {
@@ -43452,8 +46044,8 @@ var environmentEnforce = {
 
 // pipeline-schema/rules/environment-order.ts
 function afterEntries({ environments }) {
-  return Object.entries(environments).flatMap(([name, e]) => {
-    const a = str(obj(e).after);
+  return Object.entries(environments).flatMap(([name, e2]) => {
+    const a = str(obj(e2).after);
     return a === void 0 ? [] : [[name, a]];
   });
 }
@@ -43566,6 +46158,7 @@ var gateSliceColumns = {
 };
 
 // pipeline-schema/rules/gate-metrics.ts
+init_metrics();
 var COMPARISONS = ["max_drop", "max_drop_pct", "min_gain"];
 function gatesWithMetric(ctx) {
   return arr(ctx.doc.gates).flatMap((g, index) => {
@@ -45160,9 +47753,9 @@ var Matcher = class Matcher2 {
   appendReplacement(replacement, javaMode = false) {
     let res = "";
     const s = this.start();
-    const e = this.end();
+    const e2 = this.end();
     if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
+    this.appendPos = e2;
     res += javaMode ? this.appendReplacementInternalJava(replacement) : this.appendReplacementInternalJs(replacement);
     return res;
   }
@@ -45354,9 +47947,9 @@ var Matcher = class Matcher2 {
   appendReplacementFunc(replacer, originalInput) {
     let res = "";
     const s = this.start();
-    const e = this.end();
+    const e2 = this.end();
     if (this.appendPos < s) res += this.substring(this.appendPos, s);
-    this.appendPos = e;
+    this.appendPos = e2;
     const args = this.matchArray();
     args.push(s, originalInput);
     if (this.hasNamedGroups) args.push(this.namedGroupsObject());
@@ -50455,8 +53048,8 @@ function re2Problem(pattern) {
   try {
     RE2JS.compile(pattern);
     return void 0;
-  } catch (e) {
-    const msg = e.message || String(e);
+  } catch (e2) {
+    const msg = e2.message || String(e2);
     return msg.replace(/^error parsing regexp: /, "");
   }
 }
@@ -50572,9 +53165,9 @@ function edgesOf(ctx) {
 // pipeline-schema/rules/self-dependency.ts
 var selfDependency = {
   id: "self-dependency",
-  check: (ctx) => edgesOf(ctx).filter((e) => e.from === e.to).map((e) => ({
-    pointer: pointer("stages", e.from, "deps", e.depIndex),
-    message: `stage '${e.from}' depends on its own output: dep '${e.dep}' overlaps out '${e.out}'`,
+  check: (ctx) => edgesOf(ctx).filter((e2) => e2.from === e2.to).map((e2) => ({
+    pointer: pointer("stages", e2.from, "deps", e2.depIndex),
+    message: `stage '${e2.from}' depends on its own output: dep '${e2.dep}' overlaps out '${e2.out}'`,
     fix: "a stage cannot read what it writes; remove the dep or write the out elsewhere"
   }))
 };
@@ -50596,6 +53189,7 @@ var sliceBinsIncreasing = {
 };
 
 // pipeline-schema/rules/stage-cycles.ts
+init_internal_error();
 var stageCycles = {
   id: "stage-cycles",
   check(ctx) {
@@ -50603,8 +53197,8 @@ var stageCycles = {
     const names = ctx.stages.map((s) => s.name);
     return findCycles(names, edges).map((cycle) => {
       const first = defined(cycle[0], "findCycles returns cycles of at least two stages");
-      const edge = edges.find((e) => e.from === first && e.to === cycle[1]);
-      const links = cycle.slice(0, -1).map((from, i) => edges.find((e) => e.from === from && e.to === cycle[i + 1])).map((e) => e ? `'${e.from}' needs '${e.out}' from '${e.to}'` : "").filter(Boolean);
+      const edge = edges.find((e2) => e2.from === first && e2.to === cycle[1]);
+      const links = cycle.slice(0, -1).map((from, i) => edges.find((e2) => e2.from === from && e2.to === cycle[i + 1])).map((e2) => e2 ? `'${e2.from}' needs '${e2.out}' from '${e2.to}'` : "").filter(Boolean);
       return {
         pointer: edge ? pointer("stages", first, "deps", edge.depIndex) : pointer("stages", first),
         at: edge ? "value" : "key",
@@ -50823,19 +53417,19 @@ var SourceIndex = class {
   }
   /** Make every pointer under `from` also answer under `to` (for `run` normalised to `cmd`). */
   alias(from, to) {
-    for (const [p, e] of [...this.entries]) {
-      if (p === from || p.startsWith(from + "/")) this.add(to + p.slice(from.length), e);
+    for (const [p, e2] of [...this.entries]) {
+      if (p === from || p.startsWith(from + "/")) this.add(to + p.slice(from.length), e2);
     }
   }
   has(ptr) {
     return this.entries.has(ptr);
   }
   /** Offset of a pointer's key or value; unknown pointers fall back to their nearest indexed ancestor. */
-  offset(ptr, at2 = "value") {
+  offset(ptr, at3 = "value") {
     let p = ptr;
     for (; ; ) {
-      const e = this.entries.get(p);
-      if (e) return at2 === "key" && e.key !== void 0 ? e.key : p === ptr ? e.value : e.key ?? e.value;
+      const e2 = this.entries.get(p);
+      if (e2) return at3 === "key" && e2.key !== void 0 ? e2.key : p === ptr ? e2.value : e2.key ?? e2.value;
       if (p === "") return 0;
       p = p.slice(0, p.lastIndexOf("/"));
     }
@@ -50851,12 +53445,12 @@ var SourceIndex = class {
   }
   /** Offset of `needle` inside the raw source of the value at `ptr`, e.g. a `${matrix.x}` placeholder. */
   offsetWithin(ptr, needle) {
-    const e = this.entries.get(ptr);
-    if (!e) return void 0;
-    const end = this.text.indexOf("\n", e.value);
-    const raw = this.text.slice(e.value, end === -1 ? void 0 : end);
+    const e2 = this.entries.get(ptr);
+    if (!e2) return void 0;
+    const end = this.text.indexOf("\n", e2.value);
+    const raw = this.text.slice(e2.value, end === -1 ? void 0 : end);
     const i = raw.indexOf(needle);
-    return i === -1 ? void 0 : e.value + i;
+    return i === -1 ? void 0 : e2.value + i;
   }
 };
 var SYNTAX_FIXES = {
@@ -50873,10 +53467,10 @@ function parseYaml(text) {
   const index = new SourceIndex(text, lines);
   const doc = (0, import_yaml.parseDocument)(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true, merge: true });
   const problems = [];
-  const first = doc.errors.find((e) => e.code !== "DUPLICATE_KEY");
-  for (const e of doc.errors) {
-    if (e.code === "DUPLICATE_KEY") problems.push({ offset: e.pos[0], message: syntaxMessage(e.code, e.message, text, e.pos[0]), fix: SYNTAX_FIXES.DUPLICATE_KEY });
-    else if (e === first) problems.push(explainSyntaxError(e.code, e.message, text, e.pos[0]));
+  const first = doc.errors.find((e2) => e2.code !== "DUPLICATE_KEY");
+  for (const e2 of doc.errors) {
+    if (e2.code === "DUPLICATE_KEY") problems.push({ offset: e2.pos[0], message: syntaxMessage(e2.code, e2.message, text, e2.pos[0]), fix: SYNTAX_FIXES.DUPLICATE_KEY });
+    else if (e2 === first) problems.push(explainSyntaxError(e2.code, e2.message, text, e2.pos[0]));
   }
   for (const w of doc.warnings) {
     if (w.code === "TAG_RESOLVE_FAILED") problems.push({ offset: w.pos[0], message: `YAML: ${w.message.replace(/^Unresolved tag/, "unknown tag")}`, fix: "remove the tag; mlpipeline.yaml uses plain YAML values" });
@@ -50889,8 +53483,8 @@ function parseYaml(text) {
   let value2;
   try {
     value2 = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
-  } catch (e) {
-    if (e instanceof ReferenceError && /alias/i.test(e.message)) {
+  } catch (e2) {
+    if (e2 instanceof ReferenceError && /alias/i.test(e2.message)) {
       return {
         value: void 0,
         index,
@@ -50903,7 +53497,7 @@ function parseYaml(text) {
         ]
       };
     }
-    throw e;
+    throw e2;
   }
   return { value: value2, index, problems };
 }
@@ -50999,7 +53593,7 @@ function unclosedOpener(text) {
     if (!tok || found) return;
     if (tok.type === "flow-collection") {
       const close = tok.start.source === "[" ? "]" : "}";
-      if (!tok.end.some((e) => e.source === close)) found = { offset: tok.start.offset, kind: "flow", char: tok.start.source };
+      if (!tok.end.some((e2) => e2.source === close)) found = { offset: tok.start.offset, kind: "flow", char: tok.start.source };
       for (const it of tok.items) {
         consider(it.key ?? void 0);
         consider(it.value ?? void 0);
@@ -51091,13 +53685,13 @@ async function checkPipelineFile(file, opts = {}) {
     if (st.isDirectory()) throw Object.assign(new Error("is a directory"), { code: "EISDIR" });
     if (st.size > MAX_PIPELINE_BYTES) throw tooLarge(shown, st.size);
     text = await readFile(abs, "utf8");
-  } catch (e) {
-    if (e instanceof ConfigError) throw e;
-    const code = e.code;
+  } catch (e2) {
+    if (e2 instanceof ConfigError) throw e2;
+    const code = e2.code;
     throw new ConfigError([
       {
         location: { file: shown },
-        message: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a pipeline file" : `cannot read the file: ${e.message}`,
+        message: code === "ENOENT" ? "no such file" : code === "EISDIR" ? "is a directory, not a pipeline file" : `cannot read the file: ${e2.message}`,
         fix: "pass the path of mlpipeline.yaml with --file"
       }
     ]);
@@ -51194,14 +53788,8 @@ function resolveProblems(problems, index, file) {
   return out;
 }
 
-// core/numbers.ts
-var DEFAULT_SIGNIFICANT = 4;
-function formatNumber(x, significant = DEFAULT_SIGNIFICANT) {
-  if (!Number.isFinite(x)) return String(x);
-  if (Number.isInteger(x)) return String(x);
-  if (Math.abs(x) >= 10 ** significant) return String(Math.round(x));
-  return String(Number(x.toPrecision(significant)));
-}
+// reports/monitor-issue.ts
+init_numbers();
 
 // runners/registry/semver.ts
 var import_semver = __toESM(require_semver2(), 1);
@@ -51287,6 +53875,7 @@ var EMOJI_CODE = /^:(?:[\w+-]*[a-z+][\w+-]*|100|1234):/i;
 function wellFormed(s) {
   return s.toWellFormed();
 }
+var MAX_CELL = 500;
 function clipText(text, max) {
   const s = wellFormed(plainText(text));
   if (s.length <= max) return s;
@@ -51297,7 +53886,7 @@ function escapeMarkdown(text) {
   const s = wellFormed(plainText(text));
   return breakAutoReferences(
     s.replace(/\r\n|\r|\n|\u2028|\u2029/g, " ").replace(CONTROL, "").replace(BIDI, "\uFFFD")
-  ).replace(MD_SPECIAL, (c, at2, all) => {
+  ).replace(MD_SPECIAL, (c, at3, all) => {
     switch (c) {
       case "<":
         return "&lt;";
@@ -51312,7 +53901,7 @@ function escapeMarkdown(text) {
       case "#":
         return "\\#&#8203;";
       case ":":
-        return EMOJI_CODE.test(all.slice(at2, at2 + 80)) ? "&#58;&#8203;" : "&#58;";
+        return EMOJI_CODE.test(all.slice(at3, at3 + 80)) ? "&#58;&#8203;" : "&#58;";
       default:
         return "\\" + c;
     }
@@ -51335,6 +53924,7 @@ function markdownTable(header, rows, align2) {
 }
 
 // reports/mermaid.ts
+init_numbers();
 var MAX_LABEL = 40;
 function mermaidLabel(text) {
   const s = (text === null || text === void 0 ? "" : typeof text === "string" ? text : JSON.stringify(text) ?? "").replace(/%+/g, "%").replace(/[\r\n\u2028\u2029]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, "").replace(/["`;<>{}[\]#&\\]/g, "").trim();
@@ -51372,16 +53962,12 @@ Some values are not drawn as they are (not finite, beyond \xB1${formatNumber(CHA
   return lines.join("\n") + "\n" + note;
 }
 
-// core/own.ts
-function dict() {
-  return /* @__PURE__ */ Object.create(null);
-}
-function own2(obj2, key) {
-  return obj2 && Object.prototype.hasOwnProperty.call(obj2, key) ? obj2[key] : void 0;
-}
-function hasOwn(obj2, key) {
-  return !!obj2 && Object.prototype.hasOwnProperty.call(obj2, key);
-}
+// reports/validation-text.ts
+init_numbers();
+
+// runners/data/drift.ts
+init_own();
+init_errors();
 
 // runners/data/stats/special.ts
 function logGamma(x) {
@@ -51523,103 +54109,8 @@ function clamp01(x) {
   return x < 0 ? 0 : x > 1 ? 1 : x;
 }
 
-// core/sort-float64.ts
-var SMALL = 256;
-var BITS = 11;
-var BUCKETS = 1 << BITS;
-var SCRATCH_ITEMS = 1 << 15;
-var scratch;
-var counts = new Uint32Array(BUCKETS * 6);
-function sortFloat64(a) {
-  const n = a.length;
-  if (n < SMALL) return a.sort();
-  if (isAscendingNoZeroOrNaN(a, n)) return a;
-  const u = new Uint32Array(a.buffer, a.byteOffset, n * 2);
-  if (toKeysAndCount(a, u, n) !== 0) {
-    restore(u, n);
-    return a.sort();
-  }
-  let src = u;
-  let dst = n <= SCRATCH_ITEMS ? scratch ??= new Uint32Array(SCRATCH_ITEMS * 2) : new Uint32Array(n * 2);
-  let moved = false;
-  for (let p = 0; p < 6; p++) {
-    const word = p < 3 ? 0 : 1;
-    const shift = p % 3 * BITS;
-    const mask = p % 3 === 2 ? 1023 : 2047;
-    const base = p * BUCKETS;
-    if (counts[base + (src[word] >>> shift & mask)] === n) continue;
-    prefixSums(base);
-    scatter(src, dst, n, word, shift, mask, base);
-    const t = src;
-    src = dst;
-    dst = t;
-    moved = !moved;
-  }
-  if (moved) u.set(src.subarray(0, n * 2));
-  restore(u, n);
-  return a;
-}
-function isAscendingNoZeroOrNaN(a, n) {
-  let prev = -Infinity;
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    if (!(x > prev || x === prev && x !== 0)) return false;
-    prev = x;
-  }
-  return true;
-}
-function toKeysAndCount(a, u, n) {
-  counts.fill(0);
-  let nan = 0;
-  for (let i = 0; i < n; i++) {
-    const x = a[i];
-    nan += x !== x ? 1 : 0;
-    let lo = u[2 * i];
-    let hi = u[2 * i + 1];
-    if (hi >= 2147483648) {
-      lo = ~lo >>> 0;
-      hi = ~hi >>> 0;
-    } else hi = (hi | 2147483648) >>> 0;
-    u[2 * i] = lo;
-    u[2 * i + 1] = hi;
-    counts[lo & 2047]++;
-    counts[BUCKETS + (lo >>> 11 & 2047)]++;
-    counts[2 * BUCKETS + (lo >>> 22)]++;
-    counts[3 * BUCKETS + (hi & 2047)]++;
-    counts[4 * BUCKETS + (hi >>> 11 & 2047)]++;
-    counts[5 * BUCKETS + (hi >>> 22)]++;
-  }
-  return nan;
-}
-function prefixSums(base) {
-  let sum = 0;
-  for (let d = base; d < base + BUCKETS; d++) {
-    const c = counts[d];
-    counts[d] = sum;
-    sum += c;
-  }
-}
-function scatter(src, dst, n, word, shift, mask, base) {
-  for (let i = 0; i < n; i++) {
-    const lo = src[2 * i];
-    const hi = src[2 * i + 1];
-    const k = counts[base + ((word === 0 ? lo : hi) >>> shift & mask)]++;
-    dst[2 * k] = lo;
-    dst[2 * k + 1] = hi;
-  }
-}
-function restore(u, n) {
-  for (let i = 0; i < n; i++) {
-    const hi = u[2 * i + 1];
-    if (hi >= 2147483648) u[2 * i + 1] = hi & 2147483647;
-    else {
-      u[2 * i] = ~u[2 * i];
-      u[2 * i + 1] = ~hi;
-    }
-  }
-}
-
 // runners/data/stats/quantiles.ts
+init_sort_float64();
 var EXACT_LIMIT = 2e5;
 var SKETCH_K = 16384;
 function sampleMass(s) {
@@ -51774,13 +54265,13 @@ var NumericSampler = class {
   /** Deterministic rank-error bound (fraction of count) of quantiles read from sample(). */
   rankErrorBound() {
     if (!this.levels || this.count === 0) return 0;
-    let e = 0;
+    let e2 = 0;
     let wMax = 1;
     for (let h = 0; h < this.levels.length; h++) {
-      e += this.compactions[h] * 2 ** h;
+      e2 += this.compactions[h] * 2 ** h;
       if (this.lens[h] > 0) wMax = 2 ** h;
     }
-    return (e + wMax) / this.count;
+    return (e2 + wMax) / this.count;
   }
   /** The sample, sorted: every value while at most EXACT_LIMIT were added, else the weighted sketch items. */
   sample() {
@@ -51933,165 +54424,8 @@ function psiCategorical(r, c) {
   return psiFromProportions(proportions(r), proportions(c));
 }
 
-// runners/data/plain-decimal.ts
-var POW10 = [1, 10, 100, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
-var decimalScan = { integer: false, value: 0.5 };
-function scanDecimal(s, from, to) {
-  const neg = from < to && s.charCodeAt(from) === 45;
-  const d0 = neg ? from + 1 : from;
-  let i = d0;
-  let m = 0;
-  let dot = -1;
-  for (; i < to; i++) {
-    const d = s.charCodeAt(i) - 48;
-    if (d >= 0 && d <= 9) m = m * 10 + d;
-    else if (d === -2 && dot < 0) dot = i;
-    else break;
-  }
-  const scan = decimalScan;
-  scan.integer = dot < 0;
-  const digits = dot < 0 ? i - d0 : i - d0 - 1;
-  if (digits === 0 || digits > 15) scan.value = NaN;
-  else {
-    const x = dot < 0 ? m : m / POW10[i - dot - 1];
-    scan.value = neg ? -x : x;
-  }
-  return i;
-}
-function plainDecimal(s, from, to) {
-  return scanDecimal(s, from, to) === to ? decimalScan.value : NaN;
-}
-
-// runners/data/values.ts
-var ISO_DATETIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
-var lastParse = { integerText: false };
-function toNumber(v) {
-  if (typeof v === "number") return v;
-  if (typeof v === "string") {
-    const c = v.charCodeAt(0);
-    if (c >= 48 && c <= 57 || c === 45 || c === 43 || c === 46) {
-      const fast = simpleDecimal(v);
-      if (fast === fast) return fast;
-      lastParse.integerText = isIntegerText(v);
-      const c1 = v.charCodeAt(1) | 32;
-      if (c === 48 && (c1 === 120 || c1 === 111 || c1 === 98)) return NaN;
-      const x = +v;
-      return x === x && x !== Infinity && x !== -Infinity ? x : NaN;
-    }
-    return NaN;
-  }
-  if (typeof v === "bigint") return Number(v);
-  return NaN;
-}
-function simpleDecimal(s) {
-  const x = plainDecimal(s, 0, s.length);
-  if (x === x) lastParse.integerText = s.indexOf(".") === -1;
-  return x;
-}
-function isIntegerText(s) {
-  return s.indexOf(".") === -1 && s.indexOf("e") === -1 && s.indexOf("E") === -1;
-}
-function toBoolean(v) {
-  if (typeof v === "boolean") return v;
-  if (typeof v !== "string") return void 0;
-  switch (v) {
-    case "true":
-    case "True":
-    case "TRUE":
-      return true;
-    case "false":
-    case "False":
-    case "FALSE":
-      return false;
-    default:
-      return void 0;
-  }
-}
-function toDateMs(v) {
-  if (v instanceof Date) return v.getTime();
-  if (typeof v !== "string") return NaN;
-  if (v.length === 10) return plainDateMs(v);
-  if (!ISO_DATETIME.test(v)) return NaN;
-  const s = v.length === 10 ? v + "T00:00:00Z" : /Z|[+-]\d{2}:?\d{2}$/.test(v) ? v.replace(" ", "T") : v.replace(" ", "T") + "Z";
-  return Date.parse(s);
-}
-function digit(s, i) {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : NaN;
-}
-function plainDateMs(s) {
-  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return NaN;
-  const y = digit(s, 0) * 1e3 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const m = digit(s, 5) * 10 + digit(s, 6);
-  const d = digit(s, 8) * 10 + digit(s, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1)) return NaN;
-  const leap = y % 4 === 0 && y % 100 !== 0 || y % 400 === 0;
-  const days = m === 2 ? leap ? 29 : 28 : m === 4 || m === 6 || m === 9 || m === 11 ? 30 : 31;
-  return d <= days ? Date.UTC(y, m - 1, d) : NaN;
-}
-function toText(v) {
-  if (typeof v === "string") return v;
-  if (v instanceof Date) return v.toISOString();
-  if (typeof v === "object") return JSON.stringify(v);
-  return String(v);
-}
-function conforms(v, type) {
-  switch (type) {
-    case "integer": {
-      const x = toNumber(v);
-      if (!Number.isInteger(x)) return false;
-      return typeof v !== "string" || isIntegerText(v);
-    }
-    case "number":
-      return !Number.isNaN(toNumber(v));
-    case "boolean":
-      return toBoolean(v) !== void 0;
-    case "datetime":
-      return !Number.isNaN(toDateMs(v));
-    case "string":
-      return true;
-  }
-}
-var TypeTracker = class {
-  int = true;
-  num = true;
-  bool = true;
-  date = true;
-  seen = 0;
-  /** Feed a non-null value; `x` is toNumber(v), computed by the caller just before (lastParse is its side result). */
-  observe(v, x, dateMs = NaN) {
-    this.seen++;
-    if (this.num) {
-      if (x !== x) {
-        this.num = false;
-        this.int = false;
-        if (this.seen > 1) this.date = false;
-      } else if (this.int && !(Number.isInteger(x) && (typeof v !== "string" || lastParse.integerText))) this.int = false;
-    }
-    if (this.bool && toBoolean(v) === void 0) this.bool = false;
-    if (this.date && !this.num && dateMs !== dateMs) this.date = false;
-  }
-  /** Feed a number read straight from CSV text (`integerText`: written without '.', 'e'). */
-  observeNumber(x, integerText) {
-    this.seen++;
-    this.bool = false;
-    if (!this.num) this.date = false;
-    else if (this.int && !(integerText && Number.isInteger(x))) this.int = false;
-  }
-  result() {
-    if (this.seen === 0) return "string";
-    if (this.int) return "integer";
-    if (this.num) return "number";
-    if (this.bool) return "boolean";
-    if (this.date) return "datetime";
-    return "string";
-  }
-};
-function isNumericType(t) {
-  return t === "integer" || t === "number";
-}
-
 // runners/data/drift.ts
+init_values();
 var P_VALUE_METHODS = /* @__PURE__ */ new Set(["ks", "chi2"]);
 var MAX_LISTED = 20;
 function defaultThreshold(method) {
@@ -52259,6 +54593,63 @@ function driftLine(c) {
   return `${name} ${v} ${c.drifted ? "\u2265" : "<"} ${c.threshold}`;
 }
 
+// reports/report-data.ts
+init_metrics();
+
+// reports/model-card/metric-names.ts
+init_metrics();
+
+// reports/model-card/summary.ts
+init_numbers();
+
+// reports/report-data.ts
+function sliceLabel(where2) {
+  return Object.entries(where2).map(([k, v]) => `${k}=${v === null ? "null" : String(v)}`).join(", ");
+}
+function reportGates(gates) {
+  return gates.map((g) => ({
+    name: g.name,
+    metric: g.metric,
+    slice: g.slice ? sliceLabel(g.slice) : g.across ? `across ${g.across}` : null,
+    kind: g.kind,
+    value: g.value,
+    threshold: g.threshold,
+    vs: g.vs,
+    baseline: g.baseline,
+    delta: g.delta,
+    status: g.status === "failed" && g.severity === "warn" ? "warning" : g.status,
+    reason: g.reason
+  }));
+}
+
+// reports/report-sections.ts
+init_numbers();
+
+// reports/diff-table.ts
+init_numbers();
+
+// reports/report-sections.ts
+var e = (text) => escapeMarkdown(clipText(text, MAX_CELL));
+function num2(v) {
+  return v === null || v === void 0 ? "\u2013" : formatNumber(v);
+}
+function signed(v) {
+  return v === null ? "\u2013" : v === 0 ? "0" : formatSigned(v);
+}
+var GATE_MARK = { passed: "\u2705 passed", failed: "\u274C failed", skipped: "\u23ED\uFE0F skipped", warning: "\u26A0\uFE0F warning" };
+function gateRows(gates) {
+  return gates.map((g) => [
+    e(g.name) + (g.slice ? ` (${e(g.slice)})` : ""),
+    num2(g.value),
+    `${e(g.kind)} ${num2(g.threshold)}`,
+    g.vs ? `${e(g.vs)} ${num2(g.baseline)}` : "\u2013",
+    signed(g.delta),
+    GATE_MARK[g.status],
+    e(g.reason)
+  ]);
+}
+var GATE_HEADER = ["gate", "value", "threshold", "baseline", "delta", "status", "reason"];
+
 // reports/monitor-issue.ts
 var ISSUE_BODY_LIMIT = 65536;
 var MAX_COLUMN_ROWS = 200;
@@ -52273,9 +54664,13 @@ function isMonitorIssue(body, model, environment) {
   const marker = monitorMarker(model, environment);
   return body === marker || body.startsWith(marker + "\n") || body.startsWith(marker + "\r\n");
 }
+function needsAttention(doc) {
+  return doc.drift.drifted || doc.performance?.failed === true;
+}
 function monitorIssueTitle(doc) {
   const where2 = doc.environment ? ` in ${doc.environment}` : "";
-  return clipText(`Data drift: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ""}${where2}`, 200);
+  const what = doc.performance?.failed ? doc.drift.drifted ? "Data drift and performance drop" : "Performance drop" : "Data drift";
+  return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ""}${where2}`, 200);
 }
 function historyRun(doc) {
   return {
@@ -52294,9 +54689,32 @@ function referenceText(doc) {
   return `the training data of ${escapeMarkdown(doc.model)} ${codeSpan(r.version ?? "")} in ${codeSpan(r.environment ?? "")}, ${file}, sha256 ${codeSpan(r.sha256.slice(0, 12))} as recorded in ${codeSpan(r.tag ?? "")}`;
 }
 function verdict(doc) {
+  const perfFailed = doc.performance?.failed === true;
+  const driftRetrain = doc.drift.drifted && doc.drift.severity === "error";
+  if (perfFailed && driftRetrain) return "\u{1F534} The live data drifted and a performance gate failed on labelled live data: the policy says retrain.";
+  if (perfFailed) return "\u{1F534} A performance gate failed on labelled live data: the policy says retrain.";
   if (doc.retrain) return "\u{1F534} The live data drifted: the policy says retrain.";
   if (doc.drift.drifted) return "\u{1F7E1} The live data drifted (severity warn): no retrain.";
+  if (doc.performance?.status === "evaluated") return "\u2705 No drift, and the performance gates pass on labelled live data.";
   return "\u2705 No drift: the live data looks like the training data again.";
+}
+function performanceSection(doc) {
+  const p = doc.performance;
+  if (!p) return [];
+  const out = ["### Performance on labelled live data", ""];
+  if (p.status === "waiting") {
+    out.push(`Waiting for labels: ${escapeMarkdown(clipText(p.reason ?? "", 500))}. Nothing is judged until they arrive.`, "");
+    return out;
+  }
+  const model = p.model ? `${escapeMarkdown(clipText(p.model.display, 200))} (sha256 ${codeSpan(p.model.sha256.slice(0, 12))})` : "the deployed model";
+  out.push(`${model} on ${codeSpan(clipText(p.data.path, 300))} (${p.data.rows} labelled rows${p.data.batches_matched > 1 ? `, newest of ${p.data.batches_matched}` : ""}, sha256 ${codeSpan(p.data.sha256.slice(0, 12))}).`, "");
+  const gates = p.verdict?.gates ?? [];
+  if (gates.length) out.push(markdownTable(GATE_HEADER, gateRows(reportGates(gates).slice(0, MAX_COLUMN_ROWS))));
+  else out.push("No gates are configured for live performance (monitoring.performance.gates or gates:).", "");
+  const metrics = Object.entries(p.metrics).filter(([, v]) => Number.isFinite(v));
+  if (metrics.length) out.push("", markdownTable(["metric", "value"], metrics.slice(0, MAX_COLUMN_ROWS).map(([k, v]) => [escapeMarkdown(clipText(k, 100)), formatNumber(v, 4)]), ["left", "right"]));
+  for (const w of p.warnings.slice(0, 20)) out.push(`> \u26A0\uFE0F ${escapeMarkdown(clipText(w, 500))}`, "");
+  return out;
 }
 function columnTable(doc) {
   const cols = Object.entries(doc.drift.columns).sort(([, a], [, b]) => Number(b.drifted) - Number(a.drifted));
@@ -52322,8 +54740,8 @@ Vanished columns: ${doc.drift.vanished_columns.slice(0, 50).map((s) => codeSpan(
 `;
   return out;
 }
-function runLabel(at2) {
-  return at2.slice(0, 16).replace("T", " ");
+function runLabel(at3) {
+  return at3.slice(0, 16).replace("T", " ");
 }
 function historySection(runs, threshold) {
   const chart = renderXyChart({
@@ -52352,6 +54770,7 @@ function core(doc, runs, note) {
     "",
     columnTable(doc)
   ];
+  lines.push(...performanceSection(doc));
   if (runs.length) lines.push(`### Drift over the last ${runs.length} run${runs.length === 1 ? "" : "s"}`, "", historySection(runs, d.share_threshold));
   if (note) lines.push(`_${escapeMarkdown(note)}_`, "");
   return lines.join("\n");
@@ -52361,7 +54780,7 @@ function renderMonitorMarkdown(doc) {
 }
 function renderMonitorIssue(doc, runs, opts = {}) {
   const marker = monitorMarker(doc.model, doc.environment);
-  const footer = `_Checked ${escapeMarkdown(doc.checked_at)} by the mlpipeline monitor. This issue is updated by every scheduled run and closed when the drift is gone; run \`mlpipeline monitor\` for the same numbers locally._
+  const footer = `_Checked ${escapeMarkdown(doc.checked_at)} by the mlpipeline monitor. This issue is updated by every scheduled run and closed when the drift is gone${doc.performance ? " and the performance gates pass" : ""}; run \`mlpipeline monitor\` for the same numbers locally._
 `;
   const body = `${marker}
 ${core(doc, runs, opts.note).trimEnd()}
@@ -52378,9 +54797,17 @@ ${historyBlock(runs)}
 `;
 }
 
+// actions/monitor/main.ts
+init_errors();
+
 // runners/monitor/monitor.ts
-import { createHash as createHash3 } from "node:crypto";
+init_errors();
+init_own();
+import { createHash as createHash8 } from "node:crypto";
 import { createReadStream as createReadStream4 } from "node:fs";
+
+// runners/data/validate.ts
+init_own();
 
 // pipeline-schema/documents.ts
 import { existsSync as existsSync4, readdirSync, readFileSync as readFileSync3 } from "node:fs";
@@ -52413,41 +54840,27 @@ function validatorFor(kind) {
   compiled.set(kind, v);
   return v;
 }
-function formatError(e) {
-  const at2 = e.instancePath === "" ? "/" : e.instancePath;
-  const params = e.params;
-  if (e.keyword === "additionalProperties") return `${at2}: unknown property '${String(params.additionalProperty)}'`;
-  if (e.keyword === "enum") return `${at2}: ${e.message} (${params.allowedValues.map(String).join(", ")})`;
-  return `${at2}: ${e.message ?? "is invalid"}`;
+function formatError(e2) {
+  const at3 = e2.instancePath === "" ? "/" : e2.instancePath;
+  const params = e2.params;
+  if (e2.keyword === "additionalProperties") return `${at3}: unknown property '${String(params.additionalProperty)}'`;
+  if (e2.keyword === "enum") return `${at3}: ${e2.message} (${params.allowedValues.map(String).join(", ")})`;
+  return `${at3}: ${e2.message ?? "is invalid"}`;
 }
 function validateDocument(kind, doc) {
   const v = validatorFor(kind);
   return v(doc) ? [] : (v.errors ?? []).map(formatError);
 }
 
-// runners/data/delimiter-hint.ts
-var CANDIDATES = [
-  [";", "';'"],
-  ["	", "'\\t'"],
-  ["|", "'|'"]
-];
-function delimiterHint(columns) {
-  if (columns.length !== 1) return void 0;
-  const only = columns[0];
-  for (const [d, yaml] of CANDIDATES) {
-    if (only.includes(d)) {
-      const shown = d === "	" ? "tab" : `\`${d}\``;
-      return `the header is one column '${only.length > 60 ? only.slice(0, 60) + "\u2026" : only}', which looks like ${shown}-separated: set \`delimiter: ${yaml}\` on the dataset (or pass --delimiter ${d === "	" ? "tab" : `'${d}'`})`;
-    }
-  }
-  return void 0;
-}
-
 // runners/data/validate.ts
+init_delimiter_hint();
 import { readFile as readFile2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute4, resolve as resolve6 } from "node:path";
+init_errors();
 
 // runners/data/checks.ts
+init_errors();
+init_values();
 var MAX_EXAMPLES = 20;
 var ColumnChecker = class {
   constructor(column, spec, declaredType, configFile) {
@@ -52455,7 +54868,7 @@ var ColumnChecker = class {
     this.spec = spec;
     this.severity = spec.severity ?? "error";
     const type = spec.type ?? declaredType;
-    const add = (name, expected, test, num2) => this.valueChecks.push({ name, expected, test, num: num2, failed: 0, examples: [] });
+    const add = (name, expected, test, num3) => this.valueChecks.push({ name, expected, test, num: num3, failed: 0, examples: [] });
     if (spec.type) {
       const t = spec.type;
       add(
@@ -52482,10 +54895,10 @@ var ColumnChecker = class {
       let re;
       try {
         re = compileRe2(spec.pattern);
-      } catch (e) {
+      } catch (e2) {
         throw new ConfigError([
           {
-            message: `validation.columns.${column}.pattern is not a valid RE2 pattern: ${e.message}`,
+            message: `validation.columns.${column}.pattern is not a valid RE2 pattern: ${e2.message}`,
             location: { file: configFile },
             fix: re2Fix(spec.pattern)
           }
@@ -52717,7 +55130,14 @@ var QUANTILE_PROBS = {
   p99: 0.99
 };
 
+// runners/data/scan.ts
+init_errors();
+
+// runners/data/csv-scan.ts
+init_internal_error();
+
 // runners/data/csv-reader.ts
+init_errors();
 import { isAscii } from "node:buffer";
 
 // runners/data/csv-parser.ts
@@ -52936,6 +55356,7 @@ var CsvParser = class {
 };
 
 // runners/data/open.ts
+init_errors();
 import { createReadStream } from "node:fs";
 import { stat as stat2 } from "node:fs/promises";
 import { isAbsolute as isAbsolute3, resolve as resolve4 } from "node:path";
@@ -52992,7 +55413,7 @@ async function openBytes(src, gzip) {
   }
   if (!gzip) return raw;
   const gunzip = createGunzip({ chunkSize: 1 << 20 });
-  raw.on("error", (e) => gunzip.destroy(e));
+  raw.on("error", (e2) => gunzip.destroy(e2));
   return raw.pipe(gunzip);
 }
 async function readAllBytes(src) {
@@ -53005,8 +55426,8 @@ async function statOrThrow(abs, src) {
   try {
     const st = await stat2(abs);
     if (!st.isFile()) throw new InputError(`${src.path} is not a file`, { location: { file: src.path }, fix: "point --data at a data file" });
-  } catch (e) {
-    if (e instanceof InputError) throw e;
+  } catch (e2) {
+    if (e2 instanceof InputError) throw e2;
     throw new InputError(`data file not found: ${src.path}`, {
       location: src.declaredAt ?? { file: src.path },
       fix: src.declaredAt ? `create ${src.path}, or correct the dataset's path (it is relative to ${src.cwd})` : `check the path (it is relative to ${src.cwd})`
@@ -53129,33 +55550,33 @@ async function* pumpCsv(src, fmt, parser2, bypass) {
   let decoder4 = new TextDecoder("utf-8", { fatal: true });
   let clean = true;
   let started = false;
-  const decodePiece = (chunk) => {
+  const decodePiece = (chunk2) => {
     try {
       let text;
-      if (clean && isAscii(chunk)) {
-        text = chunk.toString("latin1");
+      if (clean && isAscii(chunk2)) {
+        text = chunk2.toString("latin1");
         if (!started) decoder4 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
       } else {
-        text = decoder4.decode(chunk, { stream: true });
-        clean = chunk[chunk.length - 1] < 128;
+        text = decoder4.decode(chunk2, { stream: true });
+        clean = chunk2[chunk2.length - 1] < 128;
       }
       started = true;
       return text;
     } catch {
-      const at2 = parser2.position();
-      throw invalidUtf8(file, chunk, at2.line, at2.column);
+      const at3 = parser2.position();
+      throw invalidUtf8(file, chunk2, at3.line, at3.column);
     }
   };
   try {
-    for await (const chunk of stream) {
-      if (bypass && clean && bypass(chunk)) {
+    for await (const chunk2 of stream) {
+      if (bypass && clean && bypass(chunk2)) {
         if (!started) decoder4 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
         started = true;
         yield;
         continue;
       }
-      for (let off = 0; off < chunk.length; off += DECODE_PIECE) {
-        parser2.push(decodePiece(off === 0 && chunk.length <= DECODE_PIECE ? chunk : chunk.subarray(off, off + DECODE_PIECE)));
+      for (let off = 0; off < chunk2.length; off += DECODE_PIECE) {
+        parser2.push(decodePiece(off === 0 && chunk2.length <= DECODE_PIECE ? chunk2 : chunk2.subarray(off, off + DECODE_PIECE)));
       }
       yield;
     }
@@ -53163,16 +55584,16 @@ async function* pumpCsv(src, fmt, parser2, bypass) {
     try {
       tail = decoder4.decode();
     } catch {
-      const at2 = parser2.position();
-      throw new InputError(`${file} ends in the middle of a UTF-8 character (line ${at2.line})`, {
-        location: { file, line: at2.line, column: at2.column },
+      const at3 = parser2.position();
+      throw new InputError(`${file} ends in the middle of a UTF-8 character (line ${at3.line})`, {
+        location: { file, line: at3.line, column: at3.column },
         fix: "save the file as UTF-8; it looks truncated or written in another encoding"
       });
     }
     if (tail) parser2.push(tail);
     parser2.end();
-  } catch (e) {
-    throw asInputError(e, file);
+  } catch (e2) {
+    throw asInputError(e2, file);
   }
 }
 function emptyCsv(file) {
@@ -53202,34 +55623,35 @@ function checkHeader(cells, file, line) {
   });
   return names;
 }
-function invalidUtf8(file, chunk, line, column) {
-  const off = Math.max(0, firstInvalidUtf8(chunk, false));
-  const at2 = lineAndColumn(chunk, off, line, column);
+function invalidUtf8(file, chunk2, line, column) {
+  const off = Math.max(0, firstInvalidUtf8(chunk2, false));
+  const at3 = lineAndColumn(chunk2, off, line, column);
   return new InputError(
-    `invalid UTF-8 at line ${at2.line}, column ${at2.column} (byte 0x${chunk[off].toString(16).padStart(2, "0")})`,
+    `invalid UTF-8 at line ${at3.line}, column ${at3.column} (byte 0x${chunk2[off].toString(16).padStart(2, "0")})`,
     {
-      location: { file, line: at2.line, column: at2.column },
+      location: { file, line: at3.line, column: at3.column },
       fix: "save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8 in.csv > out.csv`)"
     }
   );
 }
-function asInputError(e, file) {
-  if (e instanceof CsvSyntaxProblem) {
-    return new InputError(e.message, { location: { file, line: e.line, column: e.column }, fix: e.fix });
+function asInputError(e2, file) {
+  if (e2 instanceof CsvSyntaxProblem) {
+    return new InputError(e2.message, { location: { file, line: e2.line, column: e2.column }, fix: e2.fix });
   }
-  if (e instanceof Error && "code" in e && typeof e.code === "string") {
-    const code = e.code;
+  if (e2 instanceof Error && "code" in e2 && typeof e2.code === "string") {
+    const code = e2.code;
     if (code.startsWith("Z_") || code === "ERR_ZLIB") {
-      return new InputError(`${file} is not valid gzip data: ${e.message}`, {
+      return new InputError(`${file} is not valid gzip data: ${e2.message}`, {
         location: { file },
         fix: "the .gz file is corrupt or truncated; re-create it with gzip"
       });
     }
   }
-  return e;
+  return e2;
 }
 
 // runners/data/csv-scan.ts
+init_plain_decimal();
 async function scanCsv(src, fmt, state, maxFieldChars) {
   const file = sourceLabel(src);
   const delim = fmt.delimiter;
@@ -53308,6 +55730,12 @@ function countFields(s, a, b, dc) {
   return n;
 }
 
+// runners/data/scan-state.ts
+init_own();
+
+// runners/data/column-accumulator.ts
+init_own();
+
 // runners/data/stats/distinct.ts
 var EXACT_DISTINCT = 1e5;
 var P = 14;
@@ -53358,9 +55786,9 @@ var HyperLogLog = class {
       if (this.reg[i] === 0) zeros++;
     }
     const alpha = 0.7213 / (1 + 1.079 / M);
-    const e = alpha * M * M / sum;
-    if (e <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
-    return Math.round(e);
+    const e2 = alpha * M * M / sum;
+    if (e2 <= 2.5 * M && zeros > 0) return Math.round(M * Math.log(M / zeros));
+    return Math.round(e2);
   }
 };
 var ValueCounter = class {
@@ -53511,6 +55939,7 @@ function emptyTable(slots) {
 }
 
 // runners/data/stats/top-values.ts
+init_sort_float64();
 var TOP_N = 20;
 function rankKeys(keys, counts2, need) {
   const n = keys.length;
@@ -53619,6 +56048,7 @@ function textGroup(x) {
 }
 
 // runners/data/column-accumulator.ts
+init_values();
 var CACHE_ENTRIES = 1024;
 var CACHE_SLOTS = 2048;
 var STORE_COUNTS_LIMIT = 1e5;
@@ -53772,23 +56202,23 @@ var ColumnAccumulator = class {
     this.pendingLen = 0;
     const counts2 = this.numCounts;
     let n = this.numbers;
-    let mean = this.mean;
+    let mean2 = this.mean;
     let m2 = this.m2;
     let min = this.min;
     let max = this.max;
     for (let i = 0; i < len; i++) {
       const x = p[i];
       n++;
-      const d = x - mean;
-      mean += d / n;
-      m2 += d * (x - mean);
+      const d = x - mean2;
+      mean2 += d / n;
+      m2 += d * (x - mean2);
       if (x < min) min = x;
       if (x > max) max = x;
       this.numbers = n;
       if (this.sampler.count < EXACT_LIMIT || !counts2.exact) this.sampler.add(x);
       counts2.add(x);
     }
-    this.mean = mean;
+    this.mean = mean2;
     this.m2 = m2;
     this.min = min;
     this.max = max;
@@ -53962,7 +56392,7 @@ function equalWidthHistogram(sample, min, max, bins = 10) {
 }
 function quantileHistogram(sample, bins = 10) {
   const raw = Array.from({ length: bins + 1 }, (_, i) => sampleQuantile(sample, i / bins));
-  const edges = raw.filter((e, i) => i === 0 || e > raw[i - 1]);
+  const edges = raw.filter((e2, i) => i === 0 || e2 > raw[i - 1]);
   if (edges.length === 1) return { edges: [edges[0], edges[0]], counts: [sample.n] };
   return { edges, counts: countInto(sample, edges) };
 }
@@ -54049,6 +56479,9 @@ var ScanState = class {
   }
 };
 
+// runners/data/jsonl-reader.ts
+init_errors();
+
 // core/depth.ts
 var MAX_NESTING = 64;
 function tooDeep(value2, max = MAX_NESTING) {
@@ -54082,28 +56515,28 @@ async function* readJsonlBatches(src, fmt, batchSize, maxFieldChars = MAX_FIELD_
   let carry = "";
   let nextRow = 1;
   let emitted = 0;
-  const parseLine = (text, at2) => {
+  const parseLine = (text, at3) => {
     if (text.trim() === "") return;
     let value2;
     try {
       value2 = JSON.parse(text);
-    } catch (e) {
-      const m = /position (\d+)/.exec(e.message);
+    } catch (e2) {
+      const m = /position (\d+)/.exec(e2.message);
       const column = m ? Number(m[1]) + 1 : void 0;
-      throw new InputError(`line ${at2} is not valid JSON: ${e.message}`, {
-        location: { file, line: at2, column },
+      throw new InputError(`line ${at3} is not valid JSON: ${e2.message}`, {
+        location: { file, line: at3, column },
         fix: "each line of a JSON Lines file must be one complete JSON object"
       });
     }
     if (value2 === null || typeof value2 !== "object" || Array.isArray(value2)) {
-      throw new InputError(`line ${at2} is not a JSON object`, {
-        location: { file, line: at2, column: 1 },
+      throw new InputError(`line ${at3} is not a JSON object`, {
+        location: { file, line: at3, column: 1 },
         fix: 'write each row as an object of column \u2192 value, e.g. {"age": 31, "city": "Oslo"}'
       });
     }
     const row = new Array(columns.length).fill(null);
     for (const [k, v] of Object.entries(value2)) {
-      checkValue(v, k, text, file, at2, nextRow + rows.length);
+      checkValue(v, k, text, file, at3, nextRow + rows.length);
       let i = index.get(k);
       if (i === void 0) {
         i = columns.length;
@@ -54113,7 +56546,7 @@ async function* readJsonlBatches(src, fmt, batchSize, maxFieldChars = MAX_FIELD_
       row[i] = v;
     }
     rows.push(row);
-    lines.push(at2);
+    lines.push(at3);
   };
   const consume = (s, final) => {
     let pos = 0;
@@ -54147,17 +56580,17 @@ async function* readJsonlBatches(src, fmt, batchSize, maxFieldChars = MAX_FIELD_
   };
   let sawBytes = false;
   try {
-    for await (const chunk of stream) {
-      if (chunk.length === 0) continue;
+    for await (const chunk2 of stream) {
+      if (chunk2.length === 0) continue;
       sawBytes = true;
       let text;
       try {
-        text = decoder4.decode(chunk, { stream: true });
+        text = decoder4.decode(chunk2, { stream: true });
       } catch {
-        const off = Math.max(0, firstInvalidUtf8(chunk, false));
-        const at2 = lineAndColumn(chunk, off, line, carry.length + 1);
-        throw new InputError(`invalid UTF-8 at line ${at2.line}, column ${at2.column}`, {
-          location: { file, line: at2.line, column: at2.column },
+        const off = Math.max(0, firstInvalidUtf8(chunk2, false));
+        const at3 = lineAndColumn(chunk2, off, line, carry.length + 1);
+        throw new InputError(`invalid UTF-8 at line ${at3.line}, column ${at3.column}`, {
+          location: { file, line: at3.line, column: at3.column },
           fix: "JSON Lines files must be UTF-8"
         });
       }
@@ -54174,8 +56607,8 @@ async function* readJsonlBatches(src, fmt, batchSize, maxFieldChars = MAX_FIELD_
       });
     }
     consume(carry + tail, true);
-  } catch (e) {
-    throw asInputError(e, file);
+  } catch (e2) {
+    throw asInputError(e2, file);
   }
   if (!sawBytes || emitted === 0 && rows.length === 0 && columns.length === 0) {
     throw new InputError(`${file} is empty: expected one JSON object per line`, {
@@ -54199,9 +56632,9 @@ function checkValue(v, key, text, file, line, row) {
     }
     if (!hasNonFinite(v)) return;
   }
-  const at2 = hugeNumber(text);
-  throw new InputError(`column '${key}' in row ${row} (line ${line}) is a number outside the range of a double (${at2 ? at2.literal : "beyond \xB11.8e308"})`, {
-    location: { file, line, column: at2?.column },
+  const at3 = hugeNumber(text);
+  throw new InputError(`column '${key}' in row ${row} (line ${line}) is a number outside the range of a double (${at3 ? at3.literal : "beyond \xB11.8e308"})`, {
+    location: { file, line, column: at3?.column },
     fix: 'write it as a string ("1e309") if it is an identifier, or rescale the values to a finite range'
   });
 }
@@ -54257,6 +56690,7 @@ function tooLong(file, line, max) {
 }
 
 // runners/data/parquet-reader.ts
+init_errors();
 import { stat as stat3 } from "node:fs/promises";
 var hyparquet = () => Promise.resolve().then(() => (init_node(), node_exports));
 async function* readParquetBatches(src, batchSize) {
@@ -54266,8 +56700,8 @@ async function* readParquetBatches(src, batchSize) {
   let meta;
   try {
     meta = await parquetMetadataAsync2(buffer);
-  } catch (e) {
-    throw notParquet(file, buffer.byteLength, e);
+  } catch (e2) {
+    throw notParquet(file, buffer.byteLength, e2);
   }
   const columns = topLevelColumns(meta);
   let start = 0;
@@ -54286,8 +56720,8 @@ async function* readParquetBatches(src, batchSize) {
           groupRows = rows;
         }
       });
-    } catch (e) {
-      throw notParquet(file, buffer.byteLength, e, start + 1);
+    } catch (e2) {
+      throw notParquet(file, buffer.byteLength, e2, start + 1);
     }
     for (let i = 0; i < groupRows.length; i += batchSize) {
       const rows = groupRows.slice(i, i + batchSize).map(normalizeRow);
@@ -54302,7 +56736,7 @@ async function openParquet(src) {
   if (src.ref) {
     const b = await readAllBytes(src);
     const ab = b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength);
-    return { byteLength: ab.byteLength, slice: (s, e) => ab.slice(s, e) };
+    return { byteLength: ab.byteLength, slice: (s, e2) => ab.slice(s, e2) };
   }
   const abs = workspacePath(src);
   try {
@@ -54340,8 +56774,8 @@ function normalizeRow(row) {
   }
   return row;
 }
-function notParquet(file, size, e, row) {
-  const reason = e instanceof Error ? e.message : String(e);
+function notParquet(file, size, e2, row) {
+  const reason = e2 instanceof Error ? e2.message : String(e2);
   return new InputError(
     `${file} is not a readable Parquet file${row ? ` (row group starting at row ${row})` : ""}: ${reason} (${size} bytes)`,
     {
@@ -54359,6 +56793,10 @@ async function* readBatches(src, opts = {}) {
   if (fmt.format === "csv") yield* readCsvBatches(src, fmt, batchSize, opts.maxFieldChars);
   else if (fmt.format === "jsonl") yield* readJsonlBatches(src, fmt, batchSize, opts.maxFieldChars);
   else yield* readParquetBatches(src, batchSize);
+}
+async function readColumns(src) {
+  for await (const b of readBatches(src, { batchSize: 1 })) return b.columns;
+  return [];
 }
 
 // runners/data/scan.ts
@@ -54427,23 +56865,23 @@ async function validateData(opts) {
   if (hint) document.warnings = [hint];
   return { document, profile: scan.profile };
 }
-async function readProfileFile(path, label = path) {
+async function readProfileFile(path, label2 = path) {
   let text;
   try {
     text = await readFile2(path, "utf8");
   } catch {
-    throw new InputError(`baseline profile not found: ${label}`, { location: { file: label }, fix: "create it with `mlpipeline profile --data FILE --out PROFILE.json`" });
+    throw new InputError(`baseline profile not found: ${label2}`, { location: { file: label2 }, fix: "create it with `mlpipeline profile --data FILE --out PROFILE.json`" });
   }
   let doc;
   try {
     doc = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${label} is not valid JSON: ${e.message}`, { location: { file: label }, fix: "pass a profile written by `mlpipeline profile --out`" });
+  } catch (e2) {
+    throw new InputError(`${label2} is not valid JSON: ${e2.message}`, { location: { file: label2 }, fix: "pass a profile written by `mlpipeline profile --out`" });
   }
   const d = doc;
   if (!d || d.schema !== PROFILE_SCHEMA_ID || typeof d.columns !== "object" || typeof d.rows !== "number") {
-    throw new InputError(`${label} is not an mlpipeline profile (expected "schema": "${PROFILE_SCHEMA_ID}")`, {
-      location: { file: label },
+    throw new InputError(`${label2} is not an mlpipeline profile (expected "schema": "${PROFILE_SCHEMA_ID}")`, {
+      location: { file: label2 },
       fix: "pass a profile written by `mlpipeline profile --out`, or a data file"
     });
   }
@@ -54457,8 +56895,8 @@ async function readProfileFile(path, label = path) {
     } catch {
       pos = void 0;
     }
-    throw new InputError(`${label} is not a valid mlpipeline profile: ${first}${problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : ""}`, {
-      location: { file: label, ...pos ?? {} },
+    throw new InputError(`${label2} is not a valid mlpipeline profile: ${first}${problems.length > 1 ? ` (and ${problems.length - 1} more problem(s))` : ""}`, {
+      location: { file: label2, ...pos ?? {} },
       fix: "regenerate the baseline with `mlpipeline profile --data FILE --out PROFILE.json` (check: `mlpipeline schema profile`)"
     });
   }
@@ -54468,8 +56906,8 @@ async function loadBaseline(choice, data, types, spec) {
   const checkTypes = { ...types, ...Object.fromEntries(Object.entries(spec.columns ?? {}).flatMap(([k, v]) => v.type ? [[k, v.type]] : [])) };
   if ("profile" in choice) {
     const abs2 = resolve6(data.cwd, choice.profile);
-    const label = choice.label ?? choice.profile;
-    return { profile: await readProfileFile(abs2, label), info: { path: label, profile: label } };
+    const label2 = choice.label ?? choice.profile;
+    return { profile: await readProfileFile(abs2, label2), info: { path: label2, profile: label2 } };
   }
   if ("path" in choice) {
     const base2 = {
@@ -54498,14 +56936,15 @@ async function loadBaseline(choice, data, types, spec) {
     });
   }
   const commit = await resolveCommit(data.cwd, choice.ref);
-  const exists2 = await gitRaw(["cat-file", "-e", `${commit}:${rel}`], { cwd: root, okCodes: [1, 128] });
-  if (exists2.code !== 0) return { skipped: `${rel} does not exist at ${choice.ref}; no baseline to compare with yet` };
+  const exists3 = await gitRaw(["cat-file", "-e", `${commit}:${rel}`], { cwd: root, okCodes: [1, 128] });
+  if (exists3.code !== 0) return { skipped: `${rel} does not exist at ${choice.ref}; no baseline to compare with yet` };
   const base = { path: rel, cwd: root, ref: choice.ref, format: data.format, delimiter: data.delimiter };
   const scan = await scanDataset(base, { types: checkTypes });
   return { profile: scan.profile, info: { path: rel, ref: choice.ref } };
 }
 
 // runners/registry/repo.ts
+init_errors();
 async function requireRepo(cwd) {
   const root = await repoRoot(cwd);
   if (!root) {
@@ -54517,6 +56956,7 @@ async function requireRepo(cwd) {
 }
 
 // runners/monitor/live.ts
+init_errors();
 import { lstat, readdir } from "node:fs/promises";
 import { join as join6, resolve as resolve7 } from "node:path";
 
@@ -54587,20 +57027,23 @@ async function walk3(root, rel, out) {
   let entries;
   try {
     entries = await readdir(join6(root, rel), { withFileTypes: true });
-  } catch (e) {
-    if (e.code === "ENOENT" || e.code === "ENOTDIR") return;
-    throw e;
+  } catch (e2) {
+    if (e2.code === "ENOENT" || e2.code === "ENOTDIR") return;
+    throw e2;
   }
-  for (const e of entries) {
-    const child = rel ? `${rel}/${e.name}` : e.name;
-    if (e.isDirectory() && !SKIP_DIRS.has(e.name)) await walk3(root, child, out);
-    else if (e.isFile()) out.push(child);
+  for (const e2 of entries) {
+    const child = rel ? `${rel}/${e2.name}` : e2.name;
+    if (e2.isDirectory() && !SKIP_DIRS.has(e2.name)) await walk3(root, child, out);
+    else if (e2.isFile()) out.push(child);
     if (out.length > MAX_FILES) return;
   }
 }
 async function resolveLiveBatch(loaded, spec, repoRoot2, override) {
-  const pattern = (override ?? spec.live.path).replace(/^\.\//, "");
-  const where2 = override !== void 0 ? { file: "--live" } : { file: loaded.displayFile ?? loaded.file, ...loaded.locate("/monitoring/live/path") ?? {} };
+  return resolveNewestBatch(loaded, repoRoot2, override ?? spec.live.path, override !== void 0 ? "--live" : "/monitoring/live/path");
+}
+async function resolveNewestBatch(loaded, repoRoot2, path, from, opts = {}) {
+  const pattern = path.replace(/^\.\//, "");
+  const where2 = from.startsWith("/") ? { file: loaded.displayFile ?? loaded.file, ...loaded.locate(from) ?? {} } : { file: from };
   const base = isGlob(pattern) ? globBase(pattern) : pattern;
   const baseAbs = resolve7(loaded.dir, base);
   if (!isInside(repoRoot2, baseAbs)) {
@@ -54608,6 +57051,7 @@ async function resolveLiveBatch(loaded, spec, repoRoot2, override) {
   }
   if (!isGlob(pattern)) {
     const st = await lstat(baseAbs).catch(() => void 0);
+    if (!st && opts.optional) return void 0;
     if (!st?.isFile()) {
       throw new InputError(`no live batch at ${pattern}${st ? " (not a regular file)" : ""}`, { location: where2, fix: "point monitoring.live.path at the batches your serving system writes, or download them there before the monitor runs" });
     }
@@ -54620,17 +57064,20 @@ async function resolveLiveBatch(loaded, spec, repoRoot2, override) {
   const matches = files.filter((f) => re.test(f)).sort((a, b) => a < b ? -1 : a > b ? 1 : 0);
   const newest = matches[matches.length - 1];
   if (newest === void 0) {
+    if (opts.optional) return void 0;
     throw new InputError(`no live batch matches ${pattern}`, { location: where2, fix: "check the glob, or download the recent batches before the monitor runs" });
   }
   return { path: newest, abs: resolve7(loaded.dir, newest), matched: matches.length };
 }
 
 // runners/monitor/reference.ts
+init_errors();
 import { createHash as createHash2 } from "node:crypto";
 import { createReadStream as createReadStream3 } from "node:fs";
 import { join as join7, resolve as resolve8 } from "node:path";
 
 // runners/registry/grammar.ts
+init_errors();
 var GTO_NAME = "[a-z0-9](?:[a-z0-9/-]*[a-z0-9])?";
 var GTO_ARTIFACT_IN_TAG = `(?:[a-z0-9_./-]+=)?${GTO_NAME}`;
 var READ_NAME_RE = new RegExp(`^(?:[a-z0-9_./-]+:)?${GTO_NAME}$`);
@@ -54675,6 +57122,7 @@ function parseTagShape(tag) {
   if (g.version) return { ...base, action: g.cancel ? "deregister" : "register", version: g.version };
   return { ...base, action: g.cancel ? "unassign" : "assign", stage: g.stage };
 }
+var registerTag = (name, version) => `${name}@${version}`;
 
 // runners/registry/lineage-record.ts
 var LINEAGE_SCHEMA = "mlpipeline/lineage@1";
@@ -54695,8 +57143,8 @@ function parseTagMessage(message) {
       return { record: null, error: `lineage block is not ${LINEAGE_SCHEMA}` };
     }
     return { record: value2 };
-  } catch (e) {
-    return { record: null, error: `lineage block is not valid JSON: ${e.message}` };
+  } catch (e2) {
+    return { record: null, error: `lineage block is not valid JSON: ${e2.message}` };
   }
 }
 var RECORD_START = `${FENCE_OPEN}
@@ -54708,10 +57156,10 @@ function quickRecordField(message, key) {
   if (start < 0) return void 0;
   const end = message.indexOf("\n}\n```", start);
   if (end < 0) return void 0;
-  const at2 = message.indexOf(`
+  const at3 = message.indexOf(`
   "${key}": `, start + FENCE_OPEN.length);
-  if (at2 < 0 || at2 > end) return null;
-  const valueStart = at2 + key.length + 7;
+  if (at3 < 0 || at3 > end) return null;
+  const valueStart = at3 + key.length + 7;
   let valueEnd = message.indexOf("\n", valueStart);
   if (message[valueEnd - 1] === ",") valueEnd--;
   try {
@@ -54744,7 +57192,7 @@ async function readRegistryEvents(cwd, opts = {}) {
   const patterns = opts.model === void 0 ? REGISTRY_REF_PATTERNS : modelRefPatterns(opts.model);
   const r = await gitRaw(["for-each-ref", `--format=${FOR_EACH_REF_FORMAT}`, ...patterns], { cwd });
   const result = parseForEachRef(r.stdout.toString("utf8"));
-  if (opts.model !== void 0) result.events = result.events.filter((e) => e.model === opts.model);
+  if (opts.model !== void 0) result.events = result.events.filter((e2) => e2.model === opts.model);
   return result;
 }
 var HEADER_FIELDS = FIELDS.length - 1;
@@ -54843,6 +57291,15 @@ function recordField(event, key) {
   return recordOf(event)?.[key] ?? null;
 }
 
+// runners/registry/register.ts
+init_errors();
+
+// runners/registry/actor.ts
+init_errors();
+
+// runners/registry/inputs.ts
+init_errors();
+
 // runners/registry/state.ts
 var ACTION_RANK = { create: 0, register: 1, assign: 2, unassign: 3, deregister: 4, deprecate: 5 };
 function compareEventsByTime(a, b) {
@@ -54853,10 +57310,10 @@ function compareStageEvents(a, b) {
 }
 function buildRegistryState(events) {
   const byModel = /* @__PURE__ */ new Map();
-  for (const e of events) {
-    let list2 = byModel.get(e.model);
-    if (!list2) byModel.set(e.model, list2 = []);
-    list2.push(e);
+  for (const e2 of events) {
+    let list2 = byModel.get(e2.model);
+    if (!list2) byModel.set(e2.model, list2 = []);
+    list2.push(e2);
   }
   const models = /* @__PURE__ */ new Map();
   for (const [name, list2] of byModel) models.set(name, buildModelState(name, list2));
@@ -54866,25 +57323,25 @@ function buildModelState(name, events) {
   const sorted = [...events].sort(compareEventsByTime);
   const model = { name, versions: /* @__PURE__ */ new Map(), deprecated: null, environments: /* @__PURE__ */ new Map(), events: sorted, maxCounter: 0 };
   const stageEvents = [];
-  for (const e of sorted) {
-    if (e.counter !== null) model.maxCounter = Math.max(model.maxCounter, e.counter);
-    if (e.action === "register" && e.version && !model.versions.has(e.version)) {
-      model.versions.set(e.version, { version: e.version, semver: parseVersion(e.version), event: e, commit: e.commit, deregistered: null });
-    } else if (e.action === "deregister" && e.version) {
-      const v = model.versions.get(e.version);
-      if (v && !v.deregistered) v.deregistered = e;
-    } else if (e.action === "deprecate") {
-      model.deprecated ??= e;
-    } else if (e.action === "assign" || e.action === "unassign") {
-      stageEvents.push(e);
+  for (const e2 of sorted) {
+    if (e2.counter !== null) model.maxCounter = Math.max(model.maxCounter, e2.counter);
+    if (e2.action === "register" && e2.version && !model.versions.has(e2.version)) {
+      model.versions.set(e2.version, { version: e2.version, semver: parseVersion(e2.version), event: e2, commit: e2.commit, deregistered: null });
+    } else if (e2.action === "deregister" && e2.version) {
+      const v = model.versions.get(e2.version);
+      if (v && !v.deregistered) v.deregistered = e2;
+    } else if (e2.action === "deprecate") {
+      model.deprecated ??= e2;
+    } else if (e2.action === "assign" || e2.action === "unassign") {
+      stageEvents.push(e2);
     }
   }
   stageEvents.sort(compareStageEvents);
   const active = /* @__PURE__ */ new Map();
-  for (const e of stageEvents) {
-    const version = resolveStageVersion(model, e);
-    e.version = version;
-    const envName = e.environment;
+  for (const e2 of stageEvents) {
+    const version = resolveStageVersion(model, e2);
+    e2.version = version;
+    const envName = e2.environment;
     let env = model.environments.get(envName);
     if (!env) model.environments.set(envName, env = { name: envName, current: null, since: null, timeline: [] });
     let list2 = active.get(envName);
@@ -54893,26 +57350,33 @@ function buildModelState(name, events) {
     if (version) {
       const i = list2.indexOf(version);
       if (i >= 0) list2.splice(i, 1);
-      if (e.action === "assign") list2.push(version);
+      if (e2.action === "assign") list2.push(version);
     }
     const holder = list2.at(-1) ?? null;
-    env.timeline.push({ event: e, holder, previous, rollbackOf: recordField(e, "rollback_of") });
+    env.timeline.push({ event: e2, holder, previous, rollbackOf: recordField(e2, "rollback_of") });
     if (holder !== previous) {
       env.current = holder;
-      env.since = holder === null ? null : e;
+      env.since = holder === null ? null : e2;
     }
   }
   return model;
 }
-function resolveStageVersion(model, e) {
-  const named = recordField(e, "version");
+function resolveStageVersion(model, e2) {
+  const named = recordField(e2, "version");
   if (named && model.versions.has(named)) return named;
   let best;
   for (const v of model.versions.values()) {
-    if (v.commit === e.commit && (!best || compareVersions(v.semver, best.semver) > 0)) best = v;
+    if (v.commit === e2.commit && (!best || compareVersions(v.semver, best.semver) > 0)) best = v;
   }
   return best?.version ?? named;
 }
+
+// runners/registry/tag-writer.ts
+init_errors();
+
+// runners/gates/binding.ts
+init_errors();
+init_own();
 
 // runners/registry/register.ts
 function modelNameOf(loaded) {
@@ -54949,7 +57413,7 @@ function lastEnvironment(envs) {
 // runners/monitor/reference.ts
 async function sha256Of(stream) {
   const h = createHash2("sha256");
-  for await (const chunk of stream) h.update(chunk);
+  for await (const chunk2 of stream) h.update(chunk2);
   return h.digest("hex");
 }
 async function hashFile(abs) {
@@ -54977,9 +57441,9 @@ async function resolveReference(loaded, spec, root, opts = {}) {
   if (fixed !== void 0) {
     const abs2 = resolve8(loaded.dir, fixed);
     if (!isInside(root, abs2)) throw new InputError(`monitoring.reference.path ${fixed} is outside the repository`, { location: configWhere(loaded, "/monitoring/reference/path"), fix: "keep the reference data inside the repository" });
-    const sha256 = await hashFile(abs2);
-    if (sha256 === void 0) throw new InputError(`reference data not found: ${fixed}`, { location: configWhere(loaded, "/monitoring/reference/path"), fix: "commit the reference file, or remove monitoring.reference.path to use the training data of the deployed version" });
-    const info3 = { kind: "file", path: posixRelative(root, abs2), sha256, read_from: "file", dataset: null, model, environment: opts.environment ?? spec.reference?.environment ?? null, version: null, tag: null, commit: null };
+    const sha2562 = await hashFile(abs2);
+    if (sha2562 === void 0) throw new InputError(`reference data not found: ${fixed}`, { location: configWhere(loaded, "/monitoring/reference/path"), fix: "commit the reference file, or remove monitoring.reference.path to use the training data of the deployed version" });
+    const info3 = { kind: "file", path: posixRelative(root, abs2), sha256: sha2562, read_from: "file", dataset: null, model, environment: opts.environment ?? spec.reference?.environment ?? null, version: null, tag: null, commit: null };
     return { info: info3, path: abs2, cwd: loaded.dir, ...ds?.format ? { format: ds.format } : {}, ...ds?.delimiter ? { delimiter: ds.delimiter } : {} };
   }
   const environment = monitoredEnvironment(loaded, spec, opts.environment);
@@ -55049,11 +57513,935 @@ function formatFromName(path) {
   return void 0;
 }
 
+// runners/monitor/performance.ts
+import { createHash as createHash4 } from "node:crypto";
+import { readFile as readFile3 } from "node:fs/promises";
+
+// runners/data/numeric-batches.ts
+init_internal_error();
+import { isAscii as isAscii2 } from "node:buffer";
+
+// runners/data/numeric-batch-pool.ts
+init_internal_error();
+var NumericBatchPool = class {
+  constructor(batchSize, reuse) {
+    this.batchSize = batchSize;
+    this.reuse = reuse;
+  }
+  batchSize;
+  reuse;
+  layout;
+  free = [];
+  ready = [];
+  current;
+  /** Data row number of the next batch's first row. */
+  nextRow = 1;
+  /** Rows handed out in full batches plus the last partial one. */
+  emitted = 0;
+  setLayout(layout) {
+    this.layout = layout;
+  }
+  /** The batch the next row goes into. */
+  filling() {
+    return this.current ??= this.take();
+  }
+  /** Close row `b.n` of `b` (read from file line `line`); a full batch joins the ready queue. */
+  finishRow(b, line) {
+    b.lines[b.n++] = line;
+    if (b.n === this.batchSize) {
+      this.ready.push(b);
+      this.nextRow += b.n;
+      this.emitted += b.n;
+      this.current = void 0;
+    }
+  }
+  /**
+   * Hand out the full batches. A handed-out batch returns to the pool when the consumer asks for
+   * the next one (the generator resumes only then), so its buffers are never overwritten early.
+   */
+  *drainReady() {
+    for (let b = this.ready.shift(); b; b = this.ready.shift()) {
+      yield b;
+      if (this.reuse) this.free.push(b);
+    }
+  }
+  /**
+   * What is left at the end of the input: the partial batch, trimmed to its rows, or for a file
+   * with a header and no rows one empty batch (it still tells consumers the columns).
+   */
+  finalBatch() {
+    const cur = this.current;
+    this.current = void 0;
+    if (cur && cur.n > 0) {
+      this.emitted += cur.n;
+      return trimmed(cur, this.batchSize);
+    }
+    return this.emitted === 0 ? trimmed(this.take(), this.batchSize) : void 0;
+  }
+  /** A pooled batch emptied, else a new one with buffers for the layout. */
+  take() {
+    const old = this.free.pop();
+    if (old) {
+      old.n = 0;
+      old.firstRow = this.nextRow;
+      old.exceptions.fill(void 0);
+      return old;
+    }
+    const layout = this.layout;
+    if (!layout) throw new InternalError("a batch is filled before the header set its layout");
+    const { columns, numericCols, textCols } = layout;
+    const width = columns.length;
+    const size = this.batchSize;
+    const numbers = new Array(width).fill(void 0);
+    const text = new Array(width).fill(void 0);
+    for (const c of numericCols) numbers[c] = new Float64Array(size);
+    for (const c of textCols) text[c] = new Array(size).fill(null);
+    return { columns, n: 0, firstRow: this.nextRow, lines: new Int32Array(size), numbers, exceptions: new Array(width).fill(void 0), text };
+  }
+};
+function trimmed(b, batchSize) {
+  if (b.n === batchSize) return b;
+  const n = b.n;
+  return {
+    ...b,
+    lines: b.lines.subarray(0, n),
+    numbers: b.numbers.map((x) => x?.subarray(0, n)),
+    text: b.text.map((x) => x?.slice(0, n))
+  };
+}
+
+// runners/data/numeric-batches.ts
+init_plain_decimal();
+function supportsNumericBatches(src) {
+  try {
+    return resolveFormat(src).format === "csv";
+  } catch {
+    return false;
+  }
+}
+var SKIP = 0;
+var NUMERIC = 1;
+var TEXT = 2;
+async function* readNumericBatches(src, opts) {
+  const fmt = resolveFormat(src);
+  if (fmt.format !== "csv") throw new Error(`readNumericBatches reads CSV only (${sourceLabel(src)} is ${fmt.format})`);
+  const file = sourceLabel(src);
+  const delim = fmt.delimiter;
+  const dc = delim.charCodeAt(0);
+  const pool = new NumericBatchPool(Math.max(1, Math.floor(opts.batchSize)), opts.reuseBuffers === true);
+  let width = -1;
+  let kind = new Uint8Array(0);
+  let numericCols = [];
+  let textCols = [];
+  let lastText = [];
+  const shared = (c, s, from, to) => {
+    const prev = lastText[c];
+    if (prev !== null && prev !== void 0 && prev.length === to - from && s.startsWith(prev, from)) return prev;
+    const v = s.slice(from, to);
+    lastText[c] = v;
+    return v;
+  };
+  const header = (cells, line) => {
+    const columns = checkHeader(cells, file, line);
+    width = columns.length;
+    const sel = opts.select(columns);
+    kind = new Uint8Array(width);
+    for (const c of sel.numeric) if (c >= 0 && c < width) kind[c] = NUMERIC;
+    for (const c of sel.text) if (c >= 0 && c < width) kind[c] = TEXT;
+    numericCols = [];
+    textCols = [];
+    for (let c = 0; c < width; c++) {
+      if (kind[c] === NUMERIC) numericCols.push(c);
+      else if (kind[c] === TEXT) textCols.push(c);
+    }
+    lastText = new Array(width).fill(null);
+    pool.setLayout({ columns, numericCols, textCols });
+  };
+  const onRow = (cells, line) => {
+    if (width < 0) return header(cells, line);
+    if (cells.length !== width) throw raggedRow(file, line, cells.length, width, delim);
+    const b = pool.filling();
+    const r = b.n;
+    for (const c of numericCols) {
+      const v = cells[c] ?? null;
+      const x = v === null ? NaN : plainDecimal(v, 0, v.length);
+      if (x === x) numbersOf(b, c)[r] = x;
+      else exception(b, c, r, v);
+    }
+    for (const c of textCols) textOf(b, c)[r] = cells[c] ?? null;
+    pool.finishRow(b, line);
+  };
+  const onLine = (s, a, end, line) => {
+    if (width < 0) {
+      const cells = s.slice(a, end).split(delim);
+      for (let k = 0; k < cells.length; k++) if (cells[k] === "") cells[k] = null;
+      return header(cells, line);
+    }
+    const b = pool.filling();
+    const r = b.n;
+    const w = width;
+    const kinds = kind;
+    const numbers = b.numbers;
+    let c = 0;
+    let i = a;
+    for (; ; ) {
+      const f = i;
+      const k = c < w ? kinds[c] : SKIP;
+      if (k === NUMERIC) {
+        i = scanDecimal(s, i, end);
+        const x = decimalScan.value;
+        if (x === x && (i >= end || s.charCodeAt(i) === dc)) numbers[c][r] = x;
+        else i = textException(b, c, r, s, f, i, end, delim);
+      } else {
+        const j = s.indexOf(delim, i);
+        i = j === -1 || j > end ? end : j;
+        if (k === TEXT) b.text[c][r] = i === f ? null : shared(c, s, f, i);
+      }
+      c++;
+      if (i >= end) break;
+      i++;
+    }
+    if (c !== w) throw raggedRow(file, line, c, w, delim);
+    pool.finishRow(b, line);
+  };
+  const parser2 = new CsvParser(delim, onRow, opts.maxFieldChars, onLine);
+  const maxField = opts.maxFieldChars ?? MAX_FIELD_CHARS;
+  let byteMode = true;
+  let carry;
+  let byteLine = 1;
+  const lastBytes = [];
+  const handOver = (rest) => {
+    byteMode = false;
+    if (byteLine > 1) parser2.push("\n".repeat(byteLine - 1));
+    const text = (carry ? carry.toString("latin1") : "") + (rest ? rest.toString("latin1") : "");
+    carry = void 0;
+    if (text) parser2.push(text);
+  };
+  const sharedBytes = (c, buf, from, to) => {
+    const prev = lastBytes[c];
+    if (prev && prev.length === to - from) {
+      let k = 0;
+      while (k < prev.length && prev.charCodeAt(k) === buf[from + k]) k++;
+      if (k === prev.length) return prev;
+    }
+    const v = buf.toString("latin1", from, to);
+    lastBytes[c] = v;
+    return v;
+  };
+  const byteRecord = (buf, a, nl, line) => {
+    let end = nl;
+    if (end > a && buf[end - 1] === 13) end--;
+    if (end <= a) return;
+    if (width < 0) return onLine(buf.toString("latin1", a, end), 0, end - a, line);
+    const b = pool.filling();
+    const r = b.n;
+    const w = width;
+    const kinds = kind;
+    const numbers = b.numbers;
+    let c = 0;
+    let i = a;
+    for (; ; ) {
+      const f = i;
+      const k = c < w ? kinds[c] : SKIP;
+      if (k === NUMERIC) {
+        i = scanDecimalBytes(buf, i, end);
+        const x = decimalScan.value;
+        if (x === x && (i >= end || buf[i] === dc)) numbers[c][r] = x;
+        else i = byteException(b, c, r, buf, f, i, end, dc);
+      } else {
+        const j = buf.indexOf(dc, i);
+        i = j === -1 || j > end ? end : j;
+        if (k === TEXT) b.text[c][r] = i === f ? null : sharedBytes(c, buf, f, i);
+      }
+      c++;
+      if (i >= end) break;
+      i++;
+    }
+    if (c !== w) throw raggedRow(file, line, c, w, delim);
+    pool.finishRow(b, line);
+  };
+  const bypass = (chunk2) => {
+    if (!byteMode) return false;
+    if (!isAscii2(chunk2) || chunk2.indexOf(34) !== -1) {
+      handOver();
+      return false;
+    }
+    let pos = 0;
+    if (carry) {
+      const nl = chunk2.indexOf(10);
+      if (nl === -1) {
+        if (carry.length + chunk2.length > maxField) handOver(chunk2);
+        else carry = Buffer.concat([carry, chunk2]);
+        return true;
+      }
+      if (carry.length + nl > maxField) {
+        handOver(chunk2);
+        return true;
+      }
+      const joined = Buffer.concat([carry, chunk2.subarray(0, nl)]);
+      carry = void 0;
+      byteRecord(joined, 0, joined.length, byteLine);
+      byteLine++;
+      pos = nl + 1;
+    }
+    const n = chunk2.length;
+    while (pos < n) {
+      let nl = chunk2.indexOf(10, pos);
+      if (nl === -1) nl = n;
+      if (nl - pos > maxField) {
+        handOver(chunk2.subarray(pos));
+        return true;
+      }
+      if (nl === n) {
+        carry = Buffer.from(chunk2.subarray(pos));
+        return true;
+      }
+      byteRecord(chunk2, pos, nl, byteLine);
+      byteLine++;
+      pos = nl + 1;
+    }
+    return true;
+  };
+  for await (const _ of pumpCsv(src, fmt, parser2, bypass)) yield* pool.drainReady();
+  if (byteMode && carry) {
+    const last2 = carry;
+    carry = void 0;
+    byteRecord(last2, 0, last2.length, byteLine);
+  }
+  if (width < 0) throw emptyCsv(file);
+  yield* pool.drainReady();
+  const last = pool.finalBatch();
+  if (last) yield last;
+}
+function textException(b, c, r, s, f, i, end, delim) {
+  if (i < end && s.charAt(i) !== delim) {
+    const j = s.indexOf(delim, i);
+    i = j === -1 || j > end ? end : j;
+  }
+  exception(b, c, r, i === f ? null : s.slice(f, i));
+  return i;
+}
+function byteException(b, c, r, buf, f, i, end, dc) {
+  if (i < end && buf[i] !== dc) {
+    const j = buf.indexOf(dc, i);
+    i = j === -1 || j > end ? end : j;
+  }
+  exception(b, c, r, i === f ? null : buf.toString("latin1", f, i));
+  return i;
+}
+function exception(b, c, r, v) {
+  numbersOf(b, c)[r] = NaN;
+  let m = b.exceptions[c];
+  if (!m) b.exceptions[c] = m = /* @__PURE__ */ new Map();
+  m.set(r, v);
+}
+function numbersOf(b, c) {
+  return defined(b.numbers[c], "a numeric column has a numbers buffer in every batch");
+}
+function textOf(b, c) {
+  return defined(b.text[c], "a text column has a text buffer in every batch");
+}
+
+// runners/monitor/performance.ts
+init_own();
+init_errors();
+var DEFAULT_MIN_LABELLED_ROWS = 100;
+var waiting = (reason, data = null) => ({
+  status: "waiting",
+  reason,
+  data,
+  model: null,
+  metrics: {},
+  slices: [],
+  verdict: null,
+  failed: false,
+  warnings: []
+});
+async function sha256File(abs) {
+  return createHash4("sha256").update(await readFile3(abs)).digest("hex");
+}
+var sliceKey = (s) => s ? JSON.stringify(Object.keys(s).sort().map((k) => [k, String(s[k])])) : "";
+function recordedScores(record) {
+  const overall = dict();
+  const slices = /* @__PURE__ */ new Map();
+  for (const g of record?.verdict?.gates ?? []) {
+    if (g.kind === "max_gap" || typeof g.value !== "number" || !Number.isFinite(g.value) || typeof g.metric !== "string") continue;
+    const slice = g.slice && typeof g.slice === "object" ? g.slice : null;
+    if (!slice) {
+      overall[g.metric] ??= g.value;
+      continue;
+    }
+    const key = sliceKey(slice);
+    const entry = slices.get(key) ?? { slice, metrics: dict() };
+    entry.metrics[g.metric] ??= g.value;
+    slices.set(key, entry);
+  }
+  return { overall, slices };
+}
+function comparisonNames(gates) {
+  const out = [];
+  for (const g of gates) {
+    const compares = g.max_drop !== void 0 || g.max_drop_pct !== void 0 || g.min_gain !== void 0;
+    if (compares && g.vs && !out.includes(g.vs)) out.push(g.vs);
+  }
+  return out;
+}
+function recordedBaselines(doc, gates, deployed, environment) {
+  const names = comparisonNames(gates);
+  doc.baselines = [];
+  doc.baselines_missing = [];
+  if (names.length === 0) return;
+  const source = { kind: "stage", stage: environment ?? "deployed", ...deployed.version ? { version: deployed.version } : {} };
+  if (deployed.record?.verdict?.bound === false) {
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${(deployed.record.verdict.problems ?? []).join("; ") || "not gated"}), so its scores are not compared with` });
+    return;
+  }
+  if (!deployed.record?.verdict) {
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the register tag of ${deployed.display} records no gate verdict to compare the live metrics with` });
+    return;
+  }
+  const scores = recordedScores(deployed.record);
+  for (const name of names) {
+    if (name !== environment) {
+      doc.baselines_missing.push({ name, source, reason: `the monitor compares the deployed version with its own recorded scores, named '${environment ?? "deployed"}'; '${name}' is another environment` });
+      continue;
+    }
+    const deltas = dict();
+    for (const [m, v] of Object.entries(scores.overall)) if (typeof doc.metrics[m] === "number") deltas[m] = doc.metrics[m] - v;
+    const baseline = {
+      name,
+      source,
+      model: doc.model,
+      metrics: scores.overall,
+      deltas,
+      slices: [...scores.slices.values()].map((s) => ({ slice: s.slice, rows: 0, metrics: s.metrics })),
+      confusion_matrix: null
+    };
+    doc.baselines.push(baseline);
+  }
+}
+async function monitorPerformance(ctx) {
+  const { loaded, spec } = ctx;
+  const p = loaded.pipeline;
+  const model = p.model;
+  if (!model) {
+    throw new InputError("monitoring.performance evaluates the deployed model, but mlpipeline.yaml has no model: section", {
+      location: { file: loaded.displayFile ?? loaded.file, ...loaded.locate("/monitoring/performance") ?? {} },
+      fix: "declare model: (path, task, label, features), or remove monitoring.performance"
+    });
+  }
+  const minRows = spec.min_rows ?? DEFAULT_MIN_LABELLED_ROWS;
+  let batch;
+  if (spec.path !== void 0) {
+    const found = await resolveNewestBatch(loaded, ctx.root, spec.path, "/monitoring/performance/path", { optional: true });
+    if (!found) return waiting(`no labelled batch matches ${spec.path} yet`);
+    batch = { ...found, ...spec.format ? { format: spec.format } : {}, ...spec.delimiter ? { delimiter: spec.delimiter } : {} };
+  } else {
+    batch = { abs: ctx.live.abs, path: ctx.live.path, matched: 1, ...ctx.live.format ? { format: ctx.live.format } : {}, ...ctx.live.delimiter ? { delimiter: ctx.live.delimiter } : {} };
+  }
+  const source = { path: batch.abs, cwd: loaded.dir, ...batch.format ? { format: batch.format } : {}, ...batch.delimiter ? { delimiter: batch.delimiter } : {} };
+  const sha2562 = await sha256File(batch.abs);
+  const columns = await readColumns(source);
+  if (!columns.includes(model.label)) {
+    return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256: sha2562, rows: 0, batches_matched: batch.matched });
+  }
+  const deployed = await ctx.deployedModel();
+  const ev = p.evaluation;
+  const batchSize = ev?.batch_size ?? 4096;
+  const { evaluateModels: evaluateModels2 } = await Promise.resolve().then(() => (init_evaluate(), evaluate_exports));
+  const { evaluateGates: evaluateGates2 } = await Promise.resolve().then(() => (init_gates(), gates_exports));
+  const doc = await evaluateModels2({
+    task: model.task,
+    label: model.label,
+    ...model.features ? { features: model.features } : {},
+    ...model.classes ? { classes: model.classes } : {},
+    ...model.threshold !== void 0 ? { threshold: model.threshold } : {},
+    ...model.input ? { input: model.input } : {},
+    ...model.outputs ? { outputs: model.outputs } : {},
+    model: { bytes: deployed.bytes, display: deployed.display },
+    baselines: [],
+    data: supportsNumericBatches(source) ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) } : { display: batch.path, batches: readBatches(source, { batchSize }) },
+    ...ev?.slices ? { slices: ev.slices } : {},
+    ...ev?.metrics ? { metrics: ev.metrics } : {},
+    // Latency and importance describe the model, not the live data: CI measures them.
+    latency: { samples: 0 },
+    importance: { enabled: false },
+    batchSize
+  });
+  const data = { path: batch.path, sha256: sha2562, rows: doc.rows, batches_matched: batch.matched };
+  const modelInfo = { display: deployed.display, version: deployed.version, sha256: doc.model.sha256 };
+  if (doc.rows < minRows) {
+    return { ...waiting(`${batch.path} has ${doc.rows} labelled row${doc.rows === 1 ? "" : "s"}, fewer than monitoring.performance.min_rows (${minRows})`, data), model: modelInfo };
+  }
+  const gates = spec.gates ?? p.gates ?? [];
+  recordedBaselines(doc, gates, deployed, ctx.environment);
+  const verdict2 = evaluateGates2(gates, doc, p.gates_defaults);
+  return {
+    status: "evaluated",
+    reason: null,
+    data,
+    model: modelInfo,
+    metrics: doc.metrics,
+    slices: doc.slices,
+    verdict: { passed: verdict2.passed, summary: verdict2.summary, gates: verdict2.gates },
+    failed: !verdict2.passed,
+    warnings: doc.warnings
+  };
+}
+
+// runners/monitor/monitor.ts
+init_errors();
+
+// runners/registry/stage-model.ts
+import { readFile as readFile5 } from "node:fs/promises";
+import { resolve as resolve10 } from "node:path";
+import { createHash as createHash7 } from "node:crypto";
+
+// runners/stages/object-store.ts
+import { access, lstat as lstat3, mkdir as mkdir2, readdir as readdir2, readFile as readFile4, rename as rename2, rm as rm2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname5, join as join9 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+
+// core/atomic-write.ts
+import { lstat as lstat2, mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+init_errors();
+import { dirname as dirname4, basename as basename3, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve9 } from "node:path";
+import { randomBytes } from "node:crypto";
+function inside(child, parent) {
+  const rel = relative3(parent, child);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute5(rel);
+}
+function escapes(path, real2, root, opts) {
+  return new OutputError(`${label(path, opts)} would be written outside ${root}: a folder on its way is a symbolic link to ${real2}`, {
+    location: { file: path },
+    fix: "remove the symbolic link (mlpipeline creates the folder itself), or give an explicit output path"
+  });
+}
+async function realAncestorAsync(path) {
+  for (let dir = resolve9(path); ; dir = dirname4(dir)) {
+    try {
+      return await realpath(dir);
+    } catch (e2) {
+      if (e2.code !== "ENOENT" || dirname4(dir) === dir) throw e2;
+    }
+  }
+}
+async function checkConfined(path, opts) {
+  if (!opts?.confineTo) return;
+  const root = await realAncestorAsync(opts.confineTo);
+  const real2 = await realAncestorAsync(dirname4(path));
+  if (!inside(real2, root)) throw escapes(path, real2, opts.confineTo, opts);
+}
+var OutputError = class extends MlpipelineError {
+  exitCode = 2;
+  code = "output-invalid";
+};
+function tempPathFor(path) {
+  return join8(dirname4(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+function label(path, opts) {
+  return opts?.what ? `${opts.what} ${path}` : path;
+}
+function kindOf(st) {
+  if (st.isFile()) return void 0;
+  if (st.isDirectory()) return "a directory";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a named pipe (fifo)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function notRegular(path, kind, opts) {
+  return new OutputError(`${label(path, opts)} is ${kind}; expected the path of a regular file to write (it is replaced atomically)`, {
+    location: { file: path },
+    fix: opts?.what ? `give ${opts.what} a file path such as ./result.json (to print the document, use --json instead)` : "remove it, or write somewhere else"
+  });
+}
+var REASONS = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a parent of the path is not a directory",
+  EISDIR: "is a directory",
+  ENAMETOOLONG: "file name too long",
+  EIO: "input/output error",
+  EEXIST: "a file is in the way"
+};
+function writeFailure(e2, path, opts) {
+  if (isMlpipelineError(e2)) return e2;
+  const code = e2?.code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return e2;
+  const reason = REASONS[code] ?? (e2.message.split(",")[0]?.replace(/^E[A-Z]+: /, "") || "write failed");
+  const fix = code === "ENOSPC" || code === "EDQUOT" ? "free some space on that file system, or write somewhere else" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "write to a folder you can write to, or fix its permissions" : "check the path, or write somewhere else";
+  return new OutputError(`cannot write ${label(path, opts)}: ${code}: ${reason}`, { location: { file: path }, fix, cause: e2 });
+}
+async function checkTarget(path, opts) {
+  let st;
+  try {
+    st = await lstat2(path);
+  } catch (e2) {
+    if (e2.code === "ENOENT") return;
+    throw writeFailure(e2, path, opts);
+  }
+  const kind = kindOf(st);
+  if (kind) throw notRegular(path, kind, opts);
+}
+async function writeFileAtomic(path, data, opts) {
+  await checkConfined(path, opts).catch((e2) => {
+    throw writeFailure(e2, path, opts);
+  });
+  await checkTarget(path, opts);
+  const tmp = tempPathFor(path);
+  try {
+    await mkdir(dirname4(path), { recursive: true });
+    await writeFile(tmp, data, { flag: "wx" });
+    await rename(tmp, path);
+  } catch (e2) {
+    await rm(tmp, { force: true }).catch(() => void 0);
+    throw writeFailure(e2, path, opts);
+  }
+}
+function toJsonText(value2) {
+  return JSON.stringify(value2, null, 2) + "\n";
+}
+
+// runners/stages/hashed-copy.ts
+import { createHash as createHash5 } from "node:crypto";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+var NotRegularFileError = class extends Error {
+  constructor(path, kind) {
+    super(`${path} is ${kind}, not a regular file`);
+    this.path = path;
+    this.kind = kind;
+  }
+  path;
+  kind;
+};
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+var CHUNK = 1 << 20;
+async function copyHashing(src, dest) {
+  let input;
+  try {
+    input = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e2) {
+    if (e2.code === "ELOOP") throw new NotRegularFileError(src, "a symbolic link");
+    throw e2;
+  }
+  try {
+    const st = await input.stat();
+    if (!st.isFile()) throw new NotRegularFileError(src, kindOf2(st));
+    const output = await open(dest, "wx");
+    try {
+      const h = createHash5("sha256");
+      const buf = Buffer.allocUnsafe(CHUNK);
+      let size = 0;
+      for (; ; ) {
+        const { bytesRead } = await input.read(buf, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const chunk2 = buf.subarray(0, bytesRead);
+        let off = 0;
+        while (off < bytesRead) off += (await output.write(chunk2, off, bytesRead - off)).bytesWritten;
+        h.update(chunk2);
+        size += bytesRead;
+      }
+      return { hash: h.digest("hex"), size, sourceSize: st.size };
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+// runners/stages/hash-cache.ts
+import { createHash as createHash6 } from "node:crypto";
+init_errors();
+function sha256(data) {
+  return createHash6("sha256").update(data).digest("hex");
+}
+function manifestText(entries) {
+  return JSON.stringify(entries.map((e2) => [e2.path, e2.hash]));
+}
+function parseManifest(text) {
+  return JSON.parse(text).map(([path, hash]) => ({ path, hash }));
+}
+
+// runners/stages/object-store.ts
+var HASH = /^[0-9a-f]{64}(\.dir)?$/;
+var OutNotStorableError = class extends Error {
+};
+var DamagedObjectError = class extends Error {
+};
+async function exists(p) {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function tempBeside(p) {
+  return join9(dirname5(p), `.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+}
+var sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+var ObjectStore = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  objectPath(hash) {
+    if (!HASH.test(hash)) throw new Error(`not a content hash: ${hash}`);
+    return join9(this.root, "objects", hash.slice(0, 2), hash.slice(2));
+  }
+  runPath(fp) {
+    return join9(this.root, "runs", `${fp}.json`);
+  }
+  /** Copy one regular file into the store; its object is named by the hash of the bytes stored. */
+  async putFile(abs, hashes) {
+    const tmpDir = join9(this.root, "objects");
+    await mkdir2(tmpDir, { recursive: true });
+    const tmp = tempBeside(join9(tmpDir, "x"));
+    try {
+      const before = await lstat3(abs);
+      const startedAt = Date.now();
+      const { hash } = await copyHashing(abs, tmp);
+      const obj2 = this.objectPath(hash);
+      await mkdir2(dirname5(obj2), { recursive: true });
+      await rename2(tmp, obj2);
+      const after = await lstat3(abs);
+      if (sameStat(before, after)) hashes.rememberStat(abs, after, hash, startedAt);
+      return hash;
+    } catch (e2) {
+      await rm2(tmp, { force: true });
+      throw e2;
+    }
+  }
+  /**
+   * Store a declared out (a file or a directory of files) and return its hash as stored;
+   * undefined when nothing is there. Throws OutNotStorableError for symlinks and other
+   * non-regular files, which are never followed.
+   */
+  async storeOut(abs, rel, hashes) {
+    let st;
+    try {
+      st = await lstat3(abs);
+    } catch (e2) {
+      if (e2.code === "ENOENT") return void 0;
+      throw e2;
+    }
+    try {
+      if (st.isFile()) return { kind: "file", hash: await this.putFile(abs, hashes) };
+      if (!st.isDirectory()) throw new NotRegularFileError(abs, kindOf2(st));
+      const files = [];
+      await walkOut(abs, "", rel, files);
+      files.sort();
+      const manifest = [];
+      for (const f of files) manifest.push({ path: f, hash: await this.putFile(join9(abs, f), hashes) });
+      const text = manifestText(manifest);
+      const hash = `${sha256(text)}.dir`;
+      await writeFileAtomic(this.objectPath(hash), text);
+      return { kind: "dir", hash, manifest, manifestText: text };
+    } catch (e2) {
+      if (e2 instanceof NotRegularFileError) {
+        const which2 = e2.path === abs ? rel : `${rel}/${e2.path.slice(abs.length + 1)}`;
+        throw new OutNotStorableError(`out ${which2} is ${e2.kind}; outs must be regular files or directories of them (links are not followed)`);
+      }
+      throw e2;
+    }
+  }
+  /**
+   * Remove temp files a killed run left in the object folder. Only call while holding the
+   * workspace lock: then no other run can be writing one.
+   */
+  async sweepTemp() {
+    const objects = join9(this.root, "objects");
+    let names;
+    try {
+      names = await readdir2(objects);
+    } catch {
+      return 0;
+    }
+    const temps = names.filter((n) => n.endsWith(".mlpipeline-tmp"));
+    for (const n of temps) await rm2(join9(objects, n), { force: true });
+    return temps.length;
+  }
+  /** True when every object needed to restore these outs is present. */
+  async has(outs) {
+    for (const hash of Object.values(outs)) {
+      if (!HASH.test(hash) || !await exists(this.objectPath(hash))) return false;
+      if (hash.endsWith(".dir")) {
+        let manifest;
+        try {
+          manifest = parseManifest(await readFile4(this.objectPath(hash), "utf8"));
+        } catch {
+          return false;
+        }
+        for (const e2 of manifest) if (!HASH.test(e2.hash) || !await exists(this.objectPath(e2.hash))) return false;
+      }
+    }
+    return true;
+  }
+  /** Remove an object whose bytes do not match its name. */
+  async evict(hash, why) {
+    await rm2(this.objectPath(hash), { force: true });
+    throw new DamagedObjectError(`cache object ${hash.slice(0, 12)} is damaged (${why}); evicted it`);
+  }
+  /** Copy object `hash` to the new file `dest`, checking size and hash of what was copied. */
+  async copyOut(hash, dest) {
+    const obj2 = this.objectPath(hash);
+    let r;
+    try {
+      r = await copyHashing(obj2, dest);
+    } catch (e2) {
+      await rm2(dest, { force: true });
+      if (e2 instanceof NotRegularFileError) return this.evict(hash, e2.kind);
+      throw e2;
+    }
+    if (r.hash !== hash || r.size !== r.sourceSize) {
+      await rm2(dest, { force: true });
+      return this.evict(hash, r.size !== r.sourceSize ? `size changed while copying` : `its content hashes to ${r.hash.slice(0, 12)}`);
+    }
+  }
+  async readManifest(hash) {
+    const text = await readFile4(this.objectPath(hash), "utf8");
+    if (`${sha256(text)}.dir` !== hash) return this.evict(hash, "the manifest does not match its name");
+    let manifest;
+    try {
+      manifest = parseManifest(text);
+    } catch {
+      return this.evict(hash, "the manifest does not parse");
+    }
+    for (const e2 of manifest) {
+      if (typeof e2.path !== "string" || e2.path.split("/").some((seg) => seg === ".." || seg === "" || seg === ".") || e2.path.startsWith("/") || !HASH.test(e2.hash) || e2.hash.endsWith(".dir")) {
+        return this.evict(hash, `bad entry ${JSON.stringify(e2.path)}`);
+      }
+    }
+    return manifest;
+  }
+  /**
+   * Replace whatever is at `abs` with the stored content of `hash`, byte for byte, checked as it
+   * is copied. Everything is assembled beside `abs` and renamed into place, so a failure leaves
+   * the old out (never a mix). Throws DamagedObjectError after evicting a bad object.
+   */
+  async restore(abs, hash, hashes) {
+    await mkdir2(dirname5(abs), { recursive: true });
+    const tmp = join9(dirname5(abs), `.${basename4(abs)}.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+    try {
+      if (!hash.endsWith(".dir")) {
+        await this.copyOut(hash, tmp);
+      } else {
+        const manifest = await this.readManifest(hash);
+        await mkdir2(tmp);
+        for (const e2 of manifest) {
+          const dest = join9(tmp, e2.path);
+          await mkdir2(dirname5(dest), { recursive: true });
+          await this.copyOut(e2.hash, dest);
+        }
+      }
+      await rm2(abs, { recursive: true, force: true });
+      await rename2(tmp, abs);
+    } catch (e2) {
+      await rm2(tmp, { recursive: true, force: true });
+      throw e2;
+    }
+    if (!hash.endsWith(".dir")) {
+      await hashes.rememberFile(abs, hash);
+      return;
+    }
+    for (const e2 of parseManifest(await readFile4(this.objectPath(hash), "utf8"))) await hashes.rememberFile(join9(abs, e2.path), e2.hash);
+  }
+  async readRun(fp) {
+    try {
+      const entry = JSON.parse(await readFile4(this.runPath(fp), "utf8"));
+      return entry && typeof entry.outs === "object" && entry.outs !== null ? entry : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  async writeRun(fp, entry) {
+    await writeFileAtomic(this.runPath(fp), toJsonText(entry));
+  }
+};
+async function walkOut(root, prefix, rel, out) {
+  const entries = await readdir2(join9(root, prefix), { withFileTypes: true });
+  for (const e2 of entries) {
+    const p = prefix ? `${prefix}/${e2.name}` : e2.name;
+    if (e2.isDirectory()) await walkOut(root, p, rel, out);
+    else if (e2.isFile()) out.push(p);
+    else throw new NotRegularFileError(join9(root, p), kindOf2(await lstat3(join9(root, p))));
+  }
+}
+
+// runners/stages/state.ts
+function statePaths(pipelineDir, pipelineFile) {
+  return pipelineStatePaths(pipelineDir, pipelineFile);
+}
+
+// runners/registry/release-assets.ts
+function releaseTagName(name, version) {
+  return registerTag(name, version);
+}
+function modelAssetName(name, version) {
+  return `${name}-${version}.onnx`;
+}
+
+// runners/registry/stage-model.ts
+async function resolveStageModel(req, sources = {}) {
+  const root = await repoRoot(req.cwd);
+  if (!root) return { missing: `${req.cwd} is not a Git repository, so there is no registry to hold a ${req.stage} model` };
+  const name = req.modelName ?? req.pipeline?.pipeline.model?.name ?? req.pipeline?.pipeline.name;
+  if (!name) return { missing: "model.name is not set, so the registry cannot be searched" };
+  const { events } = await readRegistryEvents(root, { model: name });
+  const model = buildRegistryState(events).models.get(name);
+  const env = model?.environments.get(req.stage);
+  if (!model || !env?.current) return { missing: `no version of ${name} is in ${req.stage} yet` };
+  const version = model.versions.get(env.current);
+  if (!version) return { missing: `${name}#${req.stage} points at ${env.current}, which is not registered` };
+  const modelPath = req.pipeline?.pipeline.model?.path;
+  const recorded = recordOf(version.event)?.model_file ?? null;
+  const rel = recorded?.path ?? (modelPath && req.pipeline ? posixRelative(root, resolve10(req.pipeline.dir, modelPath)) : void 0);
+  if (!rel) return { missing: `the lineage of ${name}@${env.current} records no model file` };
+  const display = `${name}@${env.current} (${req.stage})`;
+  const base = { display, version: env.current, ref: version.event.tag, commit: version.commit };
+  const fromGit = await readFileAtRef(root, version.commit, rel);
+  if (fromGit) return { bytes: fromGit, ...base };
+  if (recorded?.sha256 && req.pipeline) {
+    const store = new ObjectStore(statePaths(req.pipeline.dir).cacheDir);
+    try {
+      const bytes = await readFile5(store.objectPath(recorded.sha256));
+      if (createHash7("sha256").update(bytes).digest("hex") === recorded.sha256) return { bytes, ...base };
+    } catch {
+    }
+  }
+  const notHere = `${rel} of ${name}@${env.current} is not committed at ${version.commit.slice(0, 12)} and not in the local cache (sha256 ${recorded?.sha256.slice(0, 12) ?? "unknown"})`;
+  if (!sources.releaseAsset) return { missing: notHere };
+  if (!recorded?.sha256) return { missing: `${notHere}, and its lineage records no sha256 to check a Release asset against` };
+  const asset = { tag: releaseTagName(name, env.current), name: modelAssetName(name, env.current), size: recorded.size };
+  const fetched = await sources.releaseAsset(asset);
+  if ("missing" in fetched) return { missing: `${notHere}; Release asset ${asset.name} of ${asset.tag}: ${fetched.missing}` };
+  const got = createHash7("sha256").update(fetched.bytes).digest("hex");
+  if (got !== recorded.sha256) {
+    return { missing: `Release asset ${asset.name} of ${asset.tag} has sha256 ${got}, but the lineage of ${name}@${env.current} records ${recorded.sha256}; refusing to use it` };
+  }
+  return { bytes: fetched.bytes, ...base, display: `${display} (Release asset ${asset.name})` };
+}
+
 // runners/monitor/monitor.ts
 var MONITOR_SCHEMA_ID = "mlpipeline/monitor@1";
-function sha256File(abs) {
+function sha256File2(abs) {
   return new Promise((ok, fail) => {
-    const h = createHash3("sha256");
+    const h = createHash8("sha256");
     createReadStream4(abs).on("data", (b) => h.update(b)).on("error", fail).on("end", () => ok(h.digest("hex")));
   });
 }
@@ -55097,35 +58485,75 @@ async function runMonitor(loaded, opts = {}) {
     configFile: loaded.displayFile ?? loaded.file
   });
   const result = document.drift;
-  const retrain = result.drifted && result.severity === "error";
+  const driftRetrain = result.drifted && result.severity === "error";
   const total = Object.keys(result.columns).length;
   const reasons = [
     `${result.drifted_columns.length} of ${total} columns drifted (share ${result.share.toFixed(2)}, threshold ${result.share_threshold})`,
-    result.drifted ? retrain ? "the dataset drifted: retrain" : "the dataset drifted, with severity warn: no retrain" : "no dataset drift"
+    result.drifted ? driftRetrain ? "the dataset drifted: retrain" : "the dataset drifted, with severity warn: no retrain" : "no dataset drift"
   ];
+  let performance3 = null;
+  if (spec.performance) {
+    const environment = ref.info.environment ?? monitoredEnvironment(loaded, spec, opts.environment) ?? null;
+    performance3 = await monitorPerformance({
+      loaded,
+      spec: spec.performance,
+      root,
+      live: { abs: live.abs, path: live.path, ...spec.live.format ? { format: spec.live.format } : {}, ...spec.live.delimiter ? { delimiter: spec.live.delimiter } : {} },
+      environment,
+      deployedModel: () => deployedModel(loaded, root, environment, opts.modelSources)
+    });
+    reasons.push(performanceReason(performance3));
+  }
+  const retrain = driftRetrain || performance3?.failed === true;
   return {
     schema: MONITOR_SCHEMA_ID,
     pipeline: loaded.pipeline.name,
     model: ref.info.model,
     environment: ref.info.environment,
     checked_at: (opts.now ?? /* @__PURE__ */ new Date()).toISOString(),
-    live: { path: live.path, sha256: await sha256File(live.abs), rows: profile.rows, format: profile.source.format, batches_matched: live.matched },
+    live: { path: live.path, sha256: await sha256File2(live.abs), rows: profile.rows, format: profile.source.format, batches_matched: live.matched },
     reference: { ...ref.info, rows: result.baseline.rows },
     drift: result,
+    performance: performance3,
     retrain,
     open: spec.open ?? "issue",
     reasons
   };
 }
+function performanceReason(p) {
+  if (p.status === "waiting") return `performance: waiting for labels (${p.reason})`;
+  const s = p.verdict.summary;
+  const counts2 = `${s.passed} passed, ${s.failed} failed, ${s.skipped} skipped${s.warnings ? `, ${s.warnings} warning${s.warnings === 1 ? "" : "s"}` : ""}`;
+  return p.failed ? `performance gates failed on ${p.data.rows} labelled rows (${counts2}): retrain` : `performance gates passed on ${p.data.rows} labelled rows (${counts2})`;
+}
+async function deployedModel(loaded, root, environment, sources = {}) {
+  const where2 = { file: loaded.displayFile ?? loaded.file, ...loaded.locate("/monitoring/performance") ?? {} };
+  if (environment === null) {
+    throw new InputError("performance monitoring needs the environment whose deployed model is evaluated", { location: where2, fix: "set monitoring.reference.environment, or declare environments: and promote a version" });
+  }
+  const answer = await resolveStageModel({ stage: environment, modelName: modelNameOf(loaded), cwd: loaded.dir, pipeline: loaded }, sources);
+  if ("missing" in answer) {
+    throw new InputError(`cannot evaluate the model in ${environment} on the labelled batch: ${answer.missing}`, {
+      location: where2,
+      fix: "promote a version first; in CI fetch the registry tags (fetch-depth: 0) and let the action download the model from the version's GitHub Release, or restore the stage cache"
+    });
+  }
+  const model = modelNameOf(loaded);
+  const { events } = await readRegistryEvents(root, { model });
+  const state = buildRegistryState(events).models.get(model);
+  const version = answer.version ? state?.versions.get(answer.version) : void 0;
+  return { bytes: answer.bytes, display: answer.display, version: answer.version ?? null, record: version ? recordOf(version.event) : null };
+}
 
 // runners/monitor/retrain.ts
 var import_yaml2 = __toESM(require_dist(), 1);
-import { isAbsolute as isAbsolute5, resolve as resolve9 } from "node:path";
+init_errors();
+import { isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
 var PLACEHOLDER = /\$\{(live\.path|live\.sha256|live\.rows|date)\}/g;
 function retrainPlan(loaded, spec, doc, root) {
   const pr = spec.pull_request ?? {};
   const paramsRel = pr.params ?? loaded.pipeline.params?.[0] ?? "params.yaml";
-  const paramsAbs = isAbsolute5(paramsRel) ? paramsRel : resolve9(loaded.dir, paramsRel);
+  const paramsAbs = isAbsolute6(paramsRel) ? paramsRel : resolve11(loaded.dir, paramsRel);
   if (!isInside(root, paramsAbs)) throw new InputError(`the params file ${paramsRel} is outside the repository`, { fix: "set monitoring.pull_request.params to a file inside the repository" });
   const env = doc.environment ?? "default";
   return { branch: pr.branch ?? `mlpipeline/retrain/${doc.model}-${env}`, paramsPath: posixRelative(root, paramsAbs), paramsAbs, set: pr.set ?? {} };
@@ -55142,8 +58570,8 @@ function fill(value2, doc) {
 function applyParams(text, set, doc, file) {
   const yaml = (0, import_yaml2.parseDocument)(text);
   if (yaml.errors.length) {
-    const e = yaml.errors[0];
-    throw new InputError(`${file} is not valid YAML: ${e.message.split("\n")[0]}`, { location: { file, ...e.linePos?.[0] ? { line: e.linePos[0].line, column: e.linePos[0].col } : {} }, fix: "fix the params file on the default branch" });
+    const e2 = yaml.errors[0];
+    throw new InputError(`${file} is not valid YAML: ${e2.message.split("\n")[0]}`, { location: { file, ...e2.linePos?.[0] ? { line: e2.linePos[0].line, column: e2.linePos[0].col } : {} }, fix: "fix the params file on the default branch" });
   }
   for (const [key, value2] of Object.entries(set)) {
     try {
@@ -55331,7 +58759,7 @@ function throttling(octokit, octokitOptions) {
     events.on("rate-limit", state.onRateLimit);
     events.on(
       "error",
-      (e) => octokit.log.warn("Error in throttling-plugin limit handler", e)
+      (e2) => octokit.log.warn("Error in throttling-plugin limit handler", e2)
     );
     state.retryLimiter.on("failed", async function(error2, info2) {
       const [state2, request2, options2] = info2.args;
@@ -55395,6 +58823,7 @@ throttling.triggersNotification = triggersNotification;
 
 // actions/github/client.ts
 var import_bottleneck = __toESM(require_lib2(), 1);
+init_errors();
 var GitHubTokenMissingError = class extends MlpipelineError {
   exitCode = 2;
   code = "github-token-missing";
@@ -55460,6 +58889,7 @@ function userAgent2() {
 }
 
 // actions/github/errors.ts
+init_errors();
 var FORK_SAFE = 'or use the fork-safe setup: on a pull request from a fork GITHUB_TOKEN is read-only whatever the workflow asks, so post from a `workflow_run` job (docs/security.md, "Fork-safe CI")';
 var OPERATIONS = {
   "users/get-authenticated": { does: "say who the token is", permission: "none", cannot: "read its own user", notFound: "the user was not found" },
@@ -55719,8 +59149,8 @@ var GitHubRateLimitError = class extends GitHubApiError {
 var GitHubServerError = class extends GitHubApiError {
   code = "github-unavailable";
 };
-function isRequestError2(e) {
-  return e instanceof Error && e.name === "HttpError" && typeof e.status === "number";
+function isRequestError2(e2) {
+  return e2 instanceof Error && e2.name === "HttpError" && typeof e2.status === "number";
 }
 function toGitHubError(operation, error2) {
   if (error2 instanceof GitHubApiError || !isRequestError2(error2)) return error2;
@@ -55768,10 +59198,10 @@ function toGitHubError(operation, error2) {
     fix: `GitHub may be having trouble (https://www.githubstatus.com): run the job again${requestId ? `; GitHub's request id is ${requestId}` : ""}`
   });
 }
-function describeFieldError(e) {
-  if (typeof e === "string") return e;
-  if (typeof e !== "object" || e === null) return "";
-  const { resource, field, code, message } = e;
+function describeFieldError(e2) {
+  if (typeof e2 === "string") return e2;
+  if (typeof e2 !== "object" || e2 === null) return "";
+  const { resource, field, code, message } = e2;
   if (typeof message === "string") return message;
   const where2 = [resource, field].filter((x) => typeof x === "string").join(".");
   return [where2, typeof code === "string" ? code.replace(/_/g, " ") : ""].filter(Boolean).join(" ");
@@ -55783,12 +59213,13 @@ function oneLine(s) {
 async function call(operation, fn) {
   try {
     return await fn();
-  } catch (e) {
-    throw toGitHubError(operation, e);
+  } catch (e2) {
+    throw toGitHubError(operation, e2);
   }
 }
 
 // actions/github/repo.ts
+init_errors();
 function parseRepo(fullName) {
   const m = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(fullName.trim());
   if (!m) throw new UsageError(`${JSON.stringify(fullName)} is not a repository (owner/repo)`, { fix: "pass the repository as owner/repo, as GITHUB_REPOSITORY has it" });
@@ -55801,15 +59232,62 @@ async function whoAmI(client, options2 = {}) {
   try {
     const { data } = await call("users/get-authenticated", () => client.rest.users.getAuthenticated());
     return { login: data.login, kind: "user" };
-  } catch (e) {
-    if (e instanceof GitHubPermissionError) return { login: options2.botLogin ?? GITHUB_ACTIONS_BOT, kind: "installation" };
-    throw e;
+  } catch (e2) {
+    if (e2 instanceof GitHubPermissionError) return { login: options2.botLogin ?? GITHUB_ACTIONS_BOT, kind: "installation" };
+    throw e2;
   }
 }
+
+// actions/github/releases.ts
+function toRelease(r) {
+  return { id: r.id, tag: r.tag_name, htmlUrl: r.html_url, uploadUrl: r.upload_url, assets: r.assets.map((a) => ({ id: a.id, name: a.name, size: a.size })) };
+}
+async function findReleaseByTag(client, repo, tag) {
+  try {
+    const { data } = await call("repos/get-release-by-tag", () => client.rest.repos.getReleaseByTag({ owner: repo.owner, repo: repo.repo, tag }));
+    return toRelease(data);
+  } catch (e2) {
+    if (e2 instanceof GitHubNotFoundError) return null;
+    throw e2;
+  }
+}
+
+// actions/github/release-assets.ts
+async function downloadReleaseAsset(client, repo, asset) {
+  const release = await findReleaseByTag(client, repo, asset.tag);
+  if (!release) return { missing: `no GitHub Release has the tag ${asset.tag} (promote it with the promote action, which attaches the model)` };
+  const found = release.assets.find((a) => a.name === asset.name);
+  if (!found) return { missing: `the Release ${asset.tag} has no asset ${asset.name}` };
+  if (found.size !== asset.size) {
+    return { missing: `the asset ${asset.name} of the Release ${asset.tag} is ${found.size} bytes, but the lineage records ${asset.size}; refusing it without downloading` };
+  }
+  try {
+    const { data } = await call(
+      "repos/get-release-asset",
+      () => client.rest.repos.getReleaseAsset({ owner: repo.owner, repo: repo.repo, asset_id: found.id, headers: { accept: "application/octet-stream" } })
+    );
+    const bytes = toBytes(data);
+    if (bytes.byteLength !== asset.size) return { missing: `the asset ${asset.name} of the Release ${asset.tag} downloaded as ${bytes.byteLength} bytes, but the lineage records ${asset.size}; refusing it` };
+    return { bytes };
+  } catch (e2) {
+    if (e2 instanceof GitHubNotFoundError) return { missing: `the asset ${asset.name} of the Release ${asset.tag} is gone (404)` };
+    throw e2;
+  }
+}
+function toBytes(data) {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data)) return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  if (typeof data === "string") return Buffer.from(data, "binary");
+  throw new TypeError("the release asset download did not return bytes");
+}
+
+// actions/github/attest.ts
+init_errors();
 
 // actions/github/runtime.ts
 init_core();
 init_github();
+init_errors();
 init_core();
 var NotOnARunnerError = class extends MlpipelineError {
   exitCode = 2;
@@ -55836,11 +59314,14 @@ function runnerContext() {
 async function runAction(main2) {
   try {
     await main2();
-  } catch (e) {
-    if (e instanceof MlpipelineError) setFailed(e.format());
-    else setFailed(e instanceof Error ? e.stack ?? e.message : String(e));
+  } catch (e2) {
+    if (e2 instanceof MlpipelineError) setFailed(e2.format());
+    else setFailed(e2 instanceof Error ? e2.stack ?? e2.message : String(e2));
   }
 }
+
+// actions/github/run-artifacts.ts
+init_errors();
 
 // actions/github/issue-updates.ts
 function toIssue(i) {
@@ -55895,9 +59376,9 @@ async function branchHead(client, repo, branch) {
   try {
     const { data } = await call("git/get-ref", () => client.rest.git.getRef({ owner: repo.owner, repo: repo.repo, ref: `heads/${branch}` }));
     return data.object.sha;
-  } catch (e) {
-    if (e instanceof GitHubNotFoundError) return void 0;
-    throw e;
+  } catch (e2) {
+    if (e2 instanceof GitHubNotFoundError) return void 0;
+    throw e2;
   }
 }
 async function commitToBranch(client, repo, change) {
@@ -55924,7 +59405,7 @@ var DEFAULT_LABEL = "mlpipeline-drift";
 function retrainBody(doc, issue2, changed) {
   const keys = Object.keys(changed).map((k) => `- ${codeSpan(k)}`).join("\n");
   return [
-    `Retrain ${escapeMarkdown(doc.model)}: the live data drifted against the training data of ${codeSpan(doc.reference.version ?? doc.reference.path)}${doc.environment ? ` in ${codeSpan(doc.environment)}` : ""}.`,
+    `Retrain ${escapeMarkdown(doc.model)}: ${doc.performance?.failed ? doc.drift.drifted ? "the live data drifted and a performance gate failed on labelled live data for" : "a performance gate failed on labelled live data for" : "the live data drifted against the training data of"} ${codeSpan(doc.reference.version ?? doc.reference.path)}${doc.environment ? ` in ${codeSpan(doc.environment)}` : ""}.`,
     "",
     issue2 ? `Drift report: #${issue2.number}` : "",
     "",
@@ -55940,12 +59421,12 @@ async function keepIssue(client, repo, doc, author, labels) {
   const issues = await listIssuesWithBody(client, repo, { label: labels[0], state: "open" });
   const ours = issues.filter((i) => i.author === author && isMonitorIssue(i.body, doc.model, doc.environment));
   const existing = ours[ours.length - 1];
-  if (!doc.drift.drifted) {
+  if (!needsAttention(doc)) {
     if (!existing) return void 0;
     const history2 = parseHistory(existing.body);
     const runs2 = appendRun(history2.runs, historyRun(doc));
     const body2 = renderMonitorIssue(doc, runs2, history2.problem ? { note: history2.problem } : {});
-    info(`drift is gone: closing issue #${existing.number}`);
+    info(`drift is gone${doc.performance ? " and the performance gates pass" : ""}: closing issue #${existing.number}`);
     return updateIssue(client, repo, existing.number, { body: body2, state: "closed" });
   }
   const history = existing ? parseHistory(existing.body) : { runs: [] };
@@ -55961,26 +59442,35 @@ async function keepIssue(client, repo, doc, author, labels) {
 }
 async function main() {
   const ctx = runnerContext();
-  const workdir = resolve10(process.env.GITHUB_WORKSPACE ?? process.cwd(), getInput("working-directory") || ".");
-  const loaded = await loadPipelineFile(resolve10(workdir, getInput("pipeline-file") || "mlpipeline.yaml"));
+  const workdir = resolve12(process.env.GITHUB_WORKSPACE ?? process.cwd(), getInput("working-directory") || ".");
+  const loaded = await loadPipelineFile(resolve12(workdir, getInput("pipeline-file") || "mlpipeline.yaml"));
   const spec = monitoringSpec(loaded);
   const environment = getInput("environment");
-  const doc = await runMonitor(loaded, environment ? { environment } : {});
-  await summary.addRaw(renderMonitorMarkdown(doc)).write();
-  setOutput("drifted", String(doc.drift.drifted));
   const client = createGitHubClient({ token: getInput("github-token") });
+  const releaseAsset = async (asset) => {
+    try {
+      return await downloadReleaseAsset(client, ctx.repo, asset);
+    } catch (e2) {
+      if (!isMlpipelineError(e2)) throw e2;
+      return { missing: e2.message };
+    }
+  };
+  const doc = await runMonitor(loaded, { ...environment ? { environment } : {}, modelSources: { releaseAsset } });
+  await summary2.addRaw(renderMonitorMarkdown(doc)).write();
+  setOutput("drifted", String(doc.drift.drifted));
+  setOutput("performance-failed", String(doc.performance?.failed === true));
   const author = (await whoAmI(client, { botLogin: getInput("bot-login") || void 0 })).login;
   const labels = spec.labels?.length ? spec.labels : [DEFAULT_LABEL];
   const issue2 = await keepIssue(client, ctx.repo, doc, author, labels);
   setOutput("issue-number", issue2 && issue2.state === "open" ? String(issue2.number) : "");
   let pullNumber = "";
-  if (doc.drift.drifted && doc.retrain && (spec.open ?? "issue") === "pull-request") {
+  if (doc.retrain && (spec.open ?? "issue") === "pull-request") {
     const prToken = getInput("pr-token");
     const prClient = prToken ? createGitHubClient({ token: prToken }) : client;
     const prAuthor = prToken ? (await whoAmI(prClient, { botLogin: getInput("bot-login") || void 0 })).login : author;
     const root = await requireRepo(loaded.dir);
     const plan = retrainPlan(loaded, spec, doc, root);
-    const text = await readFile3(plan.paramsAbs, "utf8").catch(() => "");
+    const text = await readFile6(plan.paramsAbs, "utf8").catch(() => "");
     const content = applyParams(text, plan.set, doc, plan.paramsPath);
     const base = spec.pull_request?.base ?? (ctx.ref.startsWith("refs/heads/") ? ctx.ref.slice("refs/heads/".length) : "main");
     await commitToBranch(prClient, ctx.repo, {
@@ -55988,14 +59478,14 @@ async function main() {
       parent: ctx.sha,
       message: `Retrain ${doc.model}: refresh params from live batch ${doc.live.path}
 
-The live data drifted (share ${doc.drift.share.toFixed(2)}) against the training data of ${doc.reference.version ?? doc.reference.path}.`,
+${doc.reasons.join("\n")}`,
       files: [{ path: plan.paramsPath, content }]
     });
-    const title = `Retrain ${doc.model}${doc.environment ? ` for ${doc.environment}` : ""}: the live data drifted`;
+    const title = `Retrain ${doc.model}${doc.environment ? ` for ${doc.environment}` : ""}: ${doc.performance?.failed ? doc.drift.drifted ? "the live data drifted and performance dropped" : "performance dropped on labelled live data" : "the live data drifted"}`;
     const body = retrainBody(doc, issue2, plan.set);
-    const open2 = (await openPullsFromBranch(prClient, ctx.repo, plan.branch)).filter((p) => p.author === prAuthor);
-    const pull = open2[0] ? await updatePull(prClient, ctx.repo, open2[0].number, { title, body }) : await createPull(prClient, ctx.repo, { title, body, head: plan.branch, base });
-    info(`${open2[0] ? "updated" : "opened"} retrain pull request #${pull.number} from ${plan.branch}`);
+    const open3 = (await openPullsFromBranch(prClient, ctx.repo, plan.branch)).filter((p) => p.author === prAuthor);
+    const pull = open3[0] ? await updatePull(prClient, ctx.repo, open3[0].number, { title, body }) : await createPull(prClient, ctx.repo, { title, body, head: plan.branch, base });
+    info(`${open3[0] ? "updated" : "opened"} retrain pull request #${pull.number} from ${plan.branch}`);
     pullNumber = String(pull.number);
   }
   setOutput("pull-request-number", pullNumber);

@@ -62150,7 +62150,10 @@ function whyMissing(inputs) {
   return out;
 }
 function gatesOf(inputs) {
-  return (inputs.verdict?.gates ?? []).map((g) => ({
+  return reportGates(inputs.verdict?.gates ?? []);
+}
+function reportGates(gates) {
+  return gates.map((g) => ({
     name: g.name,
     metric: g.metric,
     slice: g.slice ? sliceLabel2(g.slice) : g.across ? `across ${g.across}` : null,
