@@ -71,6 +71,20 @@ describe('semantic rules', () => {
     expect(others.map((p) => p.message)).not.toContainEqual(expect.stringContaining(c.message));
   });
 
+  it('checks monitoring.performance.gates like gates:, naming each by its own path', () => {
+    const doc = {
+      environments: { production: {} },
+      evaluation: { slices: [{ column: 'contract' }] },
+      monitoring: { live: { path: 'live.csv' }, reference: { path: 'ref.csv' }, performance: { gates: [{ metric: 'acuracy', min: 0.5 }, { metric: 'recall', vs: 'prodution', max_drop: 0.1, slice: { contrat: 'x' } }] } },
+    };
+    const problems = semanticProblems({ doc, paths, pipelineFileName: 'mlpipeline.yaml' });
+    expect(problems.map((p) => [p.pointer, p.message])).toEqual([
+      ['/monitoring/performance/gates/0/metric', expect.stringContaining("monitoring.performance.gates[0]: unknown metric 'acuracy'; did you mean 'accuracy'?")],
+      ['/monitoring/performance/gates/1/vs', expect.stringContaining("monitoring.performance.gates[1]: unknown baseline 'prodution'; did you mean 'production'?")],
+      ['/monitoring/performance/gates/1/slice/contrat', expect.stringContaining("monitoring.performance.gates[1].slice names column 'contrat'")],
+    ]);
+  });
+
   it('runs an added rule after the built-in ones (a new rule is one module and one list entry)', () => {
     const extra: SemanticRule = { id: 'no-stage-named-all', check: ({ stages }) => stages.filter((s) => s.name === 'all').map((s) => ({ pointer: `/stages/${s.name}`, at: 'key', message: "'all' is reserved", fix: 'rename the stage' })) };
     const doc = { stages: { all: stage({ deps: ['/abs'] }) } };

@@ -6,26 +6,27 @@
  */
 import { closest } from '../did-you-mean.js';
 import { METRIC_DIRECTIONS } from '../metrics.js';
-import { pointer, type PendingProblem } from '../problems.js';
+import type { PendingProblem } from '../problems.js';
 import type { RuleContext } from './context.js';
-import { arr, obj, own, str, type Obj } from './read.js';
+import { gateEntries } from './gate-lists.js';
+import { obj, own, str, type Obj } from './read.js';
 import type { SemanticRule } from './rule.js';
 
 const COMPARISONS = ['max_drop', 'max_drop_pct', 'min_gain'];
 
 interface GateView {
   gate: Obj;
-  index: number;
+  label: string;
   base: string;
   metric: string;
 }
 
-/** Gates that name a metric (as a string). */
+/** Gates (of `gates:` and `monitoring.performance.gates`) that name a metric (as a string). */
 function gatesWithMetric(ctx: RuleContext): GateView[] {
-  return arr(ctx.doc.gates).flatMap((g, index) => {
-    const gate = obj(g);
+  return gateEntries(ctx.doc).flatMap((e) => {
+    const gate = obj(e.gate);
     const metric = str(gate.metric);
-    return metric === undefined ? [] : [{ gate, index, base: pointer('gates', index), metric }];
+    return metric === undefined ? [] : [{ gate, label: e.label, base: e.base, metric }];
   });
 }
 
@@ -39,14 +40,14 @@ const comparisonsOf = (gate: Obj): string[] => COMPARISONS.filter((k) => own(gat
 export const gateDirectionConflict: SemanticRule = {
   id: 'gate-direction-conflict',
   check: (ctx) =>
-    gatesWithMetric(ctx).flatMap(({ gate, index, base, metric }): PendingProblem[] => {
+    gatesWithMetric(ctx).flatMap(({ gate, label, base, metric }): PendingProblem[] => {
       const builtIn = METRIC_DIRECTIONS[metric];
       if (builtIn === undefined || typeof gate.higher_is_better !== 'boolean' || gate.higher_is_better === (builtIn === 'higher')) return [];
       return [
         {
           pointer: `${base}/higher_is_better`,
           at: 'key',
-          message: `gates[${index}]: '${metric}' is ${builtIn === 'higher' ? 'higher' : 'lower'}-is-better, but the gate says higher_is_better: ${String(gate.higher_is_better)}`,
+          message: `${label}: '${metric}' is ${builtIn === 'higher' ? 'higher' : 'lower'}-is-better, but the gate says higher_is_better: ${String(gate.higher_is_better)}`,
           fix: 'remove higher_is_better; built-in metrics know their direction',
         },
       ];
@@ -63,7 +64,7 @@ export const unknownGateMetric: SemanticRule = {
       return [
         {
           pointer: `${g.base}/metric`,
-          message: `gates[${g.index}]: unknown metric '${g.metric}'${hint ? `; did you mean '${hint}'?` : ''}`,
+          message: `${g.label}: unknown metric '${g.metric}'${hint ? `; did you mean '${hint}'?` : ''}`,
           fix: hint ? `write 'metric: ${hint}'` : 'use a built-in metric, or declare a custom one under evaluation.custom_metrics (with higher_is_better)',
         },
       ];
@@ -80,7 +81,7 @@ export const comparisonGateDirection: SemanticRule = {
         {
           pointer: `${g.base}/${comparison}`,
           at: 'key',
-          message: `gates[${g.index}]: '${comparison}' needs a direction, but custom metric '${g.metric}' has none`,
+          message: `${g.label}: '${comparison}' needs a direction, but custom metric '${g.metric}' has none`,
           fix: `add 'higher_is_better: true' (or false) to the gate, or declare '${g.metric}' under evaluation.custom_metrics`,
         },
       ];

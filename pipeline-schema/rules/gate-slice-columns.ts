@@ -4,7 +4,8 @@
  * make the gate fail at `gate` time with "the evaluation has no slice".
  */
 import { closest } from '../did-you-mean.js';
-import { pointer, type PendingProblem } from '../problems.js';
+import type { PendingProblem } from '../problems.js';
+import { gateEntries } from './gate-lists.js';
 import { arr, isObj, obj, str } from './read.js';
 import type { SemanticRule } from './rule.js';
 
@@ -23,15 +24,15 @@ export const gateSliceColumns: SemanticRule = {
   check: ({ doc, evaluation }) => {
     const declared = arr(evaluation.slices).map((s) => str(obj(s).column)).filter((c): c is string => c !== undefined);
     const out: PendingProblem[] = [];
-    arr(doc.gates).forEach((g, i) => {
+    gateEntries(doc).forEach(({ gate: g, label, at }) => {
       if (!isObj(g)) return;
       if (isObj(g.slice)) {
         for (const column of Object.keys(g.slice)) {
-          if (!declared.includes(column)) out.push(undeclared(column, declared, pointer('gates', i, 'slice', column), `gates[${i}].slice`));
+          if (!declared.includes(column)) out.push(undeclared(column, declared, at('slice', column), `${label}.slice`));
         }
       }
       const across = str(g.across);
-      if (across !== undefined && !declared.includes(across)) out.push({ ...undeclared(across, declared, pointer('gates', i, 'across'), `gates[${i}].across`), at: 'value' });
+      if (across !== undefined && !declared.includes(across)) out.push({ ...undeclared(across, declared, at('across'), `${label}.across`), at: 'value' });
     });
     return out;
   },
