@@ -36,6 +36,8 @@ afterEach(() => {
 function monitor(repo: Repo, inputs: Record<string, string> = {}) {
   return runAction({
     action: ACTION,
+    // Composite: its JavaScript step, run as the runner runs it.
+    script: join(__dirname, '..', 'actions', 'monitor', 'dist', 'index.js'),
     inputs,
     event: { name: 'schedule', payload: { schedule: '17 6 * * *' } },
     repository: NAME,
@@ -166,6 +168,7 @@ describe('monitor action: open: pull-request', () => {
   const run = (inputs: Record<string, string> = {}) =>
     runAction({
       action: ACTION,
+      script: join(__dirname, '..', 'actions', 'monitor', 'dist', 'index.js'),
       inputs,
       event: { name: 'schedule', payload: {} },
       repository: name,
