@@ -44646,17 +44646,28 @@ var evaluationBaselineEnvironment = {
   }
 };
 
+// pipeline-schema/rules/gate-lists.ts
+function gateEntries(doc) {
+  const lists = [
+    { items: arr(doc.gates), path: ["gates"], name: "gates" },
+    { items: arr(obj(obj(doc.monitoring).performance).gates), path: ["monitoring", "performance", "gates"], name: "monitoring.performance.gates" }
+  ];
+  return lists.flatMap(
+    ({ items, path, name }) => items.map((gate, index) => ({ gate, index, base: pointer(...path, index), label: `${name}[${index}]`, at: (...keys) => pointer(...path, index, ...keys) }))
+  );
+}
+
 // pipeline-schema/rules/gate-baselines.ts
 var gateBaselines = {
   id: "gate-baselines",
-  check: ({ doc, environments, envNames }) => arr(doc.gates).flatMap((g, i) => {
-    const vs = str(obj(g).vs);
+  check: ({ doc, environments, envNames }) => gateEntries(doc).flatMap((e4) => {
+    const vs = str(obj(e4.gate).vs);
     if (vs === void 0 || vs === "base" || vs === "production" || own(environments, vs)) return [];
     const hint = closest(vs, ["base", "production", ...envNames]);
     return [
       {
-        pointer: `${pointer("gates", i)}/vs`,
-        message: `gates[${i}]: unknown baseline '${vs}'${hint ? `; did you mean '${hint}'?` : ""}`,
+        pointer: e4.at("vs"),
+        message: `${e4.label}: unknown baseline '${vs}'${hint ? `; did you mean '${hint}'?` : ""}`,
         fix: `use 'production', 'base'${envNames.length ? ` or an environment (${envNames.join(", ")})` : ""}`
       }
     ];
@@ -44678,15 +44689,15 @@ var gateSliceColumns = {
   check: ({ doc, evaluation }) => {
     const declared = arr(evaluation.slices).map((s) => str(obj(s).column)).filter((c) => c !== void 0);
     const out = [];
-    arr(doc.gates).forEach((g, i) => {
+    gateEntries(doc).forEach(({ gate: g, label: label2, at: at3 }) => {
       if (!isObj(g)) return;
       if (isObj(g.slice)) {
         for (const column of Object.keys(g.slice)) {
-          if (!declared.includes(column)) out.push(undeclared(column, declared, pointer("gates", i, "slice", column), `gates[${i}].slice`));
+          if (!declared.includes(column)) out.push(undeclared(column, declared, at3("slice", column), `${label2}.slice`));
         }
       }
       const across = str(g.across);
-      if (across !== void 0 && !declared.includes(across)) out.push({ ...undeclared(across, declared, pointer("gates", i, "across"), `gates[${i}].across`), at: "value" });
+      if (across !== void 0 && !declared.includes(across)) out.push({ ...undeclared(across, declared, at3("across"), `${label2}.across`), at: "value" });
     });
     return out;
   }
@@ -44695,10 +44706,10 @@ var gateSliceColumns = {
 // pipeline-schema/rules/gate-metrics.ts
 var COMPARISONS = ["max_drop", "max_drop_pct", "min_gain"];
 function gatesWithMetric(ctx) {
-  return arr(ctx.doc.gates).flatMap((g, index) => {
-    const gate = obj(g);
+  return gateEntries(ctx.doc).flatMap((e4) => {
+    const gate = obj(e4.gate);
     const metric = str(gate.metric);
-    return metric === void 0 ? [] : [{ gate, index, base: pointer("gates", index), metric }];
+    return metric === void 0 ? [] : [{ gate, label: e4.label, base: e4.base, metric }];
   });
 }
 function undeclared2(ctx, { gate, metric }) {
@@ -44707,14 +44718,14 @@ function undeclared2(ctx, { gate, metric }) {
 var comparisonsOf = (gate) => COMPARISONS.filter((k) => own(gate, k));
 var gateDirectionConflict = {
   id: "gate-direction-conflict",
-  check: (ctx) => gatesWithMetric(ctx).flatMap(({ gate, index, base, metric }) => {
+  check: (ctx) => gatesWithMetric(ctx).flatMap(({ gate, label: label2, base, metric }) => {
     const builtIn = METRIC_DIRECTIONS[metric];
     if (builtIn === void 0 || typeof gate.higher_is_better !== "boolean" || gate.higher_is_better === (builtIn === "higher")) return [];
     return [
       {
         pointer: `${base}/higher_is_better`,
         at: "key",
-        message: `gates[${index}]: '${metric}' is ${builtIn === "higher" ? "higher" : "lower"}-is-better, but the gate says higher_is_better: ${String(gate.higher_is_better)}`,
+        message: `${label2}: '${metric}' is ${builtIn === "higher" ? "higher" : "lower"}-is-better, but the gate says higher_is_better: ${String(gate.higher_is_better)}`,
         fix: "remove higher_is_better; built-in metrics know their direction"
       }
     ];
@@ -44729,7 +44740,7 @@ var unknownGateMetric = {
     return [
       {
         pointer: `${g.base}/metric`,
-        message: `gates[${g.index}]: unknown metric '${g.metric}'${hint ? `; did you mean '${hint}'?` : ""}`,
+        message: `${g.label}: unknown metric '${g.metric}'${hint ? `; did you mean '${hint}'?` : ""}`,
         fix: hint ? `write 'metric: ${hint}'` : "use a built-in metric, or declare a custom one under evaluation.custom_metrics (with higher_is_better)"
       }
     ];
@@ -44744,7 +44755,7 @@ var comparisonGateDirection = {
       {
         pointer: `${g.base}/${comparison}`,
         at: "key",
-        message: `gates[${g.index}]: '${comparison}' needs a direction, but custom metric '${g.metric}' has none`,
+        message: `${g.label}: '${comparison}' needs a direction, but custom metric '${g.metric}' has none`,
         fix: `add 'higher_is_better: true' (or false) to the gate, or declare '${g.metric}' under evaluation.custom_metrics`
       }
     ];
