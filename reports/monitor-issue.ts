@@ -44,7 +44,15 @@ export function monitorIssueTitle(doc: MonitorDocument): string {
   return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ''}${where}`, 200);
 }
 
+/** The gate the chart follows: the first overall (unsliced) min/max gate with a value, else the first gate with a value. */
+function headlineGate(doc: MonitorDocument) {
+  const gates = (doc.performance?.status === 'evaluated' ? doc.performance.verdict?.gates : undefined) ?? [];
+  const valued = gates.filter((g) => typeof g.value === 'number' && Number.isFinite(g.value) && g.kind !== 'max_gap');
+  return valued.find((g) => g.slice === null && (g.kind === 'min' || g.kind === 'max')) ?? valued[0];
+}
+
 export function historyRun(doc: MonitorDocument): HistoryRun {
+  const g = headlineGate(doc);
   return {
     at: doc.checked_at,
     version: doc.reference.version,
@@ -52,6 +60,7 @@ export function historyRun(doc: MonitorDocument): HistoryRun {
     drifted_columns: doc.drift.drifted_columns.length,
     columns: Object.keys(doc.drift.columns).length,
     drifted: doc.drift.drifted,
+    ...(g && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(g.metric) ? { performance: { metric: g.metric, value: g.value!, passed: g.status !== 'failed' || g.severity === 'warn' } } : {}),
   };
 }
 
@@ -123,8 +132,23 @@ function historySection(runs: HistoryRun[], threshold: number): string {
       { name: 'threshold', kind: 'line', values: runs.map(() => threshold) },
     ],
   });
-  const rows = [...runs].reverse().map((r) => [escapeMarkdown(runLabel(r.at)), r.version ? codeSpan(r.version) : '', formatNumber(r.share, 3), `${r.drifted_columns} of ${r.columns}`, r.drifted ? '🔴 yes' : 'no']);
-  return `${chart}\n${markdownTable(['run (UTC)', 'version', 'share', 'drifted columns', 'drifted'], rows, ['left', 'left', 'right', 'right', 'left'])}`;
+  // Performance is charted for the metric of the latest judged run, over the runs that judged it.
+  const metric = [...runs].reverse().find((r) => r.performance)?.performance!.metric;
+  const judged = metric === undefined ? [] : runs.filter((r) => r.performance?.metric === metric);
+  const perfChart = judged.length
+    ? renderXyChart({
+        title: `${metric} on labelled live data per run`,
+        xLabels: judged.map((r) => runLabel(r.at)),
+        yLabel: metric!,
+        series: [{ name: metric!, kind: 'line', values: judged.map((r) => r.performance!.value) }],
+      }) + '\n'
+    : '';
+  const perfCell = (r: HistoryRun) => (r.performance ? `${escapeMarkdown(r.performance.metric)} ${formatNumber(r.performance.value, 4)} ${r.performance.passed ? '✅' : '❌'}` : '–');
+  const withPerf = runs.some((r) => r.performance);
+  const rows = [...runs].reverse().map((r) => [escapeMarkdown(runLabel(r.at)), r.version ? codeSpan(r.version) : '', formatNumber(r.share, 3), `${r.drifted_columns} of ${r.columns}`, r.drifted ? '🔴 yes' : 'no', ...(withPerf ? [perfCell(r)] : [])]);
+  const header = ['run (UTC)', 'version', 'share', 'drifted columns', 'drifted', ...(withPerf ? ['performance'] : [])];
+  const align: ('left' | 'right')[] = ['left', 'left', 'right', 'right', 'left', ...(withPerf ? (['left'] as const) : [])];
+  return `${chart}\n${perfChart}${markdownTable(header, rows, align)}`;
 }
 
 function core(doc: MonitorDocument, runs: HistoryRun[], note?: string): string {

@@ -251,5 +251,10 @@ describe('monitor action: performance when labels arrive', () => {
     const after = gh.repo(NAME).issues.get(issue.number) as IssueRecord;
     expect(after.state).toBe('closed');
     expect(after.body).toContain('✅ No drift, and the performance gates pass on labelled live data.');
+    // The history keeps the headline gate's value per run, and the chart follows it.
+    expect(parseHistory(after.body).runs.map((x) => [x.performance?.metric, x.performance?.passed])).toEqual([['accuracy', false], ['accuracy', true]]);
+    expect(parseHistory(after.body).runs[1]!.performance!.value).toBe(1);
+    expect(after.body).toContain('title "accuracy on labelled live data per run"');
+    expect(after.body).toMatch(/\| accuracy 1 ✅ \|\n.*\| accuracy 0\.\d+ ❌ \|/);
   });
 });

@@ -68,6 +68,21 @@ describe('history in the issue body (untrusted)', () => {
     expect(parseHistory('no block here')).toEqual({ runs: [] });
   });
 
+  it("keeps a run's performance entry only when it is exactly {metric, value, passed} with a metric name and a finite number", () => {
+    const ok = { ...run('2026-12-01T00:00:00.000Z'), performance: { metric: 'accuracy', value: 0.91, passed: true } };
+    const bad = [
+      { metric: 'accuracy<script>', value: 0.9, passed: true },
+      { metric: 'accuracy', value: 'NaN', passed: true },
+      { metric: 'accuracy', value: 1e300, passed: true },
+      { metric: 'accuracy', value: 0.9, passed: true, note: '@everyone' },
+      { metric: 'accuracy', value: 0.9 },
+      null,
+    ].map((performance, i) => ({ ...run(`2026-12-0${i + 2}T00:00:00.000Z`), performance }));
+    const p = parseHistory(`<!-- mlpipeline-monitor-history\n${JSON.stringify({ schema: 'mlpipeline/monitor-history@1', runs: [ok, ...bad] })}\n-->`);
+    expect(p.runs).toEqual([ok]);
+    expect(p.problem).toBe('6 stored run(s) of the drift history were not valid and are left out');
+  });
+
   it('the block cannot end its HTML comment early', () => {
     const block = historyBlock([{ ...run('2026-12-01T00:00:00.000Z'), version: 'v1.0.0-->x' as string }]);
     expect(block.slice(0, -4)).not.toContain('-->');

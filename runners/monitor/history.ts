@@ -24,6 +24,8 @@ export interface HistoryRun {
   drifted_columns: number;
   columns: number;
   drifted: boolean;
+  /** The headline performance gate's metric on labelled live data, when performance was judged this run. */
+  performance?: { metric: string; value: number; passed: boolean };
 }
 
 export interface ParsedHistory {
@@ -38,7 +40,7 @@ function validRun(v: unknown): v is HistoryRun {
   if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
   const r = v as Record<string, unknown>;
   const keys = Object.keys(r);
-  if (keys.length !== 6) return false;
+  if (keys.length !== 6 && !(keys.length === 7 && 'performance' in r && validPerformance(r.performance))) return false;
   const count = (x: unknown) => typeof x === 'number' && Number.isInteger(x) && x >= 0 && x <= 1_000_000;
   return (
     typeof r.at === 'string' && ISO.test(r.at) && !Number.isNaN(Date.parse(r.at)) &&
@@ -47,6 +49,14 @@ function validRun(v: unknown): v is HistoryRun {
     count(r.drifted_columns) && count(r.columns) && (r.drifted_columns as number) <= (r.columns as number) &&
     typeof r.drifted === 'boolean'
   );
+}
+
+const METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+function validPerformance(v: unknown): boolean {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) return false;
+  const p = v as Record<string, unknown>;
+  return Object.keys(p).length === 3 && typeof p.metric === 'string' && METRIC_NAME.test(p.metric) && typeof p.value === 'number' && Number.isFinite(p.value) && Math.abs(p.value) <= 1e12 && typeof p.passed === 'boolean';
 }
 
 /** The history stored in an issue body (empty when there is none). */

@@ -53837,9 +53837,15 @@ function validRun(v) {
   if (!v || typeof v !== "object" || Array.isArray(v)) return false;
   const r = v;
   const keys = Object.keys(r);
-  if (keys.length !== 6) return false;
+  if (keys.length !== 6 && !(keys.length === 7 && "performance" in r && validPerformance(r.performance))) return false;
   const count = (x) => typeof x === "number" && Number.isInteger(x) && x >= 0 && x <= 1e6;
   return typeof r.at === "string" && ISO.test(r.at) && !Number.isNaN(Date.parse(r.at)) && (r.version === null || typeof r.version === "string" && isVersion(r.version)) && typeof r.share === "number" && Number.isFinite(r.share) && r.share >= 0 && r.share <= 1 && count(r.drifted_columns) && count(r.columns) && r.drifted_columns <= r.columns && typeof r.drifted === "boolean";
+}
+var METRIC_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+function validPerformance(v) {
+  if (!v || typeof v !== "object" || Array.isArray(v)) return false;
+  const p = v;
+  return Object.keys(p).length === 3 && typeof p.metric === "string" && METRIC_NAME.test(p.metric) && typeof p.value === "number" && Number.isFinite(p.value) && Math.abs(p.value) <= 1e12 && typeof p.passed === "boolean";
 }
 function parseHistory(body) {
   const start = body.lastIndexOf(OPEN);
@@ -54683,14 +54689,21 @@ function monitorIssueTitle(doc) {
   const what = doc.performance?.failed ? doc.drift.drifted ? "Data drift and performance drop" : "Performance drop" : "Data drift";
   return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ""}${where2}`, 200);
 }
+function headlineGate(doc) {
+  const gates = (doc.performance?.status === "evaluated" ? doc.performance.verdict?.gates : void 0) ?? [];
+  const valued = gates.filter((g) => typeof g.value === "number" && Number.isFinite(g.value) && g.kind !== "max_gap");
+  return valued.find((g) => g.slice === null && (g.kind === "min" || g.kind === "max")) ?? valued[0];
+}
 function historyRun(doc) {
+  const g = headlineGate(doc);
   return {
     at: doc.checked_at,
     version: doc.reference.version,
     share: doc.drift.share,
     drifted_columns: doc.drift.drifted_columns.length,
     columns: Object.keys(doc.drift.columns).length,
-    drifted: doc.drift.drifted
+    drifted: doc.drift.drifted,
+    ...g && /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/.test(g.metric) ? { performance: { metric: g.metric, value: g.value, passed: g.status !== "failed" || g.severity === "warn" } } : {}
   };
 }
 function referenceText(doc) {
@@ -54764,9 +54777,21 @@ function historySection(runs, threshold) {
       { name: "threshold", kind: "line", values: runs.map(() => threshold) }
     ]
   });
-  const rows = [...runs].reverse().map((r) => [escapeMarkdown(runLabel(r.at)), r.version ? codeSpan(r.version) : "", formatNumber(r.share, 3), `${r.drifted_columns} of ${r.columns}`, r.drifted ? "\u{1F534} yes" : "no"]);
+  const metric = [...runs].reverse().find((r) => r.performance)?.performance.metric;
+  const judged = metric === void 0 ? [] : runs.filter((r) => r.performance?.metric === metric);
+  const perfChart = judged.length ? renderXyChart({
+    title: `${metric} on labelled live data per run`,
+    xLabels: judged.map((r) => runLabel(r.at)),
+    yLabel: metric,
+    series: [{ name: metric, kind: "line", values: judged.map((r) => r.performance.value) }]
+  }) + "\n" : "";
+  const perfCell = (r) => r.performance ? `${escapeMarkdown(r.performance.metric)} ${formatNumber(r.performance.value, 4)} ${r.performance.passed ? "\u2705" : "\u274C"}` : "\u2013";
+  const withPerf = runs.some((r) => r.performance);
+  const rows = [...runs].reverse().map((r) => [escapeMarkdown(runLabel(r.at)), r.version ? codeSpan(r.version) : "", formatNumber(r.share, 3), `${r.drifted_columns} of ${r.columns}`, r.drifted ? "\u{1F534} yes" : "no", ...withPerf ? [perfCell(r)] : []]);
+  const header = ["run (UTC)", "version", "share", "drifted columns", "drifted", ...withPerf ? ["performance"] : []];
+  const align2 = ["left", "left", "right", "right", "left", ...withPerf ? ["left"] : []];
   return `${chart}
-${markdownTable(["run (UTC)", "version", "share", "drifted columns", "drifted"], rows, ["left", "left", "right", "right", "left"])}`;
+${perfChart}${markdownTable(header, rows, align2)}`;
 }
 function core(doc, runs, note) {
   const d = doc.drift;
