@@ -40,7 +40,7 @@ export function needsAttention(doc: MonitorDocument): boolean {
 
 export function monitorIssueTitle(doc: MonitorDocument): string {
   const where = doc.environment ? ` in ${doc.environment}` : '';
-  const what = doc.performance?.failed ? (doc.drift.drifted ? 'Data drift and performance drop' : 'Performance drop') : 'Data drift';
+  const what = doc.performance?.failed ? (doc.drift.drifted ? 'Data drift and performance drop' : 'Performance drop') : doc.drift.drifted ? 'Data drift' : 'Monitor';
   return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ''}${where}`, 200);
 }
 

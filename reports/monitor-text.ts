@@ -31,6 +31,7 @@ export function renderMonitorText(doc: MonitorDocument): string {
   }
   const driftRetrain = d.drifted && d.severity === 'error';
   const why = [driftRetrain ? 'the live data drifted' : '', p?.failed ? 'a performance gate failed' : ''].filter(Boolean).join(' and ');
-  lines.push(doc.retrain ? `result: RETRAIN (${why})` : d.drifted ? 'result: drifted (severity warn, no retrain)' : p?.status === 'evaluated' ? 'result: no drift, performance gates pass' : 'result: no drift');
+  const perfNote = p?.status === 'evaluated' ? ', performance gates pass' : p?.status === 'waiting' ? ', performance waiting for labels' : '';
+  lines.push(doc.retrain ? `result: RETRAIN (${why})` : d.drifted ? `result: drifted (severity warn, no retrain)${perfNote}` : `result: no drift${perfNote}`);
   return lines.join('\n') + '\n';
 }

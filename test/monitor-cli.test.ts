@@ -62,6 +62,10 @@ describe('mlpipeline monitor', () => {
     expect(r.stdout.startsWith('## Data drift&#58; churn v1\\.0\\.0 in production\n\n**🔴 The live data drifted: the policy says retrain.**\n')).toBe(true);
     expect(r.stdout).toContain('| monthly\\_charges | psi | psi 3\\.1 ≥ 0\\.2 | 🔴 yes |');
     expect(r.stdout).not.toContain('<!--');
+    // Nothing wrong: the heading does not claim drift.
+    const clean = await repo.cli(['monitor', '--md', '--live', 'data/live/2026-12-01.csv']);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout.split('\n')[0]).toBe('## Monitor&#58; churn v1\\.0\\.0 in production');
   });
 
   it('--live picks a batch, --environment another environment (same version: same reference)', async () => {

@@ -122,6 +122,7 @@ describe('mlpipeline monitor: performance when labels arrive', () => {
     rmSync(join(repo.dir, 'data', 'labelled'), { recursive: true });
     const none = await repo.cli(['monitor']);
     expect(none.code).toBe(0);
+    expect(none.stdout).toContain('result: no drift, performance waiting for labels');
     expect(none.stdout).toContain('performance: waiting for labels (no labelled batch matches data/labelled/*.csv yet)');
   });
 
@@ -136,9 +137,30 @@ describe('mlpipeline monitor: performance when labels arrive', () => {
     writeLabelled(repo, '2026-12-06.csv', drop('support_calls'));
     const bad = await repo.cli(['monitor']);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toContain('support_calls');
+    expect(bad.stderr).toContain("data/labelled/2026-12-06.csv:1:1: the labelled batch data/labelled/2026-12-06.csv has no column 'support_calls' of the features the deployed model takes");
+    expect(bad.stderr).toContain('fix: log every model.features column');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
     rmSync(join(repo.dir, 'data', 'labelled'), { recursive: true });
+  });
+});
+
+describe('mlpipeline monitor: environments', () => {
+  it('an --environment that is not declared is a usage error with a did-you-mean; one with nothing deployed names where a version is', async () => {
+    const repo = await makeMonitorRepo(join(tmp.path, 'envs'), { model: MODEL, promote: false });
+    for (const args of [['register', 'churn', '--version', 'v1.0.0'], ['promote', 'churn@v1.0.0', '--to', 'staging']]) expect((await repo.cli(args)).code).toBe(0);
+    const typo = await repo.cli(['monitor', '--environment', 'prod']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain("unknown environment 'prod'");
+    expect(typo.stderr).toContain('fix: use one of staging, production');
+    expect((await repo.cli(['monitor', '--environment', 'stagin'])).stderr).toContain("unknown environment 'stagin'; did you mean 'staging'?");
+    const empty = await repo.cli(['monitor']);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/mlpipeline\.yaml:\d+:\d+: no version of churn is in production/);
+    expect(empty.stderr).toContain('monitor an environment that has one (staging (v1.0.0)): mlpipeline monitor --environment staging');
+    const staging = await repo.cli(['monitor', '--environment', 'staging', '--md']);
+    expect(staging.stderr).toBe('');
+    expect(staging.stdout.split('\n')[0]).toBe('## Performance drop&#58; churn v1\\.0\\.0 in staging');
+
   });
 });
 
@@ -213,7 +235,7 @@ describe('comparison gates in the monitor: the live value against the recorded o
       ['passed', 0.6, -0.02],
       ['skipped', null, null],
     ]);
-    expect(v.gates[2]!.reason).toContain("'staging' is another environment");
+    expect(v.gates[2]!.reason).toContain("this run monitors production; a 'vs: staging' gate compares");
     expect(v.passed).toBe(false);
   });
 

@@ -29,7 +29,7 @@ interface MonitorFlags {
 export function register(program: Command, ctx: CliContext): void {
   program
     .command('monitor')
-    .description('drift of the newest live batch against the training data of the version in an environment; exit 1 when the policy says retrain')
+    .description('drift of the newest live batch against the training data of the version in an environment, and (monitoring.performance) that version\'s metrics and gates on the newest labelled batch; exit 1 when the policy says retrain')
     .option('-f, --file <path>', `pipeline file (default ./${PIPELINE_FILE_NAME})`)
     .option('--environment <name>', 'environment whose version is monitored (default: monitoring.reference.environment, else the last in the promotion order)')
     .option('--live <file>', 'live batch to compare instead of monitoring.live.path (relative to the pipeline folder)')

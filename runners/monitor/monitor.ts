@@ -15,7 +15,8 @@ import { requireRepo } from '../registry/repo.js';
 import { resolveLiveBatch } from './live.js';
 import { monitoredEnvironment, resolveReference, type ReferenceInfo } from './reference.js';
 import { monitorPerformance, type DeployedModel, type PerformanceResult } from './performance.js';
-import { InputError } from '../../core/errors.js';
+import { InputError, UsageError } from '../../core/errors.js';
+import { closest } from '../../pipeline-schema/did-you-mean.js';
 import { readRegistryEvents, recordOf } from '../registry/events.js';
 import { modelNameOf } from '../registry/register.js';
 import { buildRegistryState } from '../registry/state.js';
@@ -87,6 +88,11 @@ function typeOnlyColumns(columns: Record<string, ColumnCheckSpec> | undefined): 
 
 export async function runMonitor(loaded: LoadedPipeline, opts: MonitorOptions = {}): Promise<MonitorDocument> {
   const spec = monitoringSpec(loaded);
+  const declared = Object.keys(loaded.pipeline.environments ?? {});
+  if (opts.environment !== undefined && declared.length && !declared.includes(opts.environment)) {
+    const hint = closest(opts.environment, declared);
+    throw new UsageError(`unknown environment '${opts.environment}'${hint ? `; did you mean '${hint}'?` : ''}`, { fix: `use one of ${declared.join(', ')} (environments: in ${loaded.displayFile ?? loaded.file})` });
+  }
   const root = await requireRepo(loaded.dir);
   const live = await resolveLiveBatch(loaded, spec, root, opts.live);
   const ref = await resolveReference(loaded, spec, root, opts.environment !== undefined ? { environment: opts.environment } : {});

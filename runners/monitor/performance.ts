@@ -120,7 +120,7 @@ export function recordedBaselines(doc: EvaluationDocument, gates: readonly GateS
   const scores = recordedScores(deployed.record);
   for (const name of names) {
     if (name !== environment) {
-      doc.baselines_missing.push({ name, source, reason: `the monitor compares the deployed version with its own recorded scores, named '${environment ?? 'deployed'}'; '${name}' is another environment` });
+      doc.baselines_missing.push({ name, source, reason: `this run monitors ${environment ?? 'a fixed reference'}; a 'vs: ${name}' gate compares the live metrics with the recorded scores of the version in ${name} only when ${name} is the environment monitored` });
       continue;
     }
     const deltas = dict<number>();
@@ -176,6 +176,14 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
     return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256, rows: 0, batches_matched: batch.matched });
   }
 
+  // Named here, not by the evaluation engine: its fix (edit model.features) is wrong for a deployed model.
+  const missing = (model.features ?? []).filter((f) => !columns.includes(f));
+  if (missing.length) {
+    throw new InputError(`the labelled batch ${batch.path} has no column${missing.length === 1 ? '' : 's'} ${missing.slice(0, 10).map((m) => `'${m}'`).join(', ')}${missing.length > 10 ? ` and ${missing.length - 10} more` : ''} of the features the deployed model takes`, {
+      location: { file: batch.path, line: 1, column: 1 },
+      fix: 'log every model.features column the model was fed, with the label, in the labelled batches (their header is read as the column names)',
+    });
+  }
   const deployed = await ctx.deployedModel();
   const ev = p.evaluation;
   const batchSize = ev?.batch_size ?? 4096;

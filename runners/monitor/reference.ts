@@ -99,9 +99,11 @@ export async function resolveReference(loaded: LoadedPipeline, spec: MonitoringS
   const state = buildRegistryState(events).models.get(model);
   const current = state?.environments.get(environment)?.current ?? null;
   if (current === null) {
+    // Where a version IS deployed, say so: locally production is often out of reach (soak, allowed).
+    const elsewhere = [...(state?.environments.entries() ?? [])].filter(([, e]) => e.current).map(([name, e]) => `${name} (${e.current})`);
     throw new InputError(`no version of ${model} is in ${environment}, so there is no training data to compare the live data with`, {
-      location: configWhere(loaded, '/monitoring'),
-      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`,
+      location: configWhere(loaded, opts.environment !== undefined ? '/monitoring' : '/monitoring/reference/environment'),
+      fix: `${elsewhere.length ? `monitor an environment that has one (${elsewhere.join(', ')}): mlpipeline monitor --environment ${elsewhere[0]!.split(' ')[0]}; or ` : ''}promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`,
     });
   }
   const version = state!.versions.get(current);

@@ -54686,7 +54686,7 @@ function needsAttention(doc) {
 }
 function monitorIssueTitle(doc) {
   const where2 = doc.environment ? ` in ${doc.environment}` : "";
-  const what = doc.performance?.failed ? doc.drift.drifted ? "Data drift and performance drop" : "Performance drop" : "Data drift";
+  const what = doc.performance?.failed ? doc.drift.drifted ? "Data drift and performance drop" : "Performance drop" : doc.drift.drifted ? "Data drift" : "Monitor";
   return clipText(`${what}: ${doc.model}${doc.reference.version ? ` ${doc.reference.version}` : ""}${where2}`, 200);
 }
 function headlineGate(doc) {
@@ -57493,9 +57493,10 @@ async function resolveReference(loaded, spec, root, opts = {}) {
   const state = buildRegistryState(events).models.get(model);
   const current = state?.environments.get(environment)?.current ?? null;
   if (current === null) {
+    const elsewhere = [...state?.environments.entries() ?? []].filter(([, e2]) => e2.current).map(([name, e2]) => `${name} (${e2.current})`);
     throw new InputError(`no version of ${model} is in ${environment}, so there is no training data to compare the live data with`, {
-      location: configWhere(loaded, "/monitoring"),
-      fix: `promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`
+      location: configWhere(loaded, opts.environment !== void 0 ? "/monitoring" : "/monitoring/reference/environment"),
+      fix: `${elsewhere.length ? `monitor an environment that has one (${elsewhere.join(", ")}): mlpipeline monitor --environment ${elsewhere[0].split(" ")[0]}; or ` : ""}promote a version first (mlpipeline promote ${model}@vX.Y.Z --to ${environment}); in CI, fetch the registry's tags (actions/checkout with fetch-depth: 0); or set monitoring.reference.path`
     });
   }
   const version = state.versions.get(current);
@@ -57939,7 +57940,7 @@ function recordedBaselines(doc, gates, deployed, environment) {
   const scores = recordedScores(deployed.record);
   for (const name of names) {
     if (name !== environment) {
-      doc.baselines_missing.push({ name, source, reason: `the monitor compares the deployed version with its own recorded scores, named '${environment ?? "deployed"}'; '${name}' is another environment` });
+      doc.baselines_missing.push({ name, source, reason: `this run monitors ${environment ?? "a fixed reference"}; a 'vs: ${name}' gate compares the live metrics with the recorded scores of the version in ${name} only when ${name} is the environment monitored` });
       continue;
     }
     const deltas = dict();
@@ -57980,6 +57981,13 @@ async function monitorPerformance(ctx) {
   const columns = await readColumns(source);
   if (!columns.includes(model.label)) {
     return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256: sha2562, rows: 0, batches_matched: batch.matched });
+  }
+  const missing = (model.features ?? []).filter((f) => !columns.includes(f));
+  if (missing.length) {
+    throw new InputError(`the labelled batch ${batch.path} has no column${missing.length === 1 ? "" : "s"} ${missing.slice(0, 10).map((m) => `'${m}'`).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} of the features the deployed model takes`, {
+      location: { file: batch.path, line: 1, column: 1 },
+      fix: "log every model.features column the model was fed, with the label, in the labelled batches (their header is read as the column names)"
+    });
   }
   const deployed = await ctx.deployedModel();
   const ev = p.evaluation;
@@ -58502,6 +58510,11 @@ function typeOnlyColumns(columns) {
 }
 async function runMonitor(loaded, opts = {}) {
   const spec = monitoringSpec(loaded);
+  const declared = Object.keys(loaded.pipeline.environments ?? {});
+  if (opts.environment !== void 0 && declared.length && !declared.includes(opts.environment)) {
+    const hint = closest(opts.environment, declared);
+    throw new UsageError(`unknown environment '${opts.environment}'${hint ? `; did you mean '${hint}'?` : ""}`, { fix: `use one of ${declared.join(", ")} (environments: in ${loaded.displayFile ?? loaded.file})` });
+  }
   const root = await requireRepo(loaded.dir);
   const live = await resolveLiveBatch(loaded, spec, root, opts.live);
   const ref = await resolveReference(loaded, spec, root, opts.environment !== void 0 ? { environment: opts.environment } : {});
