@@ -4,7 +4,7 @@
  * exactly when support_calls >= 3. Labelled batches are made with known labels, so the expected
  * metrics are computed here by hand from their definitions, not by our evaluation code.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateDocument } from '../pipeline-schema/documents.js';
@@ -144,6 +144,56 @@ describe('mlpipeline monitor: performance when labels arrive', () => {
   });
 });
 
+describe('mlpipeline monitor: labels that have not all arrived, one-class batches, links out of the repository', () => {
+  let repo: Repo;
+  beforeAll(async () => {
+    repo = await makeMonitorRepo(join(tmp.path, 'partial'), { model: MODEL, edit: (t) => t.replace('    min_rows: 100 ', `${GATES}    min_rows: 100 `) });
+  });
+
+  it('rows whose label is still empty are left out and counted; too few labelled rows (or none) is waiting, and drift is still reported', async () => {
+    const b = labelledBatch((_, c) => predicts(c));
+    const lines = b.text.trimEnd().split('\n');
+    const blankEvery = (k: number) => [lines[0], ...lines.slice(1).map((l, i) => (i % k === 0 ? l.replace(/,[01]$/, ',') : l))].join('\n') + '\n';
+    writeLabelled(repo, '2026-12-02.csv', blankEvery(2));
+    const half = JSON.parse((await repo.cli(['monitor', '--json'])).stdout);
+    expect(half.performance.status).toBe('evaluated');
+    expect(half.performance.data.rows).toBe(200);
+    expect(half.performance.metrics.accuracy).toBe(1);
+    expect(half.performance.warnings).toContain('200 rows of data/labelled/2026-12-02.csv have no label yet and were left out');
+    writeLabelled(repo, '2026-12-03.csv', blankEvery(1));
+    const none = await repo.cli(['monitor', '--json']);
+    expect(none.code).toBe(0);
+    const doc = JSON.parse(none.stdout);
+    expect(doc.drift.columns.tenure).toBeDefined();
+    expect(doc.performance.reason).toBe('data/labelled/2026-12-03.csv has 0 labelled rows (400 rows without a label yet left out), fewer than monitoring.performance.min_rows (100)');
+    rmSync(join(repo.dir, 'data', 'labelled'), { recursive: true });
+  });
+
+  it('a batch where nobody churned: ranking gates are skipped as undefined, neither failed nor passed', async () => {
+    const edit = readFileSync(join(repo.dir, 'mlpipeline.yaml'), 'utf8').replace('      - metric: accuracy\n        min: 0.9\n', '      - metric: accuracy\n        min: 0.5\n      - metric: roc_auc\n        min: 0.78\n');
+    writeFileSync(join(repo.dir, 'mlpipeline.yaml'), edit);
+    writeLabelled(repo, '2026-12-04.csv', labelledBatch(() => 0).text);
+    const r = await repo.cli(['monitor', '--json']);
+    const p = JSON.parse(r.stdout).performance;
+    const auc = p.verdict.gates.find((g: { metric: string }) => g.metric === 'roc_auc');
+    expect(auc.status).toBe('skipped');
+    expect(auc.reason).toContain('undefined on a labelled batch with only one class');
+    expect(r.code).toBe(p.metrics.accuracy >= 0.5 ? 0 : 1);
+    rmSync(join(repo.dir, 'data', 'labelled'), { recursive: true });
+  });
+
+  it('a labelled folder that is a symbolic link out of the repository is refused (exit 2), never read', async () => {
+    const outside = join(tmp.path, 'outside-labels');
+    mkdirSync(outside, { recursive: true });
+    writeFileSync(join(outside, '2026-12-09.csv'), labelledBatch((_, c) => predicts(c)).text);
+    symlinkSync(outside, join(repo.dir, 'data', 'labelled'));
+    const r = await repo.cli(['monitor']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/mlpipeline\.yaml:\d+:\d+: the labelled batch data\/labelled\/\*\.csv \(monitoring\.performance\.path\) is outside the repository/);
+    rmSync(join(repo.dir, 'data', 'labelled'));
+  });
+});
+
 describe('mlpipeline monitor: environments', () => {
   it('an --environment that is not declared is a usage error with a did-you-mean; one with nothing deployed names where a version is', async () => {
     const repo = await makeMonitorRepo(join(tmp.path, 'envs'), { model: MODEL, promote: false });
@@ -216,9 +266,11 @@ describe('comparison gates in the monitor: the live value against the recorded o
     }) as unknown as EvaluationDocument;
   const record = (bound?: boolean) =>
     ({
+      model_file: { path: 'model/model.onnx', sha256: 'a'.repeat(64), size: 1 },
       verdict: {
         passed: true,
         ...(bound === undefined ? {} : { bound }),
+        binding: { model: { path: 'model/model.onnx', sha256: 'a'.repeat(64) } },
         gates: [
           { metric: 'roc_auc', kind: 'min', value: 0.8, status: 'passed' },
           { metric: 'recall', kind: 'min', slice: { contract: 'month-to-month' }, value: 0.6, status: 'passed' },
@@ -237,6 +289,16 @@ describe('comparison gates in the monitor: the live value against the recorded o
     ]);
     expect(v.gates[2]!.reason).toContain("this run monitors production; a 'vs: staging' gate compares");
     expect(v.passed).toBe(false);
+  });
+
+  it('a verdict without bound: true, or bound to another model file, is not compared with', () => {
+    for (const verdict of [{ passed: true, gates: record(true).verdict!.gates }, { ...record(true).verdict!, binding: { model: { path: 'model/model.onnx', sha256: '0'.repeat(64) } } }]) {
+      const d = doc();
+      recordedBaselines(d, gates.slice(0, 1), { bytes: new Uint8Array(), display: 'churn@v1 (production)', version: 'v1', record: { ...record(true), verdict } as LineageRecord }, 'production');
+      const v = evaluateGates(gates.slice(0, 1), d);
+      expect(v.gates[0]!.status).toBe('skipped');
+      expect(v.gates[0]!.reason).toContain('was not bound');
+    }
   });
 
   it('a verdict register did not bind is not compared with: the gates are skipped with the reason', () => {

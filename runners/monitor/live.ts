@@ -6,8 +6,8 @@
  * from run to run, where a growing pile of batches would make every p-value shrink with volume.
  * The walk never follows symbolic links and never leaves the pipeline's repository.
  */
-import { lstat, readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { lstat, readdir, realpath } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import { globBase, globToRegExp, isGlob } from '../../core/glob.js';
 import { isInside, posixRelative } from '../../core/paths.js';
@@ -51,16 +51,19 @@ export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: strin
 export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: string, path: string, from: string, opts: { optional?: boolean } = {}): Promise<LiveBatch | undefined> {
   const pattern = path.replace(/^\.\//, '');
   const where = from.startsWith('/') ? { file: loaded.displayFile ?? loaded.file, ...(loaded.locate(from) ?? {}) } : { file: from };
+  const labelled = from === '/monitoring/performance/path';
+  const what = labelled ? 'labelled batch' : 'live batch';
+  const setting = labelled ? 'monitoring.performance.path' : from.startsWith('/') ? 'monitoring.live.path' : from;
   const base = isGlob(pattern) ? globBase(pattern) : pattern;
   const baseAbs = resolve(loaded.dir, base);
-  if (!isInside(repoRoot, baseAbs)) {
-    throw new InputError(`the live data ${pattern} is outside the repository`, { location: where, fix: 'keep the live batches inside the repository (download them there first)' });
-  }
+  const outside = () => new InputError(`the ${what} ${pattern} (${setting}) is outside the repository`, { location: where, fix: `keep the ${what}es inside the repository (download them there first); symbolic links out of it are not followed` });
+  // The real path counts: a symlinked folder on the way must not lead out of the repository.
+  if (!isInside(repoRoot, baseAbs) || !(await realInside(repoRoot, baseAbs))) throw outside();
   if (!isGlob(pattern)) {
     const st = await lstat(baseAbs).catch(() => undefined);
     if (!st && opts.optional) return undefined;
     if (!st?.isFile()) {
-      throw new InputError(`no live batch at ${pattern}${st ? ' (not a regular file)' : ''}`, { location: where, fix: 'point monitoring.live.path at the batches your serving system writes, or download them there before the monitor runs' });
+      throw new InputError(`no ${what} at ${pattern}${st ? ' (not a regular file)' : ''}`, { location: where, fix: `point ${setting} at the batch files your serving system writes, or download them there before the monitor runs` });
     }
     return { path: posixRelative(loaded.dir, baseAbs), abs: baseAbs, matched: 1 };
   }
@@ -72,7 +75,22 @@ export async function resolveNewestBatch(loaded: LoadedPipeline, repoRoot: strin
   const newest = matches[matches.length - 1];
   if (newest === undefined) {
     if (opts.optional) return undefined;
-    throw new InputError(`no live batch matches ${pattern}`, { location: where, fix: 'check the glob, or download the recent batches before the monitor runs' });
+    throw new InputError(`no ${what} matches ${pattern}`, { location: where, fix: `check the glob in ${setting}, or download the recent batches before the monitor runs` });
   }
-  return { path: newest, abs: resolve(loaded.dir, newest), matched: matches.length };
+  const abs = resolve(loaded.dir, newest);
+  if (!(await realInside(repoRoot, abs))) throw outside();
+  return { path: newest, abs, matched: matches.length };
+}
+
+/** The real path of `abs` (of its nearest existing ancestor when it does not exist) is inside the real repository root. */
+async function realInside(root: string, abs: string): Promise<boolean> {
+  const realRoot = await realpath(root).catch(() => root);
+  let p = abs;
+  for (;;) {
+    const real = await realpath(p).catch(() => undefined);
+    if (real !== undefined) return isInside(realRoot, real);
+    const up = dirname(p);
+    if (up === p) return false;
+    p = up;
+  }
 }

@@ -18,6 +18,7 @@ import { readFile } from 'node:fs/promises';
 import { readBatches, readColumns, type DataSource } from '../data/source.js';
 import { readNumericBatches, supportsNumericBatches } from '../data/numeric-batches.js';
 import type { GateSpec, LoadedPipeline, MonitoringPerformanceSpec, Scalar, Task } from '../../pipeline-schema/types.js';
+import type { RowBatch } from '../data/source-types.js';
 import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from '../evaluate/document.js';
 import type { LineageRecord } from '../registry/lineage-record.js';
 import type { Verdict } from '../gates/verdict.js';
@@ -109,15 +110,20 @@ export function recordedBaselines(doc: EvaluationDocument, gates: readonly GateS
   doc.baselines_missing = [];
   if (names.length === 0) return;
   const source = { kind: 'stage' as const, stage: environment ?? 'deployed', ...(deployed.version ? { version: deployed.version } : {}) };
-  if (deployed.record?.verdict?.bound === false) {
-    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${(deployed.record.verdict.problems ?? []).join('; ') || 'not gated'}), so its scores are not compared with` });
+  const verdict = deployed.record?.verdict;
+  const recordedModel = deployed.record?.model_file?.sha256;
+  // Only a verdict register bound to exactly this model is what the version scored (as promote's
+  // require_gates demands); a hand-written, old or forged one is never compared with.
+  if (verdict && (verdict.bound !== true || !verdict.binding || verdict.binding.model?.sha256 !== recordedModel || recordedModel !== doc.model.sha256)) {
+    const why = verdict.bound !== true ? (verdict.problems ?? []).join('; ') || 'register did not bind it' : 'the model it judged is not the deployed model file';
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${why}), so its scores are not compared with` });
     return;
   }
-  if (!deployed.record?.verdict) {
+  if (!verdict) {
     for (const name of names) doc.baselines_missing.push({ name, source, reason: `the register tag of ${deployed.display} records no gate verdict to compare the live metrics with` });
     return;
   }
-  const scores = recordedScores(deployed.record);
+  const scores = recordedScores(deployed.record ?? null);
   for (const name of names) {
     if (name !== environment) {
       doc.baselines_missing.push({ name, source, reason: `this run monitors ${environment ?? 'a fixed reference'}; a 'vs: ${name}' gate compares the live metrics with the recorded scores of the version in ${name} only when ${name} is the environment monitored` });
@@ -176,6 +182,14 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
     return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256, rows: 0, batches_matched: batch.matched });
   }
 
+  // Labels arrive row by row: rows whose label is still empty are left out (and counted), and
+  // too few labelled rows (zero included) is waiting, never an error that would sink the drift report.
+  const count = await countLabelled(source, model.label, batchSize0(p));
+  const data0 = { path: batch.path, sha256, rows: count.labelled, batches_matched: batch.matched };
+  const unlabelledNote = count.unlabelled ? ` (${count.unlabelled} row${count.unlabelled === 1 ? '' : 's'} without a label yet left out)` : '';
+  if (count.labelled < minRows) {
+    return waiting(`${batch.path} has ${count.labelled} labelled row${count.labelled === 1 ? '' : 's'}${unlabelledNote}, fewer than monitoring.performance.min_rows (${minRows})`, data0);
+  }
   // Named here, not by the evaluation engine: its fix (edit model.features) is wrong for a deployed model.
   const missing = (model.features ?? []).filter((f) => !columns.includes(f));
   if (missing.length) {
@@ -200,9 +214,10 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
     ...(model.outputs ? { outputs: model.outputs } : {}),
     model: { bytes: deployed.bytes, display: deployed.display },
     baselines: [],
-    data: supportsNumericBatches(source)
-      ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) }
-      : { display: batch.path, batches: readBatches(source, { batchSize }) },
+    data:
+      count.unlabelled === 0 && supportsNumericBatches(source)
+        ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) }
+        : { display: batch.path, batches: labelledRows(source, model.label, batchSize) },
     ...(ev?.slices ? { slices: ev.slices } : {}),
     ...(ev?.metrics ? { metrics: ev.metrics } : {}),
     // Latency and importance describe the model, not the live data: CI measures them.
@@ -210,14 +225,15 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
     importance: { enabled: false },
     batchSize,
   });
-  const data = { path: batch.path, sha256, rows: doc.rows, batches_matched: batch.matched };
+  const data = { ...data0, rows: doc.rows };
+  if (count.unlabelled) doc.warnings.push(`${count.unlabelled} row${count.unlabelled === 1 ? '' : 's'} of ${batch.path} have no label yet and were left out`);
   const modelInfo = { display: deployed.display, version: deployed.version, sha256: doc.model.sha256 };
   if (doc.rows < minRows) {
     return { ...waiting(`${batch.path} has ${doc.rows} labelled row${doc.rows === 1 ? '' : 's'}, fewer than monitoring.performance.min_rows (${minRows})`, data), model: modelInfo };
   }
   const gates = spec.gates ?? p.gates ?? [];
   recordedBaselines(doc, gates, deployed, ctx.environment);
-  const verdict = evaluateGates(gates, doc, p.gates_defaults);
+  const verdict = skipUndefined(evaluateGates(gates, doc, p.gates_defaults), model.task as Task, count.classes);
   return {
     status: 'evaluated',
     reason: null,
@@ -229,4 +245,65 @@ export async function monitorPerformance(ctx: PerformanceContext): Promise<Perfo
     failed: !verdict.passed,
     warnings: doc.warnings,
   };
+}
+
+const batchSize0 = (p: LoadedPipeline['pipeline']): number => p.evaluation?.batch_size ?? 4096;
+
+const isMissingLabel = (v: unknown): boolean => v === null || v === undefined || (typeof v === 'string' && v.trim() === '');
+
+/** Rows with and without a label, and the distinct labels seen (up to 1,000). */
+async function countLabelled(source: DataSource, label: string, batchSize: number): Promise<{ labelled: number; unlabelled: number; classes: number }> {
+  let labelled = 0;
+  let unlabelled = 0;
+  const seen = new Set<string>();
+  for await (const b of readBatches(source, { batchSize })) {
+    const at = b.columns.indexOf(label);
+    for (const row of b.rows) {
+      const v = at < 0 ? undefined : row[at];
+      if (isMissingLabel(v)) unlabelled++;
+      else {
+        labelled++;
+        if (seen.size < 1000) seen.add(String(v));
+      }
+    }
+  }
+  return { labelled, unlabelled, classes: seen.size };
+}
+
+/** The batches without the rows whose label has not arrived. */
+async function* labelledRows(source: DataSource, label: string, batchSize: number): AsyncIterable<RowBatch> {
+  for await (const b of readBatches(source, { batchSize })) {
+    const at = b.columns.indexOf(label);
+    const keep: number[] = [];
+    b.rows.forEach((row, i) => {
+      if (!isMissingLabel(at < 0 ? undefined : row[at])) keep.push(i);
+    });
+    if (keep.length === b.rows.length) yield b;
+    else if (keep.length) yield { columns: b.columns, rows: keep.map((i) => b.rows[i]!), firstRow: b.firstRow + keep[0]!, ...(b.lines ? { lines: keep.map((i) => b.lines![i]!) } : {}) };
+  }
+}
+
+/** Ranking metrics need both classes; with one class in the batch they are undefined (reported as 0). */
+const RANKING_METRICS = new Set(['roc_auc', 'pr_auc', 'roc_auc_ovr', 'average_precision']);
+
+/**
+ * A gate on a metric the labelled batch cannot define (ROC AUC when nobody churned) is skipped
+ * with the reason: a live batch of one class is a normal outcome, not a regression, and the value
+ * 0 the metric code reports for it must neither fail nor pass a gate.
+ */
+function skipUndefined(v: Verdict, task: Task, classes: number): Verdict {
+  if (task === 'regression' || classes >= 2) return v;
+  const gates = v.gates.map((g) =>
+    RANKING_METRICS.has(g.metric) && g.status !== 'skipped'
+      ? { ...g, status: 'skipped' as const, reason: `skipped: ${g.metric} is undefined on a labelled batch with only one class; it is judged once both classes have arrived` }
+      : g,
+  );
+  const summary = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
+  for (const g of gates) {
+    if (g.status === 'passed') summary.passed++;
+    else if (g.status === 'skipped') summary.skipped++;
+    else if (g.severity === 'warn') summary.warnings++;
+    else summary.failed++;
+  }
+  return { ...v, gates, summary, passed: summary.failed === 0 };
 }

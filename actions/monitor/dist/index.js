@@ -56993,8 +56993,8 @@ async function requireRepo(cwd) {
 
 // runners/monitor/live.ts
 init_errors();
-import { lstat, readdir } from "node:fs/promises";
-import { join as join6, resolve as resolve7 } from "node:path";
+import { lstat, readdir, realpath } from "node:fs/promises";
+import { dirname as dirname4, join as join6, resolve as resolve7 } from "node:path";
 
 // core/glob.ts
 var GLOB_CHARS = /[*?[{]/;
@@ -57080,16 +57080,18 @@ async function resolveLiveBatch(loaded, spec, repoRoot2, override) {
 async function resolveNewestBatch(loaded, repoRoot2, path, from, opts = {}) {
   const pattern = path.replace(/^\.\//, "");
   const where2 = from.startsWith("/") ? { file: loaded.displayFile ?? loaded.file, ...loaded.locate(from) ?? {} } : { file: from };
+  const labelled = from === "/monitoring/performance/path";
+  const what = labelled ? "labelled batch" : "live batch";
+  const setting = labelled ? "monitoring.performance.path" : from.startsWith("/") ? "monitoring.live.path" : from;
   const base = isGlob(pattern) ? globBase(pattern) : pattern;
   const baseAbs = resolve7(loaded.dir, base);
-  if (!isInside(repoRoot2, baseAbs)) {
-    throw new InputError(`the live data ${pattern} is outside the repository`, { location: where2, fix: "keep the live batches inside the repository (download them there first)" });
-  }
+  const outside = () => new InputError(`the ${what} ${pattern} (${setting}) is outside the repository`, { location: where2, fix: `keep the ${what}es inside the repository (download them there first); symbolic links out of it are not followed` });
+  if (!isInside(repoRoot2, baseAbs) || !await realInside(repoRoot2, baseAbs)) throw outside();
   if (!isGlob(pattern)) {
     const st = await lstat(baseAbs).catch(() => void 0);
     if (!st && opts.optional) return void 0;
     if (!st?.isFile()) {
-      throw new InputError(`no live batch at ${pattern}${st ? " (not a regular file)" : ""}`, { location: where2, fix: "point monitoring.live.path at the batches your serving system writes, or download them there before the monitor runs" });
+      throw new InputError(`no ${what} at ${pattern}${st ? " (not a regular file)" : ""}`, { location: where2, fix: `point ${setting} at the batch files your serving system writes, or download them there before the monitor runs` });
     }
     return { path: posixRelative(loaded.dir, baseAbs), abs: baseAbs, matched: 1 };
   }
@@ -57101,9 +57103,22 @@ async function resolveNewestBatch(loaded, repoRoot2, path, from, opts = {}) {
   const newest = matches[matches.length - 1];
   if (newest === void 0) {
     if (opts.optional) return void 0;
-    throw new InputError(`no live batch matches ${pattern}`, { location: where2, fix: "check the glob, or download the recent batches before the monitor runs" });
+    throw new InputError(`no ${what} matches ${pattern}`, { location: where2, fix: `check the glob in ${setting}, or download the recent batches before the monitor runs` });
   }
-  return { path: newest, abs: resolve7(loaded.dir, newest), matched: matches.length };
+  const abs = resolve7(loaded.dir, newest);
+  if (!await realInside(repoRoot2, abs)) throw outside();
+  return { path: newest, abs, matched: matches.length };
+}
+async function realInside(root, abs) {
+  const realRoot = await realpath(root).catch(() => root);
+  let p = abs;
+  for (; ; ) {
+    const real2 = await realpath(p).catch(() => void 0);
+    if (real2 !== void 0) return isInside(realRoot, real2);
+    const up = dirname4(p);
+    if (up === p) return false;
+    p = up;
+  }
 }
 
 // runners/monitor/reference.ts
@@ -57929,15 +57944,18 @@ function recordedBaselines(doc, gates, deployed, environment) {
   doc.baselines_missing = [];
   if (names.length === 0) return;
   const source = { kind: "stage", stage: environment ?? "deployed", ...deployed.version ? { version: deployed.version } : {} };
-  if (deployed.record?.verdict?.bound === false) {
-    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${(deployed.record.verdict.problems ?? []).join("; ") || "not gated"}), so its scores are not compared with` });
+  const verdict2 = deployed.record?.verdict;
+  const recordedModel = deployed.record?.model_file?.sha256;
+  if (verdict2 && (verdict2.bound !== true || !verdict2.binding || verdict2.binding.model?.sha256 !== recordedModel || recordedModel !== doc.model.sha256)) {
+    const why = verdict2.bound !== true ? (verdict2.problems ?? []).join("; ") || "register did not bind it" : "the model it judged is not the deployed model file";
+    for (const name of names) doc.baselines_missing.push({ name, source, reason: `the verdict in the register tag of ${deployed.display} was not bound to the registered model and data (${why}), so its scores are not compared with` });
     return;
   }
-  if (!deployed.record?.verdict) {
+  if (!verdict2) {
     for (const name of names) doc.baselines_missing.push({ name, source, reason: `the register tag of ${deployed.display} records no gate verdict to compare the live metrics with` });
     return;
   }
-  const scores = recordedScores(deployed.record);
+  const scores = recordedScores(deployed.record ?? null);
   for (const name of names) {
     if (name !== environment) {
       doc.baselines_missing.push({ name, source, reason: `this run monitors ${environment ?? "a fixed reference"}; a 'vs: ${name}' gate compares the live metrics with the recorded scores of the version in ${name} only when ${name} is the environment monitored` });
@@ -57982,6 +58000,12 @@ async function monitorPerformance(ctx) {
   if (!columns.includes(model.label)) {
     return waiting(`${batch.path} has no label column '${model.label}' yet`, { path: batch.path, sha256: sha2562, rows: 0, batches_matched: batch.matched });
   }
+  const count = await countLabelled(source, model.label, batchSize0(p));
+  const data0 = { path: batch.path, sha256: sha2562, rows: count.labelled, batches_matched: batch.matched };
+  const unlabelledNote = count.unlabelled ? ` (${count.unlabelled} row${count.unlabelled === 1 ? "" : "s"} without a label yet left out)` : "";
+  if (count.labelled < minRows) {
+    return waiting(`${batch.path} has ${count.labelled} labelled row${count.labelled === 1 ? "" : "s"}${unlabelledNote}, fewer than monitoring.performance.min_rows (${minRows})`, data0);
+  }
   const missing = (model.features ?? []).filter((f) => !columns.includes(f));
   if (missing.length) {
     throw new InputError(`the labelled batch ${batch.path} has no column${missing.length === 1 ? "" : "s"} ${missing.slice(0, 10).map((m) => `'${m}'`).join(", ")}${missing.length > 10 ? ` and ${missing.length - 10} more` : ""} of the features the deployed model takes`, {
@@ -58004,7 +58028,7 @@ async function monitorPerformance(ctx) {
     ...model.outputs ? { outputs: model.outputs } : {},
     model: { bytes: deployed.bytes, display: deployed.display },
     baselines: [],
-    data: supportsNumericBatches(source) ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) } : { display: batch.path, batches: readBatches(source, { batchSize }) },
+    data: count.unlabelled === 0 && supportsNumericBatches(source) ? { display: batch.path, numeric: (select) => readNumericBatches(source, { batchSize, select, reuseBuffers: true }) } : { display: batch.path, batches: labelledRows(source, model.label, batchSize) },
     ...ev?.slices ? { slices: ev.slices } : {},
     ...ev?.metrics ? { metrics: ev.metrics } : {},
     // Latency and importance describe the model, not the live data: CI measures them.
@@ -58012,14 +58036,15 @@ async function monitorPerformance(ctx) {
     importance: { enabled: false },
     batchSize
   });
-  const data = { path: batch.path, sha256: sha2562, rows: doc.rows, batches_matched: batch.matched };
+  const data = { ...data0, rows: doc.rows };
+  if (count.unlabelled) doc.warnings.push(`${count.unlabelled} row${count.unlabelled === 1 ? "" : "s"} of ${batch.path} have no label yet and were left out`);
   const modelInfo = { display: deployed.display, version: deployed.version, sha256: doc.model.sha256 };
   if (doc.rows < minRows) {
     return { ...waiting(`${batch.path} has ${doc.rows} labelled row${doc.rows === 1 ? "" : "s"}, fewer than monitoring.performance.min_rows (${minRows})`, data), model: modelInfo };
   }
   const gates = spec.gates ?? p.gates ?? [];
   recordedBaselines(doc, gates, deployed, ctx.environment);
-  const verdict2 = evaluateGates2(gates, doc, p.gates_defaults);
+  const verdict2 = skipUndefined(evaluateGates2(gates, doc, p.gates_defaults), model.task, count.classes);
   return {
     status: "evaluated",
     reason: null,
@@ -58032,6 +58057,51 @@ async function monitorPerformance(ctx) {
     warnings: doc.warnings
   };
 }
+var batchSize0 = (p) => p.evaluation?.batch_size ?? 4096;
+var isMissingLabel = (v) => v === null || v === void 0 || typeof v === "string" && v.trim() === "";
+async function countLabelled(source, label2, batchSize) {
+  let labelled = 0;
+  let unlabelled = 0;
+  const seen = /* @__PURE__ */ new Set();
+  for await (const b of readBatches(source, { batchSize })) {
+    const at3 = b.columns.indexOf(label2);
+    for (const row of b.rows) {
+      const v = at3 < 0 ? void 0 : row[at3];
+      if (isMissingLabel(v)) unlabelled++;
+      else {
+        labelled++;
+        if (seen.size < 1e3) seen.add(String(v));
+      }
+    }
+  }
+  return { labelled, unlabelled, classes: seen.size };
+}
+async function* labelledRows(source, label2, batchSize) {
+  for await (const b of readBatches(source, { batchSize })) {
+    const at3 = b.columns.indexOf(label2);
+    const keep = [];
+    b.rows.forEach((row, i) => {
+      if (!isMissingLabel(at3 < 0 ? void 0 : row[at3])) keep.push(i);
+    });
+    if (keep.length === b.rows.length) yield b;
+    else if (keep.length) yield { columns: b.columns, rows: keep.map((i) => b.rows[i]), firstRow: b.firstRow + keep[0], ...b.lines ? { lines: keep.map((i) => b.lines[i]) } : {} };
+  }
+}
+var RANKING_METRICS = /* @__PURE__ */ new Set(["roc_auc", "pr_auc", "roc_auc_ovr", "average_precision"]);
+function skipUndefined(v, task, classes) {
+  if (task === "regression" || classes >= 2) return v;
+  const gates = v.gates.map(
+    (g) => RANKING_METRICS.has(g.metric) && g.status !== "skipped" ? { ...g, status: "skipped", reason: `skipped: ${g.metric} is undefined on a labelled batch with only one class; it is judged once both classes have arrived` } : g
+  );
+  const summary3 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
+  for (const g of gates) {
+    if (g.status === "passed") summary3.passed++;
+    else if (g.status === "skipped") summary3.skipped++;
+    else if (g.severity === "warn") summary3.warnings++;
+    else summary3.failed++;
+  }
+  return { ...v, gates, summary: summary3, passed: summary3.failed === 0 };
+}
 
 // runners/monitor/monitor.ts
 init_errors();
@@ -58043,13 +58113,13 @@ import { createHash as createHash7 } from "node:crypto";
 
 // runners/stages/object-store.ts
 import { access, lstat as lstat3, mkdir as mkdir2, readdir as readdir2, readFile as readFile4, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname5, join as join9 } from "node:path";
+import { basename as basename4, dirname as dirname6, join as join9 } from "node:path";
 import { randomBytes as randomBytes2 } from "node:crypto";
 
 // core/atomic-write.ts
-import { lstat as lstat2, mkdir, realpath, rename, rm, writeFile } from "node:fs/promises";
+import { lstat as lstat2, mkdir, realpath as realpath2, rename, rm, writeFile } from "node:fs/promises";
 init_errors();
-import { dirname as dirname4, basename as basename3, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve9 } from "node:path";
+import { dirname as dirname5, basename as basename3, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve9 } from "node:path";
 import { randomBytes } from "node:crypto";
 function inside(child, parent) {
   const rel = relative3(parent, child);
@@ -58062,18 +58132,18 @@ function escapes(path, real2, root, opts) {
   });
 }
 async function realAncestorAsync(path) {
-  for (let dir = resolve9(path); ; dir = dirname4(dir)) {
+  for (let dir = resolve9(path); ; dir = dirname5(dir)) {
     try {
-      return await realpath(dir);
+      return await realpath2(dir);
     } catch (e2) {
-      if (e2.code !== "ENOENT" || dirname4(dir) === dir) throw e2;
+      if (e2.code !== "ENOENT" || dirname5(dir) === dir) throw e2;
     }
   }
 }
 async function checkConfined(path, opts) {
   if (!opts?.confineTo) return;
   const root = await realAncestorAsync(opts.confineTo);
-  const real2 = await realAncestorAsync(dirname4(path));
+  const real2 = await realAncestorAsync(dirname5(path));
   if (!inside(real2, root)) throw escapes(path, real2, opts.confineTo, opts);
 }
 var OutputError = class extends MlpipelineError {
@@ -58081,7 +58151,7 @@ var OutputError = class extends MlpipelineError {
   code = "output-invalid";
 };
 function tempPathFor(path) {
-  return join8(dirname4(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  return join8(dirname5(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
 }
 function label(path, opts) {
   return opts?.what ? `${opts.what} ${path}` : path;
@@ -58139,7 +58209,7 @@ async function writeFileAtomic(path, data, opts) {
   await checkTarget(path, opts);
   const tmp = tempPathFor(path);
   try {
-    await mkdir(dirname4(path), { recursive: true });
+    await mkdir(dirname5(path), { recursive: true });
     await writeFile(tmp, data, { flag: "wx" });
     await rename(tmp, path);
   } catch (e2) {
@@ -58236,7 +58306,7 @@ async function exists(p) {
   }
 }
 function tempBeside(p) {
-  return join9(dirname5(p), `.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+  return join9(dirname6(p), `.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
 }
 var sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
 var ObjectStore = class {
@@ -58261,7 +58331,7 @@ var ObjectStore = class {
       const startedAt = Date.now();
       const { hash } = await copyHashing(abs, tmp);
       const obj2 = this.objectPath(hash);
-      await mkdir2(dirname5(obj2), { recursive: true });
+      await mkdir2(dirname6(obj2), { recursive: true });
       await rename2(tmp, obj2);
       const after = await lstat3(abs);
       if (sameStat(before, after)) hashes.rememberStat(abs, after, hash, startedAt);
@@ -58379,8 +58449,8 @@ var ObjectStore = class {
    * the old out (never a mix). Throws DamagedObjectError after evicting a bad object.
    */
   async restore(abs, hash, hashes) {
-    await mkdir2(dirname5(abs), { recursive: true });
-    const tmp = join9(dirname5(abs), `.${basename4(abs)}.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+    await mkdir2(dirname6(abs), { recursive: true });
+    const tmp = join9(dirname6(abs), `.${basename4(abs)}.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
     try {
       if (!hash.endsWith(".dir")) {
         await this.copyOut(hash, tmp);
@@ -58389,7 +58459,7 @@ var ObjectStore = class {
         await mkdir2(tmp);
         for (const e2 of manifest) {
           const dest = join9(tmp, e2.path);
-          await mkdir2(dirname5(dest), { recursive: true });
+          await mkdir2(dirname6(dest), { recursive: true });
           await this.copyOut(e2.hash, dest);
         }
       }
