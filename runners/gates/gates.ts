@@ -256,7 +256,11 @@ function maxGap(r: GateResult, gate: GateSpec, doc: EvaluationDocument, threshol
 }
 
 export function evaluateGates(gates: GateSpec[], doc: EvaluationDocument, defaults: GateDefaults = {}): Verdict {
-  const results = gates.flatMap((g) => evaluateGate(g, doc, defaults));
+  return verdictOf(gates.flatMap((g) => evaluateGate(g, doc, defaults)));
+}
+
+/** The verdict of gate results: counts by status (a failed warn gate is a warning) and passed unless an error gate failed. */
+export function verdictOf(results: GateResult[]): Verdict {
   const summary = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
   for (const g of results) {
     if (g.status === 'passed') summary.passed++;

@@ -22,6 +22,8 @@ import type { RowBatch } from '../data/source-types.js';
 import type { BaselineResult, EvaluationDocument, SliceResult, SliceValue } from '../evaluate/document.js';
 import type { LineageRecord } from '../registry/lineage-record.js';
 import type { Verdict } from '../gates/verdict.js';
+import { verdictOf } from '../gates/gates.js';
+import { gateBaselineNames } from '../evaluate/request.js';
 import { resolveNewestBatch } from './live.js';
 import { dict } from '../../core/own.js';
 import { InputError } from '../../core/errors.js';
@@ -94,18 +96,10 @@ export function recordedScores(record: LineageRecord | null): { overall: Record<
   return { overall, slices };
 }
 
-function comparisonNames(gates: readonly GateSpec[]): string[] {
-  const out: string[] = [];
-  for (const g of gates) {
-    const compares = g.max_drop !== undefined || g.max_drop_pct !== undefined || g.min_gain !== undefined;
-    if (compares && g.vs && !out.includes(g.vs)) out.push(g.vs);
-  }
-  return out;
-}
 
 /** The recorded scores as evaluation baselines, one per name comparison gates use (`vs`). */
 export function recordedBaselines(doc: EvaluationDocument, gates: readonly GateSpec[], deployed: DeployedModel, environment: string | null): void {
-  const names = comparisonNames(gates);
+  const names = gateBaselineNames(gates);
   doc.baselines = [];
   doc.baselines_missing = [];
   if (names.length === 0) return;
@@ -298,12 +292,5 @@ function skipUndefined(v: Verdict, task: Task, classes: number): Verdict {
       ? { ...g, status: 'skipped' as const, reason: `skipped: ${g.metric} is undefined on a labelled batch with only one class; it is judged once both classes have arrived` }
       : g,
   );
-  const summary = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
-  for (const g of gates) {
-    if (g.status === 'passed') summary.passed++;
-    else if (g.status === 'skipped') summary.skipped++;
-    else if (g.severity === 'warn') summary.warnings++;
-    else summary.failed++;
-  }
-  return { ...v, gates, summary, passed: summary.failed === 0 };
+  return { ...v, ...verdictOf(gates) };
 }

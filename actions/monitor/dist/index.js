@@ -13999,6 +13999,248 @@ var init_node = __esm({
   }
 });
 
+// runners/gates/format.ts
+function sliceText(slice) {
+  if (!slice) return "";
+  return Object.entries(slice).map(([k, v]) => `${k}=${v === null ? "null" : String(v)}`).join(",");
+}
+var init_format = __esm({
+  "runners/gates/format.ts"() {
+    "use strict";
+  }
+});
+
+// runners/gates/verdict.ts
+var VERDICT_SCHEMA_ID;
+var init_verdict = __esm({
+  "runners/gates/verdict.ts"() {
+    "use strict";
+    VERDICT_SCHEMA_ID = "mlpipeline/verdict@1";
+  }
+});
+
+// runners/gates/gates.ts
+var gates_exports = {};
+__export(gates_exports, {
+  evaluateGate: () => evaluateGate,
+  evaluateGates: () => evaluateGates,
+  gateResultNames: () => gateResultNames,
+  verdictOf: () => verdictOf
+});
+function atMost(a, b) {
+  return a <= b + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+function sliceMatches(slice, want) {
+  const keys = Object.keys(want);
+  if (Object.keys(slice).length !== keys.length) return false;
+  return keys.every((k) => hasOwn(slice, k) && String(slice[k]) === String(want[k]));
+}
+function findSlice(slices, want) {
+  return slices.find((s) => sliceMatches(s.slice, want));
+}
+function directionOf(gate, doc) {
+  if (gate.higher_is_better !== void 0) return gate.higher_is_better ? "higher" : "lower";
+  return own2(METRIC_DIRECTIONS, gate.metric) ?? own2(doc.directions, gate.metric);
+}
+function gateName(gate, kind, threshold) {
+  if (gate.name) return gate.name;
+  const where2 = gate.slice ? ` [${sliceText(gate.slice)}]` : gate.across ? ` across ${gate.across}` : "";
+  const vs = gate.vs ?? "baseline";
+  const rule = {
+    min: `${gate.metric} >= ${formatNumber(threshold)}`,
+    max: `${gate.metric} <= ${formatNumber(threshold)}`,
+    max_drop: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}`,
+    max_drop_pct: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}%`,
+    min_gain: `${gate.metric} gain vs ${vs} >= ${formatNumber(threshold)}`,
+    max_gap: `${gate.metric} gap <= ${formatNumber(threshold)}`
+  };
+  return rule[kind] + where2;
+}
+function gateResultNames(gate) {
+  const kinds = kindsOf(gate);
+  if (kinds.length === 0) return [gate.name ?? gate.metric];
+  return kinds.map(({ kind, threshold }) => gateName(gate, kind, threshold));
+}
+function findBaseline(doc, vs) {
+  const all = doc.baselines ?? (doc.baseline ? [doc.baseline] : []);
+  if (vs === void 0) {
+    const first = all[0];
+    const missing2 = doc.baselines_missing?.[0];
+    return { baseline: first, name: first?.name ?? missing2?.name ?? "baseline", missingReason: missing2?.reason ?? "the evaluation has no baseline" };
+  }
+  const found = all.find((b) => b.name === vs);
+  const missing = doc.baselines_missing?.find((m) => m.name === vs);
+  const others = all.map((b) => b.name);
+  const missingReason = missing?.reason ?? (others.length ? `the evaluation has no '${vs}' baseline (it has: ${others.join(", ")})` : `the evaluation has no '${vs}' baseline`);
+  return { baseline: found, name: vs, missingReason };
+}
+function kindsOf(gate) {
+  const out = [];
+  for (const kind of ["min", "max", "max_drop", "max_drop_pct", "min_gain", "max_gap"]) {
+    const t = gate[kind];
+    if (typeof t === "number") out.push({ kind, threshold: t });
+  }
+  return out;
+}
+function evaluateGate(gate, doc, defaults2 = {}) {
+  const severity = gate.severity ?? "error";
+  const kinds = kindsOf(gate);
+  const sliceWant = gate.slice ?? null;
+  const where2 = sliceWant ? ` in slice ${sliceText(sliceWant)}` : "";
+  const base = (kind, threshold) => ({
+    name: gateName(gate, kind, threshold),
+    metric: gate.metric,
+    slice: sliceWant ?? null,
+    across: kind === "max_gap" ? gate.across ?? null : null,
+    kind,
+    threshold,
+    value: null,
+    vs: COMPARISONS2.includes(kind) ? gate.vs ?? null : null,
+    baseline: null,
+    delta: null,
+    status: "failed",
+    severity,
+    reason: ""
+  });
+  if (kinds.length === 0) {
+    return [{ ...base("min", 0), name: gate.name ?? gate.metric, threshold: 0, reason: `gate on ${gate.metric} sets no threshold (min, max, max_drop, max_drop_pct, min_gain or max_gap)` }];
+  }
+  let candidate = doc.metrics;
+  let sliceMissing = false;
+  if (sliceWant) {
+    candidate = findSlice(doc.slices ?? [], sliceWant)?.metrics;
+    sliceMissing = candidate === void 0;
+  }
+  const value2 = own2(candidate, gate.metric);
+  return kinds.map(({ kind, threshold }) => {
+    const r = base(kind, threshold);
+    if (kind === "max_gap") return maxGap(r, gate, doc, threshold);
+    if (sliceMissing) {
+      r.reason = `the evaluation has no slice ${sliceText(sliceWant)}; declare the column under evaluation.slices`;
+      return r;
+    }
+    if (value2 === void 0 || value2 === null || !Number.isFinite(value2)) {
+      r.reason = `metric ${gate.metric} is missing from the evaluation${where2}`;
+      return r;
+    }
+    r.value = value2;
+    if (kind === "min") {
+      r.status = atMost(threshold, value2) ? "passed" : "failed";
+      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, at least the minimum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, below the minimum ${formatNumber(threshold)}`;
+      return r;
+    }
+    if (kind === "max") {
+      r.status = atMost(value2, threshold) ? "passed" : "failed";
+      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, within the maximum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, above the maximum ${formatNumber(threshold)}`;
+      return r;
+    }
+    const { baseline, name, missingReason } = findBaseline(doc, gate.vs);
+    r.vs = name;
+    if (!baseline) {
+      if ((gate.on_missing_baseline ?? defaults2.on_missing_baseline ?? "skip") === "fail") {
+        r.status = "failed";
+        r.reason = `no ${name} baseline to compare with (${missingReason}); on_missing_baseline: fail`;
+      } else {
+        r.status = "skipped";
+        r.reason = `skipped: no ${name} baseline yet (${missingReason})`;
+      }
+      return r;
+    }
+    const baseMetrics = sliceWant ? findSlice(baseline.slices ?? [], sliceWant)?.metrics : baseline.metrics;
+    const b = own2(baseMetrics, gate.metric);
+    if (b === void 0 || b === null || !Number.isFinite(b)) {
+      r.reason = `the ${name} baseline has no ${gate.metric}${where2} to compare with`;
+      return r;
+    }
+    r.baseline = b;
+    r.delta = value2 - b;
+    const direction = directionOf(gate, doc);
+    if (!direction) {
+      r.reason = `${gate.metric} has no known direction; set higher_is_better on the gate or under evaluation.custom_metrics`;
+      return r;
+    }
+    const gain = direction === "higher" ? value2 - b : b - value2;
+    const better = direction === "higher" ? "higher" : "lower";
+    const change = `${formatNumber(b)} \u2192 ${formatNumber(value2)}, ${better} is better`;
+    const unchanged = Math.abs(gain) <= 1e-12 * Math.max(1, Math.abs(b));
+    const pct = b !== 0 ? ` (${formatNumber(Math.abs(gain) / Math.abs(b) * 100)}%)` : "";
+    const moved = unchanged ? `${gate.metric}${where2} unchanged vs ${name} (${change})` : gain > 0 ? `${gate.metric}${where2} improved by ${formatNumber(gain)}${pct} vs ${name} (${change})` : `${gate.metric}${where2} regressed by ${formatNumber(-gain)}${pct} vs ${name} (${change})`;
+    if (kind === "max_drop") {
+      r.status = atMost(-gain, threshold) ? "passed" : "failed";
+      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}`;
+      return r;
+    }
+    if (kind === "max_drop_pct") {
+      if (b === 0) {
+        r.reason = `the ${name} baseline ${gate.metric}${where2} is 0, so a relative drop is undefined; use max_drop instead`;
+        return r;
+      }
+      const dropPct = -gain / Math.abs(b) * 100;
+      r.status = atMost(dropPct, threshold) ? "passed" : "failed";
+      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}%`;
+      return r;
+    }
+    r.status = atMost(threshold, gain) ? "passed" : "failed";
+    r.reason = `${moved}, ${r.status === "passed" ? "at least" : "less than"} the required gain ${formatNumber(threshold)}`;
+    return r;
+  });
+}
+function maxGap(r, gate, doc, threshold) {
+  const col = gate.across;
+  if (!col) {
+    r.reason = `max_gap on ${gate.metric} needs across: COLUMN`;
+    return r;
+  }
+  const values = [];
+  for (const s of doc.slices ?? []) {
+    const keys = Object.keys(s.slice);
+    if (keys.length !== 1 || keys[0] !== col) continue;
+    const v = own2(s.metrics, gate.metric);
+    if (typeof v === "number" && Number.isFinite(v)) values.push({ label: String(own2(s.slice, col)), v });
+  }
+  if (values.length < 2) {
+    r.reason = `${gate.metric} is available for ${values.length} slice(s) of ${col}; a gap needs at least two (declare ${col} under evaluation.slices)`;
+    return r;
+  }
+  let lo = values[0];
+  let hi = values[0];
+  for (const x of values) {
+    if (x.v < lo.v) lo = x;
+    if (x.v > hi.v) hi = x;
+  }
+  const gap = hi.v - lo.v;
+  r.value = gap;
+  r.status = atMost(gap, threshold) ? "passed" : "failed";
+  const detail = `${col}=${lo.label} ${formatNumber(lo.v)} vs ${col}=${hi.label} ${formatNumber(hi.v)}`;
+  r.reason = r.status === "passed" ? `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), within the maximum ${formatNumber(threshold)}` : `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), above the maximum ${formatNumber(threshold)}`;
+  return r;
+}
+function evaluateGates(gates, doc, defaults2 = {}) {
+  return verdictOf(gates.flatMap((g) => evaluateGate(g, doc, defaults2)));
+}
+function verdictOf(results) {
+  const summary3 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
+  for (const g of results) {
+    if (g.status === "passed") summary3.passed++;
+    else if (g.status === "skipped") summary3.skipped++;
+    else if (g.severity === "warn") summary3.warnings++;
+    else summary3.failed++;
+  }
+  return { schema: VERDICT_SCHEMA_ID, passed: summary3.failed === 0, summary: summary3, gates: results };
+}
+var COMPARISONS2;
+var init_gates = __esm({
+  "runners/gates/gates.ts"() {
+    "use strict";
+    init_metrics();
+    init_numbers();
+    init_format();
+    init_verdict();
+    init_own();
+    COMPARISONS2 = ["max_drop", "max_drop_pct", "min_gain"];
+  }
+});
+
 // runners/evaluate/batch-view.ts
 function rowView(b) {
   const rows = b.rows;
@@ -14484,7 +14726,7 @@ var init_io_plan = __esm({
 });
 
 // runners/evaluate/onnx-session.ts
-import { createHash as createHash3 } from "node:crypto";
+import { createHash as createHash5 } from "node:crypto";
 function loadOrt() {
   ortPromise ??= import("onnxruntime-node").then((m) => m.InferenceSession ? m : m.default);
   return ortPromise;
@@ -14515,7 +14757,7 @@ async function loadOnnxModel(bytes, display) {
   return {
     display,
     bytes,
-    sha256: createHash3("sha256").update(bytes).digest("hex"),
+    sha256: createHash5("sha256").update(bytes).digest("hex"),
     ort,
     session,
     inputs: infos(session.inputMetadata),
@@ -15962,245 +16204,6 @@ var init_evaluate = __esm({
       importanceRows: 2e3,
       batchSize: 4096
     };
-  }
-});
-
-// runners/gates/format.ts
-function sliceText(slice) {
-  if (!slice) return "";
-  return Object.entries(slice).map(([k, v]) => `${k}=${v === null ? "null" : String(v)}`).join(",");
-}
-var init_format = __esm({
-  "runners/gates/format.ts"() {
-    "use strict";
-  }
-});
-
-// runners/gates/verdict.ts
-var VERDICT_SCHEMA_ID;
-var init_verdict = __esm({
-  "runners/gates/verdict.ts"() {
-    "use strict";
-    VERDICT_SCHEMA_ID = "mlpipeline/verdict@1";
-  }
-});
-
-// runners/gates/gates.ts
-var gates_exports = {};
-__export(gates_exports, {
-  evaluateGate: () => evaluateGate,
-  evaluateGates: () => evaluateGates,
-  gateResultNames: () => gateResultNames
-});
-function atMost(a, b) {
-  return a <= b + 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-}
-function sliceMatches(slice, want) {
-  const keys = Object.keys(want);
-  if (Object.keys(slice).length !== keys.length) return false;
-  return keys.every((k) => hasOwn(slice, k) && String(slice[k]) === String(want[k]));
-}
-function findSlice(slices, want) {
-  return slices.find((s) => sliceMatches(s.slice, want));
-}
-function directionOf(gate, doc) {
-  if (gate.higher_is_better !== void 0) return gate.higher_is_better ? "higher" : "lower";
-  return own2(METRIC_DIRECTIONS, gate.metric) ?? own2(doc.directions, gate.metric);
-}
-function gateName(gate, kind, threshold) {
-  if (gate.name) return gate.name;
-  const where2 = gate.slice ? ` [${sliceText(gate.slice)}]` : gate.across ? ` across ${gate.across}` : "";
-  const vs = gate.vs ?? "baseline";
-  const rule = {
-    min: `${gate.metric} >= ${formatNumber(threshold)}`,
-    max: `${gate.metric} <= ${formatNumber(threshold)}`,
-    max_drop: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}`,
-    max_drop_pct: `${gate.metric} drop vs ${vs} <= ${formatNumber(threshold)}%`,
-    min_gain: `${gate.metric} gain vs ${vs} >= ${formatNumber(threshold)}`,
-    max_gap: `${gate.metric} gap <= ${formatNumber(threshold)}`
-  };
-  return rule[kind] + where2;
-}
-function gateResultNames(gate) {
-  const kinds = kindsOf(gate);
-  if (kinds.length === 0) return [gate.name ?? gate.metric];
-  return kinds.map(({ kind, threshold }) => gateName(gate, kind, threshold));
-}
-function findBaseline(doc, vs) {
-  const all = doc.baselines ?? (doc.baseline ? [doc.baseline] : []);
-  if (vs === void 0) {
-    const first = all[0];
-    const missing2 = doc.baselines_missing?.[0];
-    return { baseline: first, name: first?.name ?? missing2?.name ?? "baseline", missingReason: missing2?.reason ?? "the evaluation has no baseline" };
-  }
-  const found = all.find((b) => b.name === vs);
-  const missing = doc.baselines_missing?.find((m) => m.name === vs);
-  const others = all.map((b) => b.name);
-  const missingReason = missing?.reason ?? (others.length ? `the evaluation has no '${vs}' baseline (it has: ${others.join(", ")})` : `the evaluation has no '${vs}' baseline`);
-  return { baseline: found, name: vs, missingReason };
-}
-function kindsOf(gate) {
-  const out = [];
-  for (const kind of ["min", "max", "max_drop", "max_drop_pct", "min_gain", "max_gap"]) {
-    const t = gate[kind];
-    if (typeof t === "number") out.push({ kind, threshold: t });
-  }
-  return out;
-}
-function evaluateGate(gate, doc, defaults2 = {}) {
-  const severity = gate.severity ?? "error";
-  const kinds = kindsOf(gate);
-  const sliceWant = gate.slice ?? null;
-  const where2 = sliceWant ? ` in slice ${sliceText(sliceWant)}` : "";
-  const base = (kind, threshold) => ({
-    name: gateName(gate, kind, threshold),
-    metric: gate.metric,
-    slice: sliceWant ?? null,
-    across: kind === "max_gap" ? gate.across ?? null : null,
-    kind,
-    threshold,
-    value: null,
-    vs: COMPARISONS2.includes(kind) ? gate.vs ?? null : null,
-    baseline: null,
-    delta: null,
-    status: "failed",
-    severity,
-    reason: ""
-  });
-  if (kinds.length === 0) {
-    return [{ ...base("min", 0), name: gate.name ?? gate.metric, threshold: 0, reason: `gate on ${gate.metric} sets no threshold (min, max, max_drop, max_drop_pct, min_gain or max_gap)` }];
-  }
-  let candidate = doc.metrics;
-  let sliceMissing = false;
-  if (sliceWant) {
-    candidate = findSlice(doc.slices ?? [], sliceWant)?.metrics;
-    sliceMissing = candidate === void 0;
-  }
-  const value2 = own2(candidate, gate.metric);
-  return kinds.map(({ kind, threshold }) => {
-    const r = base(kind, threshold);
-    if (kind === "max_gap") return maxGap(r, gate, doc, threshold);
-    if (sliceMissing) {
-      r.reason = `the evaluation has no slice ${sliceText(sliceWant)}; declare the column under evaluation.slices`;
-      return r;
-    }
-    if (value2 === void 0 || value2 === null || !Number.isFinite(value2)) {
-      r.reason = `metric ${gate.metric} is missing from the evaluation${where2}`;
-      return r;
-    }
-    r.value = value2;
-    if (kind === "min") {
-      r.status = atMost(threshold, value2) ? "passed" : "failed";
-      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, at least the minimum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, below the minimum ${formatNumber(threshold)}`;
-      return r;
-    }
-    if (kind === "max") {
-      r.status = atMost(value2, threshold) ? "passed" : "failed";
-      r.reason = r.status === "passed" ? `${gate.metric}${where2} is ${formatNumber(value2)}, within the maximum ${formatNumber(threshold)}` : `${gate.metric}${where2} is ${formatNumber(value2)}, above the maximum ${formatNumber(threshold)}`;
-      return r;
-    }
-    const { baseline, name, missingReason } = findBaseline(doc, gate.vs);
-    r.vs = name;
-    if (!baseline) {
-      if ((gate.on_missing_baseline ?? defaults2.on_missing_baseline ?? "skip") === "fail") {
-        r.status = "failed";
-        r.reason = `no ${name} baseline to compare with (${missingReason}); on_missing_baseline: fail`;
-      } else {
-        r.status = "skipped";
-        r.reason = `skipped: no ${name} baseline yet (${missingReason})`;
-      }
-      return r;
-    }
-    const baseMetrics = sliceWant ? findSlice(baseline.slices ?? [], sliceWant)?.metrics : baseline.metrics;
-    const b = own2(baseMetrics, gate.metric);
-    if (b === void 0 || b === null || !Number.isFinite(b)) {
-      r.reason = `the ${name} baseline has no ${gate.metric}${where2} to compare with`;
-      return r;
-    }
-    r.baseline = b;
-    r.delta = value2 - b;
-    const direction = directionOf(gate, doc);
-    if (!direction) {
-      r.reason = `${gate.metric} has no known direction; set higher_is_better on the gate or under evaluation.custom_metrics`;
-      return r;
-    }
-    const gain = direction === "higher" ? value2 - b : b - value2;
-    const better = direction === "higher" ? "higher" : "lower";
-    const change = `${formatNumber(b)} \u2192 ${formatNumber(value2)}, ${better} is better`;
-    const unchanged = Math.abs(gain) <= 1e-12 * Math.max(1, Math.abs(b));
-    const pct = b !== 0 ? ` (${formatNumber(Math.abs(gain) / Math.abs(b) * 100)}%)` : "";
-    const moved = unchanged ? `${gate.metric}${where2} unchanged vs ${name} (${change})` : gain > 0 ? `${gate.metric}${where2} improved by ${formatNumber(gain)}${pct} vs ${name} (${change})` : `${gate.metric}${where2} regressed by ${formatNumber(-gain)}${pct} vs ${name} (${change})`;
-    if (kind === "max_drop") {
-      r.status = atMost(-gain, threshold) ? "passed" : "failed";
-      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}`;
-      return r;
-    }
-    if (kind === "max_drop_pct") {
-      if (b === 0) {
-        r.reason = `the ${name} baseline ${gate.metric}${where2} is 0, so a relative drop is undefined; use max_drop instead`;
-        return r;
-      }
-      const dropPct = -gain / Math.abs(b) * 100;
-      r.status = atMost(dropPct, threshold) ? "passed" : "failed";
-      r.reason = gain >= 0 || unchanged ? moved : `${moved}, ${r.status === "passed" ? "within" : "more than"} the allowed regression ${formatNumber(threshold)}%`;
-      return r;
-    }
-    r.status = atMost(threshold, gain) ? "passed" : "failed";
-    r.reason = `${moved}, ${r.status === "passed" ? "at least" : "less than"} the required gain ${formatNumber(threshold)}`;
-    return r;
-  });
-}
-function maxGap(r, gate, doc, threshold) {
-  const col = gate.across;
-  if (!col) {
-    r.reason = `max_gap on ${gate.metric} needs across: COLUMN`;
-    return r;
-  }
-  const values = [];
-  for (const s of doc.slices ?? []) {
-    const keys = Object.keys(s.slice);
-    if (keys.length !== 1 || keys[0] !== col) continue;
-    const v = own2(s.metrics, gate.metric);
-    if (typeof v === "number" && Number.isFinite(v)) values.push({ label: String(own2(s.slice, col)), v });
-  }
-  if (values.length < 2) {
-    r.reason = `${gate.metric} is available for ${values.length} slice(s) of ${col}; a gap needs at least two (declare ${col} under evaluation.slices)`;
-    return r;
-  }
-  let lo = values[0];
-  let hi = values[0];
-  for (const x of values) {
-    if (x.v < lo.v) lo = x;
-    if (x.v > hi.v) hi = x;
-  }
-  const gap = hi.v - lo.v;
-  r.value = gap;
-  r.status = atMost(gap, threshold) ? "passed" : "failed";
-  const detail = `${col}=${lo.label} ${formatNumber(lo.v)} vs ${col}=${hi.label} ${formatNumber(hi.v)}`;
-  r.reason = r.status === "passed" ? `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), within the maximum ${formatNumber(threshold)}` : `${gate.metric} gap across ${col} is ${formatNumber(gap)} (${detail}), above the maximum ${formatNumber(threshold)}`;
-  return r;
-}
-function evaluateGates(gates, doc, defaults2 = {}) {
-  const results = gates.flatMap((g) => evaluateGate(g, doc, defaults2));
-  const summary3 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
-  for (const g of results) {
-    if (g.status === "passed") summary3.passed++;
-    else if (g.status === "skipped") summary3.skipped++;
-    else if (g.severity === "warn") summary3.warnings++;
-    else summary3.failed++;
-  }
-  return { schema: VERDICT_SCHEMA_ID, passed: summary3.failed === 0, summary: summary3, gates: results };
-}
-var COMPARISONS2;
-var init_gates = __esm({
-  "runners/gates/gates.ts"() {
-    "use strict";
-    init_metrics();
-    init_numbers();
-    init_format();
-    init_verdict();
-    init_own();
-    COMPARISONS2 = ["max_drop", "max_drop_pct", "min_gain"];
   }
 });
 
@@ -57566,8 +57569,8 @@ function formatFromName(path) {
 }
 
 // runners/monitor/performance.ts
-import { createHash as createHash4 } from "node:crypto";
-import { readFile as readFile3 } from "node:fs/promises";
+import { createHash as createHash6 } from "node:crypto";
+import { readFile as readFile4 } from "node:fs/promises";
 
 // runners/data/numeric-batches.ts
 init_internal_error();
@@ -57895,6 +57898,422 @@ function textOf(b, c) {
 }
 
 // runners/monitor/performance.ts
+init_gates();
+
+// runners/evaluate/request.ts
+var import_yaml3 = __toESM(require_dist(), 1);
+init_errors();
+
+// core/atomic-write.ts
+import { lstat as lstat2, mkdir, realpath as realpath2, rename, rm, writeFile } from "node:fs/promises";
+init_errors();
+import { dirname as dirname5, basename as basename3, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve9 } from "node:path";
+import { randomBytes } from "node:crypto";
+function inside(child, parent) {
+  const rel = relative3(parent, child);
+  return rel === "" || !rel.startsWith("..") && !isAbsolute5(rel);
+}
+function escapes(path, real2, root, opts) {
+  return new OutputError(`${label(path, opts)} would be written outside ${root}: a folder on its way is a symbolic link to ${real2}`, {
+    location: { file: path },
+    fix: "remove the symbolic link (mlpipeline creates the folder itself), or give an explicit output path"
+  });
+}
+async function realAncestorAsync(path) {
+  for (let dir = resolve9(path); ; dir = dirname5(dir)) {
+    try {
+      return await realpath2(dir);
+    } catch (e2) {
+      if (e2.code !== "ENOENT" || dirname5(dir) === dir) throw e2;
+    }
+  }
+}
+async function checkConfined(path, opts) {
+  if (!opts?.confineTo) return;
+  const root = await realAncestorAsync(opts.confineTo);
+  const real2 = await realAncestorAsync(dirname5(path));
+  if (!inside(real2, root)) throw escapes(path, real2, opts.confineTo, opts);
+}
+var OutputError = class extends MlpipelineError {
+  exitCode = 2;
+  code = "output-invalid";
+};
+function tempPathFor(path) {
+  return join8(dirname5(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+}
+function label(path, opts) {
+  return opts?.what ? `${opts.what} ${path}` : path;
+}
+function kindOf(st) {
+  if (st.isFile()) return void 0;
+  if (st.isDirectory()) return "a directory";
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isFIFO()) return "a named pipe (fifo)";
+  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+function notRegular(path, kind, opts) {
+  return new OutputError(`${label(path, opts)} is ${kind}; expected the path of a regular file to write (it is replaced atomically)`, {
+    location: { file: path },
+    fix: opts?.what ? `give ${opts.what} a file path such as ./result.json (to print the document, use --json instead)` : "remove it, or write somewhere else"
+  });
+}
+var REASONS = {
+  ENOSPC: "no space left on device",
+  EDQUOT: "disk quota exceeded",
+  EACCES: "permission denied",
+  EPERM: "operation not permitted",
+  EROFS: "read-only file system",
+  ENOTDIR: "a parent of the path is not a directory",
+  EISDIR: "is a directory",
+  ENAMETOOLONG: "file name too long",
+  EIO: "input/output error",
+  EEXIST: "a file is in the way"
+};
+function writeFailure(e2, path, opts) {
+  if (isMlpipelineError(e2)) return e2;
+  const code = e2?.code;
+  if (!code || !/^E[A-Z]+$/.test(code)) return e2;
+  const reason = REASONS[code] ?? (e2.message.split(",")[0]?.replace(/^E[A-Z]+: /, "") || "write failed");
+  const fix = code === "ENOSPC" || code === "EDQUOT" ? "free some space on that file system, or write somewhere else" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "write to a folder you can write to, or fix its permissions" : "check the path, or write somewhere else";
+  return new OutputError(`cannot write ${label(path, opts)}: ${code}: ${reason}`, { location: { file: path }, fix, cause: e2 });
+}
+async function checkTarget(path, opts) {
+  let st;
+  try {
+    st = await lstat2(path);
+  } catch (e2) {
+    if (e2.code === "ENOENT") return;
+    throw writeFailure(e2, path, opts);
+  }
+  const kind = kindOf(st);
+  if (kind) throw notRegular(path, kind, opts);
+}
+async function writeFileAtomic(path, data, opts) {
+  await checkConfined(path, opts).catch((e2) => {
+    throw writeFailure(e2, path, opts);
+  });
+  await checkTarget(path, opts);
+  const tmp = tempPathFor(path);
+  try {
+    await mkdir(dirname5(path), { recursive: true });
+    await writeFile(tmp, data, { flag: "wx" });
+    await rename(tmp, path);
+  } catch (e2) {
+    await rm(tmp, { force: true }).catch(() => void 0);
+    throw writeFailure(e2, path, opts);
+  }
+}
+function toJsonText(value2) {
+  return JSON.stringify(value2, null, 2) + "\n";
+}
+
+// runners/evaluate/baseline.ts
+init_errors();
+
+// runners/evaluate/base-cache.ts
+var import_yaml2 = __toESM(require_dist(), 1);
+
+// runners/stages/object-store.ts
+import { access, lstat as lstat3, mkdir as mkdir2, readdir as readdir2, readFile as readFile3, rename as rename2, rm as rm2 } from "node:fs/promises";
+import { basename as basename4, dirname as dirname6, join as join9 } from "node:path";
+import { randomBytes as randomBytes2 } from "node:crypto";
+
+// runners/stages/hashed-copy.ts
+import { createHash as createHash3 } from "node:crypto";
+import { constants } from "node:fs";
+import { open } from "node:fs/promises";
+var NotRegularFileError = class extends Error {
+  constructor(path, kind) {
+    super(`${path} is ${kind}, not a regular file`);
+    this.path = path;
+    this.kind = kind;
+  }
+  path;
+  kind;
+};
+function kindOf2(st) {
+  if (st.isSymbolicLink()) return "a symbolic link";
+  if (st.isDirectory()) return "a directory";
+  if (st.isCharacterDevice()) return "a character device";
+  if (st.isBlockDevice()) return "a block device";
+  if (st.isFIFO()) return "a FIFO";
+  if (st.isSocket()) return "a socket";
+  return "not a regular file";
+}
+var CHUNK = 1 << 20;
+async function copyHashing(src, dest) {
+  let input;
+  try {
+    input = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (e2) {
+    if (e2.code === "ELOOP") throw new NotRegularFileError(src, "a symbolic link");
+    throw e2;
+  }
+  try {
+    const st = await input.stat();
+    if (!st.isFile()) throw new NotRegularFileError(src, kindOf2(st));
+    const output = await open(dest, "wx");
+    try {
+      const h = createHash3("sha256");
+      const buf = Buffer.allocUnsafe(CHUNK);
+      let size = 0;
+      for (; ; ) {
+        const { bytesRead } = await input.read(buf, 0, CHUNK, null);
+        if (bytesRead === 0) break;
+        const chunk2 = buf.subarray(0, bytesRead);
+        let off = 0;
+        while (off < bytesRead) off += (await output.write(chunk2, off, bytesRead - off)).bytesWritten;
+        h.update(chunk2);
+        size += bytesRead;
+      }
+      return { hash: h.digest("hex"), size, sourceSize: st.size };
+    } finally {
+      await output.close();
+    }
+  } finally {
+    await input.close();
+  }
+}
+
+// runners/stages/hash-cache.ts
+import { createHash as createHash4 } from "node:crypto";
+init_errors();
+function sha256(data) {
+  return createHash4("sha256").update(data).digest("hex");
+}
+function manifestText(entries) {
+  return JSON.stringify(entries.map((e2) => [e2.path, e2.hash]));
+}
+function parseManifest(text) {
+  return JSON.parse(text).map(([path, hash]) => ({ path, hash }));
+}
+
+// runners/stages/object-store.ts
+var HASH = /^[0-9a-f]{64}(\.dir)?$/;
+var OutNotStorableError = class extends Error {
+};
+var DamagedObjectError = class extends Error {
+};
+async function exists(p) {
+  try {
+    await access(p);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function tempBeside(p) {
+  return join9(dirname6(p), `.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+}
+var sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
+var ObjectStore = class {
+  constructor(root) {
+    this.root = root;
+  }
+  root;
+  objectPath(hash) {
+    if (!HASH.test(hash)) throw new Error(`not a content hash: ${hash}`);
+    return join9(this.root, "objects", hash.slice(0, 2), hash.slice(2));
+  }
+  runPath(fp) {
+    return join9(this.root, "runs", `${fp}.json`);
+  }
+  /** Copy one regular file into the store; its object is named by the hash of the bytes stored. */
+  async putFile(abs, hashes) {
+    const tmpDir = join9(this.root, "objects");
+    await mkdir2(tmpDir, { recursive: true });
+    const tmp = tempBeside(join9(tmpDir, "x"));
+    try {
+      const before = await lstat3(abs);
+      const startedAt = Date.now();
+      const { hash } = await copyHashing(abs, tmp);
+      const obj2 = this.objectPath(hash);
+      await mkdir2(dirname6(obj2), { recursive: true });
+      await rename2(tmp, obj2);
+      const after = await lstat3(abs);
+      if (sameStat(before, after)) hashes.rememberStat(abs, after, hash, startedAt);
+      return hash;
+    } catch (e2) {
+      await rm2(tmp, { force: true });
+      throw e2;
+    }
+  }
+  /**
+   * Store a declared out (a file or a directory of files) and return its hash as stored;
+   * undefined when nothing is there. Throws OutNotStorableError for symlinks and other
+   * non-regular files, which are never followed.
+   */
+  async storeOut(abs, rel, hashes) {
+    let st;
+    try {
+      st = await lstat3(abs);
+    } catch (e2) {
+      if (e2.code === "ENOENT") return void 0;
+      throw e2;
+    }
+    try {
+      if (st.isFile()) return { kind: "file", hash: await this.putFile(abs, hashes) };
+      if (!st.isDirectory()) throw new NotRegularFileError(abs, kindOf2(st));
+      const files = [];
+      await walkOut(abs, "", rel, files);
+      files.sort();
+      const manifest = [];
+      for (const f of files) manifest.push({ path: f, hash: await this.putFile(join9(abs, f), hashes) });
+      const text = manifestText(manifest);
+      const hash = `${sha256(text)}.dir`;
+      await writeFileAtomic(this.objectPath(hash), text);
+      return { kind: "dir", hash, manifest, manifestText: text };
+    } catch (e2) {
+      if (e2 instanceof NotRegularFileError) {
+        const which2 = e2.path === abs ? rel : `${rel}/${e2.path.slice(abs.length + 1)}`;
+        throw new OutNotStorableError(`out ${which2} is ${e2.kind}; outs must be regular files or directories of them (links are not followed)`);
+      }
+      throw e2;
+    }
+  }
+  /**
+   * Remove temp files a killed run left in the object folder. Only call while holding the
+   * workspace lock: then no other run can be writing one.
+   */
+  async sweepTemp() {
+    const objects = join9(this.root, "objects");
+    let names;
+    try {
+      names = await readdir2(objects);
+    } catch {
+      return 0;
+    }
+    const temps = names.filter((n) => n.endsWith(".mlpipeline-tmp"));
+    for (const n of temps) await rm2(join9(objects, n), { force: true });
+    return temps.length;
+  }
+  /** True when every object needed to restore these outs is present. */
+  async has(outs) {
+    for (const hash of Object.values(outs)) {
+      if (!HASH.test(hash) || !await exists(this.objectPath(hash))) return false;
+      if (hash.endsWith(".dir")) {
+        let manifest;
+        try {
+          manifest = parseManifest(await readFile3(this.objectPath(hash), "utf8"));
+        } catch {
+          return false;
+        }
+        for (const e2 of manifest) if (!HASH.test(e2.hash) || !await exists(this.objectPath(e2.hash))) return false;
+      }
+    }
+    return true;
+  }
+  /** Remove an object whose bytes do not match its name. */
+  async evict(hash, why) {
+    await rm2(this.objectPath(hash), { force: true });
+    throw new DamagedObjectError(`cache object ${hash.slice(0, 12)} is damaged (${why}); evicted it`);
+  }
+  /** Copy object `hash` to the new file `dest`, checking size and hash of what was copied. */
+  async copyOut(hash, dest) {
+    const obj2 = this.objectPath(hash);
+    let r;
+    try {
+      r = await copyHashing(obj2, dest);
+    } catch (e2) {
+      await rm2(dest, { force: true });
+      if (e2 instanceof NotRegularFileError) return this.evict(hash, e2.kind);
+      throw e2;
+    }
+    if (r.hash !== hash || r.size !== r.sourceSize) {
+      await rm2(dest, { force: true });
+      return this.evict(hash, r.size !== r.sourceSize ? `size changed while copying` : `its content hashes to ${r.hash.slice(0, 12)}`);
+    }
+  }
+  async readManifest(hash) {
+    const text = await readFile3(this.objectPath(hash), "utf8");
+    if (`${sha256(text)}.dir` !== hash) return this.evict(hash, "the manifest does not match its name");
+    let manifest;
+    try {
+      manifest = parseManifest(text);
+    } catch {
+      return this.evict(hash, "the manifest does not parse");
+    }
+    for (const e2 of manifest) {
+      if (typeof e2.path !== "string" || e2.path.split("/").some((seg) => seg === ".." || seg === "" || seg === ".") || e2.path.startsWith("/") || !HASH.test(e2.hash) || e2.hash.endsWith(".dir")) {
+        return this.evict(hash, `bad entry ${JSON.stringify(e2.path)}`);
+      }
+    }
+    return manifest;
+  }
+  /**
+   * Replace whatever is at `abs` with the stored content of `hash`, byte for byte, checked as it
+   * is copied. Everything is assembled beside `abs` and renamed into place, so a failure leaves
+   * the old out (never a mix). Throws DamagedObjectError after evicting a bad object.
+   */
+  async restore(abs, hash, hashes) {
+    await mkdir2(dirname6(abs), { recursive: true });
+    const tmp = join9(dirname6(abs), `.${basename4(abs)}.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
+    try {
+      if (!hash.endsWith(".dir")) {
+        await this.copyOut(hash, tmp);
+      } else {
+        const manifest = await this.readManifest(hash);
+        await mkdir2(tmp);
+        for (const e2 of manifest) {
+          const dest = join9(tmp, e2.path);
+          await mkdir2(dirname6(dest), { recursive: true });
+          await this.copyOut(e2.hash, dest);
+        }
+      }
+      await rm2(abs, { recursive: true, force: true });
+      await rename2(tmp, abs);
+    } catch (e2) {
+      await rm2(tmp, { recursive: true, force: true });
+      throw e2;
+    }
+    if (!hash.endsWith(".dir")) {
+      await hashes.rememberFile(abs, hash);
+      return;
+    }
+    for (const e2 of parseManifest(await readFile3(this.objectPath(hash), "utf8"))) await hashes.rememberFile(join9(abs, e2.path), e2.hash);
+  }
+  async readRun(fp) {
+    try {
+      const entry = JSON.parse(await readFile3(this.runPath(fp), "utf8"));
+      return entry && typeof entry.outs === "object" && entry.outs !== null ? entry : void 0;
+    } catch {
+      return void 0;
+    }
+  }
+  async writeRun(fp, entry) {
+    await writeFileAtomic(this.runPath(fp), toJsonText(entry));
+  }
+};
+async function walkOut(root, prefix, rel, out) {
+  const entries = await readdir2(join9(root, prefix), { withFileTypes: true });
+  for (const e2 of entries) {
+    const p = prefix ? `${prefix}/${e2.name}` : e2.name;
+    if (e2.isDirectory()) await walkOut(root, p, rel, out);
+    else if (e2.isFile()) out.push(p);
+    else throw new NotRegularFileError(join9(root, p), kindOf2(await lstat3(join9(root, p))));
+  }
+}
+
+// runners/stages/state.ts
+function statePaths(pipelineDir, pipelineFile) {
+  return pipelineStatePaths(pipelineDir, pipelineFile);
+}
+
+// runners/evaluate/request.ts
+init_evaluate();
+init_own();
+function gateBaselineNames(gates) {
+  const out = [];
+  for (const g of gates ?? []) {
+    const compares = g.max_drop !== void 0 || g.max_drop_pct !== void 0 || g.min_gain !== void 0;
+    if (compares && typeof g.vs === "string" && g.vs && !out.includes(g.vs)) out.push(g.vs);
+  }
+  return out;
+}
+
+// runners/monitor/performance.ts
 init_own();
 init_errors();
 var DEFAULT_MIN_LABELLED_ROWS = 100;
@@ -57910,7 +58329,7 @@ var waiting = (reason, data = null) => ({
   warnings: []
 });
 async function sha256File(abs) {
-  return createHash4("sha256").update(await readFile3(abs)).digest("hex");
+  return createHash6("sha256").update(await readFile4(abs)).digest("hex");
 }
 var sliceKey = (s) => s ? JSON.stringify(Object.keys(s).sort().map((k) => [k, String(s[k])])) : "";
 function recordedScores(record) {
@@ -57930,16 +58349,8 @@ function recordedScores(record) {
   }
   return { overall, slices };
 }
-function comparisonNames(gates) {
-  const out = [];
-  for (const g of gates) {
-    const compares = g.max_drop !== void 0 || g.max_drop_pct !== void 0 || g.min_gain !== void 0;
-    if (compares && g.vs && !out.includes(g.vs)) out.push(g.vs);
-  }
-  return out;
-}
 function recordedBaselines(doc, gates, deployed, environment) {
-  const names = comparisonNames(gates);
+  const names = gateBaselineNames(gates);
   doc.baselines = [];
   doc.baselines_missing = [];
   if (names.length === 0) return;
@@ -58093,14 +58504,7 @@ function skipUndefined(v, task, classes) {
   const gates = v.gates.map(
     (g) => RANKING_METRICS.has(g.metric) && g.status !== "skipped" ? { ...g, status: "skipped", reason: `skipped: ${g.metric} is undefined on a labelled batch with only one class; it is judged once both classes have arrived` } : g
   );
-  const summary3 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
-  for (const g of gates) {
-    if (g.status === "passed") summary3.passed++;
-    else if (g.status === "skipped") summary3.skipped++;
-    else if (g.severity === "warn") summary3.warnings++;
-    else summary3.failed++;
-  }
-  return { ...v, gates, summary: summary3, passed: summary3.failed === 0 };
+  return { ...v, ...verdictOf(gates) };
 }
 
 // runners/monitor/monitor.ts
@@ -58110,397 +58514,6 @@ init_errors();
 import { readFile as readFile5 } from "node:fs/promises";
 import { resolve as resolve10 } from "node:path";
 import { createHash as createHash7 } from "node:crypto";
-
-// runners/stages/object-store.ts
-import { access, lstat as lstat3, mkdir as mkdir2, readdir as readdir2, readFile as readFile4, rename as rename2, rm as rm2 } from "node:fs/promises";
-import { basename as basename4, dirname as dirname6, join as join9 } from "node:path";
-import { randomBytes as randomBytes2 } from "node:crypto";
-
-// core/atomic-write.ts
-import { lstat as lstat2, mkdir, realpath as realpath2, rename, rm, writeFile } from "node:fs/promises";
-init_errors();
-import { dirname as dirname5, basename as basename3, isAbsolute as isAbsolute5, join as join8, relative as relative3, resolve as resolve9 } from "node:path";
-import { randomBytes } from "node:crypto";
-function inside(child, parent) {
-  const rel = relative3(parent, child);
-  return rel === "" || !rel.startsWith("..") && !isAbsolute5(rel);
-}
-function escapes(path, real2, root, opts) {
-  return new OutputError(`${label(path, opts)} would be written outside ${root}: a folder on its way is a symbolic link to ${real2}`, {
-    location: { file: path },
-    fix: "remove the symbolic link (mlpipeline creates the folder itself), or give an explicit output path"
-  });
-}
-async function realAncestorAsync(path) {
-  for (let dir = resolve9(path); ; dir = dirname5(dir)) {
-    try {
-      return await realpath2(dir);
-    } catch (e2) {
-      if (e2.code !== "ENOENT" || dirname5(dir) === dir) throw e2;
-    }
-  }
-}
-async function checkConfined(path, opts) {
-  if (!opts?.confineTo) return;
-  const root = await realAncestorAsync(opts.confineTo);
-  const real2 = await realAncestorAsync(dirname5(path));
-  if (!inside(real2, root)) throw escapes(path, real2, opts.confineTo, opts);
-}
-var OutputError = class extends MlpipelineError {
-  exitCode = 2;
-  code = "output-invalid";
-};
-function tempPathFor(path) {
-  return join8(dirname5(path), `.${basename3(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-}
-function label(path, opts) {
-  return opts?.what ? `${opts.what} ${path}` : path;
-}
-function kindOf(st) {
-  if (st.isFile()) return void 0;
-  if (st.isDirectory()) return "a directory";
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isFIFO()) return "a named pipe (fifo)";
-  if (st.isCharacterDevice() || st.isBlockDevice()) return "a device";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-function notRegular(path, kind, opts) {
-  return new OutputError(`${label(path, opts)} is ${kind}; expected the path of a regular file to write (it is replaced atomically)`, {
-    location: { file: path },
-    fix: opts?.what ? `give ${opts.what} a file path such as ./result.json (to print the document, use --json instead)` : "remove it, or write somewhere else"
-  });
-}
-var REASONS = {
-  ENOSPC: "no space left on device",
-  EDQUOT: "disk quota exceeded",
-  EACCES: "permission denied",
-  EPERM: "operation not permitted",
-  EROFS: "read-only file system",
-  ENOTDIR: "a parent of the path is not a directory",
-  EISDIR: "is a directory",
-  ENAMETOOLONG: "file name too long",
-  EIO: "input/output error",
-  EEXIST: "a file is in the way"
-};
-function writeFailure(e2, path, opts) {
-  if (isMlpipelineError(e2)) return e2;
-  const code = e2?.code;
-  if (!code || !/^E[A-Z]+$/.test(code)) return e2;
-  const reason = REASONS[code] ?? (e2.message.split(",")[0]?.replace(/^E[A-Z]+: /, "") || "write failed");
-  const fix = code === "ENOSPC" || code === "EDQUOT" ? "free some space on that file system, or write somewhere else" : code === "EACCES" || code === "EPERM" || code === "EROFS" ? "write to a folder you can write to, or fix its permissions" : "check the path, or write somewhere else";
-  return new OutputError(`cannot write ${label(path, opts)}: ${code}: ${reason}`, { location: { file: path }, fix, cause: e2 });
-}
-async function checkTarget(path, opts) {
-  let st;
-  try {
-    st = await lstat2(path);
-  } catch (e2) {
-    if (e2.code === "ENOENT") return;
-    throw writeFailure(e2, path, opts);
-  }
-  const kind = kindOf(st);
-  if (kind) throw notRegular(path, kind, opts);
-}
-async function writeFileAtomic(path, data, opts) {
-  await checkConfined(path, opts).catch((e2) => {
-    throw writeFailure(e2, path, opts);
-  });
-  await checkTarget(path, opts);
-  const tmp = tempPathFor(path);
-  try {
-    await mkdir(dirname5(path), { recursive: true });
-    await writeFile(tmp, data, { flag: "wx" });
-    await rename(tmp, path);
-  } catch (e2) {
-    await rm(tmp, { force: true }).catch(() => void 0);
-    throw writeFailure(e2, path, opts);
-  }
-}
-function toJsonText(value2) {
-  return JSON.stringify(value2, null, 2) + "\n";
-}
-
-// runners/stages/hashed-copy.ts
-import { createHash as createHash5 } from "node:crypto";
-import { constants } from "node:fs";
-import { open } from "node:fs/promises";
-var NotRegularFileError = class extends Error {
-  constructor(path, kind) {
-    super(`${path} is ${kind}, not a regular file`);
-    this.path = path;
-    this.kind = kind;
-  }
-  path;
-  kind;
-};
-function kindOf2(st) {
-  if (st.isSymbolicLink()) return "a symbolic link";
-  if (st.isDirectory()) return "a directory";
-  if (st.isCharacterDevice()) return "a character device";
-  if (st.isBlockDevice()) return "a block device";
-  if (st.isFIFO()) return "a FIFO";
-  if (st.isSocket()) return "a socket";
-  return "not a regular file";
-}
-var CHUNK = 1 << 20;
-async function copyHashing(src, dest) {
-  let input;
-  try {
-    input = await open(src, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e2) {
-    if (e2.code === "ELOOP") throw new NotRegularFileError(src, "a symbolic link");
-    throw e2;
-  }
-  try {
-    const st = await input.stat();
-    if (!st.isFile()) throw new NotRegularFileError(src, kindOf2(st));
-    const output = await open(dest, "wx");
-    try {
-      const h = createHash5("sha256");
-      const buf = Buffer.allocUnsafe(CHUNK);
-      let size = 0;
-      for (; ; ) {
-        const { bytesRead } = await input.read(buf, 0, CHUNK, null);
-        if (bytesRead === 0) break;
-        const chunk2 = buf.subarray(0, bytesRead);
-        let off = 0;
-        while (off < bytesRead) off += (await output.write(chunk2, off, bytesRead - off)).bytesWritten;
-        h.update(chunk2);
-        size += bytesRead;
-      }
-      return { hash: h.digest("hex"), size, sourceSize: st.size };
-    } finally {
-      await output.close();
-    }
-  } finally {
-    await input.close();
-  }
-}
-
-// runners/stages/hash-cache.ts
-import { createHash as createHash6 } from "node:crypto";
-init_errors();
-function sha256(data) {
-  return createHash6("sha256").update(data).digest("hex");
-}
-function manifestText(entries) {
-  return JSON.stringify(entries.map((e2) => [e2.path, e2.hash]));
-}
-function parseManifest(text) {
-  return JSON.parse(text).map(([path, hash]) => ({ path, hash }));
-}
-
-// runners/stages/object-store.ts
-var HASH = /^[0-9a-f]{64}(\.dir)?$/;
-var OutNotStorableError = class extends Error {
-};
-var DamagedObjectError = class extends Error {
-};
-async function exists(p) {
-  try {
-    await access(p);
-    return true;
-  } catch {
-    return false;
-  }
-}
-function tempBeside(p) {
-  return join9(dirname6(p), `.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
-}
-var sameStat = (a, b) => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ctimeMs === b.ctimeMs && a.ino === b.ino;
-var ObjectStore = class {
-  constructor(root) {
-    this.root = root;
-  }
-  root;
-  objectPath(hash) {
-    if (!HASH.test(hash)) throw new Error(`not a content hash: ${hash}`);
-    return join9(this.root, "objects", hash.slice(0, 2), hash.slice(2));
-  }
-  runPath(fp) {
-    return join9(this.root, "runs", `${fp}.json`);
-  }
-  /** Copy one regular file into the store; its object is named by the hash of the bytes stored. */
-  async putFile(abs, hashes) {
-    const tmpDir = join9(this.root, "objects");
-    await mkdir2(tmpDir, { recursive: true });
-    const tmp = tempBeside(join9(tmpDir, "x"));
-    try {
-      const before = await lstat3(abs);
-      const startedAt = Date.now();
-      const { hash } = await copyHashing(abs, tmp);
-      const obj2 = this.objectPath(hash);
-      await mkdir2(dirname6(obj2), { recursive: true });
-      await rename2(tmp, obj2);
-      const after = await lstat3(abs);
-      if (sameStat(before, after)) hashes.rememberStat(abs, after, hash, startedAt);
-      return hash;
-    } catch (e2) {
-      await rm2(tmp, { force: true });
-      throw e2;
-    }
-  }
-  /**
-   * Store a declared out (a file or a directory of files) and return its hash as stored;
-   * undefined when nothing is there. Throws OutNotStorableError for symlinks and other
-   * non-regular files, which are never followed.
-   */
-  async storeOut(abs, rel, hashes) {
-    let st;
-    try {
-      st = await lstat3(abs);
-    } catch (e2) {
-      if (e2.code === "ENOENT") return void 0;
-      throw e2;
-    }
-    try {
-      if (st.isFile()) return { kind: "file", hash: await this.putFile(abs, hashes) };
-      if (!st.isDirectory()) throw new NotRegularFileError(abs, kindOf2(st));
-      const files = [];
-      await walkOut(abs, "", rel, files);
-      files.sort();
-      const manifest = [];
-      for (const f of files) manifest.push({ path: f, hash: await this.putFile(join9(abs, f), hashes) });
-      const text = manifestText(manifest);
-      const hash = `${sha256(text)}.dir`;
-      await writeFileAtomic(this.objectPath(hash), text);
-      return { kind: "dir", hash, manifest, manifestText: text };
-    } catch (e2) {
-      if (e2 instanceof NotRegularFileError) {
-        const which2 = e2.path === abs ? rel : `${rel}/${e2.path.slice(abs.length + 1)}`;
-        throw new OutNotStorableError(`out ${which2} is ${e2.kind}; outs must be regular files or directories of them (links are not followed)`);
-      }
-      throw e2;
-    }
-  }
-  /**
-   * Remove temp files a killed run left in the object folder. Only call while holding the
-   * workspace lock: then no other run can be writing one.
-   */
-  async sweepTemp() {
-    const objects = join9(this.root, "objects");
-    let names;
-    try {
-      names = await readdir2(objects);
-    } catch {
-      return 0;
-    }
-    const temps = names.filter((n) => n.endsWith(".mlpipeline-tmp"));
-    for (const n of temps) await rm2(join9(objects, n), { force: true });
-    return temps.length;
-  }
-  /** True when every object needed to restore these outs is present. */
-  async has(outs) {
-    for (const hash of Object.values(outs)) {
-      if (!HASH.test(hash) || !await exists(this.objectPath(hash))) return false;
-      if (hash.endsWith(".dir")) {
-        let manifest;
-        try {
-          manifest = parseManifest(await readFile4(this.objectPath(hash), "utf8"));
-        } catch {
-          return false;
-        }
-        for (const e2 of manifest) if (!HASH.test(e2.hash) || !await exists(this.objectPath(e2.hash))) return false;
-      }
-    }
-    return true;
-  }
-  /** Remove an object whose bytes do not match its name. */
-  async evict(hash, why) {
-    await rm2(this.objectPath(hash), { force: true });
-    throw new DamagedObjectError(`cache object ${hash.slice(0, 12)} is damaged (${why}); evicted it`);
-  }
-  /** Copy object `hash` to the new file `dest`, checking size and hash of what was copied. */
-  async copyOut(hash, dest) {
-    const obj2 = this.objectPath(hash);
-    let r;
-    try {
-      r = await copyHashing(obj2, dest);
-    } catch (e2) {
-      await rm2(dest, { force: true });
-      if (e2 instanceof NotRegularFileError) return this.evict(hash, e2.kind);
-      throw e2;
-    }
-    if (r.hash !== hash || r.size !== r.sourceSize) {
-      await rm2(dest, { force: true });
-      return this.evict(hash, r.size !== r.sourceSize ? `size changed while copying` : `its content hashes to ${r.hash.slice(0, 12)}`);
-    }
-  }
-  async readManifest(hash) {
-    const text = await readFile4(this.objectPath(hash), "utf8");
-    if (`${sha256(text)}.dir` !== hash) return this.evict(hash, "the manifest does not match its name");
-    let manifest;
-    try {
-      manifest = parseManifest(text);
-    } catch {
-      return this.evict(hash, "the manifest does not parse");
-    }
-    for (const e2 of manifest) {
-      if (typeof e2.path !== "string" || e2.path.split("/").some((seg) => seg === ".." || seg === "" || seg === ".") || e2.path.startsWith("/") || !HASH.test(e2.hash) || e2.hash.endsWith(".dir")) {
-        return this.evict(hash, `bad entry ${JSON.stringify(e2.path)}`);
-      }
-    }
-    return manifest;
-  }
-  /**
-   * Replace whatever is at `abs` with the stored content of `hash`, byte for byte, checked as it
-   * is copied. Everything is assembled beside `abs` and renamed into place, so a failure leaves
-   * the old out (never a mix). Throws DamagedObjectError after evicting a bad object.
-   */
-  async restore(abs, hash, hashes) {
-    await mkdir2(dirname6(abs), { recursive: true });
-    const tmp = join9(dirname6(abs), `.${basename4(abs)}.${randomBytes2(6).toString("hex")}.mlpipeline-tmp`);
-    try {
-      if (!hash.endsWith(".dir")) {
-        await this.copyOut(hash, tmp);
-      } else {
-        const manifest = await this.readManifest(hash);
-        await mkdir2(tmp);
-        for (const e2 of manifest) {
-          const dest = join9(tmp, e2.path);
-          await mkdir2(dirname6(dest), { recursive: true });
-          await this.copyOut(e2.hash, dest);
-        }
-      }
-      await rm2(abs, { recursive: true, force: true });
-      await rename2(tmp, abs);
-    } catch (e2) {
-      await rm2(tmp, { recursive: true, force: true });
-      throw e2;
-    }
-    if (!hash.endsWith(".dir")) {
-      await hashes.rememberFile(abs, hash);
-      return;
-    }
-    for (const e2 of parseManifest(await readFile4(this.objectPath(hash), "utf8"))) await hashes.rememberFile(join9(abs, e2.path), e2.hash);
-  }
-  async readRun(fp) {
-    try {
-      const entry = JSON.parse(await readFile4(this.runPath(fp), "utf8"));
-      return entry && typeof entry.outs === "object" && entry.outs !== null ? entry : void 0;
-    } catch {
-      return void 0;
-    }
-  }
-  async writeRun(fp, entry) {
-    await writeFileAtomic(this.runPath(fp), toJsonText(entry));
-  }
-};
-async function walkOut(root, prefix, rel, out) {
-  const entries = await readdir2(join9(root, prefix), { withFileTypes: true });
-  for (const e2 of entries) {
-    const p = prefix ? `${prefix}/${e2.name}` : e2.name;
-    if (e2.isDirectory()) await walkOut(root, p, rel, out);
-    else if (e2.isFile()) out.push(p);
-    else throw new NotRegularFileError(join9(root, p), kindOf2(await lstat3(join9(root, p))));
-  }
-}
-
-// runners/stages/state.ts
-function statePaths(pipelineDir, pipelineFile) {
-  return pipelineStatePaths(pipelineDir, pipelineFile);
-}
 
 // runners/registry/release-assets.ts
 function releaseTagName(name, version) {
@@ -58665,7 +58678,7 @@ async function deployedModel(loaded, root, environment, sources = {}) {
 }
 
 // runners/monitor/retrain.ts
-var import_yaml2 = __toESM(require_dist(), 1);
+var import_yaml4 = __toESM(require_dist(), 1);
 init_errors();
 import { isAbsolute as isAbsolute6, resolve as resolve11 } from "node:path";
 var PLACEHOLDER = /\$\{(live\.path|live\.sha256|live\.rows|date)\}/g;
@@ -58687,7 +58700,7 @@ function fill(value2, doc) {
   });
 }
 function applyParams(text, set, doc, file) {
-  const yaml = (0, import_yaml2.parseDocument)(text);
+  const yaml = (0, import_yaml4.parseDocument)(text);
   if (yaml.errors.length) {
     const e2 = yaml.errors[0];
     throw new InputError(`${file} is not valid YAML: ${e2.message.split("\n")[0]}`, { location: { file, ...e2.linePos?.[0] ? { line: e2.linePos[0].line, column: e2.linePos[0].col } : {} }, fix: "fix the params file on the default branch" });

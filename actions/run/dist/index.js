@@ -59732,7 +59732,9 @@ function maxGap(r, gate, doc, threshold) {
   return r;
 }
 function evaluateGates(gates, doc, defaults2 = {}) {
-  const results = gates.flatMap((g) => evaluateGate(g, doc, defaults2));
+  return verdictOf(gates.flatMap((g) => evaluateGate(g, doc, defaults2)));
+}
+function verdictOf(results) {
   const summary4 = { passed: 0, failed: 0, skipped: 0, warnings: 0 };
   for (const g of results) {
     if (g.status === "passed") summary4.passed++;
@@ -62121,7 +62123,7 @@ function primaryMetric(inputs) {
   if (!task) return null;
   return PRIMARY[task].find(have) ?? null;
 }
-function verdictOf(inputs, missing) {
+function verdictOf2(inputs, missing) {
   const v = inputs.verdict;
   if (!v) {
     const reason = missing.find((m) => m.section === "gates")?.reason ?? "no gate verdict";
@@ -62262,7 +62264,7 @@ function buildReportData(inputs) {
     pipeline: { name: inputs.pipeline.name, model: inputs.pipeline.model?.name ?? null, task: ev?.task ?? inputs.pipeline.model?.task ?? null },
     repo: inputs.repo ?? null,
     base: inputs.base ?? null,
-    verdict: verdictOf(inputs, missing),
+    verdict: verdictOf2(inputs, missing),
     gates: gatesOf(inputs),
     metrics: metricsOf(ev),
     params_diff: inputs.params_diff?.rows ?? null,
